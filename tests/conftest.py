@@ -1,0 +1,28 @@
+"""Fixtures shared by the whole suite. Subfolders add their own in their conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_API_DIR = REPO_ROOT / "orchestration" / "sample" / "api"
+SAMPLE_LISTING = REPO_ROOT / "orchestration" / "sample" / "listings" / "daily_papers_listing.txt"
+
+
+@pytest.fixture
+def papers_home(tmp_path, monkeypatch) -> Path:
+    """A fresh, empty PAPERS_HOME for one test; the real data/ folder is never touched."""
+    home = tmp_path / "papers_home"
+    home.mkdir()
+    monkeypatch.setenv("PAPERS_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(home / "dagster"))
+    (home / "dagster").mkdir()
+    return home
+
+
+@pytest.fixture(scope="session")
+def sample_api_dir() -> Path:
+    """Real HF API responses bundled with the project (four eras of the API)."""
+    return SAMPLE_API_DIR
