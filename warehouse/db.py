@@ -1,0 +1,42 @@
+"""Opening warehouse databases and applying the DDL and views kept in `.sql` files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+VIEWS_DIR = Path(__file__).parent / "views"
+
+
+def sql_files(folder: Path) -> list[Path]:
+    """The `.sql` files of a folder in name order (they are numbered)."""
+    return sorted(folder.glob("*.sql"))
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table, macro and view, idempotently: schema files first, then views."""
+    for path in [*sql_files(SCHEMA_DIR), *sql_files(VIEWS_DIR)]:
+        try:
+            con.execute(path.read_text())
+        except duckdb.Error as error:
+            raise RuntimeError(f"{path.name}: {error}") from error
+
+
+def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the working warehouse for writing and make sure its schema is current."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    apply_schema(con)
+    return con
+
+
+def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a published warehouse read-only (many readers may hold it at once)."""
+    if not path.exists():
+        raise FileNotFoundError(
+            f"No published warehouse at {path}. Create one with `papers up` (bundled sample) "
+            "or `papers backfill --start YYYY-MM-DD --end YYYY-MM-DD`."
+        )
+    return duckdb.connect(str(path), read_only=True)
