@@ -1,0 +1,210 @@
+"""Plain httpx client for the HF Daily Papers API (no Dagster here).
+
+`HFClient.fetch_day(date)` pages through `GET /api/daily_papers?date=...&limit=...&p=...` and
+returns the verbatim bodies. Retries (tenacity) cover 429, 408, 5xx, timeouts, dropped
+connections and broken bodies; the server's `Retry-After` / `RateLimit` wait is honoured, else
+exponential backoff with jitter. A client-side rate limit spaces every request, retries included.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import httpx
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_any
+from tenacity import wait_exponential_jitter
+
+from orchestration.hf_client_env import client_kwargs_from_env, resolve_sample
+from orchestration.hf_errors import AttemptFailure, FetchError, give_up_reason
+from orchestration.hf_rate_limit import RateLimiter
+from orchestration.hf_response import failure_for_transport_error, items_from_response
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://huggingface.co"
+DAILY_PAPERS_PATH = "/api/daily_papers"
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=10.0)
+
+
+@dataclass(frozen=True)
+class FetchedDay:
+    """One listing date as the API served it.
+
+    fetched_at: UTC, tz-aware, when the first page arrived. url: the first page's URL (no token).
+    pages: verbatim bodies, each a JSON array of objects; the first page is always kept, later
+    ones only when they brought new items. record_count: distinct items (by paper.id) over pages.
+    """
+
+    listing_date: date
+    fetched_at: datetime
+    url: str
+    pages: list[bytes]
+    record_count: int
+
+
+def _item_key(item: dict) -> str:
+    paper = item.get("paper")
+    if isinstance(paper, dict) and isinstance(paper.get("id"), str):
+        return paper["id"]
+    return json.dumps(item, sort_keys=True)
+
+
+class HFClient:
+    """Fetches daily listings with paging, retries, timeouts and a client-side rate limit.
+
+    Beyond the basics: `backoff_base_s` / `backoff_max_s` shape the exponential backoff;
+    `bad_payload_attempts` caps retries of 2xx bodies that are not a JSON array of objects;
+    `sleep` is what retry waits call; `rate_limiter` replaces the one built from
+    `requests_per_second` (None or 0 = unlimited). The token is sent as a bearer header only.
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        token: str | None = None,
+        *,
+        page_size: int = 100,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        max_attempts: int = 6,
+        max_wait_s: float = 120.0,
+        requests_per_second: float | None = 2.0,
+        transport: httpx.BaseTransport | None = None,
+        backoff_base_s: float = 1.0,
+        backoff_max_s: float = 60.0,
+        bad_payload_attempts: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+        rate_limiter: RateLimiter | None = None,
+    ) -> None:
+        if page_size < 1 or max_attempts < 1 or bad_payload_attempts < 1:
+            raise ValueError("page_size, max_attempts and bad_payload_attempts must be >= 1")
+        self.base_url = base_url.rstrip("/")
+        self.page_size = page_size
+        self.max_attempts = max_attempts
+        self.max_wait_s = max_wait_s
+        self.bad_payload_attempts = bad_payload_attempts
+        self._sleep = sleep
+        self._backoff = wait_exponential_jitter(
+            multiplier=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s
+        )
+        self.rate_limiter = rate_limiter or RateLimiter(requests_per_second)
+        headers = {"User-Agent": "hf-daily-papers-warehouse/0.1", "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._has_token = bool(token)
+        self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport)
+
+    @classmethod
+    def from_env(cls, **overrides) -> HFClient:
+        """A client configured from HF_API_BASE_URL ("sample" = bundled replay), HF_TOKEN,
+        HF_REQUESTS_PER_SECOND and HF_MAX_ATTEMPTS; keyword overrides win over the environment."""
+        return cls(**resolve_sample({**client_kwargs_from_env(), **overrides}))
+
+    def __repr__(self) -> str:
+        token = "set" if self._has_token else "none"
+        return f"HFClient(base_url={self.base_url!r}, token={token}, page_size={self.page_size})"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> HFClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def page_url(self, listing_date: date, page: int) -> str:
+        """The URL of one page of one listing date."""
+        params = {"date": listing_date.isoformat(), "limit": self.page_size, "p": page}
+        return str(httpx.URL(self.base_url + DAILY_PAPERS_PATH, params=params))
+
+    def fetch_day(self, listing_date: date) -> FetchedDay:
+        """All pages of one listing date; raises FetchError when the client gives up.
+
+        Pages until a short page. A later page whose items were all seen already (a server that
+        ignores `p`) ends the paging and is dropped, so items are kept once.
+        """
+        pages: list[bytes] = []
+        seen: set[str] = set()
+        fetched_at: datetime | None = None
+        for page in itertools.count():
+            body, items = self._get_page(listing_date, page)
+            if fetched_at is None:
+                fetched_at = datetime.now(timezone.utc)
+            keys = [_item_key(item) for item in items]
+            if page > 0 and not set(keys) - seen:
+                if items:
+                    log.warning("%s: page %d repeats earlier items; stopping", listing_date, page)
+                break
+            pages.append(body)
+            seen.update(keys)
+            if len(items) < self.page_size:
+                break
+        assert fetched_at is not None
+        return FetchedDay(listing_date, fetched_at, self.page_url(listing_date, 0), pages, len(seen))
+
+    def _get_page(self, listing_date: date, page: int) -> tuple[bytes, list[dict]]:
+        url = self.page_url(listing_date, page)
+        failures: list[AttemptFailure] = []
+        retrying = Retrying(
+            stop=stop_any(
+                stop_after_attempt(self.max_attempts),
+                lambda state: self._stop_early(state, failures),
+            ),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, AttemptFailure) and e.retryable),
+            sleep=self._sleep,
+            before_sleep=lambda state: self._log_retry(state, listing_date, url),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    try:
+                        return self._attempt(url)
+                    except AttemptFailure as failure:
+                        failures.append(failure)
+                        raise
+        except AttemptFailure:
+            last = failures[-1]
+            reason = give_up_reason(failures, self.max_wait_s)
+            raise FetchError(listing_date, url, last.status, len(failures), reason) from None
+        raise AssertionError("unreachable: tenacity neither returned nor raised")
+
+    def _attempt(self, url: str) -> tuple[bytes, list[dict]]:
+        self.rate_limiter.acquire()
+        try:
+            response = self._http.get(url)
+        except httpx.TransportError as exc:
+            raise failure_for_transport_error(exc) from exc
+        return response.content, items_from_response(response, datetime.now(timezone.utc))
+
+    def _stop_early(self, state, failures: list[AttemptFailure]) -> bool:
+        failure = state.outcome.exception()
+        if not isinstance(failure, AttemptFailure):
+            return False
+        too_long = failure.server_wait_s is not None and failure.server_wait_s > self.max_wait_s
+        bad_payloads = sum(1 for f in failures if f.bad_payload)
+        return too_long or (failure.bad_payload and bad_payloads >= self.bad_payload_attempts)
+
+    def _wait(self, state) -> float:
+        failure = state.outcome.exception()
+        if isinstance(failure, AttemptFailure) and failure.server_wait_s is not None:
+            return failure.server_wait_s
+        return self._backoff(state)
+
+    def _log_retry(self, state, listing_date: date, url: str) -> None:
+        failure = state.outcome.exception()
+        status = failure.status if isinstance(failure, AttemptFailure) else None
+        wait = state.upcoming_sleep
+        log.warning(
+            "%s: %s (status %s) on %s; attempt %d/%d, retrying in %.1f s",
+            listing_date, failure, status, url, state.attempt_number, self.max_attempts, wait,
+            extra={"listing_date": listing_date.isoformat(), "status": status, "wait_s": wait},
+        )

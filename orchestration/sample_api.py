@@ -1,0 +1,121 @@
+"""Replay of recorded HF Daily Papers responses as a WSGI app.
+
+Serves `GET /api/daily_papers?date=YYYY-MM-DD[&limit=N&p=K]` from files named
+`daily_papers_YYYY-MM-DD.json` (each a JSON array of items) in one folder. The product mounts it
+in-process through `httpx.WSGITransport` when `HF_API_BASE_URL=sample`, so `papers up` works
+offline through the same client code; the tests wrap it in a real HTTP server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs
+
+BUNDLED_SAMPLE_DIR = Path(__file__).resolve().parent / "sample" / "api"
+DAILY_PAPERS_PATH = "/api/daily_papers"
+
+_FILE_RE = re.compile(r"^daily_papers_(\d{4}-\d{2}-\d{2})\.json$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+StartResponse = Callable[[str, list[tuple[str, str]]], object]
+WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+class BadRequest(ValueError):
+    """A query parameter the replay cannot serve (answered with HTTP 400)."""
+
+
+def day_file(days_dir: Path, listing_date: date) -> Path:
+    """The file that holds the recorded response for `listing_date`."""
+    return Path(days_dir) / f"daily_papers_{listing_date.isoformat()}.json"
+
+
+def recorded_dates(days_dir: Path) -> list[date]:
+    """Dates that have a recorded response in `days_dir`, oldest first."""
+    found = (_FILE_RE.match(p.name) for p in Path(days_dir).iterdir())
+    return sorted(date.fromisoformat(m.group(1)) for m in found if m)
+
+
+def bundled_sample_dates() -> list[date]:
+    """Dates of the real API responses bundled with the project."""
+    return recorded_dates(BUNDLED_SAMPLE_DIR)
+
+
+def _one(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[-1] if values else None
+
+
+def _non_negative_int(query: dict[str, list[str]], name: str, *, minimum: int) -> int | None:
+    raw = _one(query, name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or int(raw) < minimum:
+        raise BadRequest(f"'{name}' must be an integer >= {minimum}, got {raw!r}")
+    return int(raw)
+
+
+def parse_listing_date(raw: str | None, days_dir: Path) -> date | None:
+    """The requested date; no `date` means the latest recorded day (None when there is none)."""
+    if raw is None:
+        dates = recorded_dates(days_dir)
+        return dates[-1] if dates else None
+    if not _DATE_RE.match(raw):
+        raise BadRequest(f"Invalid date {raw!r}: expected YYYY-MM-DD")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise BadRequest(f"Invalid date {raw!r}: {exc}") from exc
+
+
+def page_body(days_dir: Path, listing_date: date | None, limit: int | None, page: int) -> bytes:
+    """Response body for one request: the file's verbatim bytes when unpaged, else a slice."""
+    path = day_file(days_dir, listing_date) if listing_date else None
+    if path is None or not path.exists():
+        return b"[]"
+    raw = path.read_bytes()
+    if limit is None and page == 0:
+        return raw
+    items = json.loads(raw)
+    start = page * limit if limit is not None else len(items)
+    chunk = items[start : start + limit] if limit is not None else []
+    return json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_response(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
+    """Answer with a JSON body and an exact Content-Length."""
+    start_response(
+        status,
+        [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+def make_replay_app(days_dir: Path) -> WSGIApp:
+    """A WSGI app that answers `/api/daily_papers` from the recorded files in `days_dir`.
+
+    `p` is a zero-based page number and `limit` the page size (no limit: the whole day); a date
+    with no file gives `[]`; an invalid date, limit or page gives 400 with `{"error": ...}`.
+    """
+    days_dir = Path(days_dir)
+    if not days_dir.is_dir():
+        raise FileNotFoundError(f"replay folder {days_dir} does not exist")
+
+    def app(environ: dict, start_response: StartResponse) -> list[bytes]:
+        if environ.get("PATH_INFO") != DAILY_PAPERS_PATH or environ.get("REQUEST_METHOD") != "GET":
+            return json_response(start_response, "404 Not Found", b'{"error":"Not Found"}')
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        try:
+            listing_date = parse_listing_date(_one(query, "date"), days_dir)
+            limit = _non_negative_int(query, "limit", minimum=1)
+            page = _non_negative_int(query, "p", minimum=0) or 0
+        except BadRequest as exc:
+            body = json.dumps({"error": str(exc)}).encode("utf-8")
+            return json_response(start_response, "400 Bad Request", body)
+        return json_response(start_response, "200 OK", page_body(days_dir, listing_date, limit, page))
+
+    return app
