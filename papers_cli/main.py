@@ -1,1 +1,35 @@
-def main():\n    pass
+"""`papers`: the command line for what people do from a terminal.
+
+Each subcommand lives in its own module with `register(subparsers)`; this file only wires them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from papers_cli import cmd_backfill, cmd_sql, cmd_up
+
+COMMANDS = [cmd_up, cmd_backfill, cmd_sql]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="papers",
+        description="Hugging Face Daily Papers warehouse: ingest, query, and run the UI.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `papers` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

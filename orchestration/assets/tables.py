@@ -1,0 +1,127 @@
+"""Assets: the warehouse tables, transformed from raw listings and loaded one day at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+import polars as pl
+
+from orchestration.checks import TABLE_CHECK_SPECS, table_check_results
+from orchestration.partitions import DUCKDB_WRITER_POOL, backfill_policy, daily_partitions
+from orchestration.raw_store import RawFetch, list_fetches
+from orchestration.resources import WarehouseResource
+from transforms import build_listing_tables, vote_observations
+from warehouse.db import connect_writer
+from warehouse.load import LoadOutcome, PartitionBatch, replace_partition
+
+TABLE_DESCRIPTIONS = {
+    "papers": "One row per paper (grain: paper_id), on the listing date it was loaded from; "
+    "upvotes and num_comments are the latest observation.",
+    "authors": "One row per person (grain: author_id = hash of the claimed HF username, else of "
+    "the normalised name); shared across days and upserted.",
+    "paper_authors": "One row per author slot of a paper (grain: paper_id, position), in the "
+    "order the paper lists them.",
+    "votes": "One row per paper per fetch (grain: paper_id, observed_at): the upvote history "
+    "that re-fetching recent days builds.",
+    "quarantined_records": "Raw records that could not be read, with the reason and the record "
+    "verbatim (grain: listing_date, fetched_at, record_index).",
+}
+TABLE_KEYS = [dg.AssetKey(name) for name in TABLE_DESCRIPTIONS]
+
+
+def batch_for_day(day: date, fetches: list[RawFetch]) -> PartitionBatch:
+    """Transform a day's raw fetches: tables from the newest, vote observations from all."""
+    latest = fetches[-1]
+    tables = build_listing_tables(latest.pages(), day, latest.fetched_at)
+    older_votes = [vote_observations(f.pages(), day, f.fetched_at) for f in fetches[:-1]]
+    votes = pl.concat([*older_votes, tables.votes], how="vertical").unique(
+        subset=["paper_id", "observed_at"], keep="last", maintain_order=True
+    )
+    return PartitionBatch(
+        listing_date=day,
+        fetched_at=latest.fetched_at,
+        fetch_count=len(fetches),
+        raw_records=tables.raw_records,
+        papers=tables.papers,
+        paper_authors=tables.paper_authors,
+        votes=votes,
+        quarantined_records=tables.quarantined,
+        authors=tables.authors,
+        submitters=tables.submitters,
+        organizations=tables.organizations,
+    )
+
+
+def _preview(con, days: list[date]) -> dg.MetadataValue:
+    frame = con.execute(
+        "SELECT listing_date, paper_id, upvotes, left(title, 70) AS title FROM papers "
+        "WHERE listing_date = ANY(?) ORDER BY listing_date DESC, upvotes DESC LIMIT 10",
+        [days],
+    ).pl()
+    return dg.MetadataValue.md(markdown_table(frame))
+
+
+def markdown_table(frame: pl.DataFrame) -> str:
+    """A small frame as a Markdown table, for asset metadata previews."""
+    if frame.height == 0:
+        return "(no rows)"
+    header = "| " + " | ".join(frame.columns) + " |"
+    rule = "|" + "---|" * frame.width
+    rows = ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in frame.rows()]
+    return "\n".join([header, rule, *rows])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, deps=["raw_daily_papers"], description=TABLE_DESCRIPTIONS[key.path[-1]],
+                     group_name="warehouse", kinds={"duckdb", "polars"},
+                     partitions_def=daily_partitions)
+        for key in TABLE_KEYS
+    ],
+    check_specs=TABLE_CHECK_SPECS,
+    backfill_policy=backfill_policy,
+    pool=DUCKDB_WRITER_POOL,
+    name="warehouse_tables",
+)
+def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Transform each day's raw listing with Polars and replace that day in DuckDB.
+
+    One transaction per listing date: a rerun never duplicates and a crash never leaves half a
+    day. An empty answer for a day that had rows keeps the old rows (reported as a warning).
+    """
+    days = [date.fromisoformat(key) for key in context.partition_keys]
+    outcomes: list[LoadOutcome] = []
+    con = connect_writer(warehouse.working_path)
+    try:
+        for day in days:
+            fetches = list_fetches(warehouse.raw_dir, day)
+            if not fetches:
+                raise dg.Failure(f"{day}: no raw fetch landed; materialize raw_daily_papers first")
+            outcome = replace_partition(con, batch_for_day(day, fetches))
+            if not outcome.replaced:
+                context.log.warning(
+                    f"{day}: the API answered with no papers but the warehouse has "
+                    f"{outcome.previous_papers}; kept the existing rows"
+                )
+            outcomes.append(outcome)
+        counts = _table_counts(con)
+        preview = _preview(con, days)
+        checks = table_check_results(con, days)
+    finally:
+        con.close()
+    loaded = {o.listing_date.isoformat(): o.papers for o in outcomes}
+    kept = [o.listing_date.isoformat() for o in outcomes if not o.replaced]
+    for key in TABLE_KEYS:
+        name = key.path[-1]
+        metadata = {"table_rows": counts[name], "dagster/row_count": counts[name]}
+        if name == "papers":
+            metadata |= {"papers_loaded_by_day": dg.MetadataValue.json(loaded),
+                         "kept_existing_rows_for": dg.MetadataValue.json(kept), "preview": preview}
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+    yield from checks
+
+
+def _table_counts(con) -> dict[str, int]:
+    names = [key.path[-1] for key in TABLE_KEYS]
+    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in names}

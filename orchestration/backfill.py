@@ -1,0 +1,102 @@
+"""Backfilling a date range from a terminal through the same Dagster assets the UI runs.
+
+The range is cut into the same batches the backfill policy uses (one run per batch). When a
+batch fails because some days could not be fetched, the rest of that batch is rerun without the
+failed days: the days already fetched in this backfill are reused, not fetched again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import dagster as dg
+
+from orchestration.date_ranges import contiguous_ranges, days_between
+from orchestration.definitions import defs
+from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+from orchestration.raw_store import last_failure
+from orchestration.resources import WarehouseResource
+
+
+@dataclass
+class BackfillReport:
+    """Which days loaded and which failed, with the reason for each failure."""
+
+    backfill_id: str
+    loaded: list[date] = field(default_factory=list)
+    failed: dict[date, str] = field(default_factory=dict)
+    runs: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def run_range(
+    start: date, end: date, instance: dg.DagsterInstance, backfill_id: str
+) -> tuple[bool, str]:
+    """Materialize raw -> tables -> published for one contiguous range, in one run."""
+    job = defs.resolve_job_def("daily_papers_job")
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags={
+            "dagster/asset_partition_range_start": start.isoformat(),
+            "dagster/asset_partition_range_end": end.isoformat(),
+            "papers/backfill": backfill_id,
+        },
+    )
+    return result.success, result.run_id
+
+
+def backfill(
+    ranges: list[tuple[date, date]],
+    instance: dg.DagsterInstance,
+    on_range_done: Callable[[date, date, bool], None] = lambda *_: None,
+) -> BackfillReport:
+    """Run every range; split around days that failed so the other days still load."""
+    report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
+    raw_dir = _warehouse().raw_dir
+    pending = list(ranges)
+    while pending:
+        first, last = pending.pop(0)
+        success, run_id = run_range(first, last, instance, report.backfill_id)
+        report.runs.append(run_id)
+        on_range_done(first, last, success)
+        days = _days(first, last)
+        if success:
+            report.loaded.extend(days)
+            continue
+        newly_failed = {d: _reason(raw_dir, d, run_id) for d in days if _failed_in(raw_dir, d, run_id)}
+        if not newly_failed:
+            report.failed.update({d: f"run {run_id} failed; see the Dagster UI" for d in days})
+            continue
+        report.failed.update(newly_failed)
+        pending[:0] = _split_around(days, set(newly_failed))
+    report.loaded.sort()
+    return report
+
+
+def _warehouse() -> WarehouseResource:
+    return defs.resources["warehouse"]
+
+
+def _days(first: date, last: date) -> list[date]:
+    return days_between(first, last)
+
+
+def _failed_in(raw_dir, day: date, run_id: str) -> bool:
+    failure = last_failure(raw_dir, day)
+    return failure is not None and failure.get("run_id") == run_id
+
+
+def _reason(raw_dir, day: date, run_id: str) -> str:
+    failure = last_failure(raw_dir, day) or {}
+    return failure.get("message", f"run {run_id} failed")
+
+
+def _split_around(days: list[date], failed: set[date]) -> list[tuple[date, date]]:
+    return contiguous_ranges([d for d in days if d not in failed], MAX_PARTITIONS_PER_RUN)

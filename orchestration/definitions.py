@@ -1,0 +1,19 @@
+"""The one Dagster code location of the project: `dagster dev` in the repo root loads this."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.assets.publish import published_warehouse
+from orchestration.assets.raw import raw_daily_papers
+from orchestration.assets.tables import warehouse_tables
+from orchestration.jobs import daily_papers_job
+from orchestration.resources import resources_from_env
+from orchestration.schedules import daily_refresh
+
+defs = dg.Definitions(
+    assets=[raw_daily_papers, warehouse_tables, published_warehouse],
+    jobs=[daily_papers_job],
+    schedules=[daily_refresh],
+    resources=resources_from_env(),
+)

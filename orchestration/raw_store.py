@@ -1,0 +1,134 @@
+"""Raw landing: every fetched listing day kept verbatim on disk.
+
+Layout: `<raw_dir>/<YYYY-MM-DD>/<fetched_at>/page-0000.json ... manifest.json`. A fetch is written
+into a hidden temporary folder and renamed into place only once complete, and the manifest is the
+last file written, so a crash or a failed fetch never replaces or corrupts a good raw day: readers
+only ever see complete fetches. Every fetch is kept because each one is a vote observation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class RawFetch:
+    """One complete, landed fetch of one listing day."""
+
+    listing_date: date
+    fetched_at: datetime
+    url: str
+    record_count: int
+    folder: Path
+    tags: dict
+
+    def pages(self) -> list[bytes]:
+        """The verbatim response bodies, in page order."""
+        return [path.read_bytes() for path in sorted(self.folder.glob("page-*.json"))]
+
+
+def _folder_name(fetched_at: datetime) -> str:
+    return fetched_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def land_fetch(
+    raw_dir: Path,
+    listing_date: date,
+    fetched_at: datetime,
+    url: str,
+    pages: list[bytes],
+    record_count: int,
+    tags: dict | None = None,
+) -> RawFetch:
+    """Write one fetch atomically and return it. Existing fetches are never touched."""
+    day_dir = raw_dir / listing_date.isoformat()
+    day_dir.mkdir(parents=True, exist_ok=True)
+    final = day_dir / _folder_name(fetched_at)
+    staging = day_dir / f".staging-{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        for index, body in enumerate(pages):
+            (staging / f"page-{index:04d}.json").write_bytes(body)
+        manifest = {
+            "listing_date": listing_date.isoformat(),
+            "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(),
+            "url": url,
+            "pages": len(pages),
+            "record_count": record_count,
+            "sha256": [hashlib.sha256(body).hexdigest() for body in pages],
+            "tags": tags or {},
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        _fsync_folder(staging)
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _read_fetch(final)
+
+
+def _fsync_folder(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _read_fetch(folder: Path) -> RawFetch:
+    manifest = json.loads((folder / MANIFEST).read_text())
+    return RawFetch(
+        listing_date=date.fromisoformat(manifest["listing_date"]),
+        fetched_at=datetime.fromisoformat(manifest["fetched_at"]),
+        url=manifest["url"],
+        record_count=manifest["record_count"],
+        folder=folder,
+        tags=manifest.get("tags", {}),
+    )
+
+
+def list_fetches(raw_dir: Path, listing_date: date) -> list[RawFetch]:
+    """Every complete fetch of a day, oldest first (incomplete staging folders are ignored)."""
+    day_dir = raw_dir / listing_date.isoformat()
+    if not day_dir.is_dir():
+        return []
+    folders = sorted(p for p in day_dir.iterdir() if (p / MANIFEST).is_file())
+    return [_read_fetch(folder) for folder in folders]
+
+
+def latest_fetch(raw_dir: Path, listing_date: date) -> RawFetch | None:
+    """The newest complete fetch of a day, or None when the day was never fetched."""
+    fetches = list_fetches(raw_dir, listing_date)
+    return fetches[-1] if fetches else None
+
+
+LAST_ERROR = "last_error.json"
+
+
+def record_failure(raw_dir: Path, listing_date: date, message: str, run_id: str) -> None:
+    """Remember why a day's latest fetch failed (shown by the CLI and the health page)."""
+    day_dir = raw_dir / listing_date.isoformat()
+    day_dir.mkdir(parents=True, exist_ok=True)
+    payload = {"listing_date": listing_date.isoformat(), "message": message, "run_id": run_id,
+               "failed_at": datetime.now(timezone.utc).isoformat()}
+    staging = day_dir / f".{LAST_ERROR}.{uuid.uuid4().hex}"
+    staging.write_text(json.dumps(payload, indent=2))
+    os.replace(staging, day_dir / LAST_ERROR)
+
+
+def clear_failure(raw_dir: Path, listing_date: date) -> None:
+    """Forget a day's failure once a fetch of it has landed."""
+    (raw_dir / listing_date.isoformat() / LAST_ERROR).unlink(missing_ok=True)
+
+
+def last_failure(raw_dir: Path, listing_date: date) -> dict | None:
+    """The recorded failure of a day's latest fetch attempt, if it failed."""
+    path = raw_dir / listing_date.isoformat() / LAST_ERROR
+    return json.loads(path.read_text()) if path.is_file() else None

@@ -1,0 +1,108 @@
+"""`papers up`: load the bundled sample (or live days), publish, and start the UI and dashboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from warehouse import settings
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "up", help="load the sample days, publish the warehouse, start Dagster UI and dashboard",
+        description="Sets PAPERS_HOME and DAGSTER_HOME up, materializes the bundled sample days "
+        "(offline, replayed through the same HF client), publishes the warehouse, then runs "
+        "`dagster dev` and the Streamlit dashboard until Ctrl-C.",
+    )
+    parser.add_argument("--live", action="store_true",
+                        help="use the real HF API (HF_API_BASE_URL) instead of the bundled sample")
+    parser.add_argument("--dagster-port", type=int, default=3000)
+    parser.add_argument("--dashboard-port", type=int, default=8501)
+    parser.add_argument("--no-serve", action="store_true",
+                        help="only load and publish; do not start the UI and dashboard")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    console = Console(stderr=True)
+    if not args.live:
+        os.environ.setdefault("HF_API_BASE_URL", "sample")
+    from orchestration.instance import ensure_dagster_instance
+    from orchestration.sample_api import bundled_sample_dates
+
+    home = settings.papers_home()
+    home.mkdir(parents=True, exist_ok=True)
+    console.print(f"PAPERS_HOME={home}  HF_API_BASE_URL={os.environ.get('HF_API_BASE_URL')}")
+    with ensure_dagster_instance() as instance:
+        status = _load_missing_sample_days(console, instance, bundled_sample_dates())
+    if status != 0:
+        return status
+    console.print(f"Published warehouse: {settings.published_warehouse_path()}")
+    if args.no_serve:
+        return 0
+    return _serve(console, args.dagster_port, args.dashboard_port)
+
+
+def _load_missing_sample_days(console, instance, sample_days) -> int:
+    from orchestration.backfill import backfill
+    from orchestration.date_ranges import contiguous_ranges
+    from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+
+    missing = [day for day in sample_days if not _loaded(day)]
+    if not missing:
+        console.print("Sample days already loaded.")
+        return 0
+    console.print(f"Loading {len(missing)} sample day(s): {', '.join(map(str, missing))}")
+    report = backfill(contiguous_ranges(missing, MAX_PARTITIONS_PER_RUN), instance)
+    for day, reason in sorted(report.failed.items()):
+        console.print(f"[red]{day}: {reason}[/red]")
+    return 1 if report.failed else 0
+
+
+def _loaded(day) -> bool:
+    path = settings.published_warehouse_path()
+    if not path.exists():
+        return False
+    import duckdb
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            "SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]
+        ).fetchone()[0] > 0
+
+
+def _serve(console, dagster_port: int, dashboard_port: int) -> int:
+    bin_dir = Path(sys.executable).parent
+    repo = settings.REPO_ROOT
+    processes = [subprocess.Popen(
+        [str(bin_dir / "dagster"), "dev", "-m", "orchestration.definitions",
+         "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=repo,
+    )]
+    app = repo / "dashboard" / "app.py"
+    if app.exists():
+        processes.append(subprocess.Popen(
+            [str(bin_dir / "streamlit"), "run", str(app), "--server.headless", "true",
+             "--server.port", str(dashboard_port), "--browser.gatherUsageStats", "false"],
+            cwd=repo,
+        ))
+    console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
+    if app.exists():
+        console.print(f"Dashboard:   http://127.0.0.1:{dashboard_port}")
+    console.print('Query:       papers sql "SELECT listing_date, count(*) FROM papers GROUP BY 1"')
+    console.print("Ctrl-C stops everything.")
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    return 0

@@ -1,0 +1,79 @@
+"""Publishing: the working warehouse becomes `$PAPERS_HOME/warehouse.duckdb` by an atomic swap.
+
+DuckDB allows one writing process or many readers, never both. Readers therefore only open the
+published file, which is a complete, checkpointed copy: the copy is made next to it, verified by
+opening it read-only, and renamed over the old one. A reader that has the old file open keeps
+reading the old snapshot (the rename does not touch its inode); the next open sees the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What was published, for the asset's metadata."""
+
+    path: Path
+    published_at: datetime
+    papers: int
+    partitions: int
+    size_bytes: int
+
+
+def checkpoint_and_log(con: duckdb.DuckDBPyConnection, run_id: str | None) -> datetime:
+    """Record the publish in `publish_log` and flush the WAL into the database file."""
+    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.execute(
+        "INSERT INTO publish_log "
+        "SELECT ?, ?, (SELECT count(*) FROM partition_loads), (SELECT count(*) FROM papers)",
+        [published_at, run_id],
+    )
+    con.execute("CHECKPOINT")
+    return published_at
+
+
+def publish_copy(working_path: Path, published_path: Path, published_at: datetime) -> PublishResult:
+    """Copy the (closed, checkpointed) working file and swap it in atomically.
+
+    The caller must have closed every connection to `working_path` first, so no WAL is pending.
+    """
+    if working_path.with_name(working_path.name + ".wal").exists():
+        raise RuntimeError(f"{working_path} still has a WAL file: close the writer before publishing")
+    published_path.parent.mkdir(parents=True, exist_ok=True)
+    staging = published_path.with_name(f".{published_path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        shutil.copyfile(working_path, staging)
+        with open(staging, "rb") as handle:
+            os.fsync(handle.fileno())
+        papers, partitions = _verify(staging)
+        os.replace(staging, published_path)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    return PublishResult(
+        path=published_path,
+        published_at=published_at,
+        papers=papers,
+        partitions=partitions,
+        size_bytes=published_path.stat().st_size,
+    )
+
+
+def _verify(path: Path) -> tuple[int, int]:
+    """Open the copy read-only as a reader would; fail before the swap if it is unreadable."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        papers = con.execute("SELECT count(*) FROM papers").fetchone()[0]
+        partitions = con.execute("SELECT count(*) FROM partition_loads").fetchone()[0]
+    finally:
+        con.close()
+    return papers, partitions
