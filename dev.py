@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Set the project up and run it, with nothing but Python 3.11 on the machine.
+
+    python3 dev.py up      # install into .venv, load the bundled sample, start Dagster UI + dashboard
+    python3 dev.py test    # install into .venv (and the test browser/database), run the whole suite
+
+Installs uv (pinned) into .tools/, then `uv sync --locked` builds .venv from uv.lock.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+TOOLS = ROOT / ".tools"
+VENV = ROOT / ".venv"
+UV_VERSION = "0.13.8"
+# Debian packages the test suite drives: a real browser for Playwright, a PostgreSQL server.
+TEST_SYSTEM_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/lib/postgresql": "postgresql"}
+
+
+def run(*cmd: str | os.PathLike, **kwargs) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def setup() -> None:
+    """Create .tools (uv) and .venv (the project, from the lock file)."""
+    uv = TOOLS / "bin" / "uv"
+    if not uv.exists():
+        venv.create(TOOLS, with_pip=True)
+        run(TOOLS / "bin" / "python", "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
+    run(uv, "sync", "--locked", "--python", sys.executable)
+
+
+def install_test_system_packages() -> None:
+    """Install the browser and database the end-to-end tests use, when we are allowed to."""
+    missing = [pkg for path, pkg in TEST_SYSTEM_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print(f"note: {', '.join(missing)} not installed; the tests that need them will skip "
+              "(install them with: sudo apt-get install -y " + " ".join(missing) + ")")
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-q", env=env)
+    run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "help"
+    if command == "up":
+        setup()
+        return subprocess.call([VENV / "bin" / "papers", "up", *argv[1:]], cwd=ROOT)
+    if command == "test":
+        setup()
+        install_test_system_packages()
+        return subprocess.call([VENV / "bin" / "python", "-m", "pytest", *argv[1:]], cwd=ROOT)
+    if command == "setup":
+        setup()
+        return 0
+    print(__doc__)
+    return 0 if command == "help" else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
