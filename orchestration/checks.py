@@ -37,7 +37,7 @@ def table_check_results(con, days: list[date]) -> list[dg.AssetCheckResult]:
     """Run every table check on the given days (whole table for uniqueness)."""
     results = []
     for asset, name, _, sql in _CHECKS:
-        offending = con.execute(sql, {"days": days} if "$days" in sql else {}).fetchone()[0]
+        offending = con.execute(sql, {"days": days} if "$days" in sql else {}).fetchall()[0][0]
         results.append(dg.AssetCheckResult(
             asset_key=asset,
             check_name=name,

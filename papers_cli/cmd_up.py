@@ -73,7 +73,7 @@ def _loaded(day) -> bool:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(
             "SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]
-        ).fetchone()[0] > 0
+        ).fetchall()[0][0] > 0
 
 
 def _serve(console, dagster_port: int, dashboard_port: int) -> int:

@@ -40,3 +40,13 @@ def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
             "or `papers backfill --start YYYY-MM-DD --end YYYY-MM-DD`."
         )
     return duckdb.connect(str(path), read_only=True)
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    """The single value a query returns.
+
+    Uses fetchall: DuckDB 2 keeps a result open after fetchone() and refuses further work on the
+    connection until it is exhausted.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

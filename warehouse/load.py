@@ -16,6 +16,12 @@ import polars as pl
 
 # Tables replaced per listing date, in the order their rows are inserted.
 PARTITIONED_TABLES = ("papers", "paper_authors", "votes", "quarantined_records")
+# Shared dimensions: table -> (key, columns a newer load may fill in).
+UPSERTED_TABLES = {
+    "authors": ("author_id", ("hf_username",)),
+    "submitters": ("username", ("fullname", "avatar_url", "is_hf_staff", "follower_count")),
+    "organizations": ("organization", ("fullname", "avatar_url")),
+}
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ def existing_paper_count(con: duckdb.DuckDBPyConnection, listing_date: date) -> 
     """How many papers the warehouse holds for a listing date."""
     return con.execute(
         "SELECT count(*) FROM papers WHERE listing_date = ?", [listing_date]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 def replace_partition(con: duckdb.DuckDBPyConnection, batch: PartitionBatch) -> LoadOutcome:
@@ -61,21 +67,32 @@ def replace_partition(con: duckdb.DuckDBPyConnection, batch: PartitionBatch) -> 
     if batch.papers.height == 0 and previous > 0:
         return LoadOutcome(batch.listing_date, 0, 0, 0, 0, replaced=False, previous_papers=previous)
 
-    con.execute("BEGIN TRANSACTION")
+    frames = {
+        **{table: getattr(batch, table) for table in PARTITIONED_TABLES},
+        "authors": batch.authors.unique(subset=["author_id"], keep="first"),
+        "submitters": batch.submitters.unique(subset=["username"], keep="first"),
+        "organizations": batch.organizations.unique(subset=["organization"], keep="first"),
+    }
+    # Frames are registered outside the transaction: unregistering inside an aborted one fails
+    # and would hide the error that aborted it.
+    for table, frame in frames.items():
+        con.register(f"incoming_{table}", frame.to_arrow())
     try:
-        _delete_partition(con, batch)
-        for table in PARTITIONED_TABLES:
-            _insert(con, table, getattr(batch, table))
-        _upsert(con, "authors", batch.authors, key="author_id", update=("hf_username",))
-        _upsert(con, "submitters", batch.submitters, key="username",
-                update=("fullname", "avatar_url", "is_hf_staff", "follower_count"))
-        _upsert(con, "organizations", batch.organizations, key="organization",
-                update=("fullname", "avatar_url"))
-        _record_load(con, batch)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _delete_partition(con, batch.listing_date)
+            for table in PARTITIONED_TABLES:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_{table}")
+            for table, (key, update) in UPSERTED_TABLES.items():
+                _upsert(con, table, key, update)
+            _record_load(con, batch)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        for table in frames:
+            con.unregister(f"incoming_{table}")
     return LoadOutcome(
         listing_date=batch.listing_date,
         papers=batch.papers.height,
@@ -87,52 +104,25 @@ def replace_partition(con: duckdb.DuckDBPyConnection, batch: PartitionBatch) -> 
     )
 
 
-def _delete_partition(con: duckdb.DuckDBPyConnection, batch: PartitionBatch) -> None:
-    day = batch.listing_date
-    con.register("incoming_papers", batch.papers.select("paper_id").to_arrow())
-    try:
-        # A paper listed again on another day moves to the day loaded last: delete it by id too,
-        # so the primary key holds and the paper is never counted on two days.
-        for table in ("paper_authors", "papers", "votes"):
-            con.execute(
-                f"DELETE FROM {table} WHERE listing_date = ? "
-                "OR paper_id IN (SELECT paper_id FROM incoming_papers)",
-                [day],
-            )
-        con.execute("DELETE FROM quarantined_records WHERE listing_date = ?", [day])
-    finally:
-        con.unregister("incoming_papers")
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    if frame.height == 0:
-        return
-    con.register("incoming", frame.to_arrow())
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-    finally:
-        con.unregister("incoming")
-
-
-def _upsert(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    frame: pl.DataFrame,
-    key: str,
-    update: tuple[str, ...],
-) -> None:
-    """Insert new keys; for known keys fill in columns that were unknown (never blank them)."""
-    if frame.height == 0:
-        return
-    assignments = ", ".join(f"{col} = coalesce(EXCLUDED.{col}, {table}.{col})" for col in update)
-    con.register("incoming", frame.unique(subset=[key], keep="first").to_arrow())
-    try:
+def _delete_partition(con: duckdb.DuckDBPyConnection, day: date) -> None:
+    # A paper listed again on another day moves to the day loaded last: delete it by id too,
+    # so the primary key holds and the paper is never counted on two days.
+    for table in ("paper_authors", "papers", "votes"):
         con.execute(
-            f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
-            f"ON CONFLICT ({key}) DO UPDATE SET {assignments}"
+            f"DELETE FROM {table} WHERE listing_date = ? "
+            "OR paper_id IN (SELECT paper_id FROM incoming_papers)",
+            [day],
         )
-    finally:
-        con.unregister("incoming")
+    con.execute("DELETE FROM quarantined_records WHERE listing_date = ?", [day])
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, update: tuple[str, ...]) -> None:
+    """Insert new keys; for known keys fill in columns that were unknown (never blank them)."""
+    assignments = ", ".join(f"{col} = coalesce(EXCLUDED.{col}, {table}.{col})" for col in update)
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT * FROM incoming_{table} "
+        f"ON CONFLICT ({key}) DO UPDATE SET {assignments}"
+    )
 
 
 def _record_load(con: duckdb.DuckDBPyConnection, batch: PartitionBatch) -> None:

@@ -72,8 +72,8 @@ def _verify(path: Path) -> tuple[int, int]:
     """Open the copy read-only as a reader would; fail before the swap if it is unreadable."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        papers = con.execute("SELECT count(*) FROM papers").fetchone()[0]
-        partitions = con.execute("SELECT count(*) FROM partition_loads").fetchone()[0]
+        papers = con.execute("SELECT count(*) FROM papers").fetchall()[0][0]
+        partitions = con.execute("SELECT count(*) FROM partition_loads").fetchall()[0][0]
     finally:
         con.close()
     return papers, partitions

@@ -54,11 +54,11 @@ def batch_for_day(day: date, fetches: list[RawFetch]) -> PartitionBatch:
 
 
 def _preview(con, days: list[date]) -> dg.MetadataValue:
-    frame = con.execute(
+    frame = pl.from_arrow(con.execute(
         "SELECT listing_date, paper_id, upvotes, left(title, 70) AS title FROM papers "
         "WHERE listing_date = ANY(?) ORDER BY listing_date DESC, upvotes DESC LIMIT 10",
         [days],
-    ).pl()
+    ).to_arrow_table())
     return dg.MetadataValue.md(markdown_table(frame))
 
 
@@ -124,4 +124,4 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 def _table_counts(con) -> dict[str, int]:
     names = [key.path[-1] for key in TABLE_KEYS]
-    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in names}
+    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in names}

@@ -1,0 +1,114 @@
+"""Partition replace: one transaction per listing day, idempotent, and never lossy."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse.db import apply_schema
+from warehouse.load import PartitionBatch, replace_partition
+
+DAY = date(2024, 5, 27)
+FETCHED = datetime(2024, 5, 27, 23, 0)
+
+
+@pytest.fixture
+def con():
+    connection = duckdb.connect()
+    apply_schema(connection)
+    yield connection
+    connection.close()
+
+
+def frame_like(con, table: str, rows: list[dict]) -> pl.DataFrame:
+    """Rows typed exactly like the warehouse table, so tests exercise INSERT BY NAME as loads do."""
+    schema = con.sql(f"SELECT * FROM {table} LIMIT 0").pl().schema
+    return pl.DataFrame(rows, schema=schema)
+
+
+def paper(paper_id: str, upvotes: int, day: date = DAY) -> dict:
+    return {"paper_id": paper_id, "title": f"Paper {paper_id}", "listing_date": day,
+            "upvotes": upvotes, "num_comments": 0, "author_count": 1, "fetched_at": FETCHED}
+
+
+def batch(con, papers: list[dict], *, day: date = DAY, authors_per_paper=1, bad_slot=False) -> PartitionBatch:
+    slots = [{"paper_id": p["paper_id"], "author_id": "a1", "position": 1,
+              "name_as_listed": "Ada", "listing_date": day} for p in papers]
+    if bad_slot and slots:
+        slots.append(dict(slots[0]))  # same (paper_id, position): violates the primary key mid-load
+    votes = [{"paper_id": p["paper_id"], "observed_at": FETCHED, "upvotes": p["upvotes"],
+              "num_comments": 0, "listing_date": day} for p in papers]
+    return PartitionBatch(
+        listing_date=day, fetched_at=FETCHED, fetch_count=1, raw_records=len(papers),
+        papers=frame_like(con, "papers", papers),
+        paper_authors=frame_like(con, "paper_authors", slots),
+        votes=frame_like(con, "votes", votes),
+        quarantined_records=frame_like(con, "quarantined_records", []),
+        authors=frame_like(con, "authors", [{"author_id": "a1", "name": "Ada", "hf_username": None,
+                                             "identity_key": "name:ada"}]),
+        submitters=frame_like(con, "submitters", []),
+        organizations=frame_like(con, "organizations", []),
+    )
+
+
+def snapshot(con) -> dict[str, list[tuple]]:
+    tables = ["papers", "authors", "paper_authors", "votes"]
+    return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+
+
+def test_rerun_of_the_same_batch_changes_nothing(con):
+    replace_partition(con, batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]))
+    first = snapshot(con)
+    replace_partition(con, batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]))
+    assert snapshot(con) == first
+    assert len(first["papers"]) == 2
+
+
+def test_a_new_answer_replaces_the_day_whole(con):
+    replace_partition(con, batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]))
+    # The newer listing dropped paper 2 and updated paper 1's count.
+    outcome = replace_partition(con, batch(con, [paper("2405.00001", 9)]))
+    assert outcome.replaced and outcome.previous_papers == 2
+    assert con.execute("SELECT paper_id, upvotes FROM papers").fetchall() == [("2405.00001", 9)]
+    assert con.execute("SELECT count(*) FROM paper_authors").fetchall()[0][0] == 1
+
+
+def test_a_load_that_fails_halfway_leaves_the_old_rows(con):
+    replace_partition(con, batch(con, [paper("2405.00001", 3)]))
+    before = snapshot(con)
+    with pytest.raises(duckdb.ConstraintException):
+        # papers are deleted and re-inserted before paper_authors hits the duplicate key.
+        replace_partition(con, batch(con, [paper("2405.00001", 7), paper("2405.00003", 1)], bad_slot=True))
+    assert snapshot(con) == before
+
+
+def test_an_empty_answer_never_wipes_a_day_that_had_rows(con):
+    replace_partition(con, batch(con, [paper("2405.00001", 3)]))
+    outcome = replace_partition(con, batch(con, []))
+    assert not outcome.replaced and outcome.previous_papers == 1
+    assert con.execute("SELECT count(*) FROM papers").fetchall()[0][0] == 1
+
+
+def test_an_empty_answer_for_an_empty_day_is_recorded(con):
+    outcome = replace_partition(con, batch(con, []))
+    assert outcome.replaced
+    assert con.execute("SELECT loaded_papers FROM partition_loads").fetchall() == [(0,)]
+
+
+def test_other_days_are_untouched(con):
+    other = date(2024, 5, 28)
+    replace_partition(con, batch(con, [paper("2405.00009", 1, other)], day=other))
+    replace_partition(con, batch(con, [paper("2405.00001", 3)]))
+    replace_partition(con, batch(con, [paper("2405.00001", 4)]))
+    assert con.execute("SELECT listing_date, count(*) FROM papers GROUP BY 1 ORDER BY 1").fetchall() == [
+        (DAY, 1), (other, 1)]
+
+
+def test_a_paper_listed_again_moves_to_the_day_loaded_last(con):
+    replace_partition(con, batch(con, [paper("2405.00001", 3)]))
+    later = date(2024, 6, 3)
+    replace_partition(con, batch(con, [paper("2405.00001", 8, later)], day=later))
+    assert con.execute("SELECT listing_date, upvotes FROM papers").fetchall() == [(later, 8)]

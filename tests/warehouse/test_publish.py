@@ -1,0 +1,57 @@
+"""Publishing swaps a complete copy in atomically; open readers are never broken."""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.db import connect_writer
+from warehouse.publish import checkpoint_and_log, publish_copy
+
+
+def write_papers(path, ids: list[str]) -> None:
+    con = connect_writer(path)
+    for paper_id in ids:
+        con.execute(
+            "INSERT OR REPLACE INTO papers (paper_id, title, listing_date, upvotes, author_count, fetched_at) "
+            "VALUES (?, 'T', DATE '2024-05-27', 1, 1, TIMESTAMP '2024-05-27 10:00:00')", [paper_id])
+    published_at = checkpoint_and_log(con, run_id="test-run")
+    con.close()
+    return published_at
+
+
+def test_publish_makes_a_readable_snapshot(tmp_path):
+    working, published = tmp_path / "work" / "w.duckdb", tmp_path / "warehouse.duckdb"
+    at = write_papers(working, ["a", "b"])
+    result = publish_copy(working, published, at)
+    assert result.papers == 2
+    with duckdb.connect(str(published), read_only=True) as reader:
+        assert reader.execute("SELECT count(*) FROM papers").fetchall()[0][0] == 2
+        assert reader.execute("SELECT run_id FROM publish_log").fetchall() == [("test-run",)]
+    assert not list(tmp_path.glob(".*.tmp")), "no staging copy is left behind"
+
+
+def test_an_open_reader_keeps_its_snapshot_and_the_next_reader_sees_the_new_one(tmp_path):
+    working, published = tmp_path / "work" / "w.duckdb", tmp_path / "warehouse.duckdb"
+    publish_copy(working, published, write_papers(working, ["a"]))
+    reader = duckdb.connect(str(published), read_only=True)
+    try:
+        # The writer works and publishes while the reader holds the published file open.
+        publish_copy(working, published, write_papers(working, ["b", "c"]))
+        assert reader.execute("SELECT count(*) FROM papers").fetchall()[0][0] == 1
+    finally:
+        reader.close()
+    with duckdb.connect(str(published), read_only=True) as fresh:
+        assert fresh.execute("SELECT count(*) FROM papers").fetchall()[0][0] == 3
+
+
+def test_publish_refuses_a_working_file_with_a_pending_wal(tmp_path):
+    working, published = tmp_path / "w.duckdb", tmp_path / "warehouse.duckdb"
+    write_papers(working, ["a"])
+    working.with_name("w.duckdb.wal").write_bytes(b"pending")
+    try:
+        publish_copy(working, published, None)
+    except RuntimeError as error:
+        assert "WAL" in str(error)
+    else:
+        raise AssertionError("publish must refuse while a WAL is pending")
+    assert not published.exists()

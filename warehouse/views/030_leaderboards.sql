@@ -1,0 +1,131 @@
+-- Leaderboards for a listing-date range. Bounds are inclusive; NULL means open-ended, so
+-- author_leaderboard(NULL, NULL) covers everything. Dates may be given as DATE or 'YYYY-MM-DD'.
+-- Upvotes are each paper's latest observed count. medians are interpolated (can be x.5).
+-- Order: total_upvotes, then papers, descending; the key breaks ties. `rank` follows that order.
+
+CREATE OR REPLACE MACRO papers_between(start_date, end_date) AS TABLE
+SELECT *
+FROM papers
+WHERE (start_date IS NULL OR listing_date >= CAST(start_date AS DATE))
+  AND (end_date   IS NULL OR listing_date <= CAST(end_date AS DATE));
+
+-- Grain: author_id (identity from ingest: claimed HF username first, else normalised name).
+-- co_authors: distinct other authors on the author's papers in the range.
+-- An author listed twice on one paper (near-duplicate names) counts that paper once.
+CREATE OR REPLACE MACRO author_leaderboard(start_date, end_date) AS TABLE
+WITH authored AS (
+    SELECT DISTINCT pa.author_id, p.paper_id, p.upvotes, p.listing_date
+    FROM papers_between(start_date, end_date) AS p
+    JOIN paper_authors AS pa ON pa.paper_id = p.paper_id
+),
+stats AS (
+    SELECT
+        author_id,
+        count(*)            AS papers,
+        sum(upvotes)        AS total_upvotes,
+        median(upvotes)     AS median_upvotes,
+        min(listing_date)   AS first_listing_date,
+        max(listing_date)   AS last_listing_date
+    FROM authored
+    GROUP BY author_id
+),
+co AS (
+    SELECT a.author_id, count(DISTINCT b.author_id) AS co_authors
+    FROM authored AS a
+    JOIN authored AS b ON b.paper_id = a.paper_id AND b.author_id <> a.author_id
+    GROUP BY a.author_id
+)
+SELECT
+    row_number() OVER (ORDER BY s.total_upvotes DESC, s.papers DESC, s.author_id) AS rank,
+    s.author_id,
+    au.name,
+    au.hf_username,
+    s.papers,
+    s.total_upvotes,
+    s.median_upvotes,
+    s.first_listing_date,
+    s.last_listing_date,
+    coalesce(co.co_authors, 0) AS co_authors
+FROM stats AS s
+LEFT JOIN authors AS au USING (author_id)
+LEFT JOIN co USING (author_id)
+ORDER BY rank;
+
+-- Grain: organization (the HF organisation slug that claimed the paper; unclaimed papers are left out).
+CREATE OR REPLACE MACRO organization_leaderboard(start_date, end_date) AS TABLE
+WITH claimed AS (
+    SELECT * FROM papers_between(start_date, end_date) WHERE organization IS NOT NULL
+),
+stats AS (
+    SELECT
+        organization,
+        count(*)                      AS papers,
+        sum(upvotes)                  AS total_upvotes,
+        median(upvotes)               AS median_upvotes,
+        min(listing_date)             AS first_listing_date,
+        max(listing_date)             AS last_listing_date,
+        count(DISTINCT submitted_by)  AS submitters
+    FROM claimed
+    GROUP BY organization
+),
+people AS (
+    SELECT c.organization, count(DISTINCT pa.author_id) AS authors
+    FROM claimed AS c
+    JOIN paper_authors AS pa ON pa.paper_id = c.paper_id
+    GROUP BY c.organization
+)
+SELECT
+    row_number() OVER (ORDER BY s.total_upvotes DESC, s.papers DESC, s.organization) AS rank,
+    s.organization,
+    o.fullname,
+    s.papers,
+    s.total_upvotes,
+    s.median_upvotes,
+    s.first_listing_date,
+    s.last_listing_date,
+    coalesce(people.authors, 0) AS authors,
+    s.submitters
+FROM stats AS s
+LEFT JOIN organizations AS o USING (organization)
+LEFT JOIN people USING (organization)
+ORDER BY rank;
+
+-- Grain: submitter (HF username that put the paper on Daily Papers; absent in the oldest era).
+CREATE OR REPLACE MACRO submitter_leaderboard(start_date, end_date) AS TABLE
+WITH submitted AS (
+    SELECT * FROM papers_between(start_date, end_date) WHERE submitted_by IS NOT NULL
+),
+stats AS (
+    SELECT
+        submitted_by                  AS submitter,
+        count(*)                      AS papers,
+        sum(upvotes)                  AS total_upvotes,
+        median(upvotes)               AS median_upvotes,
+        min(listing_date)             AS first_listing_date,
+        max(listing_date)             AS last_listing_date,
+        count(DISTINCT organization)  AS organizations
+    FROM submitted
+    GROUP BY submitted_by
+),
+people AS (
+    SELECT s.submitted_by AS submitter, count(DISTINCT pa.author_id) AS authors
+    FROM submitted AS s
+    JOIN paper_authors AS pa ON pa.paper_id = s.paper_id
+    GROUP BY s.submitted_by
+)
+SELECT
+    row_number() OVER (ORDER BY s.total_upvotes DESC, s.papers DESC, s.submitter) AS rank,
+    s.submitter,
+    u.fullname,
+    u.is_hf_staff,
+    s.papers,
+    s.total_upvotes,
+    s.median_upvotes,
+    s.first_listing_date,
+    s.last_listing_date,
+    s.organizations,
+    coalesce(people.authors, 0) AS authors
+FROM stats AS s
+LEFT JOIN submitters AS u ON u.username = s.submitter
+LEFT JOIN people USING (submitter)
+ORDER BY rank;

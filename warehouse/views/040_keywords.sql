@@ -1,0 +1,95 @@
+-- Keyword trends from papers.ai_keywords (HF's LLM-made keywords; many papers have none).
+-- Weeks start on Monday (ISO) of the listing date.
+
+-- normalise_keyword(k): lower case, trimmed, inner whitespace collapsed. 'Large  Language Models '
+-- -> 'large language models'. Nothing else is merged (no stemming: 'LLM' and 'LLMs' stay two).
+CREATE OR REPLACE MACRO normalise_keyword(k) AS
+nullif(trim(regexp_replace(lower(k), '\s+', ' ', 'g')), '');
+
+-- Grain: (paper_id, keyword). A keyword given twice on one paper (in any case) is one row.
+CREATE OR REPLACE VIEW paper_keywords AS
+SELECT DISTINCT paper_id, listing_date, keyword
+FROM (
+    SELECT paper_id, listing_date, normalise_keyword(unnest(ai_keywords)) AS keyword
+    FROM papers
+    WHERE ai_keywords IS NOT NULL
+)
+WHERE keyword IS NOT NULL;
+
+-- Grain: (week_start, keyword); only weeks where the keyword appears.
+CREATE OR REPLACE VIEW keyword_weekly AS
+SELECT
+    CAST(date_trunc('week', listing_date) AS DATE) AS week_start,
+    keyword,
+    count(*) AS papers
+FROM paper_keywords
+GROUP BY ALL;
+
+-- Grain: week_start (every week with papers). coverage = papers_with_keywords / papers: how much
+-- of the week the keyword figures describe. Papers without keywords are never given any.
+CREATE OR REPLACE VIEW keyword_coverage AS
+SELECT
+    CAST(date_trunc('week', p.listing_date) AS DATE) AS week_start,
+    count(*) AS papers,
+    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM paper_keywords AS k WHERE k.paper_id = p.paper_id))
+        AS papers_with_keywords,
+    papers_with_keywords / count(*) AS coverage
+FROM papers AS p
+GROUP BY ALL;
+
+-- Grain: (keyword, week_start) for every week a keyword appears, scored against its baseline.
+--   baseline window  the 8 weeks before week_start, counting only weeks that had keyworded papers
+--                    at all (baseline_weeks of them): weeks before HF produced keywords, or with no
+--                    data loaded, say nothing and are not counted as zeros. In a counted week where
+--                    the keyword is absent, its count is 0.
+--   baseline_mean, baseline_std  mean and population standard deviation of those weekly counts.
+--   z_score = (papers - baseline_mean) / greatest(baseline_std, 1). The std is floored at one
+--            paper, so a flat baseline (std 0) gives a finite score equal to the plain rise in
+--            papers (0 -> 3 scores 3.0) rather than infinity. NULL when baseline_weeks = 0.
+CREATE OR REPLACE VIEW rising_keywords AS
+WITH covered_weeks AS (
+    SELECT week_start FROM keyword_coverage WHERE papers_with_keywords > 0
+),
+history AS (
+    SELECT
+        keyword,
+        week_start,
+        papers,
+        coalesce(sum(papers) OVER w, 0) AS baseline_sum,
+        coalesce(sum(papers * papers) OVER w, 0) AS baseline_sum_sq
+    FROM keyword_weekly
+    WINDOW w AS (
+        PARTITION BY keyword ORDER BY week_start
+        RANGE BETWEEN INTERVAL 56 DAYS PRECEDING AND INTERVAL 7 DAYS PRECEDING
+    )
+),
+baseline_sizes AS (
+    SELECT w.week_start, count(c.week_start) AS baseline_weeks
+    FROM (SELECT DISTINCT week_start FROM keyword_weekly) AS w
+    LEFT JOIN covered_weeks AS c
+      ON c.week_start BETWEEN w.week_start - INTERVAL 56 DAYS AND w.week_start - INTERVAL 7 DAYS
+    GROUP BY w.week_start
+),
+scored AS (
+    SELECT
+        h.keyword,
+        h.week_start,
+        h.papers,
+        b.baseline_weeks,
+        CASE WHEN b.baseline_weeks > 0 THEN h.baseline_sum / b.baseline_weeks END AS baseline_mean,
+        CASE WHEN b.baseline_weeks > 0
+             THEN sqrt(greatest(h.baseline_sum_sq / b.baseline_weeks
+                                - pow(h.baseline_sum / b.baseline_weeks, 2), 0))
+        END AS baseline_std
+    FROM history AS h
+    JOIN baseline_sizes AS b USING (week_start)
+)
+SELECT
+    keyword,
+    week_start,
+    papers,
+    baseline_weeks,
+    baseline_mean,
+    baseline_std,
+    (papers - baseline_mean) / greatest(baseline_std, 1.0) AS z_score
+FROM scored;
