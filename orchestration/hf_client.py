@@ -202,9 +202,10 @@ class HFClient:
     def _log_retry(self, state, listing_date: date, url: str) -> None:
         failure = state.outcome.exception()
         status = failure.status if isinstance(failure, AttemptFailure) else None
+        answer = f"status {status}" if status else "no response"
         wait = state.upcoming_sleep
         log.warning(
-            "%s: %s (status %s) on %s; attempt %d/%d, retrying in %.1f s",
-            listing_date, failure, status, url, state.attempt_number, self.max_attempts, wait,
+            "%s: attempt %d/%d failed (%s: %s) on %s; retrying in %.1f s",
+            listing_date, state.attempt_number, self.max_attempts, answer, failure, url, wait,
             extra={"listing_date": listing_date.isoformat(), "status": status, "wait_s": wait},
         )

@@ -56,9 +56,7 @@ def failure_for_status(response: httpx.Response, now: datetime) -> AttemptFailur
     if 200 <= status < 300:
         return None
     if status == 429 or status == 408 or status >= 500:
-        kind = "rate limited (HTTP 429)" if status == 429 else f"server error {status}"
-        if status == 408:
-            kind = "request timeout (HTTP 408)"
+        kind = {429: "rate limited", 408: "request timeout"}.get(status, f"server error {status}")
         wait = server_wait_seconds(response.headers, now)
         retry_at = now + timedelta(seconds=wait) if wait is not None else None
         return AttemptFailure(kind, status, server_wait_s=wait, retry_at=retry_at)
@@ -72,6 +70,14 @@ def failure_for_transport_error(exc: httpx.TransportError) -> AttemptFailure:
     if isinstance(exc, httpx.RemoteProtocolError):
         return AttemptFailure("connection closed before the whole response arrived")
     return AttemptFailure(f"connection error ({type(exc).__name__})")
+
+
+_JSON_TYPE_NAMES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
+                    bool: "boolean", type(None): "null"}
+
+
+def _json_type(value: object) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
 
 def _bad_payload(kind: str, status: int) -> AttemptFailure:
@@ -90,11 +96,11 @@ def parse_items(body: bytes, content_type: str, status: int = 200) -> list[dict]
             f"response is not valid JSON ({len(body)} bytes, truncated or corrupt)", status
         ) from None
     if not isinstance(data, list):
-        raise _bad_payload(f"response is not a JSON array (got a JSON {type(data).__name__})", status)
+        raise _bad_payload(f"response is not a JSON array (got a JSON {_json_type(data)})", status)
     for index, item in enumerate(data):
         if not isinstance(item, dict):
             raise _bad_payload(
-                f"response array holds a JSON {type(item).__name__} at index {index}, "
+                f"response array holds a JSON {_json_type(item)} at index {index}, "
                 "not an object",
                 status,
             )

@@ -1,0 +1,168 @@
+"""WSGI middleware for the fake HF server: injects the scripted faults and records every request."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from email.utils import formatdate
+from urllib.parse import parse_qs, urlencode
+
+from orchestration.sample_api import DAILY_PAPERS_PATH, WSGIApp
+from tests.fakes.faults import Fault, FaultPlan
+
+HTML_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Hugging Face - The AI community building the future."
+    b"</title></head><body><h1>We had to rate limit you.</h1></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request the fake served (control endpoints excluded)."""
+
+    path: str
+    query: str
+    date: str | None
+    page: int | None
+    status: int | None
+    fault: str
+    authorized: bool
+    started_at: float
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (for the standalone server's /_fake/stats)."""
+        return asdict(self)
+
+
+class Instruments:
+    """Request log, per-date hit counts and the in-flight high-water mark, all thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requests: list[RequestRecord] = []
+        self.hits: Counter[str] = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def enter(self, date_key: str | None) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            if date_key:
+                self.hits[date_key] += 1
+
+    def leave(self, record: RequestRecord) -> None:
+        with self._lock:
+            self.in_flight -= 1
+            self.requests.append(record)
+
+    def snapshot(self) -> dict:
+        """Everything, as JSON-ready data."""
+        with self._lock:
+            return {
+                "requests": [r.to_json() for r in self.requests],
+                "hits": dict(self.hits),
+                "in_flight": self.in_flight,
+                "max_in_flight": self.max_in_flight,
+            }
+
+
+def _collect(app: WSGIApp, environ: dict) -> tuple[str, list[tuple[str, str]], bytes]:
+    captured: dict = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured.update(status=status, headers=headers)
+
+    body = b"".join(app(environ, start_response))
+    return captured["status"], captured["headers"], body
+
+
+def _status_answer(fault: Fault) -> tuple[str, list[tuple[str, str]], bytes]:
+    body = json.dumps({"error": f"fake fault {fault.spec}"}).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    if fault.retry_after is not None:
+        headers.append(("Retry-After", f"{fault.retry_after:g}"))
+    if fault.retry_after_date is not None:
+        headers.append(("Retry-After", formatdate(time.time() + fault.retry_after_date, usegmt=True)))
+    if fault.ratelimit_t is not None:
+        headers.append(("RateLimit", f'"api";r=0;t={fault.ratelimit_t}'))
+        headers.append(("RateLimit-Policy", '"fixed window";"api";q=500;w=300'))
+    return f"{fault.status} Fake Fault", headers, body
+
+
+class FaultInjector:
+    """Wraps the replay app: answers `/api/daily_papers` through the fault plan, records all."""
+
+    def __init__(self, app: WSGIApp, plan: FaultPlan, stop: threading.Event) -> None:
+        self.app = app
+        self.plan = plan
+        self.instruments = Instruments()
+        self._stop = stop
+
+    def __call__(self, environ: dict, start_response) -> Iterator[bytes]:
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        is_listing = environ.get("PATH_INFO") == DAILY_PAPERS_PATH
+        date_key = query.get("date", [None])[-1] if is_listing else None
+        fault = self.plan.next_for(date_key) if is_listing else Fault("ok", "ok")
+        page = query.get("p", [None])[-1]
+        started_at = time.time()
+        self.instruments.enter(date_key)
+        statuses: list[int] = []
+
+        def recording_start_response(status, headers, exc_info=None):
+            statuses.append(int(status.split()[0]))
+            return start_response(status, headers, exc_info)
+
+        try:
+            yield from self._answer(fault, environ, recording_start_response)
+        finally:
+            self.instruments.leave(RequestRecord(
+                path=environ.get("PATH_INFO", ""),
+                query=environ.get("QUERY_STRING", ""),
+                date=date_key,
+                page=int(page) if page and page.isdigit() else None,
+                status=statuses[0] if statuses else None,
+                fault=fault.spec,
+                authorized=bool(environ.get("HTTP_AUTHORIZATION")),
+                started_at=started_at,
+            ))
+
+    def _answer(self, fault: Fault, environ: dict, start_response) -> Iterator[bytes]:
+        if fault.kind == "hang":
+            self._stop.wait(fault.seconds)
+        if fault.kind == "ignore-p":
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            query["p"] = ["0"]
+            environ = {**environ, "QUERY_STRING": urlencode(query, doseq=True)}
+        if fault.kind == "status":
+            status, headers, body = _status_answer(fault)
+        elif fault.kind == "html":
+            status, headers = "200 OK", [("Content-Type", "text/html; charset=utf-8")]
+            body = HTML_PAGE
+            headers.append(("Content-Length", str(len(body))))
+        elif fault.kind == "json-object":
+            body = b'{"error":"Internal Error - We\'re working hard to fix this"}'
+            status = "200 OK"
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        else:
+            status, headers, body = _collect(self.app, environ)
+        if fault.kind == "invalid-json":
+            body = body[: len(body) // 2]
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        half = len(body) // 2
+        if fault.kind == "truncated":
+            # Content-Length still announces the full body; the server then closes the socket.
+            yield body[:half]
+            return
+        if fault.kind == "slow":
+            yield body[:half]
+            self._stop.wait(fault.seconds)
+            yield body[half:]
+            return
+        yield body
