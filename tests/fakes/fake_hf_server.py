@@ -57,7 +57,10 @@ class FakeHFServer:
 
     def start(self) -> FakeHFServer:
         """Start serving in a daemon thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll keeps stop() quick; the default 0.5 s adds up over a test suite.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
