@@ -1,6 +1,5 @@
 """Schedules: the newest listing every day, plus a re-fetch of the trailing days for vote history."""
 
-from __future__ import annotations
 
 from datetime import timedelta
 

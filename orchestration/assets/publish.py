@@ -1,6 +1,5 @@
 """Asset: the published warehouse snapshot that every reader opens."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Asset: the raw daily listings, fetched from the HF API and landed verbatim."""
 
-from __future__ import annotations
 
 from datetime import date
 

@@ -1,6 +1,5 @@
 """Assets: the warehouse tables, transformed from raw listings and loaded one day at a time."""
 
-from __future__ import annotations
 
 from datetime import date
 
