@@ -1,0 +1,114 @@
+"""Queries on the analytics views of `warehouse/views/*.sql` (leaderboards, trends, search...).
+
+Mixed into `WarehouseRepository`, which provides `frame()`. Each method names the views it needs
+in `NEEDS`, so a page can say clearly what is missing on a warehouse published before them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+LEADERBOARDS = {
+    "authors": "author_leaderboard",
+    "organizations": "organization_leaderboard",
+    "submitters": "submitter_leaderboard",
+}
+NEEDS = {
+    "leaderboard": list(LEADERBOARDS.values()),
+    "trends": ["keyword_weekly", "rising_keywords", "keyword_coverage"],
+    "search": ["search_papers"],
+    "similar": ["similar_papers"],
+    "velocity": ["paper_velocity"],
+    "rising": ["rising_papers"],
+}
+DRILLDOWN = {
+    "authors": ("SELECT p.* FROM papers p JOIN paper_authors pa USING (paper_id) WHERE pa.author_id = $key"),
+    "organizations": "SELECT p.* FROM papers p WHERE p.organization = $key",
+    "submitters": "SELECT p.* FROM papers p WHERE p.submitted_by = $key",
+}
+
+
+class AnalyticsQueries:
+    """Methods over the shared analytics views and macros."""
+
+    def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:  # pragma: no cover
+        raise NotImplementedError
+
+    def leaderboard(self, kind: str, start: date, end: date) -> pl.DataFrame:
+        """The `kind` leaderboard ('authors', 'organizations', 'submitters') for listings in [start, end]."""
+        if kind not in LEADERBOARDS:
+            raise ValueError(f"kind must be one of {sorted(LEADERBOARDS)}, not {kind!r}")
+        return self.frame(f"SELECT * FROM {LEADERBOARDS[kind]}(?, ?)", [start, end])
+
+    def leaderboard_papers(self, kind: str, key: str, start: date, end: date) -> pl.DataFrame:
+        """Papers behind one leaderboard row (an author id, organisation slug or submitter)."""
+        if kind not in DRILLDOWN:
+            raise ValueError(f"kind must be one of {sorted(DRILLDOWN)}, not {kind!r}")
+        return self.frame(
+            f"SELECT paper_id, title, listing_date, upvotes, organization, submitted_by FROM ({DRILLDOWN[kind]}) "
+            "WHERE listing_date BETWEEN $start AND $end ORDER BY upvotes DESC, paper_id",
+            {"key": key, "start": start, "end": end},
+        )
+
+    def author(self, author_id: str) -> dict | None:
+        """One author's name, HF username and paper count, or None."""
+        rows = self.frame(
+            "SELECT a.author_id, a.name, a.hf_username, count(pa.paper_id) AS papers FROM authors a "
+            "LEFT JOIN paper_authors pa USING (author_id) WHERE a.author_id = ? GROUP BY ALL",
+            [author_id],
+        )
+        return rows.row(0, named=True) if rows.height else None
+
+    def keyword_weekly(self, keywords: list[str]) -> pl.DataFrame:
+        """Weekly paper counts of the given keywords."""
+        return self.frame(
+            "SELECT week_start, keyword, papers FROM keyword_weekly WHERE list_contains(?, keyword) "
+            "ORDER BY week_start, keyword",
+            [keywords],
+        )
+
+    def top_keywords(self, limit: int = 15) -> pl.DataFrame:
+        """The keywords on most papers overall."""
+        return self.frame(
+            "SELECT keyword, sum(papers) AS papers FROM keyword_weekly GROUP BY ALL "
+            "ORDER BY papers DESC, keyword LIMIT ?",
+            [limit],
+        )
+
+    def rising_keywords(self, limit: int = 25) -> pl.DataFrame:
+        """Keywords of the newest week ranked by how far above their own baseline they are."""
+        return self.frame(
+            "SELECT * FROM rising_keywords WHERE week_start = (SELECT max(week_start) FROM rising_keywords) "
+            "ORDER BY z_score DESC NULLS LAST, papers DESC, keyword LIMIT ?",
+            [limit],
+        )
+
+    def keyword_coverage(self) -> pl.DataFrame:
+        """Share of each week's papers that carry keywords at all."""
+        return self.frame("SELECT week_start, papers, papers_with_keywords, coverage FROM keyword_coverage ORDER BY week_start")
+
+    def search(self, query_text: str, limit: int = 50) -> pl.DataFrame:
+        """Full-text search over titles and abstracts, best match first."""
+        return self.frame(
+            "SELECT * FROM search_papers(?) ORDER BY score DESC, upvotes DESC LIMIT ?", [query_text, limit]
+        )
+
+    def similar_papers(self, paper_id: str, limit: int = 8) -> pl.DataFrame:
+        """Papers most similar to `paper_id`, with titles."""
+        return self.frame(
+            "SELECT s.rank, s.similar_paper_id AS paper_id, p.title, p.listing_date, p.upvotes, s.score "
+            "FROM similar_papers s JOIN papers p ON p.paper_id = s.similar_paper_id "
+            "WHERE s.paper_id = ? ORDER BY s.rank LIMIT ?",
+            [paper_id, limit],
+        )
+
+    def velocity(self, paper_id: str) -> dict | None:
+        """One paper's vote-velocity row (upvotes per day, hours to 50 % / 90 %, hotness)."""
+        rows = self.frame("SELECT * FROM paper_velocity WHERE paper_id = ?", [paper_id])
+        return rows.row(0, named=True) if rows.height else None
+
+    def rising_papers(self, n_days: int = 3) -> pl.DataFrame:
+        """Papers gaining upvotes fastest over the last `n_days`."""
+        return self.frame("SELECT * FROM rising_papers(?)", [n_days])

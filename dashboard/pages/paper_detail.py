@@ -1,0 +1,115 @@
+"""Paper detail: abstract, authors, links, vote history and similar papers of one paper (`?id=`)."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from dashboard import ui
+from dashboard.analytics_queries import NEEDS
+from dashboard.nav import page_file
+from dashboard.repository import WarehouseRepository
+
+
+def pick_paper(repo: WarehouseRepository) -> str | None:
+    """The paper chosen in the picker (seeded from `?id=`), kept in the URL."""
+    titles = repo.paper_titles()
+    labels = dict(zip(titles["paper_id"], titles["title"]))
+    wanted = ui.param("id")
+    if wanted and wanted not in labels:
+        paper = repo.paper(wanted)
+        labels = {wanted: paper["title"] if paper else "(not in this warehouse)", **labels}
+    if not labels:
+        return None
+    ui.seed_state("paper_id", wanted or next(iter(labels)))
+    chosen = st.selectbox("Paper", list(labels), key="paper_id", format_func=lambda pid: f"{pid} · {labels.get(pid, '')}")
+    ui.publish_params({"id": chosen})
+    return chosen
+
+
+def links(paper: dict) -> None:
+    """Buttons to HF, arXiv, GitHub and the project page."""
+    cols = st.columns(4)
+    cols[0].link_button("Hugging Face", ui.hf_url(paper["paper_id"]), icon=":material/open_in_new:", width="stretch")
+    cols[1].link_button("arXiv", ui.arxiv_url(paper["paper_id"]), icon=":material/open_in_new:", width="stretch")
+    if paper["github_repo"]:
+        cols[2].link_button("GitHub", paper["github_repo"], icon=":material/code:", width="stretch")
+    if paper["project_page"]:
+        cols[3].link_button("Project page", paper["project_page"], icon=":material/language:", width="stretch")
+
+
+def vote_history(repo: WarehouseRepository, paper_id: str) -> None:
+    """The paper's observed upvote counts over time, with velocity figures when available."""
+    st.subheader("Vote history")
+    history = repo.vote_history(paper_id)
+    if history.height < 2:
+        st.caption(f"{history.height} observation so far: re-fetching recent days builds the history.")
+    if history.height:
+        st.altair_chart(
+            alt.Chart(history.to_pandas())
+            .mark_line(point=True, color="#FF9D00")
+            .encode(x=alt.X("observed_at:T", title="Observed (UTC)"), y=alt.Y("upvotes:Q", title="Upvotes"),
+                    tooltip=["observed_at:T", "upvotes:Q"])
+            .properties(height=240),
+            width="stretch",
+        )
+    if not repo.missing_objects(NEEDS["velocity"]):
+        velocity = repo.velocity(paper_id)
+        if velocity:
+            cols = st.columns(3)
+            per_day = velocity["upvotes_per_day"]
+            cols[0].metric("Upvotes per day", "—" if per_day is None else f"{per_day:,.1f}")
+            to_half = velocity["hours_to_50pct"]
+            cols[1].metric("Hours to 50 % of votes", "—" if to_half is None else f"{to_half:,.1f}")
+            cols[2].metric("Hotness", f"{velocity['hotness']:.3f}" if velocity["hotness"] is not None else "—")
+
+
+def render(repo: WarehouseRepository) -> None:
+    """Draw the Paper detail page from `repo`."""
+    if not ui.ready(repo):
+        st.title("Paper")
+        return
+    paper_id = pick_paper(repo)
+    paper = repo.paper(paper_id) if paper_id else None
+    if not paper:
+        st.title("Paper")
+        st.warning(f"No paper with id `{paper_id}` in the published warehouse." if paper_id else "No papers yet.")
+        return
+    st.title(paper["title"])
+    st.caption(
+        f"Listed {ui.fmt_date(paper['listing_date'])} · arXiv {ui.fmt_date(paper['published_at'])} · "
+        f"**{paper['upvotes']:,} upvotes** · {paper['num_comments'] or 0} comments · "
+        f"submitted by {paper['submitted_by'] or 'unknown'}"
+    )
+    links(paper)
+    main, side = st.columns([3, 2], gap="large")
+    with main:
+        st.subheader("Abstract")
+        st.write(paper["summary"] or "_No abstract._")
+        if paper["ai_keywords"]:
+            st.markdown(" ".join(f":blue-badge[{k}]" for k in paper["ai_keywords"]))
+        vote_history(repo, paper["paper_id"])
+    with side:
+        st.subheader("Organisation")
+        if paper["organization"]:
+            st.page_link(page_file("organizations"), label=paper["organization"], icon=":material/corporate_fare:",
+                         query_params={"key": paper["organization"]})
+        else:
+            st.caption("No organisation claimed this paper.")
+        st.subheader(f"Authors ({paper['author_count']})")
+        for author in repo.paper_authors(paper["paper_id"]).iter_rows(named=True):
+            st.page_link(page_file("authors"), label=f"{author['position']}. {author['name']}", icon=":material/person:",
+                         query_params={"key": author["author_id"]})
+        st.subheader("Similar papers")
+        if ui.needs(repo, NEEDS["similar"], "Similar papers"):
+            similar = repo.similar_papers(paper["paper_id"])
+            if not similar.height:
+                st.caption("No similar papers found.")
+            for row in similar.iter_rows(named=True):
+                ui.paper_link(row["paper_id"], f"{row['title']} ({row['upvotes']} ↑)")
+
+
+if __name__ == "__main__":
+    from dashboard.context import current_repository
+
+    render(current_repository())

@@ -1,0 +1,65 @@
+"""Trends: keyword counts per week, rising keywords, and how much of each week has keywords."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from dashboard import ui
+from dashboard.analytics_queries import NEEDS
+from dashboard.repository import WarehouseRepository
+
+
+def render(repo: WarehouseRepository) -> None:
+    """Draw the Trends page from `repo`."""
+    st.title("Trends")
+    if not ui.ready(repo) or not ui.needs(repo, NEEDS["trends"], "Keyword trends"):
+        return
+    top = repo.top_keywords(limit=30)
+    if not top.height:
+        st.info("No paper in this warehouse has keywords yet (HF adds AI keywords to recent papers).")
+        return
+    st.subheader("Keywords per week")
+    options = top["keyword"].to_list()
+    ui.seed_state("trends_keywords", [k for k in ui.param_list("kw") if k in options] or options[:5])
+    chosen = st.multiselect("Keywords", options, key="trends_keywords", max_selections=10)
+    ui.publish_params({"kw": chosen})
+    weekly = repo.keyword_weekly(chosen)
+    if weekly.height:
+        st.altair_chart(
+            alt.Chart(weekly.to_pandas())
+            .mark_line(point=True)
+            .encode(x=alt.X("week_start:T", title="Week"), y=alt.Y("papers:Q", title="Papers"),
+                    color=alt.Color("keyword:N", title=None), tooltip=["week_start:T", "keyword", "papers"])
+            .properties(height=300),
+            width="stretch",
+        )
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader("Rising this week")
+        rising = repo.rising_keywords()
+        st.caption("Newest week's keywords scored against their own 8-week baseline (z-score, std floored at 1 paper).")
+        st.dataframe(
+            rising.select("keyword", "papers", "baseline_mean", "z_score"),
+            hide_index=True, width="stretch",
+            column_config={"baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
+                           "z_score": st.column_config.NumberColumn("z", format="%.2f")},
+        )
+    with right:
+        st.subheader("Keyword coverage")
+        coverage = repo.keyword_coverage()
+        st.caption("Share of each week's papers that carry any keyword: trends only describe this share.")
+        st.altair_chart(
+            alt.Chart(coverage.to_pandas())
+            .mark_area(color="#6366F1", opacity=0.6)
+            .encode(x=alt.X("week_start:T", title="Week"), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
+                    tooltip=["week_start:T", "papers", "papers_with_keywords", alt.Tooltip("coverage:Q", format=".0%")])
+            .properties(height=260),
+            width="stretch",
+        )
+
+
+if __name__ == "__main__":
+    from dashboard.context import current_repository
+
+    render(current_repository())

@@ -1,0 +1,184 @@
+"""Every number the dashboard shows comes from one method here: parameterised SQL on the
+published warehouse's tables and views, one short-lived read-only connection per query.
+
+Pages receive a repository as an argument (tests pass one over a seeded file). Methods return
+Polars frames (or plain values) and never cache: a publish replaces the file under us and the
+next query must see it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from dashboard.analytics_queries import AnalyticsQueries
+from dashboard.health_queries import HealthQueries
+from dashboard.filters import RANKINGS, PaperFilters, where_clause
+from dashboard.snapshot import open_snapshot
+
+GRAINS = ("day", "week", "month")
+UPVOTE_BUCKETS = [(0, 0), (1, 4), (5, 9), (10, 24), (25, 49), (50, 99), (100, 199), (200, None)]
+
+
+class WarehouseRepository(AnalyticsQueries, HealthQueries):
+    """Read-only queries over the published warehouse at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    # -- plumbing -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether a published warehouse is there to read."""
+        return self.path.exists()
+
+    def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
+        """Run read-only `sql` with bound `params` and return the result as a Polars frame."""
+        with open_snapshot(self.path) as con:
+            return con.sql(sql, params=params or None).pl()
+
+    def scalar(self, sql: str, params: list | None = None):
+        """The first column of the first row of `sql` (None if there is no row)."""
+        with open_snapshot(self.path) as con:
+            rows = con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
+    def missing_objects(self, names: list[str]) -> list[str]:
+        """Which of the views, tables or macros in `names` this warehouse does not have."""
+        found = self.frame(
+            "SELECT view_name AS name FROM duckdb_views() WHERE NOT internal "
+            "UNION SELECT table_name FROM duckdb_tables() "
+            "UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
+        )["name"].to_list()
+        return [name for name in names if name not in found]
+
+    # -- freshness ------------------------------------------------------------------------
+    def data_as_of(self) -> dict:
+        """Newest listing date, number of papers and the last publish time."""
+        with open_snapshot(self.path) as con:
+            newest, papers = con.execute("SELECT max(listing_date), count(*) FROM papers").fetchall()[0]
+            published = con.execute("SELECT max(published_at) FROM publish_log").fetchall()[0][0]
+        return {"newest_listing_date": newest, "papers": papers, "last_publish": published}
+
+    # -- overview -------------------------------------------------------------------------
+    def kpis(self, start: date, end: date) -> dict:
+        """Papers, upvotes, median upvotes, distinct authors and organisations listed in [start, end]."""
+        row = self.frame(
+            """
+            SELECT count(*) AS papers,
+                   CAST(coalesce(sum(upvotes), 0) AS BIGINT) AS upvotes,
+                   median(upvotes) AS median_upvotes,
+                   (SELECT count(DISTINCT author_id) FROM paper_authors
+                     WHERE listing_date BETWEEN $start AND $end) AS authors,
+                   count(DISTINCT organization) AS organizations
+            FROM papers WHERE listing_date BETWEEN $start AND $end
+            """,
+            {"start": start, "end": end},
+        ).row(0, named=True)
+        return row
+
+    def papers_per_period(self, grain: str, start: date | None = None, end: date | None = None) -> pl.DataFrame:
+        """Papers and upvotes per listing day, week (Monday) or month."""
+        if grain not in GRAINS:
+            raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
+        return self.frame(
+            f"""
+            SELECT CAST(date_trunc('{grain}', listing_date) AS DATE) AS period_start,
+                   count(*) AS papers, CAST(sum(upvotes) AS BIGINT) AS upvotes
+            FROM papers
+            WHERE listing_date >= coalesce($start, DATE '0001-01-01')
+              AND listing_date <= coalesce($end, DATE '9999-12-31')
+            GROUP BY ALL ORDER BY period_start
+            """,
+            {"start": start, "end": end},
+        )
+
+    def upvote_distribution(self, start: date, end: date) -> pl.DataFrame:
+        """How many papers listed in [start, end] fall in each upvote bucket (all buckets, in order)."""
+        cases = " ".join(
+            f"WHEN upvotes >= {lo}" + (f" AND upvotes <= {hi}" if hi is not None else "") + f" THEN {i}"
+            for i, (lo, hi) in enumerate(UPVOTE_BUCKETS)
+        )
+        counts = self.frame(
+            f"SELECT CASE {cases} END AS bucket, count(*) AS papers FROM papers "
+            "WHERE listing_date BETWEEN ? AND ? GROUP BY ALL",
+            [start, end],
+        )
+        labels = pl.DataFrame(
+            {
+                "bucket": list(range(len(UPVOTE_BUCKETS))),
+                "upvotes": [f"{lo}+" if hi is None else (f"{lo}" if lo == hi else f"{lo}–{hi}") for lo, hi in UPVOTE_BUCKETS],
+            },
+            schema={"bucket": pl.Int32, "upvotes": pl.String},
+        )
+        joined = labels.join(counts.with_columns(pl.col("bucket").cast(pl.Int32)), on="bucket", how="left")
+        return joined.select("upvotes", pl.col("papers").fill_null(0))
+
+    # -- papers ---------------------------------------------------------------------------
+    def filter_options(self) -> dict[str, list[str]]:
+        """Organisations, submitters and keywords present, for the Papers page's pickers."""
+        with open_snapshot(self.path) as con:
+            orgs = [r[0] for r in con.execute("SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1").fetchall()]
+            subs = [r[0] for r in con.execute("SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1").fetchall()]
+            keywords = [r[0] for r in con.execute("SELECT DISTINCT lower(unnest(ai_keywords)) AS k FROM papers ORDER BY 1").fetchall()]
+        return {"organizations": orgs, "submitters": subs, "keywords": keywords}
+
+    def date_bounds(self) -> tuple[date | None, date | None]:
+        """Oldest and newest listing date."""
+        with open_snapshot(self.path) as con:
+            return con.execute("SELECT min(listing_date), max(listing_date) FROM papers").fetchall()[0]
+
+    def papers(self, filters: PaperFilters) -> pl.DataFrame:
+        """Papers matching `filters`, ranked as asked, at most `filters.limit` rows."""
+        where, params = where_clause(filters)
+        velocity = not self.missing_objects(["paper_velocity"])
+        if filters.rank_by != "upvotes" and not velocity:
+            raise LookupError("Ranking by hotness or velocity needs the paper_velocity view.")
+        join = "LEFT JOIN paper_velocity v USING (paper_id)" if velocity else ""
+        extra = ", v.hotness, v.upvotes_per_day" if velocity else ""
+        return self.frame(
+            f"""
+            SELECT p.paper_id, p.title, p.listing_date, CAST(p.published_at AS DATE) AS arxiv_date,
+                   p.upvotes, p.num_comments, p.organization, p.submitted_by,
+                   p.github_repo, p.project_page, p.ai_keywords AS keywords{extra}
+            FROM papers p {join}
+            WHERE {where}
+            ORDER BY {RANKINGS[filters.rank_by]}, p.paper_id
+            LIMIT {int(filters.limit)}
+            """,
+            params,
+        )
+
+    def count_papers(self, filters: PaperFilters) -> int:
+        """How many papers match `filters` (ignoring the row limit)."""
+        where, params = where_clause(filters)
+        return self.scalar(f"SELECT count(*) FROM papers p WHERE {where}", params)
+
+    # -- one paper ------------------------------------------------------------------------
+    def paper(self, paper_id: str) -> dict | None:
+        """Every column of one paper, or None when the id is unknown."""
+        rows = self.frame("SELECT * FROM papers WHERE paper_id = ?", [paper_id])
+        return rows.row(0, named=True) if rows.height else None
+
+    def paper_authors(self, paper_id: str) -> pl.DataFrame:
+        """The paper's authors in listed order, with their stable ids."""
+        return self.frame(
+            "SELECT pa.position, pa.author_id, a.name, a.hf_username FROM paper_authors pa "
+            "JOIN authors a USING (author_id) WHERE pa.paper_id = ? ORDER BY pa.position",
+            [paper_id],
+        )
+
+    def vote_history(self, paper_id: str) -> pl.DataFrame:
+        """Every observed upvote count of one paper, oldest first."""
+        return self.frame(
+            "SELECT observed_at, upvotes, num_comments FROM votes WHERE paper_id = ? ORDER BY observed_at",
+            [paper_id],
+        )
+
+    def paper_titles(self, limit: int = 2000) -> pl.DataFrame:
+        """Newest papers' ids and titles, for the paper picker."""
+        return self.frame(
+            "SELECT paper_id, title FROM papers ORDER BY listing_date DESC, upvotes DESC LIMIT ?", [limit]
+        )
+

@@ -1,0 +1,142 @@
+"""Pieces every page shares: the no-warehouse message, URL-backed filters, links, downloads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard.nav import page_file
+from dashboard.repository import WarehouseRepository
+from dashboard.snapshot import HOW_TO_CREATE
+
+
+def ready(repo: WarehouseRepository) -> bool:
+    """Show how to create a warehouse and return False when none is published yet."""
+    if repo.exists():
+        return True
+    st.info(HOW_TO_CREATE, icon=":material/database:")
+    st.code("papers up\npapers backfill --start 2025-01-01 --end 2025-01-31", language="bash")
+    st.caption(f"Looked for `{repo.path}` (set `PAPERS_HOME` to use another folder).")
+    return False
+
+
+def needs(repo: WarehouseRepository, names: list[str], what: str) -> bool:
+    """Warn and return False when the warehouse lacks the views `what` is built on."""
+    missing = repo.missing_objects(names)
+    if missing:
+        st.warning(
+            f"{what} needs the warehouse view(s) {', '.join(f'`{m}`' for m in missing)}, which this "
+            "published warehouse does not have yet. Run `papers up` (or any backfill) to republish "
+            "it with the current views.",
+            icon=":material/construction:",
+        )
+    return not missing
+
+
+def sidebar_freshness(repo: WarehouseRepository) -> None:
+    """'Data as of' in the sidebar: newest listing day and the last publish."""
+    with st.sidebar:
+        if not repo.exists():
+            st.caption("No published warehouse yet.")
+            return
+        fresh = repo.data_as_of()
+        st.caption(
+            f"**Data as of** {fmt_date(fresh['newest_listing_date'])} · {fresh['papers']:,} papers  \n"
+            f"Published {fmt_time(fresh['last_publish'])}"
+        )
+
+
+# -- formatting ---------------------------------------------------------------------------
+def fmt_date(value: date | None) -> str:
+    """A date as 'Tue 14 Jan 2025', or an em dash."""
+    return value.strftime("%a %d %b %Y") if value else "—"
+
+
+def fmt_time(value: datetime | None) -> str:
+    """A UTC timestamp as '2025-01-14 12:00 UTC', or 'never'."""
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value else "never"
+
+
+# -- URL-backed state ---------------------------------------------------------------------
+def param(key: str, default: str = "") -> str:
+    """A query-string value (the last one if repeated)."""
+    return st.query_params.get(key, default)
+
+
+def param_list(key: str) -> list[str]:
+    """A comma-separated query-string value as a list."""
+    raw = st.query_params.get(key, "")
+    return [item for item in raw.split(",") if item]
+
+
+def param_date(key: str, default: date | None) -> date | None:
+    """A YYYY-MM-DD query-string value, or `default` when absent or malformed."""
+    try:
+        return date.fromisoformat(st.query_params[key])
+    except (KeyError, ValueError):
+        return default
+
+
+def param_int(key: str, default: int) -> int:
+    """An integer query-string value, or `default`."""
+    try:
+        return int(st.query_params[key])
+    except (KeyError, ValueError):
+        return default
+
+
+def seed_state(key: str, value) -> None:
+    """Give widget `key` its first value (from the URL) unless the user has already set it."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def publish_params(values: dict, defaults: dict | None = None) -> None:
+    """Write filter values to the URL so the view can be shared; defaults are left out."""
+    defaults = defaults or {}
+    for key, value in values.items():
+        text = ",".join(value) if isinstance(value, (list, tuple)) else ("" if value is None else str(value))
+        if text == "" or value == defaults.get(key):
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != text:
+            st.query_params[key] = text
+
+
+def date_range(repo: WarehouseRepository, key: str, default_days: int = 30) -> tuple[date, date]:
+    """A from/to date picker backed by `?from=&to=`, defaulting to the newest `default_days` days."""
+    lo, hi = repo.date_bounds()
+    lo, hi = lo or date.today(), hi or date.today()
+    start = param_date("from", max(lo, hi - timedelta(days=default_days - 1)))
+    end = param_date("to", hi)
+    seed_state(key, (start, end))
+    picked = st.date_input("Listing dates", key=key, min_value=lo, max_value=hi, format="YYYY-MM-DD")
+    start, end = (picked[0], picked[-1]) if isinstance(picked, (list, tuple)) and picked else (start, end)
+    publish_params({"from": start.isoformat(), "to": end.isoformat()})
+    return start, end
+
+
+# -- links and downloads ------------------------------------------------------------------
+def paper_link(paper_id: str, label: str) -> None:
+    """A link to the paper's detail page."""
+    st.page_link(page_file("paper"), label=label, query_params={"id": paper_id}, icon=":material/description:")
+
+
+def csv_download(frame: pl.DataFrame, file_name: str, key: str) -> None:
+    """A button that downloads exactly `frame` as CSV (list columns joined with '; ')."""
+    flat = frame.with_columns(pl.col(c).list.join("; ") for c, t in frame.schema.items() if t == pl.List(pl.String))
+    st.download_button(
+        f"Download CSV ({frame.height:,} rows)", flat.write_csv(), file_name=file_name, mime="text/csv",
+        icon=":material/download:", key=key,
+    )
+
+
+def hf_url(paper_id: str) -> str:
+    """The paper's Hugging Face page."""
+    return f"https://huggingface.co/papers/{paper_id}"
+
+
+def arxiv_url(paper_id: str) -> str:
+    """The paper's arXiv abstract page."""
+    return f"https://arxiv.org/abs/{paper_id}"
