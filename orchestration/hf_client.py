@@ -3,7 +3,8 @@
 `HFClient.fetch_day(date)` pages through `GET /api/daily_papers?date=...&limit=...&p=...` and
 returns the verbatim bodies. Retries (tenacity) cover 429, 408, 5xx, timeouts, dropped
 connections and broken bodies; the server's `Retry-After` / `RateLimit` wait is honoured, else
-exponential backoff with jitter. A client-side rate limit spaces every request, retries included.
+exponential backoff with jitter (see hf_retry). A client-side rate limit spaces every request,
+retries included.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import httpx
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_any
-from tenacity import wait_exponential_jitter
 
 from orchestration.hf_client_env import client_kwargs_from_env, resolve_sample
 from orchestration.hf_errors import AttemptFailure, FetchError, give_up_reason
 from orchestration.hf_rate_limit import RateLimiter
-from orchestration.hf_response import failure_for_transport_error, items_from_response
+from orchestration.hf_response import failure_for_request_error, items_from_response
+from orchestration.hf_retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -81,16 +81,12 @@ class HFClient:
         sleep: Callable[[float], None] = time.sleep,
         rate_limiter: RateLimiter | None = None,
     ) -> None:
-        if page_size < 1 or max_attempts < 1 or bad_payload_attempts < 1:
-            raise ValueError("page_size, max_attempts and bad_payload_attempts must be >= 1")
+        if page_size < 1:
+            raise ValueError(f"page_size must be >= 1, got {page_size}")
         self.base_url = base_url.rstrip("/")
         self.page_size = page_size
-        self.max_attempts = max_attempts
-        self.max_wait_s = max_wait_s
-        self.bad_payload_attempts = bad_payload_attempts
-        self._sleep = sleep
-        self._backoff = wait_exponential_jitter(
-            multiplier=backoff_base_s, max=backoff_max_s, jitter=backoff_base_s
+        self.retry_policy = RetryPolicy(
+            max_attempts, max_wait_s, backoff_base_s, backoff_max_s, bad_payload_attempts, sleep
         )
         self.rate_limiter = rate_limiter or RateLimiter(requests_per_second)
         headers = {"User-Agent": "hf-daily-papers-warehouse/0.1", "Accept": "application/json"}
@@ -147,24 +143,14 @@ class HFClient:
             if len(items) < self.page_size:
                 break
         assert fetched_at is not None
-        return FetchedDay(listing_date, fetched_at, self.page_url(listing_date, 0), pages, len(seen))
+        first_url = self.page_url(listing_date, 0)
+        return FetchedDay(listing_date, fetched_at, first_url, pages, len(seen))
 
     def _get_page(self, listing_date: date, page: int) -> tuple[bytes, list[dict]]:
         url = self.page_url(listing_date, page)
         failures: list[AttemptFailure] = []
-        retrying = Retrying(
-            stop=stop_any(
-                stop_after_attempt(self.max_attempts),
-                lambda state: self._stop_early(state, failures),
-            ),
-            wait=self._wait,
-            retry=retry_if_exception(lambda e: isinstance(e, AttemptFailure) and e.retryable),
-            sleep=self._sleep,
-            before_sleep=lambda state: self._log_retry(state, listing_date, url),
-            reraise=True,
-        )
         try:
-            for attempt in retrying:
+            for attempt in self.retry_policy.retrying(listing_date, url, failures):
                 with attempt:
                     try:
                         return self._attempt(url)
@@ -173,7 +159,7 @@ class HFClient:
                         raise
         except AttemptFailure:
             last = failures[-1]
-            reason = give_up_reason(failures, self.max_wait_s)
+            reason = give_up_reason(failures, self.retry_policy.max_wait_s)
             raise FetchError(listing_date, url, last.status, len(failures), reason) from None
         raise AssertionError("unreachable: tenacity neither returned nor raised")
 
@@ -181,31 +167,6 @@ class HFClient:
         self.rate_limiter.acquire()
         try:
             response = self._http.get(url)
-        except httpx.TransportError as exc:
-            raise failure_for_transport_error(exc) from exc
+        except httpx.RequestError as exc:
+            raise failure_for_request_error(exc) from exc
         return response.content, items_from_response(response, datetime.now(timezone.utc))
-
-    def _stop_early(self, state, failures: list[AttemptFailure]) -> bool:
-        failure = state.outcome.exception()
-        if not isinstance(failure, AttemptFailure):
-            return False
-        too_long = failure.server_wait_s is not None and failure.server_wait_s > self.max_wait_s
-        bad_payloads = sum(1 for f in failures if f.bad_payload)
-        return too_long or (failure.bad_payload and bad_payloads >= self.bad_payload_attempts)
-
-    def _wait(self, state) -> float:
-        failure = state.outcome.exception()
-        if isinstance(failure, AttemptFailure) and failure.server_wait_s is not None:
-            return failure.server_wait_s
-        return self._backoff(state)
-
-    def _log_retry(self, state, listing_date: date, url: str) -> None:
-        failure = state.outcome.exception()
-        status = failure.status if isinstance(failure, AttemptFailure) else None
-        answer = f"status {status}" if status else "no response"
-        wait = state.upcoming_sleep
-        log.warning(
-            "%s: attempt %d/%d failed (%s: %s) on %s; retrying in %.1f s",
-            listing_date, state.attempt_number, self.max_attempts, answer, failure, url, wait,
-            extra={"listing_date": listing_date.isoformat(), "status": status, "wait_s": wait},
-        )

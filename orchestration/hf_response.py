@@ -63,8 +63,10 @@ def failure_for_status(response: httpx.Response, now: datetime) -> AttemptFailur
     return AttemptFailure(f"HTTP {status} (not retried)", status, retryable=False)
 
 
-def failure_for_transport_error(exc: httpx.TransportError) -> AttemptFailure:
-    """An AttemptFailure for an error where no complete response arrived."""
+def failure_for_request_error(exc: httpx.RequestError) -> AttemptFailure:
+    """An AttemptFailure for an error where no complete, readable response arrived."""
+    if isinstance(exc, httpx.DecodingError):
+        return AttemptFailure("response body could not be decoded (bad Content-Encoding)")
     if isinstance(exc, httpx.TimeoutException):
         return AttemptFailure("timed out")
     if isinstance(exc, httpx.RemoteProtocolError):

@@ -116,6 +116,7 @@ def make_replay_app(days_dir: Path) -> WSGIApp:
         except BadRequest as exc:
             body = json.dumps({"error": str(exc)}).encode("utf-8")
             return json_response(start_response, "400 Bad Request", body)
-        return json_response(start_response, "200 OK", page_body(days_dir, listing_date, limit, page))
+        body = page_body(days_dir, listing_date, limit, page)
+        return json_response(start_response, "200 OK", body)
 
     return app

@@ -151,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     faults = json.loads(args.faults.read_text()) if args.faults else None
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with FakeHFServer(args.days_dir, faults, host=args.host, port=args.port, quiet=not args.verbose) as server:
+    server = FakeHFServer(
+        args.days_dir, faults, host=args.host, port=args.port, quiet=not args.verbose
+    )
+    with server:
         print(f"FAKE_HF_SERVER_URL={server.base_url}", flush=True)
         try:
             while not done.wait(0.5):

@@ -87,7 +87,8 @@ def _status_answer(fault: Fault) -> tuple[str, list[tuple[str, str]], bytes]:
     if fault.retry_after is not None:
         headers.append(("Retry-After", f"{fault.retry_after:g}"))
     if fault.retry_after_date is not None:
-        headers.append(("Retry-After", formatdate(time.time() + fault.retry_after_date, usegmt=True)))
+        when = formatdate(time.time() + fault.retry_after_date, usegmt=True)
+        headers.append(("Retry-After", when))
     if fault.ratelimit_t is not None:
         headers.append(("RateLimit", f'"api";r=0;t={fault.ratelimit_t}'))
         headers.append(("RateLimit-Policy", '"fixed window";"api";q=500;w=300'))

@@ -13,7 +13,7 @@ steps consumed one per request and then "ok", or "always:<step>". Steps:
     invalid-json             200 with the first half of the body and a matching Content-Length
     html                     200 with an HTML page (what a proxy or login wall sends)
     json-object              200 with a JSON object instead of an array
-    ignore-p                 the recorded answer for page 0 whatever `p` asks (a server that ignores p)
+    ignore-p                 the recorded page 0 whatever `p` asks (a server that ignores p)
 
 Example: {"2024-05-27": ["429:retry-after=1", "503", "ok"], "2024-12-25": "always:503"}
 """
@@ -77,7 +77,8 @@ def parse_step(spec: str, where: str = "fault") -> Fault:
     for option in filter(None, rest.split(",")):
         key, eq, value = option.partition("=")
         if key not in _STATUS_OPTIONS or not eq:
-            raise ValueError(f"{where}: unknown option {option!r}; known: {sorted(_STATUS_OPTIONS)}")
+            known = sorted(_STATUS_OPTIONS)
+            raise ValueError(f"{where}: unknown option {option!r}; known: {known}")
         options[key] = _number(value, where)
     ratelimit_t = options.get("ratelimit-t")
     return Fault(

@@ -27,7 +27,9 @@ def _shift_to(stamp: str, day: date) -> str:
 def rewrite_day(items: list[dict], day: date, day_index: int) -> list[dict]:
     """The items with unique paper ids and `submittedOnDailyAt` moved to `day`."""
     if len(items) >= MAX_ITEMS_PER_DAY:
-        raise ValueError(f"a source day has {len(items)} items; at most {MAX_ITEMS_PER_DAY - 1} fit")
+        raise ValueError(
+            f"a source day has {len(items)} items; at most {MAX_ITEMS_PER_DAY - 1} fit"
+        )
     out = []
     for index, item in enumerate(items):
         paper = dict(item["paper"])

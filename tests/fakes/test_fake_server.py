@@ -162,7 +162,10 @@ def test_standalone_process_serves_and_reports(tmp_path):
 
 def test_fixture_days_cycles_the_real_days_with_unique_ids(tmp_path):
     written = fixture_days(tmp_path, 10, date(2025, 3, 1))
-    sources = [json.loads(day_file(BUNDLED_SAMPLE_DIR, d).read_text()) for d in recorded_dates(BUNDLED_SAMPLE_DIR)]
+    sources = [
+        json.loads(day_file(BUNDLED_SAMPLE_DIR, d).read_text())
+        for d in recorded_dates(BUNDLED_SAMPLE_DIR)
+    ]
     days = {d: json.loads(day_file(tmp_path, d).read_text()) for d in written}
     assert recorded_dates(tmp_path) == written and written[-1] == date(2025, 3, 10)
     # Day i copies source i mod 4, so item counts follow the sources' counts in turn.
