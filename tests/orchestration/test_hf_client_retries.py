@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from datetime import date, datetime, timedelta, timezone
 
 import httpx
@@ -177,3 +178,16 @@ def test_a_json_object_instead_of_an_array_is_reported(days_dir, clock):
 def test_mixed_failures_report_the_last_kind_and_its_count(days_dir, clock):
     error, _ = fetch(days_dir, ["503", "500", "503", "500"], clock, max_attempts=4)
     assert (error.last_status, error.reason) == (500, "server error 500 x2")
+
+
+def test_nothing_listening_gives_up_with_a_connection_error(clock):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # The port was free a moment ago and nothing listens on it now: every connect is refused.
+    client = HFClient(f"http://127.0.0.1:{port}", requests_per_second=None, sleep=clock.sleep,
+                      max_attempts=3)
+    with client, pytest.raises(FetchError) as raised:
+        client.fetch_day(DAY)
+    error = raised.value
+    assert (error.last_status, error.reason) == (None, "connection error (ConnectError) x3")

@@ -9,6 +9,7 @@ import pytest
 
 from orchestration.hf_errors import AttemptFailure
 from orchestration.hf_response import (
+    failure_for_request_error,
     failure_for_status,
     parse_items,
     ratelimit_reset_seconds,
@@ -95,3 +96,19 @@ def test_good_body_gives_the_items():
     assert parse_items(b'[{"paper": {"id": "2405.00001"}}]', "application/json") == [
         {"paper": {"id": "2405.00001"}}
     ]
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (httpx.ReadTimeout("read"), "timed out"),
+        (httpx.ConnectTimeout("connect"), "timed out"),
+        (httpx.RemoteProtocolError("peer closed"),
+         "connection closed before the whole response arrived"),
+        (httpx.ConnectError("refused"), "connection error (ConnectError)"),
+        (httpx.DecodingError("gzip"), "response body could not be decoded (bad Content-Encoding)"),
+    ],
+)
+def test_request_errors_are_retryable_failures_without_status(error, kind):
+    failure = failure_for_request_error(error)
+    assert (failure.kind, failure.status, failure.retryable) == (kind, None, True)

@@ -113,3 +113,13 @@ def test_client_in_sample_mode_reads_the_bundled_days_offline(monkeypatch):
     # 13 items in pages of 5: 5 + 5 + 3.
     assert len(fetched.pages) == -(-expected // 5)
     assert fetched.url.endswith("/api/daily_papers?date=2024-05-27&limit=5&p=0")
+
+
+def test_sample_as_an_override_needs_no_environment(monkeypatch):
+    monkeypatch.delenv("HF_API_BASE_URL", raising=False)
+    # The Dagster resource passes base_url="sample" as an override, with a rate limit set.
+    with HFClient.from_env(base_url="sample", requests_per_second=2.0) as client:
+        fetched = client.fetch_day(date(2025, 1, 22))
+    expected = len(json.loads(day_file(BUNDLED_SAMPLE_DIR, date(2025, 1, 22)).read_bytes()))
+    assert fetched.record_count == expected
+    assert client.rate_limiter.interval_s == 0  # the local replay is not throttled
