@@ -69,7 +69,7 @@ def render(repo: WarehouseRepository) -> None:
     filters = read_filters(repo)
     shown = repo.papers(filters)
     total = repo.count_papers(filters)
-    st.markdown(f"**{total:,} papers match** · showing {shown.height:,}" + (" (the first ones by rank)" if total > shown.height else ""))
+    st.markdown(f"**{total:,} {'paper matches' if total == 1 else 'papers match'}** · showing {shown.height:,}" + (" (the first ones by rank)" if total > shown.height else ""))
     table = shown.with_columns(
         pl.concat_str(pl.lit("https://huggingface.co/papers/"), pl.col("paper_id")).alias("hf"),
     )

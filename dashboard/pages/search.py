@@ -22,7 +22,8 @@ def render(repo: WarehouseRepository) -> None:
         st.caption("Words are matched after folding case, accents and plurals; results are ranked by BM25 (title words count 3×).")
         return
     hits = repo.search(query)
-    st.markdown(f"**{hits.height:,} papers** match “{query.strip()}”" + (" (best 50 shown)" if hits.height == 50 else ""))
+    noun, verb = ("paper", "matches") if hits.height == 1 else ("papers", "match")
+    st.markdown(f"**{hits.height:,} {noun}** {verb} “{query.strip()}”" + (" (best 50 shown)" if hits.height == 50 else ""))
     for hit in hits.iter_rows(named=True):
         with st.container(border=True):
             ui.paper_link(hit["paper_id"], hit["title"])
