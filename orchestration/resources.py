@@ -18,6 +18,7 @@ class HFApiResource(dg.ConfigurableResource):
     token: str | None = None
     requests_per_second: float = 2.0
     max_attempts: int = 6
+    backoff_max_s: float = 60.0
 
     def client(self) -> HFClient:
         """A new client; use it as a context manager."""
@@ -26,6 +27,7 @@ class HFApiResource(dg.ConfigurableResource):
             token=self.token,
             requests_per_second=self.requests_per_second,
             max_attempts=self.max_attempts,
+            backoff_max_s=self.backoff_max_s,
         )
 
 
@@ -60,6 +62,7 @@ def resources_from_env() -> dict[str, dg.ConfigurableResource]:
             token=token,
             requests_per_second=float(os.environ.get("HF_REQUESTS_PER_SECOND", "2.0")),
             max_attempts=int(os.environ.get("HF_MAX_ATTEMPTS", "6")),
+            backoff_max_s=float(os.environ.get("HF_BACKOFF_MAX_S", "60")),
         ),
         "warehouse": WarehouseResource(papers_home=str(settings.papers_home())),
     }
