@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import socket
 from datetime import date, datetime, timedelta, timezone
 
@@ -191,3 +192,12 @@ def test_nothing_listening_gives_up_with_a_connection_error(clock):
         client.fetch_day(DAY)
     error = raised.value
     assert (error.last_status, error.reason) == (None, "connection error (ConnectError) x3")
+
+
+def test_fetch_error_survives_pickling(days_dir, clock):
+    # Dagster moves errors between processes; the plain-words fields must come through intact.
+    error, _ = fetch(days_dir, "always:503", clock, max_attempts=2)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.listing_date, copy.url, copy.last_status, copy.attempts, copy.reason, str(copy)) == (
+        error.listing_date, error.url, 503, 2, "server error 503 x2", str(error)
+    )
