@@ -35,9 +35,14 @@ class ImportResult:
 
 
 def content_sha256(text: str) -> str:
-    """The import key of a page: sha256 of its text with newlines normalised (a CRLF copy is the same page)."""
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+    """The import key of a page: sha256 of its non-blank lines, stripped, joined by newlines.
+
+    An editor that re-saves the page with CRLF line ends, a final newline or trailing blanks
+    does not make it a new page.
+    """
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    canonical = "\n".join(line.strip() for line in lines if line.strip())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def import_listing(

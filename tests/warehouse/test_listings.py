@@ -73,8 +73,11 @@ def test_same_content_twice_changes_nothing(con):
     before = table(con, "listed_papers")
     again = import_sample(con)
     renamed = import_sample(con, source_file="copy of the page.txt")
+    # Re-saved by an editor: CRLF line ends, trailing blanks, a final newline. Still the same page.
+    resaved = import_listing(con, SAMPLE_LISTING.read_text().replace("\n", "  \r\n") + "\r\n",
+                             source_file="resaved.txt", as_of=AS_OF)
     assert table(con, "listed_papers") == before
-    assert (again.rows, again.already_imported) == (57, True)
+    assert (again.rows, again.already_imported, resaved.already_imported) == (57, True, True)
     # Same text under another name is the same page: the first file name stays.
     assert (renamed.already_imported, renamed.source_file, renamed.content_sha256) == (
         True, "daily_papers_listing.txt", first.content_sha256,

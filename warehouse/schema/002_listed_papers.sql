@@ -4,7 +4,7 @@
 
 CREATE TABLE IF NOT EXISTS listed_papers (
     source_file     VARCHAR NOT NULL,      -- file name the page was imported from (first import wins)
-    content_sha256  VARCHAR NOT NULL,      -- sha256 of the page text (newlines normalised): the import key
+    content_sha256  VARCHAR NOT NULL,      -- sha256 of the page's non-blank lines, stripped: the import key
     position        INTEGER NOT NULL,      -- 1-based order on the page
     title           VARCHAR NOT NULL,      -- whitespace-normalised
     abstract        VARCHAR,               -- null only for a last entry cut off after its title
