@@ -111,7 +111,9 @@ class FaultInjector:
         fault = self.plan.next_for(date_key) if is_listing else Fault("ok", "ok")
         page = query.get("p", [None])[-1]
         started_at = time.time()
-        self.instruments.enter(date_key)
+        # Held for the whole request, so a reset meanwhile cannot unbalance the in-flight count.
+        instruments = self.instruments
+        instruments.enter(date_key)
         statuses: list[int] = []
 
         def recording_start_response(status, headers, exc_info=None):
@@ -121,7 +123,7 @@ class FaultInjector:
         try:
             yield from self._answer(fault, environ, recording_start_response)
         finally:
-            self.instruments.leave(RequestRecord(
+            instruments.leave(RequestRecord(
                 path=environ.get("PATH_INFO", ""),
                 query=environ.get("QUERY_STRING", ""),
                 date=date_key,
