@@ -16,6 +16,7 @@ year are the latest such day on or before the page's date.
 from __future__ import annotations
 
 from datetime import date
+from typing import NoReturn
 
 import polars as pl
 
@@ -114,7 +115,7 @@ class _Reader:
         self.index += 1
         return line
 
-    def fail(self, expected: str) -> None:
+    def fail(self, expected: str) -> NoReturn:
         if self.at_end():
             raise ListingFormatError(self.source_file, self.end_line, expected, "the end of the text")
         line = self.current()
