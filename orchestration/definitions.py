@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.assets.listings import import_listings_job, listed_papers, new_listing_files
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.raw import raw_daily_papers
 from orchestration.assets.tables import warehouse_tables
@@ -12,8 +13,9 @@ from orchestration.resources import resources_from_env
 from orchestration.schedules import daily_refresh
 
 defs = dg.Definitions(
-    assets=[raw_daily_papers, warehouse_tables, published_warehouse],
-    jobs=[daily_papers_job],
+    assets=[raw_daily_papers, warehouse_tables, published_warehouse, listed_papers],
+    jobs=[daily_papers_job, import_listings_job],
+    sensors=[new_listing_files],
     schedules=[daily_refresh],
     resources=resources_from_env(),
 )

@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from papers_cli import cmd_backfill, cmd_sql, cmd_up
+from papers_cli import cmd_backfill, cmd_import_listing, cmd_sql, cmd_up
 
-COMMANDS = [cmd_up, cmd_backfill, cmd_sql]
+COMMANDS = [cmd_up, cmd_backfill, cmd_sql, cmd_import_listing]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,9 +6,7 @@ import dagster as dg
 from orchestration.assets.tables import TABLE_KEYS
 from orchestration.partitions import DUCKDB_WRITER_POOL, backfill_policy, daily_partitions
 from orchestration.resources import WarehouseResource
-from warehouse.db import connect_writer
-from warehouse.derived import rebuild_derived_tables
-from warehouse.publish import checkpoint_and_log, publish_copy
+from orchestration.publishing import publish_working_warehouse
 
 
 @dg.asset(
@@ -29,13 +27,7 @@ def published_warehouse(
     in the run's range, so a long backfill copies the database once per range, not per day.
     Readers (dashboard, `papers sql`, any DuckDB client) never open the file Dagster writes.
     """
-    con = connect_writer(warehouse.working_path)
-    try:
-        derived = rebuild_derived_tables(con)
-        published_at = checkpoint_and_log(con, context.run.run_id)
-    finally:
-        con.close()
-    result = publish_copy(warehouse.working_path, warehouse.published_path, published_at)
+    result, derived = publish_working_warehouse(warehouse, context.run.run_id)
     context.log.info(f"published {result.papers} papers to {result.path}")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(result.path)),

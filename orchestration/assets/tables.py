@@ -12,6 +12,7 @@ from orchestration.raw_store import RawFetch, list_fetches
 from orchestration.resources import WarehouseResource
 from transforms import build_listing_tables, vote_observations
 from warehouse.db import connect_writer
+from warehouse.listings import relink_listed_papers
 from warehouse.load import LoadOutcome, PartitionBatch, replace_partition
 
 TABLE_DESCRIPTIONS = {
@@ -104,6 +105,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseReso
                     f"{outcome.previous_papers}; kept the existing rows"
                 )
             outcomes.append(outcome)
+        # Saved listing pages imported earlier link to papers that arrived with this load.
+        relink_listed_papers(con)
         counts = _table_counts(con)
         preview = _preview(con, days)
         checks = table_check_results(con, days)

@@ -1,0 +1,130 @@
+"""`papers backfill` against a real local HTTP server of recorded days (issue: the vertical slice)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+
+from tests.e2e.cli_helpers import REPO_ROOT, published_rows, run_papers
+from tests.fakes.fake_hf_server import FakeHFServer
+from tests.fakes.fixture_days import fixture_days
+from orchestration.sample_api import day_file
+
+pytestmark = pytest.mark.e2e
+START = date(2025, 3, 3)
+N_DAYS = 5
+END = START + timedelta(days=N_DAYS - 1)
+
+
+@pytest.fixture
+def served_days(tmp_path):
+    days_dir = tmp_path / "served"
+    return days_dir, fixture_days(days_dir, N_DAYS, START)
+
+
+def expected_rows(days_dir, days) -> dict[str, tuple]:
+    """What the server serves, per paper: listing date, title, upvotes, comments, author names."""
+    expected = {}
+    for day in days:
+        for item in json.loads(day_file(days_dir, day).read_text()):
+            paper = item["paper"]
+            expected[paper["id"]] = (
+                day, " ".join(paper["title"].split()), paper["upvotes"], item["numComments"],
+                [author["name"] for author in paper["authors"]],
+            )
+    return expected
+
+
+def loaded_rows(home) -> dict[str, tuple]:
+    rows = published_rows(home, """
+        SELECT p.paper_id, p.listing_date, p.title, p.upvotes, p.num_comments,
+               list(pa.name_as_listed ORDER BY pa.position)
+        FROM papers p JOIN paper_authors pa USING (paper_id) GROUP BY ALL""")
+    return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+
+def table_snapshot(home) -> dict[str, list]:
+    return {t: published_rows(home, f"SELECT * FROM {t} ORDER BY ALL")
+            for t in ("papers", "authors", "paper_authors")}
+
+
+def test_backfill_loads_exactly_what_the_server_serves_and_a_rerun_changes_nothing(tmp_path, served_days):
+    days_dir, days = served_days
+    home = tmp_path / "home"
+    with FakeHFServer(days_dir) as server:
+        first = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
+        assert first.returncode == 0, first.output
+        assert loaded_rows(home) == expected_rows(days_dir, days)
+        before = table_snapshot(home)
+        votes_before = published_rows(home, "SELECT count(*) FROM votes")[0][0]
+        again = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
+        assert again.returncode == 0, again.output
+    assert table_snapshot(home) == before
+    # A re-fetch adds exactly one vote observation per paper, and nothing else.
+    assert published_rows(home, "SELECT count(*) FROM votes")[0][0] == 2 * votes_before
+
+
+def test_a_reader_holding_the_warehouse_open_never_sees_an_error_or_half_a_day(tmp_path, served_days):
+    days_dir, days = served_days
+    home = tmp_path / "home"
+    with FakeHFServer(days_dir) as server:
+        # One day first, so there is a published file for the reader to hold.
+        assert run_papers(["backfill", "--start", str(START), "--end", str(START)], home,
+                          server.base_url).returncode == 0
+        out, stop = tmp_path / "reader.json", tmp_path / "stop"
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.reader_process", str(home / "warehouse.duckdb"),
+             str(out), str(stop)], cwd=REPO_ROOT)
+        try:
+            result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home,
+                                server.base_url)
+        finally:
+            stop.touch()
+            reader.wait(timeout=60)
+    assert result.returncode == 0, result.output
+    seen = json.loads(out.read_text())
+    assert seen["errors"] == []
+    expected = expected_rows(days_dir, days)
+    per_day = {}
+    for day, title, upvotes, comments, authors in expected.values():
+        papers, slots = per_day.get(str(day), (0, 0))
+        per_day[str(day)] = (papers + 1, slots + len(authors))
+    assert seen["snapshots"], "the reader saw at least one snapshot"
+    for snapshot in seen["snapshots"]:
+        for day, papers, slots in snapshot:
+            assert (papers, slots) == per_day[day], f"half-loaded {day} in a snapshot"
+    assert [row[0] for row in seen["snapshots"][-1]] == sorted(per_day)
+
+
+def test_first_answers_429_and_503_are_retried_and_everything_loads(tmp_path, served_days):
+    days_dir, days = served_days
+    home = tmp_path / "home"
+    faults = {"*": ["429:retry-after=1", "503", "ok"]}
+    with FakeHFServer(days_dir, faults=faults) as server:
+        result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
+        statuses = [r.status for r in server.requests]
+    assert result.returncode == 0, result.output
+    assert loaded_rows(home) == expected_rows(days_dir, days)
+    assert statuses.count(429) >= N_DAYS and statuses.count(503) >= N_DAYS
+
+
+def test_a_day_that_always_fails_is_reported_and_loses_nothing(tmp_path, served_days):
+    days_dir, days = served_days
+    home = tmp_path / "home"
+    bad = days[2]
+    with FakeHFServer(days_dir) as server:
+        assert run_papers(["backfill", "--start", str(bad), "--end", str(bad)], home,
+                          server.base_url).returncode == 0
+        before = published_rows(home, f"SELECT * FROM papers WHERE listing_date = '{bad}' ORDER BY ALL")
+        server.reset_faults({str(bad): "always:503"})
+        result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
+    assert result.returncode == 1
+    assert f"{bad}:" in result.output and "503" in result.output
+    assert f"papers backfill --start {bad} --end {bad}" in result.output
+    loaded_days = {r[0] for r in published_rows(home, "SELECT DISTINCT listing_date FROM papers")}
+    assert loaded_days == set(days)
+    assert published_rows(home, f"SELECT * FROM papers WHERE listing_date = '{bad}' ORDER BY ALL") == before
