@@ -110,7 +110,9 @@ def date_range(repo: WarehouseRepository, key: str, default_days: int = 30) -> t
     lo, hi = lo or date.today(), hi or date.today()
     start = param_date("from", max(lo, hi - timedelta(days=default_days - 1)))
     end = param_date("to", hi)
-    seed_state(key, (start, end))
+    # A shared URL may come from a warehouse with other days: keep its range inside this one.
+    start, end = min(max(start, lo), hi), min(max(end, lo), hi)
+    seed_state(key, (min(start, end), end))
     picked = st.date_input("Listing dates", key=key, min_value=lo, max_value=hi, format="YYYY-MM-DD")
     start, end = (picked[0], picked[-1]) if isinstance(picked, (list, tuple)) and picked else (start, end)
     publish_params({"from": start.isoformat(), "to": end.isoformat()})
