@@ -41,7 +41,7 @@ class BackfillReport:
 
 def run_range(
     start: date, end: date, instance: dg.DagsterInstance, backfill_id: str
-) -> tuple[bool, str]:
+) -> tuple[bool, str, str]:
     """Materialize raw -> tables -> published for one contiguous range, in one run."""
     job = defs.resolve_job_def("daily_papers_job")
     result = job.execute_in_process(
@@ -54,7 +54,17 @@ def run_range(
             "papers/backfill": backfill_id,
         },
     )
-    return result.success, result.run_id
+    return result.success, result.run_id, _failure_summary(result)
+
+
+def _failure_summary(result) -> str:
+    """The first failed step and its error message, in one line."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            message = (error.message if error else "unknown error").strip().splitlines()[0]
+            return f"step {event.step_key} failed: {message} (run {result.run_id})"
+    return f"run {result.run_id} failed; see the Dagster UI"
 
 
 def backfill(
@@ -68,7 +78,7 @@ def backfill(
     pending = list(ranges)
     while pending:
         first, last = pending.pop(0)
-        success, run_id = run_range(first, last, instance, report.backfill_id)
+        success, run_id, failure = run_range(first, last, instance, report.backfill_id)
         report.runs.append(run_id)
         on_range_done(first, last, success)
         days = _days(first, last)
@@ -77,7 +87,7 @@ def backfill(
             continue
         newly_failed = {d: _reason(raw_dir, d, run_id) for d in days if _failed_in(raw_dir, d, run_id)}
         if not newly_failed:
-            report.failed.update({d: f"run {run_id} failed; see the Dagster UI" for d in days})
+            report.failed.update({d: failure for d in days})
             continue
         report.failed.update(newly_failed)
         pending[:0] = _split_around(days, set(newly_failed))

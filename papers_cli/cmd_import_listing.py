@@ -44,13 +44,14 @@ def run(args) -> int:
     shutil.copyfile(source, target_dir / source.name)
     console.print(f"{source.name}: {entries.height} entries read; importing...")
 
+    from orchestration.backfill import QUIET_RUN_CONFIG
     from orchestration.definitions import defs
     from orchestration.instance import ensure_dagster_instance
 
     run_config = {"ops": {"listed_papers": {"config": {"as_of": args.as_of.isoformat() if args.as_of else None}}}}
     with ensure_dagster_instance() as instance:
         result = defs.resolve_job_def("import_listings_job").execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False)
+            instance=instance, run_config={**run_config, **QUIET_RUN_CONFIG}, raise_on_error=False)
     if not result.success:
         console.print(f"[red]Import failed; see run {result.run_id} in the Dagster UI.[/red]")
         return 1

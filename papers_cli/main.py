@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from papers_cli import cmd_backfill, cmd_import_listing, cmd_sql, cmd_up
 
@@ -27,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `papers` console script; returns the exit status."""
+    # Dagster flags beta parameters (backfill_policy) on every import; not actionable for users.
+    warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
     args = build_parser().parse_args(argv)
     return args.handler(args) or 0
 

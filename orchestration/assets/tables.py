@@ -54,11 +54,11 @@ def batch_for_day(day: date, fetches: list[RawFetch]) -> PartitionBatch:
 
 
 def _preview(con, days: list[date]) -> dg.MetadataValue:
-    frame = pl.from_arrow(con.execute(
+    frame = con.sql(
         "SELECT listing_date, paper_id, upvotes, left(title, 70) AS title FROM papers "
-        "WHERE listing_date = ANY(?) ORDER BY listing_date DESC, upvotes DESC LIMIT 10",
-        [days],
-    ).to_arrow_table())
+        "WHERE listing_date = ANY($days) ORDER BY listing_date DESC, upvotes DESC LIMIT 10",
+        params={"days": days},
+    ).pl()
     return dg.MetadataValue.md(markdown_table(frame))
 
 
