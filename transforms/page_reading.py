@@ -1,10 +1,11 @@
-"""Read a day's listing pages into one raw item frame with an explicit schema.
+"""Read listing pages into raw item frames with an explicit schema, strictly.
 
 Fast path: Polars reads each whole page. A page falls back to the slow path
 (split into records, each type-checked in Python) when Polars refuses it, or
-when a cheap byte scan sees a value Polars would quietly coerce (a number where
-a string belongs, 12.5 or true where an integer belongs, a scalar for a list).
-Records of the wrong type come back as rejects with a reason; the rest load.
+when a scan of the page text finds a value Polars would quietly coerce instead
+of refusing (a number where a string belongs, 12.5 / true / 10+ digits where an
+integer belongs, a scalar for a list). Records of the wrong type come back as
+rejects with a reason; the rest load.
 """
 
 from __future__ import annotations
@@ -15,44 +16,59 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.json_records import ListingPageError, RawRecord, split_page
+from transforms.json_records import RawRecord, split_page
 from transforms.record_types import type_problem
 
 REJECT_SCHEMA = pl.Schema(
-    {"record_index": pl.Int32, "paper_id": pl.Utf8, "reason": pl.Utf8, "raw_record": pl.Utf8}
+    {"fetch": pl.Int32, "record_index": pl.Int32, "paper_id": pl.Utf8, "reason": pl.Utf8, "raw_record": pl.Utf8}
 )
 _ARRAY_START = re.compile(rb"\s*\[")
 
 
 @dataclass(frozen=True)
 class PagesRead:
-    """Readable records (`record_index` + schema columns), type rejects, and each page's record count."""
+    """Readable records (`fetch`, `record_index` + schema columns), type rejects, each page's record count."""
 
     items: pl.DataFrame
     rejects: pl.DataFrame
     page_sizes: tuple[int, ...]
 
 
-def read_pages(pages: list[bytes], schema: pl.Schema) -> PagesRead:
-    """Read every page; `record_index` counts records from 0 across the pages in order."""
-    suspicious = _suspicious_value_pattern(schema)
+def read_pages(pages: list[bytes], schema: pl.Schema, fetch: int, suspicious: list[bool]) -> PagesRead:
+    """Read the pages of one fetch; `record_index` counts records from 0 across its pages in order.
+
+    `fetch` (the fetch's position in a batch) is copied into every row so
+    several fetches can be stacked; `suspicious` comes from suspicious_pages.
+    """
     frames, rejects, sizes = [], [], []
     offset = 0
-    for page_index, page in enumerate(pages):
-        frame = _read_whole_page(page, schema, suspicious)
+    for page_index, (page, needs_checking) in enumerate(zip(pages, suspicious, strict=True)):
+        frame = None if needs_checking else _read_whole_page(page, schema)
         if frame is None:
             records = split_page(page, page_index)
-            frame, page_rejects = _read_record_by_record(records, schema, offset)
+            frame, page_rejects = _read_record_by_record(records, schema, fetch, offset)
             rejects.extend(page_rejects)
             size = len(records)
         else:
             size = frame.height
-            frame = frame.select(pl.int_range(offset, offset + size, dtype=pl.Int32).alias("record_index"), pl.all())
-        frames.append(frame)
+            frame = frame.with_row_index("record_index", offset)
+        frames.append(frame.insert_column(0, pl.repeat(fetch, frame.height, dtype=pl.Int32, eager=True).alias("fetch")))
         sizes.append(size)
         offset += size
-    items = pl.concat(frames, how="vertical") if frames else _empty_items(schema)
-    return PagesRead(items=items, rejects=pl.DataFrame(rejects, schema=REJECT_SCHEMA, orient="row"), page_sizes=tuple(sizes))
+    return PagesRead(
+        items=pl.concat(frames) if frames else _empty_items(schema),
+        rejects=pl.DataFrame(rejects, schema=REJECT_SCHEMA, orient="row"),
+        page_sizes=tuple(sizes),
+    )
+
+
+def suspicious_pages(pages: list[bytes], schema: pl.Schema) -> list[bool]:
+    """For each page: could Polars misread it quietly (or is it not UTF-8)? One vectorised scan for all pages."""
+    if not pages:
+        return []
+    text = pl.Series(pages, dtype=pl.Binary).cast(pl.Utf8, strict=False)
+    flagged = text.str.contains(_coercible_value_pattern(schema)).fill_null(True)
+    return flagged.to_list()
 
 
 def record_texts(pages: list[bytes], page_sizes: tuple[int, ...], indices: set[int]) -> dict[int, str]:
@@ -75,9 +91,9 @@ def readable_paper_id(value: object) -> str | None:
     return paper_id if isinstance(paper_id, str) else None
 
 
-def _read_whole_page(page: bytes, schema: pl.Schema, suspicious: re.Pattern[bytes]) -> pl.DataFrame | None:
+def _read_whole_page(page: bytes, schema: pl.Schema) -> pl.DataFrame | None:
     # Polars reads a top-level object as one row: an error body must not pass as a record.
-    if not _ARRAY_START.match(page) or suspicious.search(page):
+    if not _ARRAY_START.match(page):
         return None
     try:
         return pl.read_json(io.BytesIO(page), schema=schema)
@@ -86,8 +102,8 @@ def _read_whole_page(page: bytes, schema: pl.Schema, suspicious: re.Pattern[byte
 
 
 def _read_record_by_record(
-    records: list[RawRecord], schema: pl.Schema, offset: int
-) -> tuple[pl.DataFrame, list[tuple[int, str | None, str, str]]]:
+    records: list[RawRecord], schema: pl.Schema, fetch: int, offset: int
+) -> tuple[pl.DataFrame, list[tuple[int, int, str | None, str, str]]]:
     good_indices, good_texts, rejects = [], [], []
     for position, record in enumerate(records):
         problem = type_problem(record.value, schema)
@@ -95,34 +111,32 @@ def _read_record_by_record(
             good_indices.append(offset + position)
             good_texts.append(record.text)
         else:
-            rejects.append((offset + position, readable_paper_id(record.value), problem, record.text))
+            rejects.append((fetch, offset + position, readable_paper_id(record.value), problem, record.text))
     if not good_texts:
         return _empty_items(schema), rejects
     frame = pl.read_json(io.BytesIO(("[" + ",".join(good_texts) + "]").encode()), schema=schema)
-    return frame.select(pl.Series("record_index", good_indices, dtype=pl.Int32), pl.all()), rejects
+    return frame.insert_column(0, pl.Series("record_index", good_indices, dtype=pl.UInt32)), rejects
 
 
 def _empty_items(schema: pl.Schema) -> pl.DataFrame:
-    return pl.DataFrame(schema={"record_index": pl.Int32, **schema})
+    return pl.DataFrame(schema={"record_index": pl.UInt32, **schema})
 
 
-def _suspicious_value_pattern(schema: pl.Schema) -> re.Pattern[bytes]:
-    """Bytes pattern for `"key": value` pairs whose JSON value Polars would coerce instead of refusing."""
+def _coercible_value_pattern(schema: pl.Schema) -> str:
+    """Regex for `"key": value` pairs whose value Polars would coerce into the schema's type instead of refusing."""
     kinds: dict[str, set[str]] = {}
     _collect_key_kinds(dict(schema), kinds)
-    by_kind = {kind: sorted(k for k, ks in kinds.items() if ks == {kind}) for kind in ("string", "integer", "list")}
-    # What may legitimately follow each kind's key; anything else sends the page to the slow path.
-    allowed = {
-        "string": rb'"|null',
-        "integer": rb"-?\d{1,18}\s*[,}]|null",  # 19+ digits may not fit Int64
-        "list": rb"\[|null",
+
+    def keys(kind: str) -> str:
+        return "|".join(sorted(re.escape(key) for key, found in kinds.items() if found == {kind}))
+
+    # What may not start each kind's value; null is always allowed.
+    bad_start = {
+        "string": r'[^"\sn]',
+        "integer": r"(?:[^-\d\sn]|-?\d{10}|-?\d+[.eE]|-\D)",  # 10+ digits may not fit Int32: checked slowly
+        "list": r"[^\[\sn]",
     }
-    alternatives = [
-        rb'"(?:' + b"|".join(re.escape(k.encode()) for k in keys) + rb')"\s*:\s*(?!' + allowed[kind] + rb")"
-        for kind, keys in by_kind.items()
-        if keys
-    ]
-    return re.compile(b"|".join(alternatives))
+    return "|".join(f'"(?:{keys(kind)})"\\s*:\\s*{start}' for kind, start in bad_start.items() if keys(kind))
 
 
 def _collect_key_kinds(fields: dict[str, pl.DataType], kinds: dict[str, set[str]]) -> None:
@@ -142,6 +156,3 @@ def _collect_key_kinds(fields: dict[str, pl.DataType], kinds: dict[str, set[str]
             kinds.setdefault(key, set()).add("integer")
         else:
             kinds.setdefault(key, set()).add("other")
-
-
-__all__ = ["ListingPageError", "PagesRead", "REJECT_SCHEMA", "read_pages", "readable_paper_id", "record_texts"]

@@ -1,53 +1,38 @@
-"""Raw items -> `papers` rows (one per paper of the day)."""
+"""Flat records -> `papers` rows (one per paper of the day)."""
 
 from __future__ import annotations
-
-from datetime import date, datetime
 
 import polars as pl
 
 from transforms import table_schemas
-from transforms.raw_fields import (
-    AUTHORS,
-    GITHUB_STARS,
-    NUM_COMMENTS,
-    ORGANIZATION,
-    PAPER_ID,
-    PUBLISHED_AT_TEXT,
-    SUBMITTER_USERNAME,
-    SUMMARY,
-    THUMBNAIL,
-    TITLE,
-    UPVOTES,
-    paper_field,
-    parse_api_timestamp,
-)
+from transforms.record_rules import parse_api_timestamp
 from transforms.text import collapse_whitespace
 
 
-def papers_frame(items: pl.DataFrame, listing_date: date, fetched_at: datetime) -> pl.DataFrame:
-    """One `papers` row per item; items must already be checked and deduplicated.
+def papers_frame(flat: pl.DataFrame) -> pl.DataFrame:
+    """One `papers` row per flat record; records must already be checked and deduplicated.
 
     listing_date is the day requested (the partition), never the item's
     publishedAt, whose meaning changed between API eras.
     """
-    return items.select(
-        PAPER_ID.alias("paper_id"),
-        collapse_whitespace(TITLE).alias("title"),
-        collapse_whitespace(SUMMARY).alias("summary"),
-        parse_api_timestamp(PUBLISHED_AT_TEXT).alias("published_at"),
-        pl.lit(listing_date, dtype=pl.Date).alias("listing_date"),
-        UPVOTES.alias("upvotes"),
-        NUM_COMMENTS.alias("num_comments"),
-        SUBMITTER_USERNAME.alias("submitted_by"),
-        ORGANIZATION.struct.field("name").alias("organization"),
-        paper_field("githubRepo").str.strip_chars_end("/").alias("github_repo"),
-        GITHUB_STARS.alias("github_stars"),
-        paper_field("projectPage").alias("project_page"),
-        paper_field("ai_summary").alias("ai_summary"),
-        paper_field("ai_keywords").alias("ai_keywords"),
-        paper_field("discussionId").alias("discussion_id"),
-        THUMBNAIL.alias("thumbnail"),
-        AUTHORS.list.len().fill_null(0).alias("author_count"),
-        pl.lit(fetched_at, dtype=table_schemas.TIMESTAMP).alias("fetched_at"),
-    ).pipe(table_schemas.conform, table_schemas.PAPERS)
+    return flat.select(
+        pl.col("fetch"),
+        pl.col("paper_id"),
+        collapse_whitespace(pl.col("title")).alias("title"),
+        collapse_whitespace(pl.col("summary")).alias("summary"),
+        parse_api_timestamp(pl.col("published_at_text")).alias("published_at"),
+        pl.col("listing_date"),
+        pl.col("upvotes"),
+        pl.col("num_comments"),
+        pl.coalesce(pl.col("item_submitter"), pl.col("paper_submitter")).alias("submitted_by"),
+        pl.col("organization"),
+        pl.col("github_repo").str.strip_chars_end("/").alias("github_repo"),
+        pl.col("github_stars"),
+        pl.col("project_page"),
+        pl.col("ai_summary"),
+        pl.col("ai_keywords"),
+        pl.col("discussion_id"),
+        pl.col("thumbnail"),
+        pl.col("authors").list.len().fill_null(0).alias("author_count"),
+        pl.col("fetched_at"),
+    ).pipe(table_schemas.conform_batch, table_schemas.PAPERS)

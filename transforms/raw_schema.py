@@ -23,7 +23,7 @@ _SUBMITTED_BY = pl.Struct(
         "fullname": pl.Utf8,
         "avatarUrl": pl.Utf8,
         "isHf": pl.Boolean,
-        "followerCount": pl.Int64,
+        "followerCount": pl.Int32,
     }
 )
 
@@ -44,13 +44,13 @@ _PAPER = pl.Struct(
         "title": pl.Utf8,
         "summary": pl.Utf8,
         "publishedAt": pl.Utf8,
-        "upvotes": pl.Int64,
+        "upvotes": pl.Int32,
         "authors": pl.List(_AUTHOR),
         "discussionId": pl.Utf8,
         "submittedOnDailyBy": _SUBMITTED_ON_DAILY_BY,
         "projectPage": pl.Utf8,
         "githubRepo": pl.Utf8,
-        "githubStars": pl.Int64,
+        "githubStars": pl.Int32,
         "ai_summary": pl.Utf8,
         "ai_keywords": pl.List(pl.Utf8),
         "organization": _ORGANIZATION,
@@ -64,7 +64,7 @@ ITEM_SCHEMA = pl.Schema(
         "summary": pl.Utf8,
         "mediaUrl": pl.Utf8,
         "thumbnail": pl.Utf8,
-        "numComments": pl.Int64,
+        "numComments": pl.Int32,
         "submittedBy": _SUBMITTED_BY,
         "organization": _ORGANIZATION,
     }
@@ -73,7 +73,7 @@ ITEM_SCHEMA = pl.Schema(
 # Just what a vote observation needs: cheap to read for older fetches of a day.
 VOTE_ITEM_SCHEMA = pl.Schema(
     {
-        "paper": pl.Struct({"id": pl.Utf8, "upvotes": pl.Int64}),
-        "numComments": pl.Int64,
+        "paper": pl.Struct({"id": pl.Utf8, "upvotes": pl.Int32}),
+        "numComments": pl.Int32,
     }
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_INTEGER_BITS = {pl.Int8: 8, pl.Int16: 16, pl.Int32: 32, pl.Int64: 64}
 
 
 def type_problem(record: Any, schema: pl.Schema) -> str | None:
@@ -68,11 +68,12 @@ def _scalar_problem(value: Any, dtype: pl.DataType, path: str) -> str | None:
         return None if isinstance(value, str) else _mismatch(path, "string", value)
     if dtype == pl.Boolean:
         return None if isinstance(value, bool) else _mismatch(path, "boolean", value)
-    if dtype.is_integer():
+    if dtype in _INTEGER_BITS:
         if isinstance(value, bool) or not isinstance(value, int):
             return _mismatch(path, "integer", value)
-        if not _INT64_MIN <= value <= _INT64_MAX:
-            return f"{path}: integer {value} is out of range"
+        bits = _INTEGER_BITS[dtype]
+        if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+            return f"{path}: {value} is out of range for a {bits}-bit integer"
         return None
     raise TypeError(f"{path}: no JSON type check for Polars dtype {dtype}")
 

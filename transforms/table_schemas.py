@@ -1,7 +1,9 @@
 """Exact output schemas of the warehouse tables (warehouse/schema/001_core_tables.sql).
 
-Every builder ends with `conform`, so column names, order and dtypes always
-match what the loader's INSERT ... BY NAME expects.
+Builders end with `conform_batch` (the table's columns plus `fetch`, the
+position of the fetch in a batch); splitting a batch per day ends with
+`conform`, so column names, order and dtypes always match what the loader's
+INSERT ... BY NAME expects.
 """
 
 from __future__ import annotations
@@ -81,7 +83,16 @@ QUARANTINED = pl.Schema(
 
 def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """Select exactly `schema`'s columns in its order, cast strictly to its dtypes."""
+    return frame.select(_columns(frame, schema))
+
+
+def conform_batch(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """`conform`, keeping the batch's `fetch` column first."""
+    return frame.select(pl.col("fetch").cast(pl.Int32), *_columns(frame, schema))
+
+
+def _columns(frame: pl.DataFrame, schema: pl.Schema) -> list[pl.Expr]:
     missing = [name for name in schema if name not in frame.columns]
     if missing:
         raise ValueError(f"cannot build table: columns {missing} were not produced")
-    return frame.select(pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items())
+    return [pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()]

@@ -11,7 +11,8 @@ def collapse_whitespace(text: pl.Expr) -> pl.Expr:
     Old eras hard-wrap titles and abstracts ("...Multimodal\\n  Models"); the
     words themselves are kept as they are.
     """
-    return text.str.replace_all(r"\s+", " ").str.strip_chars()
+    # Only runs that are not already a single space are rewritten: most text has none, so this stays cheap.
+    return text.str.replace_all(r"[^\S ]\s*| \s+", " ").str.strip_chars()
 
 
 def absolute_hf_url(url: pl.Expr) -> pl.Expr:

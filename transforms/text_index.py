@@ -7,8 +7,6 @@ search queries, so indexed and queried terms always agree. Nothing here does I/O
 
 from __future__ import annotations
 
-import math
-
 import polars as pl
 
 TOKENS_SCHEMA = {"paper_id": pl.String, "field": pl.String, "term": pl.String}
@@ -82,53 +80,80 @@ def tfidf_vectors(term_counts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def default_max_df(n_docs: int) -> int:
-    """Terms in more papers than this are left out of the neighbour search (see nearest_neighbours)."""
-    return max(50, math.ceil(0.01 * n_docs))
+NEIGHBOUR_SCHEMA = {
+    "paper_id": pl.String, "similar_paper_id": pl.String, "rank": pl.Int32, "score": pl.Float64,
+}
 
 
 def nearest_neighbours(
-    vectors: pl.DataFrame, k: int = 5, max_df: int | None = None, chunk_papers: int = 5_000
+    vectors: pl.DataFrame,
+    k: int = 5,
+    terms_per_paper: int = 20,
+    papers_per_term: int = 200,
+    chunk_papers: int = 20_000,
 ) -> pl.DataFrame:
     """(paper_id, similar_paper_id, rank, score): each paper's k most similar papers by cosine.
 
-    Only terms found in at most `max_df` papers (default_max_df) take part in the dot products:
-    a common term carries little weight after IDF yet pairs every paper with every other, so
-    skipping it keeps the work near-linear. The score is the cosine over the shared remaining
-    terms of the full normalised vectors (a slight underestimate when common terms are shared).
-    Ties rank the smaller similar_paper_id first. Papers with no shared term get no rows.
+    Exact all-pairs cosine grows with the square of the paper count, so the dot products run
+    over a pruned index: each paper keeps its `terms_per_paper` heaviest terms, and each term
+    keeps its `papers_per_term` heaviest papers. The heaviest terms are the rare, telling ones;
+    a term in thousands of papers says little about any pair of them. The score is the cosine of
+    the full normalised vectors summed over the shared kept terms, so it is at most the exact
+    cosine. Terms found in a single paper cannot link two papers and are skipped. Ties rank the
+    smaller similar_paper_id first. A paper sharing no kept term with any other gets no rows.
     """
-    if k < 1:
-        raise ValueError(f"nearest_neighbours: k must be at least 1, got {k}")
-    limit = default_max_df(vectors["paper_id"].n_unique()) if max_df is None else max_df
-    postings = vectors.filter(pl.col("df") <= limit).select("paper_id", "term", "weight")
-    papers = postings["paper_id"].unique().sort()
-    parts = []
-    for start in range(0, papers.len(), chunk_papers):
-        chunk = postings.filter(pl.col("paper_id").is_in(papers.slice(start, chunk_papers).implode()))
-        parts.append(_top_k_for(chunk, postings, k))
-    if not parts:
-        return pl.DataFrame(
-            schema={"paper_id": pl.String, "similar_paper_id": pl.String,
-                    "rank": pl.Int32, "score": pl.Float64}
+    if min(k, terms_per_paper, papers_per_term, chunk_papers) < 1:
+        raise ValueError(
+            "nearest_neighbours: k, terms_per_paper, papers_per_term and chunk_papers must be >= 1, "
+            f"got {k}, {terms_per_paper}, {papers_per_term}, {chunk_papers}"
         )
-    return pl.concat(parts)
+    postings = _pruned_postings(vectors, terms_per_paper, papers_per_term)
+    ids = postings.select("paper_code", "paper_id").unique()
+    codes = postings["paper_code"].unique().sort()
+    parts = [
+        _top_k_for(postings.filter(pl.col("paper_code").is_in(codes.slice(start, chunk_papers).implode())),
+                   postings, k)
+        for start in range(0, codes.len(), chunk_papers)
+    ]
+    if not parts:
+        return pl.DataFrame(schema=NEIGHBOUR_SCHEMA)
+    return (
+        pl.concat(parts)
+        .join(ids, on="paper_code")
+        .join(ids.rename({"paper_code": "other_code", "paper_id": "similar_paper_id"}), on="other_code")
+        .sort(["paper_id", "rank"])
+        .select(list(NEIGHBOUR_SCHEMA))
+        .cast(NEIGHBOUR_SCHEMA)
+    )
+
+
+def _pruned_postings(vectors: pl.DataFrame, terms_per_paper: int, papers_per_term: int) -> pl.DataFrame:
+    """(paper_code, paper_id, term_code, weight) of the kept terms; integer codes join fast."""
+    return (
+        vectors.filter(pl.col("df") >= 2)
+        .with_columns(
+            pl.col("paper_id").rank("dense").cast(pl.UInt32).alias("paper_code"),
+            pl.col("term").rank("dense").cast(pl.UInt32).alias("term_code"),
+        )
+        # Ties on weight are broken by code, so the pruning does not depend on row order.
+        .sort(["weight", "term_code", "paper_code"], descending=[True, False, False])
+        .filter(pl.int_range(pl.len()).over("paper_code") < terms_per_paper)
+        .filter(pl.int_range(pl.len()).over("term_code") < papers_per_term)
+        .select("paper_code", "paper_id", "term_code", "weight")
+    )
 
 
 def _top_k_for(left: pl.DataFrame, postings: pl.DataFrame, k: int) -> pl.DataFrame:
-    """The top-k neighbours of the papers in `left` among all papers in `postings`."""
+    """(paper_code, other_code, rank, score): the top-k neighbours of the papers in `left`."""
+    right = postings.select(
+        "term_code", pl.col("paper_code").alias("other_code"), pl.col("weight").alias("other_weight")
+    )
     return (
-        left.join(postings, on="term", suffix="_other")
-        .filter(pl.col("paper_id") != pl.col("paper_id_other"))
-        .group_by("paper_id", "paper_id_other")
-        .agg((pl.col("weight") * pl.col("weight_other")).sum().alias("score"))
-        .sort(["paper_id", "score", "paper_id_other"], descending=[False, True, False])
-        .group_by("paper_id", maintain_order=True)
-        .head(k)
-        .select(
-            "paper_id",
-            pl.col("paper_id_other").alias("similar_paper_id"),
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("paper_id").alias("rank"),
-            "score",
-        )
+        left.join(right, on="term_code")
+        .filter(pl.col("paper_code") != pl.col("other_code"))
+        .group_by("paper_code", "other_code")
+        .agg((pl.col("weight") * pl.col("other_weight")).sum().alias("score"))
+        .sort(["paper_code", "score", "other_code"], descending=[False, True, False])
+        .filter(pl.int_range(pl.len()).over("paper_code") < k)
+        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("paper_code").alias("rank"))
     )
