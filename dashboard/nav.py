@@ -8,16 +8,16 @@ DASHBOARD_DIR = Path(__file__).parent
 
 # name -> (file relative to app.py, title, icon, url_path)
 PAGES: dict[str, tuple[str, str, str, str]] = {
-    "overview": ("pages/overview.py", "Overview", ":material/monitoring:", "overview"),
-    "papers": ("pages/papers.py", "Papers", ":material/article:", "papers"),
-    "paper": ("pages/paper_detail.py", "Paper detail", ":material/description:", "paper"),
-    "search": ("pages/search.py", "Search", ":material/search:", "search"),
-    "authors": ("pages/authors.py", "Authors", ":material/person:", "authors"),
-    "organizations": ("pages/organizations.py", "Organisations", ":material/corporate_fare:", "organizations"),
-    "submitters": ("pages/submitters.py", "Submitters", ":material/upload:", "submitters"),
-    "trends": ("pages/trends.py", "Trends", ":material/trending_up:", "trends"),
-    "sql": ("pages/sql_console.py", "SQL console", ":material/terminal:", "sql"),
-    "health": ("pages/data_health.py", "Data health", ":material/health_and_safety:", "health"),
+    "overview": ("screens/overview.py", "Overview", ":material/monitoring:", "overview"),
+    "papers": ("screens/papers.py", "Papers", ":material/article:", "papers"),
+    "paper": ("screens/paper_detail.py", "Paper detail", ":material/description:", "paper"),
+    "search": ("screens/search.py", "Search", ":material/search:", "search"),
+    "authors": ("screens/authors.py", "Authors", ":material/person:", "authors"),
+    "organizations": ("screens/organizations.py", "Organisations", ":material/corporate_fare:", "organizations"),
+    "submitters": ("screens/submitters.py", "Submitters", ":material/upload:", "submitters"),
+    "trends": ("screens/trends.py", "Trends", ":material/trending_up:", "trends"),
+    "sql": ("screens/sql_console.py", "SQL console", ":material/terminal:", "sql"),
+    "health": ("screens/data_health.py", "Data health", ":material/health_and_safety:", "health"),
 }
 
 SECTIONS: dict[str, list[str]] = {
