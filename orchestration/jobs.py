@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.partitions import daily_partitions
-
 daily_papers_job = dg.define_asset_job(
     name="daily_papers_job",
     selection=dg.AssetSelection.groups("ingest", "warehouse"),
-    partitions_def=daily_partitions,
     description="Fetch, transform, load and publish a range of listing days in one run.",
 )
