@@ -66,9 +66,19 @@ def suspicious_pages(pages: list[bytes], schema: pl.Schema) -> list[bool]:
     """For each page: could Polars misread it quietly (or is it not UTF-8)? One vectorised scan for all pages."""
     if not pages:
         return []
-    text = pl.Series(pages, dtype=pl.Binary).cast(pl.Utf8, strict=False)
-    flagged = text.str.contains(_coercible_value_pattern(schema)).fill_null(True)
-    return flagged.to_list()
+    pattern = _coercible_value_pattern(schema)
+    try:
+        return pl.Series(pages, dtype=pl.Binary).cast(pl.Utf8).str.contains(pattern).to_list()
+    except pl.exceptions.ComputeError:
+        # Some page is not UTF-8: flag that one (split_page will name it), scan the others.
+        return [_page_is_suspicious(page, pattern) for page in pages]
+
+
+def _page_is_suspicious(page: bytes, pattern: str) -> bool:
+    try:
+        return pl.Series([page], dtype=pl.Binary).cast(pl.Utf8).str.contains(pattern).item()
+    except pl.exceptions.ComputeError:
+        return True
 
 
 def record_texts(pages: list[bytes], page_sizes: tuple[int, ...], indices: set[int]) -> dict[int, str]:
