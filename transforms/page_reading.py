@@ -56,7 +56,7 @@ def read_pages(pages: list[bytes], schema: pl.Schema, fetch: int, suspicious: li
         sizes.append(size)
         offset += size
     return PagesRead(
-        items=pl.concat(frames) if frames else _empty_items(schema),
+        items=pl.concat(frames) if frames else _empty_items(schema).insert_column(0, pl.Series("fetch", [], pl.Int32)),
         rejects=pl.DataFrame(rejects, schema=REJECT_SCHEMA, orient="row"),
         page_sizes=tuple(sizes),
     )
