@@ -1,0 +1,56 @@
+"""A small hand-made warehouse for view tests: in-memory DuckDB, the real DDL and views, and
+helpers that fill the NOT NULL columns a test does not care about."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse.db import apply_schema
+
+
+def paper(paper_id: str, listing_date: date, upvotes: int = 0, **columns) -> dict:
+    """A `papers` row; columns a test leaves out get neutral values (no repo, no org, ...)."""
+    return {
+        "paper_id": paper_id,
+        "title": columns.pop("title", f"Paper {paper_id}"),
+        "listing_date": listing_date,
+        "upvotes": upvotes,
+        "author_count": columns.pop("author_count", 1),
+        "fetched_at": columns.pop("fetched_at", datetime(2026, 1, 1)),
+        **columns,
+    }
+
+
+class HandMadeWarehouse:
+    """An in-memory warehouse with the real schema; rows go in as lists of dicts."""
+
+    def __init__(self) -> None:
+        self.con = duckdb.connect()
+        apply_schema(self.con)
+
+    def insert(self, table: str, rows: list[dict]) -> None:
+        """Insert rows by column name; columns not given are NULL."""
+        frame = pl.DataFrame(rows, infer_schema_length=None)
+        self.con.register("hand_rows", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM hand_rows")
+        finally:
+            self.con.unregister("hand_rows")
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        """Run a query and return its rows as dicts."""
+        cursor = self.con.execute(sql, params or [])
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def hand_warehouse():
+    """A fresh hand-made warehouse per test."""
+    warehouse = HandMadeWarehouse()
+    yield warehouse
+    warehouse.con.close()
