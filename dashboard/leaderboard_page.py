@@ -32,12 +32,10 @@ def render_leaderboard(repo: WarehouseRepository, kind: str) -> None:
     start, end = ui.date_range(repo, f"{kind}_dates", default_days=90)
     board = repo.leaderboard(kind, start, end)
     st.caption(f"{board.height:,} {title.lower()} with papers listed {start:%d %b %Y} – {end:%d %b %Y}. Select a row to drill down.")
-    event = st.dataframe(
+    event = ui.table(
         board.head(500),
         key=f"{kind}_board",
-        hide_index=True,
-        width="stretch",
-        height=420,
+        max_height=460,
         on_select="rerun",
         selection_mode="single-row",
         column_config={

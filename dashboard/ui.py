@@ -59,6 +59,11 @@ def fmt_time(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else "never"
 
 
+def fmt_short(value: datetime | None) -> str:
+    """A timestamp as '14 Jan 12:00', short enough for a metric tile, or 'never'."""
+    return f"{value:%d %b %H:%M}" if value else "never"
+
+
 # -- URL-backed state ---------------------------------------------------------------------
 def param(key: str, default: str = "") -> str:
     """A query-string value (the last one if repeated)."""
@@ -142,3 +147,16 @@ def hf_url(paper_id: str) -> str:
 def arxiv_url(paper_id: str) -> str:
     """The paper's arXiv abstract page."""
     return f"https://arxiv.org/abs/{paper_id}"
+
+
+def table(frame: pl.DataFrame, key: str | None = None, column_config: dict | None = None, **kwargs):
+    """`st.dataframe` with dates shown as dates, timestamps to the minute, and a height that fits."""
+    config: dict = {}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(name, format="YYYY-MM-DD")
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(name, format="YYYY-MM-DD HH:mm")
+    config.update(column_config or {})
+    kwargs.setdefault("height", min(38 + 35 * max(frame.height, 1), kwargs.pop("max_height", 560)))
+    return st.dataframe(frame, key=key, hide_index=True, width="stretch", column_config=config, **kwargs)

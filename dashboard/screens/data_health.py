@@ -27,30 +27,29 @@ def render(repo: WarehouseRepository) -> None:
     cols[1].metric("Days missing", f"{summary['days_missing']:,}", border=True,
                    help="Calendar days between the first and last loaded day with no loaded partition")
     cols[2].metric("Quarantined records", f"{int(summary['quarantined']):,}", border=True)
-    cols[3].metric("Last load", ui.fmt_time(summary["last_load"]), border=True)
-    cols[4].metric("Last publish", ui.fmt_time(summary["last_publish"]), border=True)
+    cols[3].metric("Last load (UTC)", ui.fmt_short(summary["last_load"]), border=True, help=ui.fmt_time(summary["last_load"]))
+    cols[4].metric("Last publish (UTC)", ui.fmt_short(summary["last_publish"]), border=True, help=ui.fmt_time(summary["last_publish"]))
     st.caption(f"Loaded range: {ui.fmt_date(summary['first_day'])} – {ui.fmt_date(summary['last_day'])}")
 
     left, right = st.columns([3, 1], gap="large")
     with left:
         st.subheader("Newest partitions")
-        st.dataframe(repo.partition_loads(), hide_index=True, width="stretch", height=320)
+        ui.table(repo.partition_loads(), max_height=320)
     with right:
         st.subheader("Missing days")
         missing = repo.missing_days()
         if missing.height:
-            st.dataframe(missing, hide_index=True, width="stretch", height=320)
+            ui.table(missing, max_height=320)
         else:
             st.success("No gaps.")
     st.subheader("Quarantined records")
     quarantined = repo.quarantined()
     if quarantined.height:
-        st.dataframe(quarantined, hide_index=True, width="stretch",
-                     column_config={"raw_record": st.column_config.TextColumn("Raw record", width="large")})
+        ui.table(quarantined, column_config={"raw_record": st.column_config.TextColumn("Raw record", width="large")})
     else:
         st.success("Nothing quarantined.")
     st.subheader("Publishes")
-    st.dataframe(repo.publish_history(), hide_index=True, width="stretch")
+    ui.table(repo.publish_history())
 
 
 if __name__ == "__main__":

@@ -80,11 +80,10 @@ def render(repo: WarehouseRepository) -> None:
         )
     st.subheader("Top papers in the period")
     top = repo.papers(PaperFilters(start=current[0], end=current[1], limit=10))
-    st.dataframe(
+    ui.table(
         top.select("paper_id", "title", "listing_date", "upvotes", "organization"),
-        hide_index=True,
-        width="stretch",
-        column_config={"upvotes": st.column_config.ProgressColumn("Upvotes", format="%d", max_value=max(1, int(top["upvotes"].max() or 1)))},
+        column_config={"paper_id": "Paper", "title": st.column_config.TextColumn("Title", width="large"),
+                       "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"), "organization": "Organisation", "upvotes": st.column_config.ProgressColumn("Upvotes", format="%d", max_value=max(1, int(top["upvotes"].max() or 1)))},
     )
 
 

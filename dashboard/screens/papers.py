@@ -34,12 +34,12 @@ def read_filters(repo: WarehouseRepository) -> PaperFilters:
     for key, value in seeds.items():
         ui.seed_state(key, value)
     with st.container(border=True):
-        c = st.columns([1.2, 2, 1, 1, 1.6], vertical_alignment="bottom")
-        basis = c[0].segmented_control("Date", list(BASES), format_func=BASES.get, key="papers_basis") or "listing"
+        c = st.columns([1.2, 2, 1, 1, 1.2], vertical_alignment="bottom")
+        basis = c[0].selectbox("Date", list(BASES), format_func=BASES.get, key="papers_basis")
         picked = c[1].date_input("Date range", key="papers_dates", format="YYYY-MM-DD")
         min_upvotes = c[2].number_input("Min upvotes", min_value=0, step=5, key="papers_min")
         has_github = c[3].toggle("Has GitHub", key="papers_gh")
-        rank_by = c[4].segmented_control("Rank by", can_rank, format_func=RANK_LABELS.get, key="papers_rank") or "upvotes"
+        rank_by = c[4].selectbox("Rank by", can_rank, format_func=RANK_LABELS.get, key="papers_rank")
         c = st.columns(4)
         orgs = c[0].multiselect("Organisation", options["organizations"], key="papers_orgs")
         subs = c[1].multiselect("Submitter", options["submitters"], key="papers_subs")
@@ -73,12 +73,10 @@ def render(repo: WarehouseRepository) -> None:
     table = shown.with_columns(
         pl.concat_str(pl.lit("https://huggingface.co/papers/"), pl.col("paper_id")).alias("hf"),
     )
-    event = st.dataframe(
+    event = ui.table(
         table,
         key="papers_table",
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * max(table.height, 1), 640),
+        max_height=640,
         on_select="rerun",
         selection_mode="single-row",
         column_order=[c for c in ["paper_id", "title", "listing_date", "arxiv_date", "upvotes", "hotness", "upvotes_per_day",

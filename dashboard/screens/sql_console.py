@@ -63,7 +63,7 @@ def render(repo: WarehouseRepository) -> None:
             st.error(result.message, icon=":material/block:")
             return
         (st.warning if result.truncated else st.success)(result.message)
-        st.dataframe(result.frame, hide_index=True, width="stretch", height=min(38 + 35 * max(len(result.frame), 1), 560))
+        st.dataframe(result.frame, hide_index=True, width="stretch", height=min(38 + 35 * max(len(result.frame), 1), 560), key="sql_table")
         st.download_button(
             f"Download CSV ({len(result.frame):,} rows)", result.frame.to_csv(index=False), file_name="query.csv",
             mime="text/csv", icon=":material/download:", key="sql_csv",

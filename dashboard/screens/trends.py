@@ -29,7 +29,8 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(weekly.to_pandas())
             .mark_line(point=True)
-            .encode(x=alt.X("week_start:T", title="Week"), y=alt.Y("papers:Q", title="Papers"),
+            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b %Y")),
+                    y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
                     color=alt.Color("keyword:N", title=None), tooltip=["week_start:T", "keyword", "papers"])
             .properties(height=300),
             width="stretch",
@@ -39,9 +40,8 @@ def render(repo: WarehouseRepository) -> None:
         st.subheader("Rising this week")
         rising = repo.rising_keywords()
         st.caption("Newest week's keywords scored against their own 8-week baseline (z-score, std floored at 1 paper).")
-        st.dataframe(
+        ui.table(
             rising.select("keyword", "papers", "baseline_mean", "z_score"),
-            hide_index=True, width="stretch",
             column_config={"baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
                            "z_score": st.column_config.NumberColumn("z", format="%.2f")},
         )
@@ -52,7 +52,7 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(coverage.to_pandas())
             .mark_area(color="#6366F1", opacity=0.6)
-            .encode(x=alt.X("week_start:T", title="Week"), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
+            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b")), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
                     tooltip=["week_start:T", "papers", "papers_with_keywords", alt.Tooltip("coverage:Q", format=".0%")])
             .properties(height=260),
             width="stretch",
