@@ -11,7 +11,6 @@ import polars as pl
 from transforms import table_schemas
 from transforms.person_names import author_id_expr, identity_key_from_normalised, normalise_person_name_expr
 
-_AUTHOR = pl.col("author")
 _CLAIMED = pl.col("identity_key").str.starts_with("hf:")
 
 
@@ -31,16 +30,9 @@ def author_slots(flat: pl.DataFrame) -> pl.DataFrame:
             pl.int_ranges(1, pl.col("authors").list.len() + 1, dtype=pl.Int32).alias("position"),
         )
         .explode("author", "position", empty_as_null=False, keep_nulls=False)
-        .select(
-            pl.col("fetch"),
-            pl.col("record_index"),
-            pl.col("listing_date"),
-            pl.col("paper_id"),
-            pl.col("position"),
-            _AUTHOR.struct.field("name").alias("name_as_listed"),
-            _AUTHOR.struct.field("user").struct.field("user").alias("username"),
-            _AUTHOR.struct.field("status").alias("status"),
-        )
+        .unnest("author", separator=".")
+        .unnest("author.user", separator=".")
+        .rename({"author.name": "name_as_listed", "author.status": "status", "author.user.user": "username"})
         .with_columns(normalise_person_name_expr(pl.col("name_as_listed")).alias("normalised_name"))
         .select(
             pl.col("fetch"),

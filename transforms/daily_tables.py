@@ -67,6 +67,8 @@ def build_listing_tables_for_days(fetches: Sequence[ListingFetch]) -> dict[date,
     One fetch per listing date: older fetches of a day go to vote_observations.
     """
     _refuse_repeated_days(fetches)
+    if not fetches:
+        return {}
     read = read_fetches(fetches, ITEM_SCHEMA)
     fetch_info = fetch_columns(fetches)
     flat = flatten_listing(read.items).join(fetch_info, on="fetch", how="left")
@@ -104,6 +106,8 @@ def vote_observations(pages: list[bytes], listing_date: date, fetched_at: dateti
 
 def vote_observations_for_fetches(fetches: Sequence[ListingFetch]) -> pl.DataFrame:
     """`votes` rows of many fetches at once (the same day may appear at several fetch times)."""
+    if not fetches:
+        return pl.DataFrame(schema=table_schemas.VOTES)
     read = read_fetches(fetches, VOTE_ITEM_SCHEMA)
     flat = flatten_votes(read.items).join(fetch_columns(fetches), on="fetch", how="left")
     kept, _ = loadable_records(flat, failing_records(flat, IDENTITY_CHECKS))

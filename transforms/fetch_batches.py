@@ -41,10 +41,12 @@ def read_fetches(fetches: Sequence[ListingFetch], schema: pl.Schema) -> FetchesR
         read_pages(fetch.pages, schema, position, [next(flags) for _ in fetch.pages])
         for position, fetch in enumerate(fetches)
     ]
+    # One chunk: every later step on a frame of hundreds of chunks is many times slower.
+    items = pl.concat([read.items for read in reads], rechunk=True)
+    fetch_of_row = [position for position, read in enumerate(reads) for _ in range(read.items.height)]
     return FetchesRead(
-        # One chunk: every later step on a frame of hundreds of chunks is many times slower.
-        items=pl.concat([read.items for read in reads], rechunk=True),
-        rejects=pl.concat([read.rejects for read in reads]) if reads else pl.DataFrame(schema=REJECT_SCHEMA),
+        items=items.insert_column(0, pl.Series("fetch", fetch_of_row, dtype=pl.Int32)),
+        rejects=pl.DataFrame([row for read in reads for row in read.rejects], schema=REJECT_SCHEMA, orient="row"),
         page_sizes=[read.page_sizes for read in reads],
     )
 
@@ -64,13 +66,15 @@ def fetch_columns(fetches: Sequence[ListingFetch]) -> pl.DataFrame:
 
 
 def split_by_fetch(frame: pl.DataFrame, fetch_count: int, schema: pl.Schema) -> list[pl.DataFrame]:
-    """One frame per fetch (in batch order) with exactly `schema`'s columns; fetches without rows get an empty frame."""
-    frame = frame.select("fetch", *schema.names())
+    """One frame per fetch (in batch order) with exactly `schema`'s columns; fetches without rows get an empty frame.
+
+    `frame` must be sorted by fetch (builders keep record order), so each fetch is one zero-copy slice.
+    """
+    table = table_schemas.conform(frame.drop("fetch"), schema)
     if fetch_count == 1:
-        return [table_schemas.conform(frame, schema)]
-    # Builders already conformed the dtypes (conform_batch); only the key column goes.
-    parts = frame.partition_by("fetch", as_dict=True, maintain_order=True, include_key=False)
-    return [parts.get((position,), pl.DataFrame(schema=schema)) for position in range(fetch_count)]
+        return [table]
+    bounds = frame.get_column("fetch").search_sorted(pl.Series(range(fetch_count + 1), dtype=pl.Int32)).to_list()
+    return [table.slice(start, end - start) for start, end in zip(bounds, bounds[1:])]
 
 
 def naive_utc(moment: datetime) -> datetime:

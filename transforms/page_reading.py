@@ -25,20 +25,22 @@ REJECT_SCHEMA = pl.Schema(
 _ARRAY_START = re.compile(rb"\s*\[")
 
 
+Reject = tuple[int, int, "str | None", str, str]  # a REJECT_SCHEMA row
+
+
 @dataclass(frozen=True)
 class PagesRead:
-    """Readable records (`fetch`, `record_index` + schema columns), type rejects, each page's record count."""
+    """Readable records (`record_index` + schema columns), type rejects (REJECT_SCHEMA rows), page sizes."""
 
     items: pl.DataFrame
-    rejects: pl.DataFrame
+    rejects: list[Reject]
     page_sizes: tuple[int, ...]
 
 
 def read_pages(pages: list[bytes], schema: pl.Schema, fetch: int, suspicious: list[bool]) -> PagesRead:
     """Read the pages of one fetch; `record_index` counts records from 0 across its pages in order.
 
-    `fetch` (the fetch's position in a batch) is copied into every row so
-    several fetches can be stacked; `suspicious` comes from suspicious_pages.
+    `fetch` (the fetch's position in a batch) labels the rejects; `suspicious` comes from suspicious_pages.
     """
     frames, rejects, sizes = [], [], []
     offset = 0
@@ -52,14 +54,11 @@ def read_pages(pages: list[bytes], schema: pl.Schema, fetch: int, suspicious: li
         else:
             size = frame.height
             frame = frame.with_row_index("record_index", offset)
-        frames.append(frame.insert_column(0, pl.repeat(fetch, frame.height, dtype=pl.Int32, eager=True).alias("fetch")))
+        frames.append(frame)
         sizes.append(size)
         offset += size
-    return PagesRead(
-        items=pl.concat(frames) if frames else _empty_items(schema).insert_column(0, pl.Series("fetch", [], pl.Int32)),
-        rejects=pl.DataFrame(rejects, schema=REJECT_SCHEMA, orient="row"),
-        page_sizes=tuple(sizes),
-    )
+    items = frames[0] if len(frames) == 1 else pl.concat(frames) if frames else _empty_items(schema)
+    return PagesRead(items=items, rejects=rejects, page_sizes=tuple(sizes))
 
 
 def suspicious_pages(pages: list[bytes], schema: pl.Schema) -> list[bool]:
@@ -113,7 +112,7 @@ def _read_whole_page(page: bytes, schema: pl.Schema) -> pl.DataFrame | None:
 
 def _read_record_by_record(
     records: list[RawRecord], schema: pl.Schema, fetch: int, offset: int
-) -> tuple[pl.DataFrame, list[tuple[int, int, str | None, str, str]]]:
+) -> tuple[pl.DataFrame, list[Reject]]:
     good_indices, good_texts, rejects = [], [], []
     for position, record in enumerate(records):
         problem = type_problem(record.value, schema)

@@ -54,10 +54,11 @@ def failing_records(flat: pl.DataFrame, checks: list[Check], slots: pl.DataFrame
     that every slot has a name.
     """
     failed = flat.filter(pl.any_horizontal(fails.fill_null(False) for fails, _ in checks))
-    failures = [failed.select(*_RECORD_KEY, pl.col("paper_id"), _first_reason(checks))]
-    if slots is not None:
-        failures.append(_slots_without_name(slots))
-    failures = [frame for frame in failures if not frame.is_empty()]
+    unnamed = None if slots is None else _slots_without_name(slots)
+    # A clean day (the usual case) stops here: reasons are only worded for rows that fail.
+    failures = [] if failed.is_empty() else [failed.select(*_RECORD_KEY, pl.col("paper_id"), _first_reason(checks))]
+    if unnamed is not None and not unnamed.is_empty():
+        failures.append(unnamed)
     if not failures:
         return pl.DataFrame(schema=FAILURE_SCHEMA)
     return (
@@ -76,12 +77,11 @@ def _first_reason(checks: list[Check]) -> pl.Expr:
 
 
 def _slots_without_name(slots: pl.DataFrame) -> pl.DataFrame:
-    return (
-        slots.filter(pl.col("name_as_listed").str.strip_chars().fill_null("").eq(""))
-        .unique(subset=_RECORD_KEY, keep="first", maintain_order=True)
-        .select(
-            *_RECORD_KEY,
-            pl.col("paper_id"),
-            pl.format("paper.authors[{}].name: missing or empty", pl.col("position") - 1).alias("reason"),
-        )
+    unnamed = slots.filter(pl.col("name_as_listed").str.strip_chars().fill_null("").eq(""))
+    if unnamed.is_empty():
+        return unnamed
+    return unnamed.unique(subset=_RECORD_KEY, keep="first", maintain_order=True).select(
+        *_RECORD_KEY,
+        pl.col("paper_id"),
+        pl.format("paper.authors[{}].name: missing or empty", pl.col("position") - 1).alias("reason"),
     )

@@ -83,6 +83,8 @@ QUARANTINED = pl.Schema(
 
 def conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """Select exactly `schema`'s columns in its order, cast strictly to its dtypes."""
+    if frame.schema == schema:
+        return frame
     return frame.select(_columns(frame, schema))
 
 
@@ -95,4 +97,8 @@ def _columns(frame: pl.DataFrame, schema: pl.Schema) -> list[pl.Expr]:
     missing = [name for name in schema if name not in frame.columns]
     if missing:
         raise ValueError(f"cannot build table: columns {missing} were not produced")
-    return [pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()]
+    # A cast that changes nothing still costs an expression: only cast what differs.
+    return [
+        pl.col(name) if frame.schema[name] == dtype else pl.col(name).cast(dtype, strict=True)
+        for name, dtype in schema.items()
+    ]

@@ -120,6 +120,10 @@ def test_batch_of_days_equals_each_day_alone():
     assert (batch[DAY].raw_records, batch[DAY].duplicate_records, batch[DAY].quarantined.height) == (2, 1, 1)
 
 
+def test_empty_batch():
+    assert build_listing_tables_for_days([]) == {}
+
+
 def test_batch_refuses_two_fetches_of_one_day():
     fetch = ListingFetch(DAY, FETCHED_AT, [b"[]"])
     with pytest.raises(ValueError, match=r"one fetch per listing date, got several for \[datetime.date\(2025, 1, 2\)\]"):
