@@ -62,7 +62,7 @@ def flatten_listing(items: pl.DataFrame) -> pl.DataFrame:
 
 
 def flatten_votes(items: pl.DataFrame) -> pl.DataFrame:
-    """Items read with raw_schema.VOTE_ITEM_SCHEMA -> fetch, record_index, has_paper, paper_id, upvotes, num_comments."""
+    """Items read with raw_schema.VOTE_ITEM_SCHEMA -> record_index, has_paper, paper_id, upvotes, num_comments."""
     return (
         items.with_columns(_RECORD_INDEX, _HAS_PAPER)
         .unnest("paper", separator=_SEPARATOR)

@@ -46,7 +46,8 @@ def quarantine_rows(
     texts: dict[tuple[int, int], str] = {}
     for fetch in sorted({fetch for fetch, _ in keys}):
         wanted = {index for f, index in keys if f == fetch}
-        texts.update({(fetch, index): text for index, text in record_texts(pages[fetch], page_sizes[fetch], wanted).items()})
+        found = record_texts(pages[fetch], page_sizes[fetch], wanted)
+        texts.update({(fetch, index): text for index, text in found.items()})
     rule_rejects = failures.with_columns(
         pl.Series("raw_record", [texts[key] for key in keys], dtype=pl.Utf8)
     ).select(REJECT_SCHEMA.names())
