@@ -5,15 +5,13 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.assets.listings import import_listings_job, listed_papers, new_listing_files
-from orchestration.assets.publish import published_warehouse
-from orchestration.assets.raw import raw_daily_papers
-from orchestration.assets.tables import warehouse_tables
+from orchestration.assets.daily_papers import daily_papers
 from orchestration.jobs import daily_papers_job
 from orchestration.resources import resources_from_env
 from orchestration.schedules import daily_refresh
 
 defs = dg.Definitions(
-    assets=[raw_daily_papers, warehouse_tables, published_warehouse, listed_papers],
+    assets=[daily_papers, listed_papers],
     jobs=[daily_papers_job, import_listings_job],
     sensors=[new_listing_files],
     schedules=[daily_refresh],

@@ -12,12 +12,11 @@ daily_partitions = dg.DailyPartitionsDefinition(
 )
 
 # A run per partition costs a process start-up each (seconds); a year of days in ranges of 31
-# costs 12 runs. A failing day fails its range, whose other days still land raw and are reused
-# by the retry (see raw asset), so the blast radius stays one range.
+# costs 12 runs. A day that cannot be fetched fails alone: the other days of its range still
+# load, publish and are reported materialized (see assets/daily_papers.py).
 MAX_PARTITIONS_PER_RUN = 31
 backfill_policy = dg.BackfillPolicy.multi_run(max_partitions_per_run=MAX_PARTITIONS_PER_RUN)
 
-# Every asset that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
+# Every step that writes DuckDB runs in this pool; dagster.yaml limits it to one at a time.
+# The ingest step also fetches, so HF never sees more than one fetching step at once either.
 DUCKDB_WRITER_POOL = "duckdb_writer"
-# Fetching steps share this pool so concurrent runs never exceed the HF request concurrency.
-HF_API_POOL = "hf_api"

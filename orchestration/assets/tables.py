@@ -1,4 +1,4 @@
-"""Assets: the warehouse tables, transformed from raw listings and loaded one day at a time."""
+"""The load step: raw listings transformed with Polars and loaded one day at a time."""
 
 
 from datetime import date
@@ -6,12 +6,8 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from orchestration.checks import TABLE_CHECK_SPECS, table_check_results
-from orchestration.partitions import DUCKDB_WRITER_POOL, backfill_policy, daily_partitions
 from orchestration.raw_store import RawFetch, list_fetches
-from orchestration.resources import WarehouseResource
 from transforms import build_listing_tables, vote_observations
-from warehouse.db import connect_writer
 from warehouse.listings import relink_listed_papers
 from warehouse.load import LoadOutcome, PartitionBatch, replace_partition
 
@@ -72,56 +68,34 @@ def markdown_table(frame: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(key, deps=["raw_daily_papers"], description=TABLE_DESCRIPTIONS[key.path[-1]],
-                     group_name="warehouse", kinds={"duckdb", "polars"},
-                     partitions_def=daily_partitions)
-        for key in TABLE_KEYS
-    ],
-    check_specs=TABLE_CHECK_SPECS,
-    backfill_policy=backfill_policy,
-    pool=DUCKDB_WRITER_POOL,
-    name="warehouse_tables",
-)
-def warehouse_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Transform each day's raw listing with Polars and replace that day in DuckDB.
+def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:
+    """Replace each day in the warehouse from its landed raw fetches, one transaction per day."""
+    outcomes = []
+    for day in days:
+        outcome = replace_partition(con, batch_for_day(day, list_fetches(raw_dir, day)))
+        if not outcome.replaced:
+            log.warning(
+                f"{day}: the API answered with no papers but the warehouse has "
+                f"{outcome.previous_papers}; kept the existing rows"
+            )
+        outcomes.append(outcome)
+    # Saved listing pages imported earlier link to papers that arrived with this load.
+    relink_listed_papers(con)
+    return outcomes
 
-    One transaction per listing date: a rerun never duplicates and a crash never leaves half a
-    day. An empty answer for a day that had rows keeps the old rows (reported as a warning).
-    """
-    days = [date.fromisoformat(key) for key in context.partition_keys]
-    outcomes: list[LoadOutcome] = []
-    con = connect_writer(warehouse.working_path)
-    try:
-        for day in days:
-            fetches = list_fetches(warehouse.raw_dir, day)
-            if not fetches:
-                raise dg.Failure(f"{day}: no raw fetch landed; materialize raw_daily_papers first")
-            outcome = replace_partition(con, batch_for_day(day, fetches))
-            if not outcome.replaced:
-                context.log.warning(
-                    f"{day}: the API answered with no papers but the warehouse has "
-                    f"{outcome.previous_papers}; kept the existing rows"
-                )
-            outcomes.append(outcome)
-        # Saved listing pages imported earlier link to papers that arrived with this load.
-        relink_listed_papers(con)
-        counts = _table_counts(con)
-        preview = _preview(con, days)
-        checks = table_check_results(con, days)
-    finally:
-        con.close()
-    loaded = {o.listing_date.isoformat(): o.papers for o in outcomes}
-    kept = [o.listing_date.isoformat() for o in outcomes if not o.replaced]
-    for key in TABLE_KEYS:
-        name = key.path[-1]
-        metadata = {"table_rows": counts[name], "dagster/row_count": counts[name]}
-        if name == "papers":
-            metadata |= {"papers_loaded_by_day": dg.MetadataValue.json(loaded),
-                         "kept_existing_rows_for": dg.MetadataValue.json(kept), "preview": preview}
-        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
-    yield from checks
+
+def table_metadata(con, outcomes: list[LoadOutcome]) -> dict[str, dict]:
+    """Row counts per table, plus per-day counts and a preview on `papers`."""
+    counts = _table_counts(con)
+    metadata = {name: {"table_rows": n, "dagster/row_count": n} for name, n in counts.items()}
+    metadata["papers"] |= {
+        "papers_loaded_by_day": dg.MetadataValue.json(
+            {o.listing_date.isoformat(): o.papers for o in outcomes}),
+        "kept_existing_rows_for": dg.MetadataValue.json(
+            [o.listing_date.isoformat() for o in outcomes if not o.replaced]),
+        "preview": _preview(con, [o.listing_date for o in outcomes]),
+    }
+    return metadata
 
 
 def _table_counts(con) -> dict[str, int]:

@@ -1,9 +1,11 @@
-"""A reader that holds the published warehouse open the whole time, as a dashboard would.
+"""Readers of the published warehouse during a backfill, each in its own process.
 
-Run as `python -m tests.e2e.reader_process PATH OUT STOPFILE`. It keeps one read-only connection
-open throughout, and also opens a fresh one in a loop to see each new publish. For every
-snapshot it records papers per day and (papers, author slots) per day, so the test can prove no
-snapshot ever held half a day. Errors are recorded, never raised.
+`python -m tests.e2e.reader_process MODE PATH OUT STOPFILE`, MODE is:
+- `hold`: one read-only connection held open the whole time, as a dashboard would hold it;
+- `poll`: a fresh read-only connection per look, to see each new publish. (Not in the same process
+  as `hold`: DuckDB reuses an open database instance for the same path within a process.)
+Every look records papers and author slots per day, so the test can prove no snapshot ever held
+half a day. Errors are recorded, never raised. One last look is taken after STOPFILE appears.
 """
 
 from __future__ import annotations
@@ -21,20 +23,28 @@ SNAPSHOT_SQL = (
 )
 
 
-def main(path: str, out: str, stop_file: str) -> None:
-    held = duckdb.connect(path, read_only=True)
+def main(mode: str, path: str, out: str, stop_file: str) -> None:
+    held = duckdb.connect(path, read_only=True) if mode == "hold" else None
     snapshots, errors = [], []
-    while not Path(stop_file).exists():
+
+    def look() -> None:
         try:
-            held.execute(SNAPSHOT_SQL).fetchall()
-            with duckdb.connect(path, read_only=True) as fresh:
-                snapshots.append(fresh.execute(SNAPSHOT_SQL).fetchall())
+            if held is not None:
+                snapshots.append(held.execute(SNAPSHOT_SQL).fetchall())
+            else:
+                with duckdb.connect(path, read_only=True) as fresh:
+                    snapshots.append(fresh.execute(SNAPSHOT_SQL).fetchall())
         except Exception as error:  # noqa: BLE001 - every error is the finding
             errors.append(f"{type(error).__name__}: {error}")
+
+    while not Path(stop_file).exists():
+        look()
         time.sleep(0.05)
-    held.close()
+    look()
+    if held is not None:
+        held.close()
     Path(out).write_text(json.dumps({"snapshots": snapshots, "errors": errors}))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

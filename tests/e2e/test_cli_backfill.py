@@ -71,39 +71,42 @@ def test_backfill_loads_exactly_what_the_server_serves_and_a_rerun_changes_nothi
 def test_a_reader_holding_the_warehouse_open_never_sees_an_error_or_half_a_day(tmp_path, served_days):
     days_dir, days = served_days
     home = tmp_path / "home"
+    stop = tmp_path / "stop"
     with FakeHFServer(days_dir) as server:
-        # One day first, so there is a published file for the reader to hold.
+        # One day first, so there is a published file for the readers to open.
         assert run_papers(["backfill", "--start", str(START), "--end", str(START)], home,
                           server.base_url).returncode == 0
-        out, stop = tmp_path / "reader.json", tmp_path / "stop"
-        reader = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.reader_process", str(home / "warehouse.duckdb"),
-             str(out), str(stop)], cwd=REPO_ROOT)
+        readers = {mode: subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.reader_process", mode, str(home / "warehouse.duckdb"),
+             str(tmp_path / f"{mode}.json"), str(stop)], cwd=REPO_ROOT) for mode in ("hold", "poll")}
         try:
             result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home,
                                 server.base_url)
         finally:
             stop.touch()
-            reader.wait(timeout=60)
+            for reader in readers.values():
+                reader.wait(timeout=60)
     assert result.returncode == 0, result.output
-    seen = json.loads(out.read_text())
-    assert seen["errors"] == []
-    expected = expected_rows(days_dir, days)
     per_day = {}
-    for day, title, upvotes, comments, authors in expected.values():
+    for day, _title, _upvotes, _comments, authors in expected_rows(days_dir, days).values():
         papers, slots = per_day.get(str(day), (0, 0))
         per_day[str(day)] = (papers + 1, slots + len(authors))
-    assert seen["snapshots"], "the reader saw at least one snapshot"
-    for snapshot in seen["snapshots"]:
-        for day, papers, slots in snapshot:
-            assert (papers, slots) == per_day[day], f"half-loaded {day} in a snapshot"
-    assert [row[0] for row in seen["snapshots"][-1]] == sorted(per_day)
+    seen = {mode: json.loads((tmp_path / f"{mode}.json").read_text()) for mode in readers}
+    for mode, record in seen.items():
+        assert record["errors"] == [], mode
+        assert record["snapshots"], mode
+        for snapshot in record["snapshots"]:
+            for day, papers, slots in snapshot:
+                assert (papers, slots) == per_day[day], f"{mode} reader saw half of {day}"
+    # The held connection keeps its snapshot; a fresh one sees every day after the publish.
+    assert [row[0] for row in seen["hold"]["snapshots"][-1]] == [str(START)]
+    assert [row[0] for row in seen["poll"]["snapshots"][-1]] == sorted(per_day)
 
 
 def test_first_answers_429_and_503_are_retried_and_everything_loads(tmp_path, served_days):
     days_dir, days = served_days
     home = tmp_path / "home"
-    faults = {"*": ["429:retry-after=1", "503", "ok"]}
+    faults = {str(day): ["429:retry-after=1", "503", "ok"] for day in days}
     with FakeHFServer(days_dir, faults=faults) as server:
         result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
         statuses = [r.status for r in server.requests]
