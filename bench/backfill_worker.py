@@ -1,0 +1,62 @@
+"""One Dagster backfill in its own process (so its time and peak RSS are its own).
+
+    PAPERS_HOME=... DAGSTER_HOME=... HF_API_BASE_URL=http://127.0.0.1:PORT HF_REQUESTS_PER_SECOND=0 \
+    python -m bench.backfill_worker --start D --end D [--per-partition]
+
+Runs orchestration.backfill.backfill exactly as `papers backfill` does (raw -> tables ->
+published, execute_in_process per range of MAX_PARTITIONS_PER_RUN days), or with one run per
+day. Prints one JSON line: seconds (imports excluded), runs, days loaded/failed, peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from datetime import date
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the backfill and print its JSON result."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--start", type=date.fromisoformat, required=True)
+    parser.add_argument("--end", type=date.fromisoformat, required=True)
+    parser.add_argument("--per-partition", action="store_true", help="one run per day")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    from orchestration.backfill import backfill
+    from orchestration.date_ranges import contiguous_ranges, days_between
+    from orchestration.instance import ensure_dagster_instance
+    from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+    from warehouse.db import scalar
+    from warehouse.settings import published_warehouse_path
+    import duckdb
+
+    import_s = time.perf_counter() - started
+    days = days_between(args.start, args.end)
+    size = 1 if args.per_partition else MAX_PARTITIONS_PER_RUN
+    ranges = contiguous_ranges(days, size)
+    with ensure_dagster_instance() as instance:
+        start = time.perf_counter()
+        report = backfill(ranges, instance)
+        seconds = time.perf_counter() - start
+        steps: dict[str, float] = {}
+        for run_id in report.runs:
+            for stat in instance.get_run_step_stats(run_id):
+                if stat.start_time and stat.end_time:
+                    steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time
+    con = duckdb.connect(str(published_warehouse_path()), read_only=True)
+    papers = scalar(con, "SELECT count(*) FROM papers")
+    con.close()
+    print(json.dumps({
+        "seconds": seconds, "import_s": import_s, "runs": len(report.runs), "days": len(days),
+        "loaded": len(report.loaded), "failed": {str(k): v for k, v in report.failed.items()},
+        "published_papers": papers, "step_seconds": steps,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""Every query the dashboard runs: the public methods of dashboard.repository.WarehouseRepository,
+called with arguments a user would give them (the newest 30 days, the top paper, author,
+organisation, keyword...). Methods are found by introspection, so a query added to the
+repository is measured without touching the benchmark; one whose arguments are unknown here is
+listed as skipped, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import timedelta
+
+PLUMBING = {"exists", "frame", "scalar", "missing_objects"}
+KIND_KEYS = {"authors": "author_id", "organizations": "organization", "submitters": "submitter"}
+
+
+def sample_arguments(repo) -> dict:
+    """Argument values taken from the warehouse itself (newest window, most upvoted entities)."""
+    newest = repo.scalar("SELECT max(listing_date) FROM papers")
+    top = lambda sql: repo.scalar(sql)  # noqa: E731
+    keywords = [r for r in repo.frame(
+        "SELECT k FROM (SELECT lower(unnest(ai_keywords)) AS k FROM papers) GROUP BY k ORDER BY count(*) DESC LIMIT 3"
+    )["k"].to_list()]
+    return {
+        "start": newest - timedelta(days=29), "end": newest, "grain": "week",
+        "paper_id": top("SELECT paper_id FROM papers ORDER BY upvotes DESC, paper_id LIMIT 1"),
+        "author_id": top("SELECT author_id FROM paper_authors GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "organization": top("SELECT organization FROM papers WHERE organization IS NOT NULL "
+                            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "submitter": top("SELECT submitted_by FROM papers WHERE submitted_by IS NOT NULL "
+                         "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "keywords": keywords, "query_text": "language model reasoning",
+    }
+
+
+def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
+    """(name -> zero-argument call) for every repository query, and (name -> why skipped)."""
+    from dashboard.filters import PaperFilters
+
+    args = sample_arguments(repo)
+    args["filters"] = PaperFilters(start=args["start"], end=args["end"])
+    calls: dict[str, Callable[[], object]] = {}
+    skipped: dict[str, str] = {}
+    for name, method in inspect.getmembers(repo, inspect.ismethod):
+        if name.startswith("_") or name in PLUMBING:
+            continue
+        params = inspect.signature(method).parameters
+        if "kind" in params:
+            for kind, key in KIND_KEYS.items():
+                values = {**args, "kind": kind, "key": args[key]}
+                calls[f"{name}[{kind}]"] = _bind(method, params, values)
+            continue
+        missing = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty and p not in args]
+        if missing:
+            skipped[name] = f"no sample value for {', '.join(missing)}"
+            continue
+        calls[name] = _bind(method, params, args)
+    return calls, skipped
+
+
+def _bind(method, params, values: dict) -> Callable[[], object]:
+    chosen = {p: values[p] for p in params if p in values}
+    return lambda: method(**chosen)
