@@ -62,7 +62,7 @@ def render(repo: WarehouseRepository) -> None:
             .mark_bar(color="#FF9D00")
             .encode(
                 x=alt.X("period_start:T", title=None),
-                y=alt.Y("papers:Q", title="Papers"),
+                y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
                 tooltip=[alt.Tooltip("period_start:T", title=grain), "papers:Q", "upvotes:Q"],
             )
             .properties(height=280),
@@ -74,7 +74,7 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(dist.to_pandas())
             .mark_bar(color="#6366F1")
-            .encode(x=alt.X("upvotes:N", sort=None, title="Upvotes"), y=alt.Y("papers:Q", title="Papers"), tooltip=["upvotes", "papers"])
+            .encode(x=alt.X("upvotes:N", sort=None, title="Upvotes", axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)), tooltip=["upvotes", "papers"])
             .properties(height=280),
             width="stretch",
         )

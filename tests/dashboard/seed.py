@@ -61,13 +61,16 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
     path.parent.mkdir(parents=True, exist_ok=True)
     con = connect_writer(path)
     try:
-        for p in PAPERS:
-            con.execute(
-                "INSERT INTO papers (paper_id, title, summary, published_at, listing_date, upvotes, num_comments, "
-                "submitted_by, organization, github_repo, project_page, ai_keywords, author_count, fetched_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [*p, datetime.combine(p[4], datetime.min.time()).replace(hour=8)],
-            )
+        columns = ["paper_id", "title", "summary", "published_at", "listing_date", "upvotes", "num_comments",
+                   "submitted_by", "organization", "github_repo", "project_page", "ai_keywords", "author_count"]
+        rows = [list(p) for p in PAPERS]
+        # papers.fetched_at is being dropped from the core DDL; fill it only where it still exists.
+        if "fetched_at" in [r[0] for r in con.execute("SELECT name FROM pragma_table_info('papers')").fetchall()]:
+            columns.append("fetched_at")
+            rows = [[*p, datetime.combine(p[4], datetime.min.time()).replace(hour=8)] for p in PAPERS]
+        con.executemany(
+            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+        )
         con.executemany("INSERT INTO authors VALUES (?, ?, ?, ?)", AUTHORS)
         listing = {p[0]: p[4] for p in PAPERS}
         names = {a[0]: a[1] for a in AUTHORS}
