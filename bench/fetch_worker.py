@@ -2,7 +2,7 @@
 
     python -m bench.fetch_worker {project,dlt} --base-url URL --start D --end D --work DIR
 
-project: HFClient.fetch_day -> batch_for_day (transforms) -> replace_partition (load), per day.
+project: HFClient.fetch_day -> raw landing -> the tables asset's load (transforms + load), 31 days a run.
 dlt: dlt's REST API source (the declarative config a dlt user writes for this API) into DuckDB.
 Prints one JSON line: seconds (import time excluded), rows per table, peak RSS.
 """
@@ -23,18 +23,19 @@ def _days(start: date, end: date) -> list[date]:
 
 
 def run_project(base_url: str, days: list[date], work: Path) -> dict:
-    """Fetch and load every day through the project's client, transforms and load code."""
-    from bench.measure_load import MemoryFetch, load_days, table_rows
+    """Fetch, land and load every day with the project's client, raw store, transforms and load."""
+    from bench.measure_load import table_rows
+    from bench.project_path import land_days, load_landed
     from orchestration.hf_client import HFClient
     from warehouse.db import connect_writer
 
     con = connect_writer(work / "project.duckdb")
+    raw_dir = work / "raw"
     start = time.perf_counter()
     with HFClient(base_url, requests_per_second=None) as client:
-        for day in days:
-            fetched = client.fetch_day(day)
-            batch = [(day, fetched.pages)]
-            load_days(con, batch, fetched.fetched_at)
+        fetched = (client.fetch_day(day) for day in days)
+        landed = land_days(raw_dir, ((f.listing_date, f.pages, f.fetched_at) for f in fetched))
+    load_landed(con, raw_dir, landed)
     con.execute("CHECKPOINT")
     seconds = time.perf_counter() - start
     rows = table_rows(con)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bench.generate import DayGenerator, day_range
-from bench.measure_load import load_days
+from bench.project_path import land_days, load_landed
 from warehouse.db import connect_writer
 
 
@@ -23,15 +23,15 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     generator = DayGenerator(papers_per_day, seed)
     working, published = home / "work" / "warehouse.duckdb", home / "warehouse.duckdb"
     con = connect_writer(working)
-    timings = {"generate_s": 0.0, "load_s": 0.0}
+    timings: dict[str, float] = {}
     try:
-        for day in day_range(end, n_days):
-            started = time.perf_counter()
-            body = generator.day_bytes(day)
-            loaded = time.perf_counter()
-            load_days(con, [(day, [body])], datetime.now(timezone.utc))
-            timings["generate_s"] += loaded - started
-            timings["load_s"] += time.perf_counter() - loaded
+        started = time.perf_counter()
+        fetched_at = datetime.now(timezone.utc)
+        days = land_days(home / "raw", ((d, [generator.day_bytes(d)], fetched_at) for d in day_range(end, n_days)))
+        landed = time.perf_counter()
+        load_landed(con, home / "raw", days)
+        timings["generate_and_land_s"] = landed - started
+        timings["load_s"] = time.perf_counter() - landed
         started = time.perf_counter()
         derived = rebuild_derived_tables(con)
         timings["derive_s"] = time.perf_counter() - started

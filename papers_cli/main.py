@@ -9,9 +9,9 @@ import argparse
 import sys
 import warnings
 
-from papers_cli import cmd_backfill, cmd_import_listing, cmd_sql, cmd_up
+from papers_cli import cmd_backfill, cmd_bench, cmd_import_listing, cmd_sql, cmd_up
 
-COMMANDS = [cmd_up, cmd_backfill, cmd_sql, cmd_import_listing]
+COMMANDS = [cmd_up, cmd_backfill, cmd_sql, cmd_import_listing, cmd_bench]
 
 
 def build_parser() -> argparse.ArgumentParser:

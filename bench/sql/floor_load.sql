@@ -1,6 +1,7 @@
 -- The floor: DuckDB alone reads the raw API days ($glob = a glob of daily_papers_*.json) and fills
 -- the same warehouse tables the project's load fills. One read of the JSON; every table is
--- derived from it in SQL. Statements are separated by ';' lines and run in one transaction.
+-- derived from it in SQL into floor_<table>; bench/measure_load.py then inserts the columns the
+-- warehouse table has (so the floor follows schema changes). All in one transaction.
 CREATE TEMP TABLE raw_items AS
 SELECT CAST(regexp_extract(filename, 'daily_papers_(\d{4}-\d{2}-\d{2})', 1) AS DATE) AS listing_date,
        paper, title, summary, mediaUrl, thumbnail, numComments, submittedBy, organization
@@ -14,7 +15,7 @@ FROM read_json($glob, format = 'array', filename = true, columns = {
     submittedBy: 'STRUCT(name VARCHAR, fullname VARCHAR, avatarUrl VARCHAR, isHf BOOLEAN, followerCount BIGINT)',
     organization: 'STRUCT(name VARCHAR, fullname VARCHAR, avatar VARCHAR)'
 });
-INSERT INTO papers BY NAME
+CREATE TEMP TABLE floor_papers AS
 SELECT paper.id AS paper_id,
        trim(regexp_replace(coalesce(paper.title, title), '\s+', ' ', 'g')) AS title,
        trim(regexp_replace(coalesce(paper.summary, summary), '\s+', ' ', 'g')) AS summary,
@@ -27,7 +28,7 @@ SELECT paper.id AS paper_id,
        paper.discussionId AS discussion_id, coalesce(thumbnail, mediaUrl) AS thumbnail,
        coalesce(len(paper.authors), 0) AS author_count, $fetched_at AS fetched_at
 FROM raw_items;
-INSERT INTO votes BY NAME
+CREATE TEMP TABLE floor_votes AS
 SELECT paper.id AS paper_id, $fetched_at AS observed_at, paper.upvotes AS upvotes, numComments AS num_comments, listing_date
 FROM raw_items;
 CREATE TEMP TABLE slots AS
@@ -42,19 +43,19 @@ FROM (
     FROM (SELECT paper.id AS paper_id, listing_date, unnest(paper.authors) AS author,
                  unnest(generate_series(1, len(paper.authors))) AS position FROM raw_items)
 );
-INSERT INTO paper_authors BY NAME
+CREATE TEMP TABLE floor_paper_authors AS
 SELECT paper_id, author_id, position, name_as_listed, listing_date FROM slots;
-INSERT INTO authors BY NAME
+CREATE TEMP TABLE floor_authors AS
 SELECT author_id, any_value(name_as_listed) AS name,
        any_value(CASE WHEN identity_key LIKE 'hf:%' THEN substr(identity_key, 4) END) AS hf_username,
        any_value(identity_key) AS identity_key
 FROM slots GROUP BY author_id;
-INSERT INTO submitters BY NAME
+CREATE TEMP TABLE floor_submitters AS
 SELECT submittedBy.name AS username, any_value(submittedBy.fullname) AS fullname,
        any_value(CASE WHEN submittedBy.avatarUrl LIKE '/%' THEN 'https://huggingface.co' || submittedBy.avatarUrl
                       ELSE submittedBy.avatarUrl END) AS avatar_url,
        any_value(submittedBy.isHf) AS is_hf_staff, any_value(submittedBy.followerCount) AS follower_count
 FROM raw_items WHERE submittedBy.name IS NOT NULL GROUP BY ALL;
-INSERT INTO organizations BY NAME
+CREATE TEMP TABLE floor_organizations AS
 SELECT o.name AS organization, any_value(trim(o.fullname)) AS fullname, any_value(o.avatar) AS avatar_url
 FROM (SELECT coalesce(paper.organization, organization) AS o FROM raw_items) WHERE o.name IS NOT NULL GROUP BY ALL

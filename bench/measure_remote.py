@@ -1,0 +1,60 @@
+"""Measurements against the local API server: fetch + load (project vs dlt) and Dagster backfills.
+
+The server (tests.fakes.fake_hf_server.FakeHFServer, the one the tests use) runs in this
+process; every measured side runs in its own fresh process, so none shares a GIL with it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+from bench.subprocesses import product_env, run_worker
+from tests.fakes.fake_hf_server import FakeHFServer
+
+
+def measure_fetch(days_dir: Path, days: list[date], work: Path) -> dict:
+    """The project's fetch + transform + load vs dlt's REST API source, same server, same days."""
+    span = ["--start", days[0].isoformat(), "--end", days[-1].isoformat()]
+    with FakeHFServer(days_dir) as server:
+        project = run_worker("bench.fetch_worker", ["project", "--base-url", server.base_url, *span,
+                                                    "--work", str(work / "fetch_project")])
+        project["requests"] = len(server.requests)
+        server.reset_instruments()
+        if importlib.util.find_spec("dlt") is None:
+            return {"project": project, "dlt": None,
+                    "dlt_skipped": "dlt is not installed: run `uv sync --group bench`"}
+        dlt = run_worker("bench.fetch_worker", ["dlt", "--base-url", server.base_url, *span,
+                                                "--work", str(work / "fetch_dlt")])
+        dlt["requests"] = len(server.requests)
+    return {"project": project, "dlt": dlt, "speedup": dlt["seconds"] / project["seconds"]}
+
+
+def backfill(days_dir: Path, days: list[date], home: Path, per_partition: bool = False) -> dict:
+    """One `papers backfill`-style run over `days` from the local server, in a fresh process."""
+    args = ["--start", days[0].isoformat(), "--end", days[-1].isoformat()]
+    with FakeHFServer(days_dir) as server:
+        return run_worker("bench.backfill_worker", args + (["--per-partition"] if per_partition else []),
+                          product_env(home, server.base_url))
+
+
+def measure_backfill(days_dir: Path, days: list[date], sample_days: int, work: Path) -> dict:
+    """Batched backfill of `days` vs one run per partition (measured on the last `sample_days`
+    days, then extrapolated per run to all of `days`, labelled as such)."""
+    batched = backfill(days_dir, days, work / "backfill_batched")
+    sample = days[-sample_days:]
+    single = backfill(days_dir, sample, work / "backfill_per_partition", per_partition=True)
+    per_run_s = single["seconds"] / max(1, single["runs"])
+    # A run launched by the Dagster daemon is its own process: add the start-up this worker paid.
+    startup_s = single["wall_s"] - single["seconds"]
+    return {
+        "batched": batched,
+        "per_partition_sample": single,
+        "per_partition_run_s": per_run_s,
+        "per_partition_extrapolated_s": per_run_s * len(days),
+        "per_partition_fresh_process_run_s": per_run_s + startup_s,
+        "per_partition_fresh_process_extrapolated_s": (per_run_s + startup_s) * len(days),
+        "ratio": per_run_s * len(days) / batched["seconds"],
+        "ratio_fresh_process": (per_run_s + startup_s) * len(days) / batched["seconds"],
+    }

@@ -1,0 +1,90 @@
+"""The whole benchmark: generate days, run every measurement, print tables, write JSON.
+
+Results are written to bench/results/latest.json after every measurement, so a run that is
+stopped half-way still leaves what it measured.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
+from bench.history import build_published_history
+from bench.machine import describe_machine
+from bench.measure_load import measure_load
+from bench.measure_queries import time_queries
+from bench.measure_remote import backfill, measure_backfill, measure_fetch
+from bench.plan import BenchPlan
+from bench.report import headline, print_report
+
+RESULTS_DIR = Path(__file__).parent / "results"
+
+
+def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "latest.json",
+                  work_dir: Path | None = None, end: date | None = None,
+                  say: Callable[[str], None] = print) -> dict:
+    """Run every measurement of `plan`; returns (and writes to `out`) the results."""
+    end = end or date.today()
+    work = Path(work_dir or tempfile.mkdtemp(prefix="papers-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict = {"command": command, "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     "machine": describe_machine(), "plan": {**plan.__dict__, "papers_per_day": plan.papers_per_day,
+                     "end": end.isoformat()}, "notes": plan.notes(), "details": {}}
+    details = results["details"]
+
+    def step(name: str, action: Callable[[], dict]) -> None:
+        say(f"[bench] {name} ...")
+        started = time.perf_counter()
+        try:
+            details[name] = action()
+        except Exception as error:  # one broken measurement must not lose the others
+            details[name] = {"error": f"{type(error).__name__}: {error}"[:2000]}
+        say(f"[bench] {name} done in {time.perf_counter() - started:.0f} s")
+        results.update(headline(details, plan))
+        _write(out, results)
+
+    try:
+        days = day_range(end, plan.year_days)
+        step("generate", lambda: _generate(work, days, plan))
+        days_1x, days_10x = work / "days_1x", work / "days_10x"
+        step("load", lambda: measure_load(days_1x, work / "load"))
+        step("fetch_vs_dlt", lambda: measure_fetch(days_1x, days, work))
+        step("backfill", lambda: measure_backfill(days_1x, days, plan.per_partition_days, work))
+        step("memory_10x", lambda: backfill(days_10x, days, work / "backfill_10x"))
+        for label, per_day in (("1x", plan.papers_per_day), ("10x", plan.papers_per_day_10x)):
+            step(f"queries_{label}", lambda per_day=per_day, label=label: _queries(work, label, end, plan, per_day))
+    finally:
+        results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        _write(out, results)
+        if work_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print_report(results)
+    return results
+
+
+def _generate(work: Path, days: list[date], plan: BenchPlan) -> dict:
+    made = {}
+    for label, per_day in (("1x", plan.papers_per_day), ("10x", plan.papers_per_day_10x)):
+        started = time.perf_counter()
+        result = write_days(work / f"days_{label}", days, DayGenerator(per_day, DEFAULT_SEED))
+        made[label] = {"days": len(result.days), "papers": result.papers, "author_slots": result.author_slots,
+                       "json_mb": result.bytes / 1e6, "seconds": time.perf_counter() - started}
+    return made
+
+
+def _queries(work: Path, label: str, end: date, plan: BenchPlan, per_day: int) -> dict:
+    history = build_published_history(work / f"history_{label}", end, plan.history_days, per_day, DEFAULT_SEED)
+    return {"warehouse": history, **time_queries(Path(history["path"]), plan.query_repeats)}
+
+
+def _write(out: Path, results: dict) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_suffix(".tmp")
+    staging.write_text(json.dumps(results, indent=2, default=str))
+    staging.replace(out)

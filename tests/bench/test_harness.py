@@ -1,0 +1,73 @@
+"""The harness: percentiles, headline figures, the floor's equivalence, and a whole tiny run."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from bench.generate import DayGenerator, day_range, write_days
+from bench.measure_load import measure_load
+from bench.measure_queries import percentile
+from bench.plan import BenchPlan, make_plan
+from bench.report import headline
+
+
+def test_percentile_interpolates_between_ranks():
+    # rank of p50 over 4 values = 1.5 -> halfway between 20 and 30; p95: 2.85 -> 30 + 0.85 * 10
+    assert percentile([40, 10, 30, 20], 50) == 25
+    assert percentile([40, 10, 30, 20], 95) == pytest.approx(38.5)
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_headline_extrapolates_a_short_backfill_and_judges_targets():
+    plan = BenchPlan(1.0, True, year_days=73, per_partition_days=1, history_days=1, query_repeats=1)
+    details = {
+        "load": {"ratio": 2.0},                            # above the 1.5 target
+        "backfill": {"batched": {"seconds": 4.0}, "ratio": 9.0},  # 73 days in 4 s -> 365 days in 20 s
+        "queries_10x": {"queries": {"a": {"p95_ms": 12.0}, "b": {"p95_ms": 70.0}}},
+    }
+    figures = headline(details, plan)
+    assert figures["backfill_365_days_s"] == pytest.approx(20.0)
+    assert figures["backfill_365_days_extrapolated"] is True
+    assert figures["dashboard_query_p95_ms_10x"] == 70.0
+    assert figures["dashboard_slowest_query_10x"] == "b"
+    assert figures["targets_met"]["load_ratio_vs_duckdb_floor"] is False
+    assert figures["targets_met"]["backfill_365_days_s"] is True
+    assert figures["targets_met"]["speedup_vs_dlt"] is None  # not measured
+
+
+def test_floor_fills_the_same_tables_with_the_same_row_counts(tmp_path):
+    days = day_range(date(2026, 6, 3), 3)
+    write_days(tmp_path / "days", days, DayGenerator(4, seed=2))
+    result = measure_load(tmp_path / "days", tmp_path)
+    assert result["row_count_differences"] == {}
+    assert result["project"]["rows"]["papers"] == 12
+    assert result["ratio"] > 0
+
+
+def test_quick_plan_says_what_it_shrinks():
+    plan = make_plan(1.0, quick=True)
+    assert plan.year_days < 365
+    assert any("--quick" in note for note in plan.notes())
+    with pytest.raises(ValueError):
+        make_plan(0, quick=True)
+
+
+def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
+    from bench.run import run_benchmark
+
+    plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
+    out = tmp_path / "latest.json"
+    run_benchmark(plan, "papers bench --quick", out=out, work_dir=tmp_path / "work",
+                  end=date(2026, 6, 2), say=lambda _: None)
+    results = json.loads(out.read_text())
+    errors = {k: v["error"] for k, v in results["details"].items() if "error" in v}
+    assert errors == {}
+    for key in ("load_ratio_vs_duckdb_floor", "speedup_vs_dlt", "backfill_365_days_s",
+                "backfill_one_run_per_partition_ratio", "dashboard_query_p95_ms_10x", "peak_rss_mb_10x"):
+        assert results[key] is not None, key
+    assert results["details"]["backfill"]["batched"]["loaded"] == 2
+    assert results["machine"]["logical_cores"] >= 1
