@@ -23,7 +23,7 @@ _CHECKS = [
     ("quarantined_records", "raw_records_accounted_for",
      "For each loaded day, raw records = loaded papers + quarantined records.",
      "SELECT count(*) FROM partition_loads l WHERE l.listing_date = ANY($days) AND l.raw_records <> "
-     "(SELECT count(*) FROM papers p WHERE p.listing_date = l.listing_date AND p.fetched_at = l.fetched_at) + "
+     "(SELECT count(*) FROM papers p WHERE p.listing_date = l.listing_date) + "
      "(SELECT count(*) FROM quarantined_records q WHERE q.listing_date = l.listing_date AND q.fetched_at = l.fetched_at)"),
 ]
 

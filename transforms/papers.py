@@ -34,5 +34,4 @@ def papers_frame(flat: pl.DataFrame) -> pl.DataFrame:
         pl.col("discussion_id"),
         pl.col("thumbnail"),
         pl.col("authors").list.len().fill_null(0).alias("author_count"),
-        pl.col("fetched_at"),
     ).pipe(table_schemas.conform_batch, table_schemas.PAPERS)

@@ -31,7 +31,6 @@ PAPERS = pl.Schema(
         "discussion_id": pl.Utf8,
         "thumbnail": pl.Utf8,
         "author_count": pl.Int32,
-        "fetched_at": TIMESTAMP,
     }
 )
 

@@ -122,7 +122,6 @@ def test_papers():
                 None,
             ],
             "author_count": [2, 3, 0],
-            "fetched_at": [FETCHED_AT_UTC] * 3,
         },
         schema=table_schemas.PAPERS,
     )

@@ -48,4 +48,4 @@ def test_every_frame_inserts_by_name_and_columns_match_exactly(warehouse):
         assert warehouse.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == frame.height, table
     assert warehouse.execute("SELECT count(*) FROM quarantined_records").fetchone()[0] == 1
     # timestamps arrive as naive UTC: the +02:00 fetch time is stored as 03:04:05
-    assert str(warehouse.execute("SELECT DISTINCT fetched_at FROM papers").fetchone()[0]) == "2025-01-02 03:04:05"
+    assert str(warehouse.execute("SELECT DISTINCT observed_at FROM votes").fetchone()[0]) == "2025-01-02 03:04:05"

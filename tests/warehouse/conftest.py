@@ -20,7 +20,6 @@ def paper(paper_id: str, listing_date: date, upvotes: int = 0, **columns) -> dic
         "listing_date": listing_date,
         "upvotes": upvotes,
         "author_count": columns.pop("author_count", 1),
-        "fetched_at": columns.pop("fetched_at", datetime(2026, 1, 1)),
         **columns,
     }
 

@@ -38,9 +38,9 @@ def con():
 def add_paper(con, paper_id: str, title: str, published: date | None = None) -> None:
     """One `papers` row as the API load would write it (only the columns the link reads matter)."""
     con.execute(
-        "INSERT INTO papers (paper_id, title, published_at, listing_date, upvotes, author_count, fetched_at) "
-        "VALUES (?, ?, ?, ?, 0, 1, ?)",
-        [paper_id, title, published, published or date(2024, 1, 1), IMPORTED_AT],
+        "INSERT INTO papers (paper_id, title, published_at, listing_date, upvotes, author_count) "
+        "VALUES (?, ?, ?, ?, 0, 1)",
+        [paper_id, title, published, published or date(2024, 1, 1)],
     )
 
 

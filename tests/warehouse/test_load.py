@@ -31,7 +31,7 @@ def frame_like(con, table: str, rows: list[dict]) -> pl.DataFrame:
 
 def paper(paper_id: str, upvotes: int, day: date = DAY) -> dict:
     return {"paper_id": paper_id, "title": f"Paper {paper_id}", "listing_date": day,
-            "upvotes": upvotes, "num_comments": 0, "author_count": 1, "fetched_at": FETCHED}
+            "upvotes": upvotes, "num_comments": 0, "author_count": 1}
 
 
 def batch(con, papers: list[dict], *, day: date = DAY, authors_per_paper=1, bad_slot=False) -> PartitionBatch:

@@ -12,8 +12,8 @@ def write_papers(path, ids: list[str]) -> None:
     con = connect_writer(path)
     for paper_id in ids:
         con.execute(
-            "INSERT OR REPLACE INTO papers (paper_id, title, listing_date, upvotes, author_count, fetched_at) "
-            "VALUES (?, 'T', DATE '2024-05-27', 1, 1, TIMESTAMP '2024-05-27 10:00:00')", [paper_id])
+            "INSERT OR REPLACE INTO papers (paper_id, title, listing_date, upvotes, author_count) "
+            "VALUES (?, 'T', DATE '2024-05-27', 1, 1)", [paper_id])
     published_at = checkpoint_and_log(con, run_id="test-run")
     con.close()
     return published_at

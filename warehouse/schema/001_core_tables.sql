@@ -18,8 +18,9 @@ CREATE TABLE IF NOT EXISTS papers (
     ai_keywords     VARCHAR[],             -- as given by HF; NULL when the API gave none
     discussion_id   VARCHAR,
     thumbnail       VARCHAR,
-    author_count    INTEGER NOT NULL,
-    fetched_at      TIMESTAMP NOT NULL     -- when the raw listing this row came from was fetched
+    author_count    INTEGER NOT NULL
+    -- No fetch time here: a re-fetch that sees the same paper must not change its row. When a day
+    -- was last fetched is in partition_loads.fetched_at; every fetch's counts are in votes.
 );
 
 CREATE TABLE IF NOT EXISTS authors (
