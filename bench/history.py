@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -43,3 +45,24 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     timings["publish_s"] = time.perf_counter() - started
     return {"path": str(published), "papers": result.papers, "days": n_days,
             "size_mb": result.size_bytes / 1e6, "derived_rows": derived, **timings}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build one history warehouse (run in its own process by the benchmark) and print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--end", type=date.fromisoformat, required=True)
+    parser.add_argument("--days", type=int, required=True)
+    parser.add_argument("--papers-per-day", type=int, required=True)
+    parser.add_argument("--seed", type=int, required=True)
+    args = parser.parse_args(argv)
+    import resource
+
+    result = build_published_history(args.home, args.end, args.days, args.papers_per_day, args.seed)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

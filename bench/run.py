@@ -15,13 +15,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
-from bench.history import build_published_history
 from bench.machine import describe_machine
 from bench.measure_load import measure_load
 from bench.measure_queries import time_queries
 from bench.measure_remote import backfill, measure_backfill, measure_fetch
 from bench.plan import BenchPlan
 from bench.report import headline, print_report
+from bench.subprocesses import run_worker
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -79,7 +79,9 @@ def _generate(work: Path, days: list[date], plan: BenchPlan) -> dict:
 
 
 def _queries(work: Path, label: str, end: date, plan: BenchPlan, per_day: int) -> dict:
-    history = build_published_history(work / f"history_{label}", end, plan.history_days, per_day, DEFAULT_SEED)
+    history = run_worker("bench.history", [
+        "--home", str(work / f"history_{label}"), "--end", end.isoformat(), "--days", str(plan.history_days),
+        "--papers-per-day", str(per_day), "--seed", str(DEFAULT_SEED)])
     return {"warehouse": history, **time_queries(Path(history["path"]), plan.query_repeats)}
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,18 +18,43 @@ class WorkerFailed(RuntimeError):
 
 
 def run_worker(module: str, args: list[str], env: dict[str, str] | None = None,
-               timeout_s: float = 3600) -> dict:
-    """`python -m module args` with `env` added; its last stdout line as JSON plus wall_s."""
+               timeout_s: float = 7200, rss_limit_mb: float = 8000) -> dict:
+    """`python -m module args` with `env` added; its last stdout line as JSON, plus wall_s and
+    sampled_peak_rss_mb (the process tree's RSS, sampled every 0.2 s). A worker whose tree
+    passes `rss_limit_mb` is killed, so a memory blow-up fails the measurement, not the machine."""
+    import psutil
+
     started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=REPO_ROOT, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=timeout_s,
-    )
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([sys.executable, "-m", module, *args], cwd=REPO_ROOT, stdout=out,
+                                stderr=err, text=True, env={**os.environ, **(env or {})})
+        peak, killed = 0.0, None
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_mb(psutil, proc.pid))
+            if peak > rss_limit_mb or time.perf_counter() - started > timeout_s:
+                killed = f"killed at {peak:.0f} MB RSS after {time.perf_counter() - started:.0f} s"
+                proc.kill()
+                proc.wait()
+                break
+            time.sleep(0.2)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     wall = time.perf_counter() - started
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        raise WorkerFailed(f"{module} {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
-    return {**json.loads(lines[-1]), "wall_s": wall}
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if killed or proc.returncode != 0 or not lines:
+        reason = killed or f"exited {proc.returncode}"
+        raise WorkerFailed(f"{module} {' '.join(args)} {reason}:\n{stderr[-3000:]}")
+    return {**json.loads(lines[-1]), "wall_s": wall, "sampled_peak_rss_mb": peak}
+
+
+def _tree_rss_mb(psutil, pid: int) -> float:
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+        return sum(p.memory_info().rss for p in procs) / 2**20
+    except psutil.Error:
+        return 0.0
 
 
 def product_env(home: Path, base_url: str) -> dict[str, str]:
