@@ -10,7 +10,8 @@ import dagster as dg
 
 from warehouse import settings
 
-SHIPPED_DAGSTER_YAML = settings.REPO_ROOT / "dagster.yaml"
+# Not at the repo root: `dagster dev` warns about a dagster.yaml in its folder that is not DAGSTER_HOME.
+SHIPPED_DAGSTER_YAML = settings.REPO_ROOT / "deploy" / "dagster.yaml"
 
 
 def prepare_dagster_home() -> Path:
