@@ -1,0 +1,125 @@
+"""The ingest step in-process against a real local HTTP server: quarantine, partial failure, reruns."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.assets.daily_papers import daily_papers
+from orchestration.raw_store import last_failure, list_fetches
+from orchestration.resources import HFApiResource, WarehouseResource
+from orchestration.sample_api import day_file
+from tests.fakes.fake_hf_server import FakeHFServer
+from tests.fakes.fixture_days import fixture_days
+
+START = date(2025, 2, 3)
+
+
+def run_range(server, home, first: date, last: date, instance) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [daily_papers],
+        instance=instance,
+        resources={
+            "hf_api": HFApiResource(base_url=server.base_url, max_attempts=2, backoff_max_s=0.05,
+                                    requests_per_second=0),
+            "warehouse": WarehouseResource(papers_home=str(home)),
+        },
+        tags={"dagster/asset_partition_range_start": first.isoformat(),
+              "dagster/asset_partition_range_end": last.isoformat()},
+        raise_on_error=False,
+    )
+
+
+def published(home, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def instance():
+    with dg.DagsterInstance.ephemeral() as ephemeral:
+        yield ephemeral
+
+
+def test_a_malformed_record_is_quarantined_while_the_rest_of_the_day_loads(tmp_path, instance):
+    days_dir = tmp_path / "served"
+    [day] = fixture_days(days_dir, 1, START)
+    items = json.loads(day_file(days_dir, day).read_text())
+    items[3]["paper"]["upvotes"] = "many"          # wrong type: must be quarantined, not loaded
+    del items[5]["paper"]["id"]                     # no paper id at all
+    day_file(days_dir, day).write_text(json.dumps(items))
+    home = tmp_path / "home"
+    with FakeHFServer(days_dir) as server:
+        result = run_range(server, home, day, day, instance)
+    assert result.success
+    assert published(home, "SELECT count(*) FROM papers")[0][0] == len(items) - 2
+    reasons = published(home, "SELECT record_index, reason FROM quarantined_records ORDER BY 1")
+    assert [index for index, _ in reasons] == [3, 5]
+    assert "upvotes" in reasons[0][1] and "id" in reasons[1][1]
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["raw_records_accounted_for"] and checks["unique_paper_ids"]
+
+
+def test_a_day_that_cannot_be_fetched_fails_alone_and_the_others_load(tmp_path, instance):
+    days_dir = tmp_path / "served"
+    days = fixture_days(days_dir, 4, START)
+    bad = days[1]
+    home = tmp_path / "home"
+    with FakeHFServer(days_dir, faults={str(bad): "always:503"}) as server:
+        result = run_range(server, home, days[0], days[-1], instance)
+    assert not result.success
+    materialized = instance.get_materialized_partitions(dg.AssetKey("papers"))
+    assert materialized == {str(d) for d in days if d != bad}
+    assert instance.get_materialized_partitions(dg.AssetKey("published_warehouse")) == materialized
+    loaded = {row[0] for row in published(home, "SELECT DISTINCT listing_date FROM papers")}
+    assert loaded == set(days) - {bad}
+    failure = last_failure(home / "raw" / "daily_papers", bad)
+    assert "503" in failure["message"] and str(bad) in failure["message"]
+    assert list_fetches(home / "raw" / "daily_papers", bad) == []
+
+
+def test_a_failed_refetch_keeps_the_day_already_loaded(tmp_path, instance):
+    days_dir = tmp_path / "served"
+    [day] = fixture_days(days_dir, 1, START)
+    home = tmp_path / "home"
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, day, day, instance).success
+        before = published(home, "SELECT * FROM papers ORDER BY ALL")
+        server.reset_faults({str(day): "always:html"})
+        assert not run_range(server, home, day, day, instance).success
+    assert published(home, "SELECT * FROM papers ORDER BY ALL") == before
+    assert len(list_fetches(home / "raw" / "daily_papers", day)) == 1
+
+
+def test_an_empty_answer_keeps_the_rows_of_a_day_that_had_them(tmp_path, instance):
+    days_dir = tmp_path / "served"
+    [day] = fixture_days(days_dir, 1, START)
+    home = tmp_path / "home"
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, day, day, instance).success
+        before = published(home, "SELECT count(*) FROM papers")[0][0]
+        day_file(days_dir, day).write_text("[]")
+        result = run_range(server, home, day, day, instance)
+    assert result.success
+    assert published(home, "SELECT count(*) FROM papers")[0][0] == before > 0
+    papers_event = result.asset_materializations_for_node("daily_papers")
+    kept = [m.metadata["kept_existing_rows_for"].value for m in papers_event
+            if m.asset_key == dg.AssetKey("papers")]
+    assert kept == [[day.isoformat()]]
+
+
+def test_rerunning_a_range_adds_one_vote_observation_per_paper_and_nothing_else(tmp_path, instance):
+    days_dir = tmp_path / "served"
+    days = fixture_days(days_dir, 2, START)
+    home = tmp_path / "home"
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, days[0], days[-1], instance).success
+        papers = published(home, "SELECT count(*) FROM papers")[0][0]
+        assert run_range(server, home, days[0], days[-1], instance).success
+    assert published(home, "SELECT count(*) FROM papers")[0][0] == papers
+    assert published(home, "SELECT count(*), count(DISTINCT paper_id) FROM votes")[0] == (2 * papers, papers)
+    assert published(home, "SELECT max(fetch_count) FROM partition_loads")[0][0] == 2
