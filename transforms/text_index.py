@@ -1,7 +1,6 @@
 """Term weighting for search and similar papers: BM25 and TF-IDF cosine, in pure Polars.
 
-Input is a tokens frame, one row per term occurrence: (paper_id, field, term), field 'title' or
-'abstract'. The warehouse makes it with its `text_terms()` SQL macro, the same one that splits
+Input is a term-occurrences frame: (paper_id, term, title_occurrences, abstract_occurrences). The warehouse makes it with its `text_terms()` SQL macro, the same one that splits
 search queries, so indexed and queried terms always agree. Nothing here does I/O.
 """
 
@@ -9,26 +8,23 @@ from __future__ import annotations
 
 import polars as pl
 
-TOKENS_SCHEMA = {"paper_id": pl.String, "field": pl.String, "term": pl.String}
-FIELDS = ("title", "abstract")
+OCCURRENCES_SCHEMA = {
+    "paper_id": pl.String, "term": pl.String,
+    "title_occurrences": pl.UInt32, "abstract_occurrences": pl.UInt32,
+}
 
 
-def weighted_term_counts(tokens: pl.DataFrame, title_weight: float) -> pl.DataFrame:
-    """(paper_id, term, tf): occurrences per paper and term, a title occurrence counting `title_weight`."""
-    unknown = tokens.filter(~pl.col("field").is_in(FIELDS))
-    if unknown.height:
-        raise ValueError(
-            f"tokens: field must be one of {FIELDS}, got {unknown['field'].unique().to_list()} "
-            f"(paper {unknown['paper_id'][0]})"
-        )
-    return (
-        tokens.with_columns(
-            pl.when(pl.col("field") == "title").then(pl.lit(float(title_weight)))
-            .otherwise(pl.lit(1.0)).alias("occurrence_weight")
-        )
-        .group_by("paper_id", "term")
-        .agg(pl.col("occurrence_weight").sum().alias("tf"))
-    )
+def weighted_term_counts(occurrences: pl.DataFrame, title_weight: float) -> pl.DataFrame:
+    """(paper_id, term, tf): tf = title_weight * title_occurrences + abstract_occurrences."""
+    missing = [c for c in OCCURRENCES_SCHEMA if c not in occurrences.columns]
+    if missing:
+        raise ValueError(f"term occurrences: missing columns {missing}, got {occurrences.columns}")
+    return occurrences.select(
+        "paper_id",
+        "term",
+        (title_weight * pl.col("title_occurrences").fill_null(0)
+         + pl.col("abstract_occurrences").fill_null(0)).cast(pl.Float64).alias("tf"),
+    ).filter(pl.col("tf") > 0)
 
 
 def bm25_index(term_counts: pl.DataFrame, k1: float = 1.2, b: float = 0.75) -> pl.DataFrame:
@@ -107,39 +103,44 @@ def nearest_neighbours(
             "nearest_neighbours: k, terms_per_paper, papers_per_term and chunk_papers must be >= 1, "
             f"got {k}, {terms_per_paper}, {papers_per_term}, {chunk_papers}"
         )
-    postings = _pruned_postings(vectors, terms_per_paper, papers_per_term)
-    ids = postings.select("paper_code", "paper_id").unique()
-    codes = postings["paper_code"].unique().sort()
+    linking = vectors.filter(pl.col("df") >= 2).select("paper_id", "term", "weight")
+    paper_codes = _codes(linking, "paper_id", "paper_code")
+    term_codes = _codes(linking, "term", "term_code")
+    postings = _pruned_postings(
+        linking.join(paper_codes, on="paper_id").join(term_codes, on="term"),
+        terms_per_paper, papers_per_term,
+    )
     parts = [
-        _top_k_for(postings.filter(pl.col("paper_code").is_in(codes.slice(start, chunk_papers).implode())),
+        _top_k_for(postings.filter(pl.col("paper_code").is_between(start, start + chunk_papers - 1)),
                    postings, k)
-        for start in range(0, codes.len(), chunk_papers)
+        for start in range(0, paper_codes.height, chunk_papers)
     ]
-    if not parts:
-        return pl.DataFrame(schema=NEIGHBOUR_SCHEMA)
     return (
-        pl.concat(parts)
-        .join(ids, on="paper_code")
-        .join(ids.rename({"paper_code": "other_code", "paper_id": "similar_paper_id"}), on="other_code")
+        pl.concat(parts, how="vertical")
+        .join(paper_codes, on="paper_code")
+        .join(paper_codes.rename({"paper_code": "other_code", "paper_id": "similar_paper_id"}),
+              on="other_code")
         .sort(["paper_id", "rank"])
         .select(list(NEIGHBOUR_SCHEMA))
         .cast(NEIGHBOUR_SCHEMA)
-    )
+    ) if parts else pl.DataFrame(schema=NEIGHBOUR_SCHEMA)
 
 
-def _pruned_postings(vectors: pl.DataFrame, terms_per_paper: int, papers_per_term: int) -> pl.DataFrame:
-    """(paper_code, paper_id, term_code, weight) of the kept terms; integer codes join fast."""
+def _codes(frame: pl.DataFrame, column: str, code: str) -> pl.DataFrame:
+    """(column, code): UInt32 codes in sorted order of the values, so code order is value order
+    (ties broken by code are broken by id or term, whatever order the rows came in)."""
+    return frame.select(column).unique().sort(column).with_row_index(code)
+
+
+def _pruned_postings(coded: pl.DataFrame, terms_per_paper: int, papers_per_term: int) -> pl.DataFrame:
+    """(paper_code, term_code, weight) of the kept terms: a paper's heaviest terms, then a term's
+    heaviest papers; equal weights keep the smaller code."""
     return (
-        vectors.filter(pl.col("df") >= 2)
-        .with_columns(
-            pl.col("paper_id").rank("dense").cast(pl.UInt32).alias("paper_code"),
-            pl.col("term").rank("dense").cast(pl.UInt32).alias("term_code"),
-        )
-        # Ties on weight are broken by code, so the pruning does not depend on row order.
-        .sort(["weight", "term_code", "paper_code"], descending=[True, False, False])
+        coded.select("paper_code", "term_code", "weight")
+        .sort(["paper_code", "weight", "term_code"], descending=[False, True, False])
         .filter(pl.int_range(pl.len()).over("paper_code") < terms_per_paper)
+        .sort(["term_code", "weight", "paper_code"], descending=[False, True, False])
         .filter(pl.int_range(pl.len()).over("term_code") < papers_per_term)
-        .select("paper_code", "paper_id", "term_code", "weight")
     )
 
 
@@ -148,12 +149,28 @@ def _top_k_for(left: pl.DataFrame, postings: pl.DataFrame, k: int) -> pl.DataFra
     right = postings.select(
         "term_code", pl.col("paper_code").alias("other_code"), pl.col("weight").alias("other_weight")
     )
+    # One UInt64 key per pair groups much faster than two columns.
+    shift = 2**32
     return (
         left.join(right, on="term_code")
         .filter(pl.col("paper_code") != pl.col("other_code"))
-        .group_by("paper_code", "other_code")
-        .agg((pl.col("weight") * pl.col("other_weight")).sum().alias("score"))
+        .select(
+            (pl.col("paper_code").cast(pl.UInt64) * shift + pl.col("other_code")).alias("pair"),
+            (pl.col("weight") * pl.col("other_weight")).alias("product"),
+        )
+        .group_by("pair")
+        .agg(pl.col("product").sum().alias("score"))
+        .select(
+            (pl.col("pair") // shift).cast(pl.UInt32).alias("paper_code"),
+            (pl.col("pair") % shift).cast(pl.UInt32).alias("other_code"),
+            "score",
+        )
+        .group_by("paper_code")
+        .agg(
+            # the k best by score; on equal scores the smaller code (= smaller paper_id) wins
+            pl.col("other_code", "score").top_k_by(["score", "other_code"], k, reverse=[False, True])
+        )
+        .explode("other_code", "score")
         .sort(["paper_code", "score", "other_code"], descending=[False, True, False])
-        .filter(pl.int_range(pl.len()).over("paper_code") < k)
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("paper_code").alias("rank"))
     )

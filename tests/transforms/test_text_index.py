@@ -11,31 +11,36 @@ from polars.testing import assert_frame_equal
 from transforms import text_index
 
 
-def tokens(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=text_index.TOKENS_SCHEMA, orient="row")
+def occurrences(rows: list[tuple[str, str, int, int]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=text_index.OCCURRENCES_SCHEMA, orient="row")
 
 
-TWO_PAPERS = tokens([
-    ("d1", "title", "alpha"),       # a title occurrence: counts 3 with title_weight 3
-    ("d1", "abstract", "beta"),
-    ("d2", "abstract", "alpha"),    # alpha in both papers: low idf
-    ("d2", "abstract", "gamma"),
+TWO_PAPERS = occurrences([
+    ("d1", "alpha", 1, 0),       # a title occurrence: counts 3 with title_weight 3
+    ("d1", "beta", 0, 1),
+    ("d2", "alpha", 0, 1),       # alpha in both papers: low idf
+    ("d2", "gamma", 0, 1),
 ])
 
 
 def test_weighted_term_counts_weigh_title_occurrences():
-    counts = text_index.weighted_term_counts(TWO_PAPERS, title_weight=3).sort("paper_id", "term")
+    counts = text_index.weighted_term_counts(occurrences([
+        ("d1", "alpha", 1, 2),   # in both fields: 1 * 3 + 2 = 5
+        ("d1", "beta", 0, 4),    # abstract only: 4
+        ("d2", "gamma", 2, 0),   # title only: 2 * 3 = 6
+    ]), title_weight=3)
     expected = pl.DataFrame({
-        "paper_id": ["d1", "d1", "d2", "d2"],
-        "term": ["alpha", "beta", "alpha", "gamma"],
-        "tf": [3.0, 1.0, 1.0, 1.0],
+        "paper_id": ["d1", "d1", "d2"],
+        "term": ["alpha", "beta", "gamma"],
+        "tf": [5.0, 4.0, 6.0],
     })
     assert_frame_equal(counts, expected)
 
 
-def test_weighted_term_counts_reject_an_unknown_field():
-    with pytest.raises(ValueError, match=r"field must be one of .*'summary'.*paper d9"):
-        text_index.weighted_term_counts(tokens([("d9", "summary", "x")]), title_weight=3)
+def test_weighted_term_counts_name_missing_columns():
+    with pytest.raises(ValueError, match=r"missing columns \['title_occurrences'\]"):
+        text_index.weighted_term_counts(pl.DataFrame({"paper_id": ["d9"], "term": ["x"],
+                                                      "abstract_occurrences": [1]}), title_weight=3)
 
 
 def test_bm25_scores_by_hand():

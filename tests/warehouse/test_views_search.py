@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.warehouse.conftest import paper
-from warehouse.derived import rebuild_derived_tables
+from warehouse.derived import paper_tokens, rebuild_derived_tables
 
 DAY = date(2025, 1, 22)
 
@@ -87,3 +87,23 @@ def test_search_returns_listing_fields(video_papers):
     row = video_papers.rows("SELECT * FROM search_papers('graph')")[0]
     assert {k: row[k] for k in ("paper_id", "title", "listing_date", "upvotes")} == {
         "paper_id": "v3", "title": "Graph networks", "listing_date": DAY, "upvotes": 3}
+
+
+def test_the_index_build_splits_text_exactly_like_text_terms(hand_warehouse):
+    # derived.py applies the text_terms() rule column-wise for speed; both must agree on
+    # stop words, short tokens, stemming, accents and a missing abstract.
+    hand_warehouse.insert("papers", [
+        paper("e1", DAY, title="The Studies of Images", summary="A corpus; biases: x, GPT-4o and Jégou's loss."),
+        paper("e2", DAY, title="Ÿ Łódź æther straße", summary=None),
+        paper("e3", DAY, title="of the and", summary="is it"),     # nothing but stop words
+    ])
+    from_build = sorted(paper_tokens(hand_warehouse.con).rows())
+    from_macro = sorted(tuple(r.values()) for r in hand_warehouse.rows("""
+        SELECT paper_id, term, count(*) FILTER (WHERE field = 'title') AS t,
+               count(*) FILTER (WHERE field = 'abstract') AS a
+        FROM (SELECT paper_id, 'title' AS field, unnest(text_terms(title)) AS term FROM papers
+              UNION ALL
+              SELECT paper_id, 'abstract', unnest(text_terms(summary)) FROM papers)
+        GROUP BY ALL"""))
+    assert from_build == from_macro
+    assert ("e1", "study", 1, 0) in from_build and ("e2", "lodz", 1, 0) in from_build

@@ -1,20 +1,16 @@
 -- Full-text search over title and abstract, without the fts extension (not available offline).
 -- The index (search_index) is built by warehouse.derived.rebuild_derived_tables with the same
--- text_terms() macro that splits the query, so a query word and an indexed word always agree.
+-- text_tokens(), stop_words() and stem_term() macros that split the query, so a query word and an indexed word always agree.
 
--- text_terms(t): the search terms of a text, in order, duplicates kept.
---   fold: lower case, accents stripped (plus ł ı ø đ ß æ by hand), anything but a-z0-9 splits;
---   drop: tokens shorter than 2 characters and common English stop words;
---   stem: Harman's S-stemmer on tokens of 4+ characters (models -> model, studies -> study,
---         images -> image; 'ss' and 'us' endings are kept: loss, corpus).
-CREATE OR REPLACE MACRO text_terms(t) AS
-list_transform(
-    list_filter(
-        regexp_split_to_array(
-            lower(strip_accents(replace(replace(translate(coalesce(t, ''), 'łŁıøØđĐ', 'lLioOdD'), 'ß', 'ss'), 'æ', 'ae'))),
-            '[^a-z0-9]+'),
-        lambda x: length(x) >= 2 AND NOT list_contains([
-            'a', 'about', 'above', 'after', 'again', 'against', 'all', 'also', 'am', 'an', 'and',
+-- text_tokens(t): the raw tokens of a text: lower case, accents stripped (plus ł ı ø đ ß æ by
+-- hand), split at anything but a-z0-9. NULL text gives no tokens.
+CREATE OR REPLACE MACRO text_tokens(t) AS
+regexp_split_to_array(
+    lower(strip_accents(replace(replace(translate(coalesce(t, ''), 'łŁıøØđĐ', 'lLioOdD'), 'ß', 'ss'), 'æ', 'ae'))),
+    '[^a-z0-9]+');
+
+-- stop_words(): common English words that are not search terms.
+CREATE OR REPLACE MACRO stop_words() AS ['a', 'about', 'above', 'after', 'again', 'against', 'all', 'also', 'am', 'an', 'and',
             'any', 'are', 'as', 'at', 'be', 'because', 'been', 'before', 'being', 'below',
             'between', 'both', 'but', 'by', 'can', 'could', 'did', 'do', 'does', 'doing', 'down',
             'during', 'each', 'few', 'for', 'from', 'further', 'had', 'has', 'have', 'having',
@@ -25,14 +21,26 @@ list_transform(
             'their', 'theirs', 'them', 'then', 'there', 'these', 'they', 'this', 'those',
             'through', 'thus', 'to', 'too', 'under', 'until', 'up', 'upon', 'us', 'very', 'via',
             'was', 'we', 'were', 'what', 'when', 'where', 'whether', 'which', 'while', 'who',
-            'whom', 'why', 'will', 'with', 'within', 'without', 'would', 'you', 'your'], x)),
-    lambda x: CASE
-        WHEN length(x) < 4 THEN x
-        WHEN x LIKE '%ies' AND NOT (x LIKE '%eies' OR x LIKE '%aies') THEN left(x, length(x) - 3) || 'y'
-        WHEN x LIKE '%es' AND NOT (x LIKE '%aes' OR x LIKE '%ees' OR x LIKE '%oes') THEN left(x, length(x) - 1)
-        WHEN x LIKE '%s' AND NOT (x LIKE '%us' OR x LIKE '%ss') THEN left(x, length(x) - 1)
-        ELSE x
-    END);
+            'whom', 'why', 'will', 'with', 'within', 'without', 'would', 'you', 'your'];
+
+-- stem_term(token): Harman's S-stemmer on tokens of 4+ characters (models -> model,
+-- studies -> study, images -> image; 'ss' and 'us' endings are kept: loss, corpus).
+CREATE OR REPLACE MACRO stem_term(x) AS
+CASE
+    WHEN length(x) < 4 OR NOT ends_with(x, 's') THEN x
+    WHEN ends_with(x, 'ies') AND NOT (ends_with(x, 'eies') OR ends_with(x, 'aies')) THEN left(x, length(x) - 3) || 'y'
+    WHEN ends_with(x, 'es') AND NOT (ends_with(x, 'aes') OR ends_with(x, 'ees') OR ends_with(x, 'oes')) THEN left(x, length(x) - 1)
+    WHEN ends_with(x, 'us') OR ends_with(x, 'ss') THEN x
+    ELSE left(x, length(x) - 1)
+END;
+
+-- text_terms(t): the search terms of a text, in order, duplicates kept: the tokens of 2+
+-- characters that are not stop words, stemmed. warehouse/derived.py applies the same rule to
+-- the papers column-wise (a test checks that both agree).
+CREATE OR REPLACE MACRO text_terms(t) AS
+list_transform(
+    list_filter(text_tokens(t), lambda x: length(x) >= 2 AND NOT list_contains(stop_words(), x)),
+    lambda x: stem_term(x));
 
 -- search_papers(query_text): papers matching any query term, best first.
 -- score = sum over the distinct query terms of the paper's BM25 score for that term (k1 = 1.2,
