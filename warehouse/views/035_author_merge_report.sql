@@ -1,12 +1,18 @@
 -- Author identity: what the ingest merged, for a person to review.
 --
--- normalise_name(s): the report's name folding (case, accents, punctuation, whitespace), e.g.
--- 'José  Pérez-Luna' -> 'jose perez luna'. Letters that Unicode does not decompose (ł, ı, ø, đ, ß,
--- æ) are mapped by hand so 'Łukasz' and 'Lukasz' fold together.
+-- normalise_name(s): the ingest's name folding (transforms/person_names.py) in SQL: lower case,
+-- accents stripped, letters Unicode does not decompose mapped by hand (ł ı ø đ ð ħ ŧ þ ß æ œ),
+-- apostrophes dropped (O'Brien -> obrien), other punctuation and symbols made spaces, whitespace
+-- collapsed: 'José  Pérez-Luna.' -> 'jose perez luna'. (strip_accents is not NFKD: ligatures
+-- and full-width forms may still differ from the ingest; this only feeds the report.)
 CREATE OR REPLACE MACRO normalise_name(s) AS
-trim(regexp_replace(
-    lower(strip_accents(replace(replace(translate(s, 'łŁıøØđĐ', 'lLioOdD'), 'ß', 'ss'), 'æ', 'ae'))),
-    '[^a-z0-9]+', ' ', 'g'));
+trim(regexp_replace(regexp_replace(regexp_replace(
+    replace(replace(replace(replace(
+        translate(strip_accents(lower(s)), 'łıøđðħŧ', 'lioddht'),
+        'þ', 'th'), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'),
+    '[''’‘`´ʼ]', '', 'g'),
+    '[\p{P}\p{S}]+', ' ', 'g'),
+    '\s+', ' ', 'g'));
 
 -- Grain: one row per finding (kind, author_id[, related_author_id]). Kinds:
 --   spelling_variants     one author_id listed under several spellings that fold to the same name
