@@ -29,8 +29,9 @@ class BenchPlan:
 
     def notes(self) -> list[str]:
         """What this plan shrinks or extrapolates, said in the output."""
-        notes = [f"one run per partition measured on {self.per_partition_days} days, per-run cost "
-                 f"extrapolated to {self.year_days} days"]
+        notes = [f"one run per partition measured on the last {self.per_partition_days} days into an "
+                 f"empty warehouse, per-run cost extrapolated linearly to {self.year_days} days (an "
+                 "understatement: every run publishes, and publishing grows with the history)"]
         if self.quick:
             notes.insert(0, f"--quick: {self.year_days} days instead of 365 and {self.history_days} "
                             f"history days instead of {HISTORY_DAYS}; 365-day figures are extrapolated")
