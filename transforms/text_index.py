@@ -85,7 +85,7 @@ def nearest_neighbours(
     vectors: pl.DataFrame,
     k: int = 5,
     terms_per_paper: int = 20,
-    papers_per_term: int = 200,
+    papers_per_term: int = 50,
     chunk_papers: int = 20_000,
 ) -> pl.DataFrame:
     """(paper_id, similar_paper_id, rank, score): each paper's k most similar papers by cosine.
