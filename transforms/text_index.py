@@ -93,7 +93,9 @@ def nearest_neighbours(
     Exact all-pairs cosine grows with the square of the paper count, so the dot products run
     over a pruned index: each paper keeps its `terms_per_paper` heaviest terms, and each term
     keeps its `papers_per_term` heaviest papers. The heaviest terms are the rare, telling ones;
-    a term in thousands of papers says little about any pair of them. The score is the cosine of
+    a term in thousands of papers says little about any pair of them. The work is then at most
+    papers x terms_per_paper x papers_per_term products, linear in papers, and `chunk_papers`
+    bounds the memory of one step. The score is the cosine of
     the full normalised vectors summed over the shared kept terms, so it is at most the exact
     cosine. Terms found in a single paper cannot link two papers and are skipped. Ties rank the
     smaller similar_paper_id first. A paper sharing no kept term with any other gets no rows.
