@@ -94,7 +94,7 @@ def test_a_ui_backfill_runs_with_dagster_storage_in_postgresql(tmp_path, postgre
     assert result["status"] == "COMPLETED_SUCCESS"
     assert published_papers(tmp_path / "home") == served_papers(tmp_path / "served", window)
 
-    url = (f"postgresql://{DB_USER}@127.0.0.1:{postgres_url['DAGSTER_PG_PORT']}/{DB_NAME}")
+    url = (f"postgresql+psycopg2://{DB_USER}@127.0.0.1:{postgres_url['DAGSTER_PG_PORT']}/{DB_NAME}")
     engine = sqlalchemy.create_engine(url)
     with engine.connect() as con:
         stored = {row[0] for row in con.execute(sqlalchemy.text("SELECT run_id FROM runs"))}

@@ -82,6 +82,13 @@ def assert_published_exactly(dagster: DagsterDev, served_dir, window: list[str],
     assert in_window(published_papers(dagster.papers_home), window) == expected
 
 
+def test_the_asset_page_launch_of_the_ingest_assets_is_accepted(dagster, fresh_faults):
+    """The first thing a user does; it fails fast and plainly if Dagster refuses the selection."""
+    backfill = dagster.launch_backfill(days(49, 1))
+    # Not waited for: the later tests wait for their own backfills, which queue behind this one.
+    assert dagster.backfill(backfill)["status"] in {"REQUESTED", "COMPLETED_SUCCESS"}
+
+
 def test_a_ui_backfill_loads_exactly_those_days_and_a_relaunch_adds_no_duplicates(
         dagster, served, fresh_faults):
     window = days(0, 10)
