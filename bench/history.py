@@ -14,10 +14,12 @@ from bench.project_path import land_days, load_landed
 from warehouse.db import connect_writer
 
 
-def build_published_history(home: Path, end: date, n_days: int, papers_per_day: int, seed: int) -> dict:
+def build_published_history(home: Path, end: date, n_days: int, papers_per_day: int, seed: int,
+                            derive: bool = True) -> dict:
     """Generate `n_days` days ending at `end` in memory, load, derive and publish under `home`.
 
-    Returns the published path and the seconds each phase took.
+    Returns the published path and the seconds each phase took. derive=False leaves the derived
+    tables (search index, similar papers) empty, for a history too big to derive them.
     """
     from warehouse.derived import rebuild_derived_tables
     from warehouse.publish import checkpoint_and_log, publish_copy
@@ -35,7 +37,7 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
         timings["generate_and_land_s"] = landed - started
         timings["load_s"] = time.perf_counter() - landed
         started = time.perf_counter()
-        derived = rebuild_derived_tables(con)
+        derived = rebuild_derived_tables(con) if derive else {"skipped": True}
         timings["derive_s"] = time.perf_counter() - started
         published_at = checkpoint_and_log(con, "bench")
     finally:
@@ -55,10 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, required=True)
     parser.add_argument("--papers-per-day", type=int, required=True)
     parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--no-derive", action="store_true", help="leave search/similar tables empty")
     args = parser.parse_args(argv)
     import resource
 
-    result = build_published_history(args.home, args.end, args.days, args.papers_per_day, args.seed)
+    result = build_published_history(args.home, args.end, args.days, args.papers_per_day, args.seed,
+                                     derive=not args.no_derive)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
     return 0

@@ -10,7 +10,7 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
-from bench.subprocesses import product_env, run_worker
+from bench.subprocesses import WorkerFailed, product_env, run_worker
 from tests.fakes.fake_hf_server import FakeHFServer
 
 
@@ -58,3 +58,15 @@ def measure_backfill(days_dir: Path, days: list[date], sample_days: int, work: P
         "ratio": per_run_s * len(days) / batched["seconds"],
         "ratio_fresh_process": (per_run_s + startup_s) * len(days) / batched["seconds"],
     }
+
+
+def measure_memory(days_dir: Path, days: list[date], home: Path) -> dict:
+    """Peak RSS of a batched backfill; a run the memory guard kills reports the RSS it reached."""
+    try:
+        return backfill(days_dir, days, home)
+    except WorkerFailed as failure:
+        if not failure.killed:
+            raise
+        return {"killed_by_guard": True, "peak_rss_mb": failure.peak_rss_mb,
+                "days_landed_before_kill": len(list((home / "raw" / "daily_papers").glob("????-??-??"))),
+                "message": str(failure).splitlines()[0]}

@@ -39,6 +39,7 @@ def headline(details: dict, plan) -> dict:
         "dashboard_query_p95_ms_10x": slowest[1]["p95_ms"] if slowest[1] else None,
         "dashboard_slowest_query_10x": slowest[0],
         "peak_rss_mb_10x": _get(details, "memory_10x", "peak_rss_mb"),
+        "peak_rss_10x_killed_by_guard": bool(_get(details, "memory_10x", "killed_by_guard")),
     }
     figures["targets_met"] = {
         key: (None if figures[key] is None else
@@ -111,7 +112,10 @@ def _measurements(console: Console, details: dict) -> None:
         table.add_row("backfill: process per day", _fmt(backfill["per_partition_fresh_process_extrapolated_s"]), "",
                       f"extrapolated, {backfill['per_partition_fresh_process_run_s']:.2f} s per run incl. start-up")
     memory = details.get("memory_10x") or {}
-    if "peak_rss_mb" in memory:
+    if memory.get("killed_by_guard"):
+        table.add_row("backfill 10x (memory)", "-", "", f"killed by the memory guard at {memory['peak_rss_mb']:.0f} MB "
+                      f"after {memory['days_landed_before_kill']} of the days")
+    elif "peak_rss_mb" in memory:
         table.add_row("backfill 10x (memory)", _fmt(memory["seconds"]), "",
                       f"peak RSS {memory['peak_rss_mb']:.0f} MB, {memory['published_papers']:,} papers")
     console.print(table)

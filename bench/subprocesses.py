@@ -14,7 +14,12 @@ from warehouse.settings import REPO_ROOT
 
 
 class WorkerFailed(RuntimeError):
-    """A worker process exited non-zero or printed no JSON result."""
+    """A worker process exited non-zero, printed no JSON result, or was killed by the guard."""
+
+    def __init__(self, message: str, peak_rss_mb: float = 0.0, killed: bool = False) -> None:
+        super().__init__(message)
+        self.peak_rss_mb = peak_rss_mb
+        self.killed = killed
 
 
 def run_worker(module: str, args: list[str], env: dict[str, str] | None = None,
@@ -44,7 +49,7 @@ def run_worker(module: str, args: list[str], env: dict[str, str] | None = None,
     lines = [line for line in stdout.splitlines() if line.startswith("{")]
     if killed or proc.returncode != 0 or not lines:
         reason = killed or f"exited {proc.returncode}"
-        raise WorkerFailed(f"{module} {' '.join(args)} {reason}:\n{stderr[-3000:]}")
+        raise WorkerFailed(f"{module} {' '.join(args)} {reason}:\n{stderr[-3000:]}", peak, bool(killed))
     return {**json.loads(lines[-1]), "wall_s": wall, "sampled_peak_rss_mb": peak}
 
 
