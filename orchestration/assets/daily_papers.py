@@ -32,7 +32,10 @@ SPECS = [
     _spec(RAW, RAW_DESCRIPTION, [], "ingest", {"json"}),
     *[_spec(key, TABLE_DESCRIPTIONS[key.path[-1]], [RAW], "warehouse", {"duckdb", "polars"})
       for key in TABLE_KEYS],
-    _spec(PUBLISHED, PUBLISHED_DESCRIPTION, TABLE_KEYS, "warehouse", {"duckdb"}),
+    # Declared on raw rather than on the tables: with a two-hop chain inside this non-subsettable
+    # multi-asset, Dagster 1.13.27 refuses asset-page backfills (its TimeWindowPartitionsSubset
+    # compares unequal to itself). The publish step still runs after the load, in the same step.
+    _spec(PUBLISHED, PUBLISHED_DESCRIPTION, [RAW], "warehouse", {"duckdb"}),
 ]
 
 

@@ -29,7 +29,7 @@ def test_the_graph_runs_raw_then_tables_then_published():
     assert {"raw_daily_papers", "papers", "authors", "paper_authors", "votes",
             "quarantined_records", "published_warehouse"} <= keys
     assert dg.AssetKey("raw_daily_papers") in graph.get(dg.AssetKey("papers")).parent_keys
-    assert dg.AssetKey("papers") in graph.get(dg.AssetKey("published_warehouse")).parent_keys
+    assert dg.AssetKey("raw_daily_papers") in graph.get(dg.AssetKey("published_warehouse")).parent_keys
 
 
 def test_partitions_start_at_the_first_api_date_in_utc():
