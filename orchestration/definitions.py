@@ -12,7 +12,8 @@ from orchestration.resources import resources_from_env
 from orchestration.schedules import daily_refresh
 
 defs = dg.Definitions(
-    assets=[daily_papers, listed_papers, listing_published_by_deadline],
+    assets=[daily_papers, listed_papers],
+    asset_checks=[listing_published_by_deadline],
     jobs=[daily_papers_job, import_listings_job],
     sensors=[new_listing_files, listing_freshness_sensor],
     schedules=[daily_refresh],
