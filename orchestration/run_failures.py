@@ -33,7 +33,10 @@ class DaysFailed(dg.Failure):
                 "failed_days": dg.MetadataValue.json(reasons),
                 "landed_days": len(landed),
             },
-            allow_retries=True,
+            # The HTTP client already retried each day; a step retry would only repeat the same
+            # answers and bury this message under "Exceeded max_retries". Unexpected errors
+            # (disk, DuckDB) still go through the step's retry policy.
+            allow_retries=False,
         )
 
     @classmethod
