@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 from rich.console import Console
 
 from papers_cli.dates import iso_date
@@ -23,6 +25,13 @@ def run(args) -> int:
     console = Console(stderr=True)
     if args.end < args.start:
         console.print(f"[red]--end {args.end} is before --start {args.start}[/red]")
+        return 2
+    from orchestration.partitions import FIRST_LISTING_DATE
+
+    first, today = date.fromisoformat(FIRST_LISTING_DATE), datetime.now(timezone.utc).date()
+    if args.start < first or args.end > today:
+        console.print(f"[red]listing days run from {first} (the first day the API serves) to today "
+                      f"({today} UTC); got {args.start} .. {args.end}[/red]")
         return 2
     from orchestration.instance import ensure_dagster_instance
     from orchestration.backfill import backfill
