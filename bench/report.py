@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 # key -> (target, "max" = must stay below / "min" = must reach)
@@ -130,6 +131,6 @@ def _queries(console: Console, details: dict) -> None:
                   title=f"Dashboard queries, ms (1x = {_fmt(papers[0])} papers, 10x = {_fmt(papers[1])})")
     for name in sorted(set(q1) | set(q10)):
         a, b = q1.get(name, {}), q10.get(name, {})
-        table.add_row(name, _fmt(a.get("p50_ms"), 0), _fmt(a.get("p95_ms"), 0),
+        table.add_row(escape(name), _fmt(a.get("p50_ms"), 0), _fmt(a.get("p95_ms"), 0),
                       _fmt(b.get("p50_ms"), 0), _fmt(b.get("p95_ms"), 0))
     console.print(table)
