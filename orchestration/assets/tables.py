@@ -9,7 +9,7 @@ import polars as pl
 from orchestration.raw_store import RawFetch, list_fetches
 from transforms import ListingFetch, build_listing_tables_for_days, vote_observations_for_fetches
 from warehouse.listings import relink_listed_papers
-from warehouse.load import LoadOutcome, PartitionBatch, replace_partition
+from warehouse.load import LoadOutcome, PartitionBatch, replace_partitions
 
 TABLE_DESCRIPTIONS = {
     "papers": "One row per paper (grain: paper_id), on the listing date it was loaded from; "
@@ -80,17 +80,14 @@ def markdown_table(frame: pl.DataFrame) -> str:
 
 
 def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:
-    """Replace each day in the warehouse from its landed raw fetches, one transaction per day."""
-    outcomes = []
-    for batch in batches_for_days(raw_dir, days):
-        day = batch.listing_date
-        outcome = replace_partition(con, batch)
+    """Replace the days in the warehouse from their landed raw fetches, in one transaction."""
+    outcomes = replace_partitions(con, batches_for_days(raw_dir, days))
+    for outcome in outcomes:
         if not outcome.replaced:
             log.warning(
-                f"{day}: the API answered with no papers but the warehouse has "
+                f"{outcome.listing_date}: the API answered with no papers but the warehouse has "
                 f"{outcome.previous_papers}; kept the existing rows"
             )
-        outcomes.append(outcome)
     # Saved listing pages imported earlier link to papers that arrived with this load.
     relink_listed_papers(con)
     return outcomes

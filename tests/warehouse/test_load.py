@@ -112,3 +112,52 @@ def test_a_paper_listed_again_moves_to_the_day_loaded_last(con):
     later = date(2024, 6, 3)
     replace_partition(con, batch(con, [paper("2405.00001", 8, later)], day=later))
     assert con.execute("SELECT listing_date, upvotes FROM papers").fetchall() == [(later, 8)]
+
+
+# --- several days in one transaction (how a run loads its range) ---
+
+NEXT = DAY + __import__("datetime").timedelta(days=1)
+
+
+def test_a_range_loads_like_its_days_one_by_one(con):
+    from warehouse.load import replace_partitions
+
+    days = [batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]),
+            batch(con, [paper("2405.00003", 1, NEXT)], day=NEXT)]
+    outcomes = replace_partitions(con, days)
+    together = snapshot(con)
+    fresh = duckdb.connect()
+    apply_schema(fresh)
+    for one in days:
+        replace_partition(fresh, one)
+    assert snapshot(fresh) == together
+    assert [o.papers for o in outcomes] == [2, 1]
+
+
+def test_a_paper_on_two_days_of_a_range_ends_on_the_later_day(con):
+    from warehouse.load import replace_partitions
+
+    replace_partitions(con, [batch(con, [paper("2405.00001", 3)]),
+                             batch(con, [paper("2405.00001", 4, NEXT)], day=NEXT)])
+    assert con.execute("SELECT listing_date, upvotes FROM papers").fetchall() == [(NEXT, 4)]
+    assert con.execute("SELECT DISTINCT listing_date FROM paper_authors").fetchall() == [(NEXT,)]
+
+
+def test_a_failure_in_a_range_rolls_every_day_of_it_back(con):
+    from warehouse.load import replace_partitions
+
+    replace_partitions(con, [batch(con, [paper("2405.00001", 3)])])
+    before = snapshot(con)
+    with pytest.raises(duckdb.ConstraintException):
+        replace_partitions(con, [batch(con, [paper("2405.00001", 9)]),
+                                 batch(con, [paper("2405.00005", 1, NEXT)], day=NEXT, bad_slot=True)])
+    assert snapshot(con) == before
+
+
+def test_an_empty_day_in_a_range_keeps_its_rows_while_the_others_load(con):
+    from warehouse.load import replace_partitions
+
+    replace_partitions(con, [batch(con, [paper("2405.00001", 3)])])
+    outcomes = replace_partitions(con, [batch(con, []), batch(con, [paper("2405.00005", 1, NEXT)], day=NEXT)])
+    assert [o.replaced for o in outcomes] == [False, True]
+    assert con.execute("SELECT paper_id FROM papers ORDER BY 1").fetchall() == [("2405.00001",), ("2405.00005",)]
