@@ -27,7 +27,11 @@ def weighted_term_counts(occurrences: pl.DataFrame, title_weight: float) -> pl.D
     ).filter(pl.col("tf") > 0)
 
 
-def bm25_index(term_counts: pl.DataFrame, k1: float = 1.2, b: float = 0.75) -> pl.DataFrame:
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def bm25_index(term_counts: pl.DataFrame, k1: float = BM25_K1, b: float = BM25_B) -> pl.DataFrame:
     """(term, paper_id, score): each paper's Okapi BM25 score for each of its terms.
 
     idf = ln(1 + (N - df + 0.5) / (df + 0.5)) (never negative), N = papers with any term;
@@ -112,20 +116,40 @@ def nearest_neighbours(
         linking.join(paper_codes, on="paper_id").join(term_codes, on="term"),
         terms_per_paper, papers_per_term,
     )
-    parts = [
-        _top_k_for(postings.filter(pl.col("paper_code").is_between(start, start + chunk_papers - 1)),
-                   postings, k)
-        for start in range(0, paper_codes.height, chunk_papers)
-    ]
+    coded = neighbours_of_postings(postings, k=k, chunk_papers=chunk_papers)
     return (
-        pl.concat(parts, how="vertical")
+        coded
         .join(paper_codes, on="paper_code")
         .join(paper_codes.rename({"paper_code": "other_code", "paper_id": "similar_paper_id"}),
               on="other_code")
         .sort(["paper_id", "rank"])
         .select(list(NEIGHBOUR_SCHEMA))
         .cast(NEIGHBOUR_SCHEMA)
-    ) if parts else pl.DataFrame(schema=NEIGHBOUR_SCHEMA)
+    )
+
+
+CODED_NEIGHBOUR_SCHEMA = {
+    "paper_code": pl.UInt32, "other_code": pl.UInt32, "rank": pl.Int32, "score": pl.Float64,
+}
+
+
+def neighbours_of_postings(postings: pl.DataFrame, k: int = 5, chunk_papers: int = 20_000) -> pl.DataFrame:
+    """(paper_code, other_code, rank, score): the top-k neighbours over already pruned postings
+    (paper_code, term_code, weight), integer codes in the order of the ids and terms they stand
+    for. `chunk_papers` papers are scored at a time, which bounds the memory of one step."""
+    if min(k, chunk_papers) < 1:
+        raise ValueError(f"neighbours_of_postings: k and chunk_papers must be >= 1, got {k}, {chunk_papers}")
+    missing = [c for c in ("paper_code", "term_code", "weight") if c not in postings.columns]
+    if missing:
+        raise ValueError(f"postings: missing columns {missing}, got {postings.columns}")
+    if postings.is_empty():
+        return pl.DataFrame(schema=CODED_NEIGHBOUR_SCHEMA)
+    parts = [
+        _top_k_for(postings.filter(pl.col("paper_code").is_between(start, start + chunk_papers - 1)),
+                   postings, k)
+        for start in range(0, int(postings["paper_code"].max()) + 1, chunk_papers)
+    ]
+    return pl.concat(parts, how="vertical").select(list(CODED_NEIGHBOUR_SCHEMA)).cast(CODED_NEIGHBOUR_SCHEMA)
 
 
 def _codes(frame: pl.DataFrame, column: str, code: str) -> pl.DataFrame:

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from transforms import text_index
+from warehouse.db import scalar
 
 TITLE_WEIGHT = 3          # a title occurrence counts three abstract occurrences (search and similarity)
 SIMILAR_PER_PAPER = 5
@@ -18,11 +19,11 @@ SIMILAR_PER_PAPER = 5
 # text_terms() (050_search.sql) applied to whole columns: the same rule, but an anti-join on the
 # stop words and plain column functions instead of list lambdas, several times faster on millions
 # of tokens. Counted in DuckDB: its parallel group-by collapses the tokens cheapest.
-TOKENS_SQL = """
+TOKENS_TEMPLATE = """
 WITH tokens AS (
-    SELECT paper_id, 'title' AS field, unnest(text_tokens(title)) AS token FROM papers
+    SELECT paper_id, 'title' AS field, unnest(text_tokens(title)) AS token FROM {papers}
     UNION ALL
-    SELECT paper_id, 'abstract' AS field, unnest(text_tokens(summary)) AS token FROM papers
+    SELECT paper_id, 'abstract' AS field, unnest(text_tokens(summary)) AS token FROM {papers}
 )
 SELECT
     paper_id,
@@ -33,6 +34,7 @@ FROM tokens
 WHERE length(token) >= 2 AND token NOT IN (SELECT unnest(stop_words()))
 GROUP BY ALL
 """
+TOKENS_SQL = TOKENS_TEMPLATE.format(papers="papers")
 
 
 def paper_tokens(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -51,23 +53,126 @@ def derive_tables(occurrences: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
+# The rebuild runs over the whole history, so DuckDB does the heavy joins and group-bys under a
+# fixed memory limit (spilling to disk past it) and Python only sees the pruned, integer-coded
+# postings of the neighbour search. Same formulas as text_index (tests check they agree).
+REBUILD_MEMORY_LIMIT = "300MB"
+NEIGHBOUR_CHUNK_PAPERS = 2_000     # papers scored per step: ~ chunk x 20 x 50 products in memory
+TERMS_PER_PAPER = 20
+PAPERS_PER_TERM = 50
+
+TOKEN_CHUNK_PAPERS = 10_000        # papers tokenised per statement: bounds the unnested tokens
+
+# Papers numbered into chunks; a paper's terms are all counted within its own chunk.
+CHUNKS_SQL = """
+CREATE OR REPLACE TEMP TABLE derived_counts (paper_id VARCHAR, term VARCHAR, tf DOUBLE);
+CREATE OR REPLACE TEMP TABLE derived_chunks AS
+SELECT paper_id, title, summary, (row_number() OVER (ORDER BY paper_id) - 1) // $size AS chunk
+FROM papers;
+"""
+
+COUNTS_SQL = f"""
+INSERT INTO derived_counts
+SELECT paper_id, term, ($title_weight * title_occurrences + abstract_occurrences)::DOUBLE AS tf
+FROM ({TOKENS_TEMPLATE.format(papers="(SELECT * FROM derived_chunks WHERE chunk = $chunk)")})
+WHERE title_occurrences + abstract_occurrences > 0
+"""
+
+SEARCH_INDEX_SQL = """
+INSERT INTO search_index BY NAME
+WITH lengths AS (SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id),
+     stats AS (SELECT count(*)::DOUBLE AS n_docs, avg(length) AS mean_length FROM lengths),
+     dfs AS (SELECT term, count(*)::DOUBLE AS df FROM derived_counts GROUP BY term)
+SELECT c.term, c.paper_id,
+       ln(1.0 + (s.n_docs - d.df + 0.5) / (d.df + 0.5)) * c.tf * ($k1 + 1.0)
+         / (c.tf + $k1 * (1.0 - $b + $b * l.length / s.mean_length)) AS score
+FROM derived_counts c JOIN lengths l USING (paper_id) JOIN dfs d USING (term) CROSS JOIN stats s
+"""
+
+# tfidf_vectors, then nearest_neighbours' pruning: terms in one paper dropped, a paper's
+# heaviest terms kept, then a term's heaviest papers; ties keep the smaller term / paper_id.
+POSTINGS_SQL = """
+CREATE OR REPLACE TEMP TABLE derived_postings AS
+WITH n AS (SELECT count(DISTINCT paper_id)::DOUBLE AS n_docs FROM derived_counts),
+     dfs AS (SELECT term, count(*)::DOUBLE AS df FROM derived_counts GROUP BY term),
+     raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln(n.n_docs / d.df) AS raw_weight
+             FROM derived_counts c JOIN dfs d USING (term) CROSS JOIN n),
+     norms AS (SELECT paper_id, sqrt(sum(raw_weight * raw_weight)) AS norm FROM raw GROUP BY paper_id),
+     vectors AS (SELECT r.paper_id, r.term, r.raw_weight / o.norm AS weight
+                 FROM raw r JOIN norms o USING (paper_id)
+                 WHERE r.df >= 2 AND o.norm > 0 AND r.raw_weight > 0),
+     per_paper AS (SELECT * FROM vectors
+                   QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY weight DESC, term) <= $terms)
+SELECT * FROM per_paper
+QUALIFY row_number() OVER (PARTITION BY term ORDER BY weight DESC, paper_id) <= $papers
+"""
+
+CODES_SQL = """
+CREATE OR REPLACE TEMP TABLE derived_paper_codes AS
+SELECT paper_id, (row_number() OVER (ORDER BY paper_id) - 1)::UINTEGER AS paper_code
+FROM (SELECT DISTINCT paper_id FROM derived_postings);
+CREATE OR REPLACE TEMP TABLE derived_term_codes AS
+SELECT term, (row_number() OVER (ORDER BY term) - 1)::UINTEGER AS term_code
+FROM (SELECT DISTINCT term FROM derived_postings);
+"""
+
+CODED_POSTINGS_SQL = """
+SELECT p.paper_code, t.term_code, d.weight
+FROM derived_postings d JOIN derived_paper_codes p USING (paper_id) JOIN derived_term_codes t USING (term)
+"""
+
+SIMILAR_SQL = """
+INSERT INTO similar_papers BY NAME
+SELECT a.paper_id, b.paper_id AS similar_paper_id, n.rank, n.score
+FROM coded_neighbours n
+JOIN derived_paper_codes a ON a.paper_code = n.paper_code
+JOIN derived_paper_codes b ON b.paper_code = n.other_code
+"""
+
+TEMP_TABLES = ("derived_chunks", "derived_counts", "derived_postings", "derived_paper_codes", "derived_term_codes")
+
+
+def _similar_papers(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill similar_papers from derived_counts: prune in DuckDB, score the pairs in Polars."""
+    con.execute(POSTINGS_SQL, {"terms": TERMS_PER_PAPER, "papers": PAPERS_PER_TERM})
+    con.execute(CODES_SQL)
+    postings = con.sql(CODED_POSTINGS_SQL).pl().cast(
+        {"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
+    neighbours = text_index.neighbours_of_postings(
+        postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
+    del postings
+    con.register("coded_neighbours", neighbours)
+    try:
+        con.execute(SIMILAR_SQL)
+    finally:
+        con.unregister("coded_neighbours")
+
+
 def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild search_index and similar_papers from the current papers; return their row counts.
 
-    Call it on the working warehouse (schema applied) before the snapshot is published.
+    Call it on the working warehouse (schema applied) before the snapshot is published. DuckDB
+    runs it under REBUILD_MEMORY_LIMIT (the connection's own limit is restored afterwards).
     """
-    frames = derive_tables(paper_tokens(con))
+    old_limit = scalar(con, "SELECT current_setting('memory_limit')")
+    con.execute(f"SET memory_limit = '{REBUILD_MEMORY_LIMIT}'")  # a fixed constant, not input
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, frame in frames.items():
-            con.execute(f"DELETE FROM {table}")  # table names come from derive_tables' fixed keys
-            con.register("derived_rows", frame)
-            try:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM derived_rows")
-            finally:
-                con.unregister("derived_rows")
+        con.execute("DELETE FROM search_index")
+        con.execute("DELETE FROM similar_papers")
+        con.execute(CHUNKS_SQL, {"size": TOKEN_CHUNK_PAPERS})
+        chunks = scalar(con, "SELECT count(DISTINCT chunk) FROM derived_chunks")
+        for chunk in range(chunks):
+            con.execute(COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "chunk": chunk})
+        con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B})
+        _similar_papers(con)
+        for table in TEMP_TABLES:
+            con.execute(f"DROP TABLE {table}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return {table: frame.height for table, frame in frames.items()}
+    finally:
+        con.execute("SET memory_limit = $limit", {"limit": old_limit})
+    return {table: scalar(con, f"SELECT count(*) FROM {table}")
+            for table in ("search_index", "similar_papers")}
