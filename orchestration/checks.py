@@ -10,6 +10,10 @@ import dagster as dg
 _CHECKS = [
     ("papers", "unique_paper_ids", "No paper_id appears twice in papers.",
      "SELECT count(*) - count(DISTINCT paper_id) FROM papers"),
+    ("paper_authors", "unique_author_slots", "No (paper_id, position) appears twice in paper_authors.",
+     "SELECT count(*) - count(DISTINCT (paper_id, position)) FROM paper_authors"),
+    ("votes", "one_observation_per_paper_per_fetch", "No (paper_id, observed_at) appears twice in votes.",
+     "SELECT count(*) - count(DISTINCT (paper_id, observed_at)) FROM votes"),
     ("paper_authors", "authors_point_at_papers_and_authors",
      "Every paper_authors row points at an existing paper and an existing author.",
      "SELECT count(*) FROM paper_authors pa "

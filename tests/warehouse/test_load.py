@@ -38,7 +38,8 @@ def batch(con, papers: list[dict], *, day: date = DAY, authors_per_paper=1, bad_
     slots = [{"paper_id": p["paper_id"], "author_id": "a1", "position": 1,
               "name_as_listed": "Ada", "listing_date": day} for p in papers]
     if bad_slot and slots:
-        slots.append(dict(slots[0]))  # same (paper_id, position): violates the primary key mid-load
+        # A slot without a name violates NOT NULL: the load fails after papers were replaced.
+        slots.append({**slots[0], "position": 2, "name_as_listed": None})
     votes = [{"paper_id": p["paper_id"], "observed_at": FETCHED, "upvotes": p["upvotes"],
               "num_comments": 0, "listing_date": day} for p in papers]
     return PartitionBatch(
@@ -80,7 +81,7 @@ def test_a_load_that_fails_halfway_leaves_the_old_rows(con):
     replace_partition(con, batch(con, [paper("2405.00001", 3)]))
     before = snapshot(con)
     with pytest.raises(duckdb.ConstraintException):
-        # papers are deleted and re-inserted before paper_authors hits the duplicate key.
+        # papers are deleted and re-inserted before paper_authors hits the missing name.
         replace_partition(con, batch(con, [paper("2405.00001", 7), paper("2405.00003", 1)], bad_slot=True))
     assert snapshot(con) == before
 

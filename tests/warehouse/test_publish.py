@@ -12,7 +12,7 @@ def write_papers(path, ids: list[str]) -> None:
     con = connect_writer(path)
     for paper_id in ids:
         con.execute(
-            "INSERT OR REPLACE INTO papers (paper_id, title, listing_date, upvotes, author_count) "
+            "INSERT INTO papers (paper_id, title, listing_date, upvotes, author_count) "
             "VALUES (?, 'T', DATE '2024-05-27', 1, 1)", [paper_id])
     published_at = checkpoint_and_log(con, run_id="test-run")
     con.close()

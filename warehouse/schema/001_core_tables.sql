@@ -1,8 +1,13 @@
 -- Core tables of the Daily Papers warehouse. Timestamps are UTC (TIMESTAMP without zone).
 -- Column names here are a public interface: the README documents them.
+--
+-- The keys of papers, paper_authors and votes are kept by the load (delete-then-insert of whole
+-- days, in one transaction) and verified by asset checks after every load, not declared as
+-- PRIMARY KEY: maintaining those indexes tripled the time of a year's load. The shared
+-- dimensions keep their primary keys, which their upserts (ON CONFLICT) need.
 
 CREATE TABLE IF NOT EXISTS papers (
-    paper_id        VARCHAR PRIMARY KEY,   -- HF / arXiv id, e.g. '2405.14979' (never parsed as a number)
+    paper_id        VARCHAR NOT NULL,      -- key; HF / arXiv id, e.g. '2405.14979' (never parsed as a number)
     title           VARCHAR NOT NULL,      -- whitespace-normalised (older eras hard-wrap titles)
     summary         VARCHAR,               -- abstract, whitespace-normalised
     published_at    TIMESTAMP,             -- arXiv v1 time (paper.publishedAt)
@@ -35,8 +40,7 @@ CREATE TABLE IF NOT EXISTS paper_authors (
     author_id       VARCHAR NOT NULL,
     position        INTEGER NOT NULL,      -- 1-based slot in the listed author order
     name_as_listed  VARCHAR NOT NULL,
-    listing_date    DATE NOT NULL,
-    PRIMARY KEY (paper_id, position)
+    listing_date    DATE NOT NULL          -- key: (paper_id, position)
 );
 
 CREATE TABLE IF NOT EXISTS votes (
@@ -44,8 +48,7 @@ CREATE TABLE IF NOT EXISTS votes (
     observed_at     TIMESTAMP NOT NULL,    -- fetched_at of the raw listing that showed this count
     upvotes         INTEGER NOT NULL,
     num_comments    INTEGER,
-    listing_date    DATE NOT NULL,
-    PRIMARY KEY (paper_id, observed_at)
+    listing_date    DATE NOT NULL          -- key: (paper_id, observed_at)
 );
 
 CREATE TABLE IF NOT EXISTS submitters (
