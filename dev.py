@@ -29,13 +29,14 @@ def run(*cmd: str | os.PathLike, **kwargs) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
 
 
-def setup() -> None:
-    """Create .tools (uv) and .venv (the project, from the lock file)."""
+def setup(*groups: str) -> None:
+    """Create .tools (uv) and .venv (the project, from the lock file, plus dependency groups)."""
     uv = TOOLS / "bin" / "uv"
     if not uv.exists():
         venv.create(TOOLS, with_pip=True)
         run(TOOLS / "bin" / "python", "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
-    run(uv, "sync", "--locked", "--python", sys.executable)
+    extra = [arg for group in groups for arg in ("--group", group)]
+    run(uv, "sync", "--locked", "--python", sys.executable, *extra)
 
 
 def install_test_system_packages() -> None:
@@ -58,7 +59,7 @@ def main(argv: list[str]) -> int:
         setup()
         return subprocess.call([VENV / "bin" / "papers", "up", *argv[1:]], cwd=ROOT)
     if command == "test":
-        setup()
+        setup("bench")  # the benchmark's tests compare against dlt
         install_test_system_packages()
         return subprocess.call([VENV / "bin" / "python", "-m", "pytest", *argv[1:]], cwd=ROOT)
     if command == "setup":
