@@ -12,28 +12,43 @@ WHERE (start_date IS NULL OR listing_date >= CAST(start_date AS DATE))
 -- Grain: author_id (identity from ingest: claimed HF username first, else normalised name).
 -- co_authors: distinct other authors on the author's papers in the range.
 -- An author listed twice on one paper (near-duplicate names) counts that paper once.
+-- Why co_authors is split in two: a self-join of every author with every co-author grows with
+-- the square of a paper's author count (a 300-author paper gives 90k pairs). An author with one
+-- paper in the range has exactly that paper's other authors, counted per paper; only authors
+-- with several papers need the union of their papers' author lists.
 CREATE OR REPLACE MACRO author_leaderboard(start_date, end_date) AS TABLE
-WITH authored AS (
+WITH listed AS (
     SELECT DISTINCT pa.author_id, p.paper_id, p.upvotes, p.listing_date
     FROM papers_between(start_date, end_date) AS p
     JOIN paper_authors AS pa ON pa.paper_id = p.paper_id
 ),
-stats AS (
+authored AS MATERIALIZED (
+    -- author_no: a dense integer per author, so the co-author union hashes integers, not text.
+    SELECT *, dense_rank() OVER (ORDER BY author_id) AS author_no FROM listed
+),
+stats AS MATERIALIZED (
     SELECT
         author_id,
         count(*)            AS papers,
         sum(upvotes)        AS total_upvotes,
         median(upvotes)     AS median_upvotes,
         min(listing_date)   AS first_listing_date,
-        max(listing_date)   AS last_listing_date
+        max(listing_date)   AS last_listing_date,
+        min(paper_id)       AS some_paper_id,
+        min(author_no)      AS author_no
     FROM authored
     GROUP BY author_id
 ),
-co AS (
-    SELECT a.author_id, count(DISTINCT b.author_id) AS co_authors
+paper_sizes AS (
+    SELECT paper_id, count(*) AS authors FROM authored GROUP BY paper_id
+),
+multi_co AS (
+    -- The author counts itself once in the union, hence the - 1.
+    SELECT a.author_no, count(DISTINCT b.author_no) - 1 AS co_authors
     FROM authored AS a
-    JOIN authored AS b ON b.paper_id = a.paper_id AND b.author_id <> a.author_id
-    GROUP BY a.author_id
+    JOIN stats AS s ON s.author_no = a.author_no AND s.papers > 1
+    JOIN authored AS b ON b.paper_id = a.paper_id
+    GROUP BY a.author_no
 )
 SELECT
     row_number() OVER (ORDER BY s.total_upvotes DESC, s.papers DESC, s.author_id) AS rank,
@@ -45,10 +60,11 @@ SELECT
     s.median_upvotes,
     s.first_listing_date,
     s.last_listing_date,
-    coalesce(co.co_authors, 0) AS co_authors
+    CASE WHEN s.papers = 1 THEN ps.authors - 1 ELSE coalesce(m.co_authors, 0) END AS co_authors
 FROM stats AS s
 LEFT JOIN authors AS au USING (author_id)
-LEFT JOIN co USING (author_id)
+LEFT JOIN paper_sizes AS ps ON ps.paper_id = s.some_paper_id
+LEFT JOIN multi_co AS m ON m.author_no = s.author_no
 ORDER BY rank;
 
 -- Grain: organization (the HF organisation slug that claimed the paper; unclaimed papers are left out).

@@ -1,0 +1,46 @@
+"""author_leaderboard's co_authors: the one-paper shortcut and the union over several papers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.warehouse.conftest import paper
+
+D1, D2, D3 = date(2024, 3, 4), date(2024, 3, 5), date(2024, 3, 6)
+
+PAPERS = [paper("P1", D1, 5), paper("P2", D2, 4), paper("P3", D3, 1)]
+
+
+def listed(paper_id, listing_date, author_id, position):
+    return {"paper_id": paper_id, "listing_date": listing_date, "author_id": author_id,
+            "position": position, "name_as_listed": author_id}
+
+
+PAPER_AUTHORS = [
+    listed("P1", D1, "ann", 1), listed("P1", D1, "ben", 2), listed("P1", D1, "cat", 3),
+    listed("P2", D2, "ann", 1), listed("P2", D2, "ben", 2),   # ben again with ann: counted once for ann
+    listed("P2", D2, "dan", 3),
+    listed("P2", D2, "dan", 4),                                # dan listed twice: still one co-author
+    listed("P3", D3, "eve", 1),                                # alone on P3 (outside D1..D2)
+    listed("P3", D3, "ann", 2),
+]
+
+
+def co_authors(warehouse, start, end) -> dict[str, int]:
+    rows = warehouse.rows("SELECT author_id, co_authors FROM author_leaderboard(?, ?)", [start, end])
+    return {row["author_id"]: row["co_authors"] for row in rows}
+
+
+def test_co_authors_union_over_papers_counts_each_person_once(hand_warehouse):
+    hand_warehouse.insert("papers", PAPERS)
+    hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    # ann: {ben, cat} on P1 and {ben, dan} on P2 -> ben, cat, dan. ben likewise: ann, cat, dan.
+    # cat (P1 only): ann, ben. dan (P2 only, listed twice): ann, ben.
+    assert co_authors(hand_warehouse, D1, D2) == {"ann": 3, "ben": 3, "cat": 2, "dan": 2}
+
+
+def test_co_authors_follow_the_range(hand_warehouse):
+    hand_warehouse.insert("papers", PAPERS)
+    hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    # Only P2 and P3: ann has ben, dan (P2) and eve (P3); eve only ann.
+    assert co_authors(hand_warehouse, D2, D3) == {"ann": 3, "ben": 2, "dan": 2, "eve": 1}
