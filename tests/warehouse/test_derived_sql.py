@@ -1,0 +1,106 @@
+"""rebuild_derived_tables runs the text_index formulas in DuckDB, in chunks, under a memory
+limit: it must give what the pure Polars text_index functions give, whatever the chunk sizes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from tests.warehouse.conftest import paper
+from transforms import text_index
+from warehouse import derived
+from warehouse.db import scalar
+
+DAY = date(2025, 12, 25)
+
+PAPERS = [
+    # m1..m4 all say 'mamba': with one paper kept per term, only the heaviest keeps it
+    paper("m1", DAY, title="Mamba mamba state", summary="Selective state space."),
+    paper("m2", DAY, title="Mamba vision", summary="State space vision backbone."),
+    paper("m3", DAY, title="Mamba speech", summary="Speech state model."),
+    # the same words as m3: equal weights, so ties between m3 and m4 are broken by id
+    paper("m4", DAY, title="Mamba speech", summary="Speech state model."),
+    # a word in every paper ('model' is in m3, m4 and here): weighs less, a short abstract
+    paper("t1", DAY, title="Transformer model", summary="Attention."),
+    # k1's two words weigh the same: with one term kept per paper, 'kappa' (the smaller term)
+    # is kept, so k1's neighbour is k2, not k3
+    paper("k1", DAY, title="Kappa omega", summary=None),
+    paper("k2", DAY, title="Kappa xi", summary=None),
+    paper("k3", DAY, title="Omega zeta", summary=None),
+    # no abstract, and no word shared with anyone: no neighbours
+    paper("q1", DAY, title="Quantum annealing", summary=None),
+]
+
+
+@pytest.fixture
+def warehouse(hand_warehouse):
+    hand_warehouse.insert("papers", PAPERS)
+    return hand_warehouse
+
+
+def polars_reference(con, terms_per_paper: int, papers_per_term: int) -> dict[str, pl.DataFrame]:
+    """The derived tables by the pure Polars path of transforms/text_index.py."""
+    counts = text_index.weighted_term_counts(derived.paper_tokens(con), title_weight=derived.TITLE_WEIGHT)
+    return {
+        "search_index": text_index.bm25_index(counts),
+        "similar_papers": text_index.nearest_neighbours(
+            text_index.tfidf_vectors(counts), k=derived.SIMILAR_PER_PAPER,
+            terms_per_paper=terms_per_paper, papers_per_term=papers_per_term),
+    }
+
+
+def table(con, name: str, keys: list[str]) -> pl.DataFrame:
+    return con.sql(f"SELECT * FROM {name}").pl().sort(keys)
+
+
+@pytest.mark.parametrize(("token_chunk", "neighbour_chunk", "terms", "papers"), [
+    (10_000, 2_000, 20, 50),     # the shipped sizes: nothing pruned in this tiny corpus
+    (1, 1, 20, 50),              # one paper per chunk: chunking must not change anything
+    (4, 2, 2, 2),                # pruning bites: two terms per paper, two papers per term
+    (10_000, 2_000, 1, 50),      # one term per paper: k1's tie decides its neighbour
+])
+def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chunk, neighbour_chunk,
+                                              terms, papers):
+    monkeypatch.setattr(derived, "TOKEN_CHUNK_PAPERS", token_chunk)
+    monkeypatch.setattr(derived, "NEIGHBOUR_CHUNK_PAPERS", neighbour_chunk)
+    monkeypatch.setattr(derived, "TERMS_PER_PAPER", terms)
+    monkeypatch.setattr(derived, "PAPERS_PER_TERM", papers)
+    counts = derived.rebuild_derived_tables(warehouse.con)
+    expected = polars_reference(warehouse.con, terms, papers)
+
+    search = table(warehouse.con, "search_index", ["term", "paper_id"])
+    want_search = expected["search_index"].sort(["term", "paper_id"])
+    assert search.select("term", "paper_id").rows() == want_search.select("term", "paper_id").rows()
+    assert search["score"].to_list() == pytest.approx(want_search["score"].to_list())
+
+    similar = table(warehouse.con, "similar_papers", ["paper_id", "rank"])
+    want_similar = expected["similar_papers"].sort(["paper_id", "rank"])
+    assert similar.select("paper_id", "similar_paper_id", "rank").rows() == \
+        want_similar.select("paper_id", "similar_paper_id", "rank").rows()
+    assert similar["score"].to_list() == pytest.approx(want_similar["score"].to_list())
+    assert counts == {"search_index": want_search.height, "similar_papers": want_similar.height}
+    assert want_similar.height > 0     # the comparison covers real neighbours, not two empty tables
+
+
+def test_pruning_keeps_one_paper_per_term(warehouse, monkeypatch):
+    monkeypatch.setattr(derived, "PAPERS_PER_TERM", 1)
+    derived.rebuild_derived_tables(warehouse.con)
+    rows = warehouse.rows("SELECT paper_id, similar_paper_id FROM similar_papers ORDER BY ALL")
+    # every kept term belongs to one paper only, so no two papers share a kept term
+    assert rows == []
+
+
+def test_the_connection_memory_limit_is_restored(warehouse):
+    # a round GiB: DuckDB reports the limit rounded to 0.1 MiB, which is what gets restored
+    warehouse.con.execute("SET memory_limit = '1GiB'")
+    before = scalar(warehouse.con, "SELECT current_setting('memory_limit')")
+    derived.rebuild_derived_tables(warehouse.con)
+    assert scalar(warehouse.con, "SELECT current_setting('memory_limit')") == before
+
+
+def test_no_temporary_tables_are_left_behind(warehouse):
+    derived.rebuild_derived_tables(warehouse.con)
+    left = warehouse.rows("SELECT table_name FROM duckdb_tables() WHERE temporary")
+    assert left == []
