@@ -3,14 +3,24 @@
 
 -- normalise_keyword(k): lower case, trimmed, inner whitespace collapsed. 'Large  Language Models '
 -- -> 'large language models'. Nothing else is merged (no stemming: 'LLM' and 'LLMs' stay two).
+-- Why the CASE: the regex is the whole cost of the keyword views, and most keywords have no
+-- whitespace but single spaces (\s in RE2 is exactly tab, newline, form feed, return and space).
 CREATE OR REPLACE MACRO normalise_keyword(k) AS
-nullif(trim(regexp_replace(lower(k), '\s+', ' ', 'g')), '');
+nullif(trim(
+    CASE WHEN contains(k, '  ') OR contains(k, chr(9)) OR contains(k, chr(10))
+              OR contains(k, chr(12)) OR contains(k, chr(13))
+         THEN regexp_replace(lower(k), '\s+', ' ', 'g')
+         ELSE lower(k)
+    END), '');
 
 -- Grain: (paper_id, keyword). A keyword given twice on one paper (in any case) is one row.
 CREATE OR REPLACE VIEW paper_keywords AS
-SELECT DISTINCT paper_id, listing_date, keyword
+SELECT paper_id, listing_date, keyword
 FROM (
-    SELECT paper_id, listing_date, normalise_keyword(unnest(ai_keywords)) AS keyword
+    -- Distinct within each paper's list (list_distinct also drops the NULLs): the grain is per
+    -- paper, so no global DISTINCT over every keyword row is needed.
+    SELECT paper_id, listing_date,
+           unnest(list_distinct(list_transform(ai_keywords, lambda k: normalise_keyword(k)))) AS keyword
     FROM papers
     WHERE ai_keywords IS NOT NULL
 )
@@ -31,7 +41,8 @@ CREATE OR REPLACE VIEW keyword_coverage AS
 SELECT
     CAST(date_trunc('week', p.listing_date) AS DATE) AS week_start,
     count(*) AS papers,
-    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM paper_keywords AS k WHERE k.paper_id = p.paper_id))
+    -- The paper has a row in paper_keywords: one keyword that normalises to something.
+    count(*) FILTER (WHERE len(list_filter(p.ai_keywords, lambda k: normalise_keyword(k) IS NOT NULL)) > 0)
         AS papers_with_keywords,
     papers_with_keywords / count(*) AS coverage
 FROM papers AS p
@@ -47,7 +58,11 @@ GROUP BY ALL;
 --            paper, so a flat baseline (std 0) gives a finite score equal to the plain rise in
 --            papers (0 -> 3 scores 3.0) rather than infinity. NULL when baseline_weeks = 0.
 CREATE OR REPLACE VIEW rising_keywords AS
-WITH covered_weeks AS (
+WITH weekly AS MATERIALIZED (
+    -- Read twice below: computed once.
+    SELECT * FROM keyword_weekly
+),
+covered_weeks AS (
     SELECT week_start FROM keyword_coverage WHERE papers_with_keywords > 0
 ),
 history AS (
@@ -57,7 +72,7 @@ history AS (
         papers,
         coalesce(sum(papers) OVER w, 0) AS baseline_sum,
         coalesce(sum(papers * papers) OVER w, 0) AS baseline_sum_sq
-    FROM keyword_weekly
+    FROM weekly
     WINDOW w AS (
         PARTITION BY keyword ORDER BY week_start
         RANGE BETWEEN INTERVAL 56 DAYS PRECEDING AND INTERVAL 7 DAYS PRECEDING
@@ -65,7 +80,7 @@ history AS (
 ),
 baseline_sizes AS (
     SELECT w.week_start, count(c.week_start) AS baseline_weeks
-    FROM (SELECT DISTINCT week_start FROM keyword_weekly) AS w
+    FROM (SELECT DISTINCT week_start FROM weekly) AS w
     LEFT JOIN covered_weeks AS c
       ON c.week_start BETWEEN w.week_start - INTERVAL 56 DAYS AND w.week_start - INTERVAL 7 DAYS
     GROUP BY w.week_start
