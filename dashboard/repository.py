@@ -46,12 +46,8 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries):
 
     def missing_objects(self, names: list[str]) -> list[str]:
         """Which of the views, tables or macros in `names` this warehouse does not have."""
-        found = self.frame(
-            "SELECT view_name AS name FROM duckdb_views() WHERE NOT internal "
-            "UNION SELECT table_name FROM duckdb_tables() "
-            "UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
-        )["name"].to_list()
-        return [name for name in names if name not in found]
+        with open_snapshot(self.path) as con:
+            return _missing_objects(con, names)
 
     # -- freshness ------------------------------------------------------------------------
     def data_as_of(self) -> dict:
@@ -132,16 +128,22 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries):
     def papers(self, filters: PaperFilters) -> pl.DataFrame:
         """Papers matching `filters`, ranked as asked, at most `filters.limit` rows."""
         where, params = where_clause(filters)
-        velocity = not self.missing_objects(["paper_velocity"])
+        with open_snapshot(self.path) as con:
+            velocity = not _missing_objects(con, ["paper_velocity"])
         if filters.rank_by != "upvotes" and not velocity:
             raise LookupError("Ranking by hotness or velocity needs the paper_velocity view.")
+        columns = (
+            "p.paper_id, p.title, p.listing_date, CAST(p.published_at AS DATE) AS arxiv_date, "
+            "p.upvotes, p.num_comments, p.organization, p.submitted_by, "
+            "p.github_repo, p.project_page, p.ai_keywords AS keywords"
+        )
+        if filters.rank_by == "upvotes" and velocity:
+            return self._papers_then_velocity(columns, where, params, filters)
         join = "LEFT JOIN paper_velocity v USING (paper_id)" if velocity else ""
         extra = ", v.hotness, v.upvotes_per_day" if velocity else ""
         return self.frame(
             f"""
-            SELECT p.paper_id, p.title, p.listing_date, CAST(p.published_at AS DATE) AS arxiv_date,
-                   p.upvotes, p.num_comments, p.organization, p.submitted_by,
-                   p.github_repo, p.project_page, p.ai_keywords AS keywords{extra}
+            SELECT {columns}{extra}
             FROM papers p {join}
             WHERE {where}
             ORDER BY {RANKINGS[filters.rank_by]}, p.paper_id
@@ -149,6 +151,22 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries):
             """,
             params,
         )
+
+    def _papers_then_velocity(self, columns: str, where: str, params: list, filters: PaperFilters) -> pl.DataFrame:
+        # Ranked by upvotes, the page needs velocity only for the rows it shows: asking the view
+        # for those ids lets DuckDB skip the other papers' votes (a join computes them all).
+        with open_snapshot(self.path) as con:
+            top = con.sql(
+                f"SELECT {columns} FROM papers p WHERE {where} "
+                f"ORDER BY {RANKINGS['upvotes']}, p.paper_id LIMIT {int(filters.limit)}",
+                params=params or None,
+            ).pl()
+            rates = con.sql(
+                "SELECT paper_id, hotness, upvotes_per_day FROM paper_velocity "
+                "WHERE list_contains($ids::VARCHAR[], paper_id)",
+                params={"ids": top["paper_id"].to_list()},
+            ).pl()
+        return top.join(rates, on="paper_id", how="left", maintain_order="left")
 
     def count_papers(self, filters: PaperFilters) -> int:
         """How many papers match `filters` (ignoring the row limit)."""
@@ -182,3 +200,17 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries):
             "SELECT paper_id, title FROM papers ORDER BY listing_date DESC, upvotes DESC LIMIT ?", [limit]
         )
 
+
+def _missing_objects(con, names: list[str]) -> list[str]:
+    # Views and tables first: listing duckdb_functions() (every built-in too) costs ~100 ms.
+    found = {row[0] for row in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND list_contains($1, view_name) "
+        "UNION SELECT table_name FROM duckdb_tables() WHERE list_contains($1, table_name)", [names]
+    ).fetchall()}
+    rest = [name for name in names if name not in found]
+    if rest:
+        found |= {row[0] for row in con.execute(
+            "SELECT function_name FROM duckdb_functions() "
+            "WHERE function_type IN ('macro', 'table_macro') AND list_contains($1, function_name)", [rest]
+        ).fetchall()}
+    return [name for name in names if name not in found]
