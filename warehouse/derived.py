@@ -64,17 +64,17 @@ PAPERS_PER_TERM = 50
 TOKEN_CHUNK_PAPERS = 10_000        # papers tokenised per statement: bounds the unnested tokens
 
 # Papers numbered into chunks; a paper's terms are all counted within its own chunk.
+# (first, last) paper_id of each chunk of papers, in paper_id order.
 CHUNKS_SQL = """
-CREATE OR REPLACE TEMP TABLE derived_counts (paper_id VARCHAR, term VARCHAR, tf DOUBLE);
-CREATE OR REPLACE TEMP TABLE derived_chunks AS
-SELECT paper_id, title, summary, (row_number() OVER (ORDER BY paper_id) - 1) // $size AS chunk
-FROM papers;
+SELECT min(paper_id), max(paper_id)
+FROM (SELECT paper_id, (row_number() OVER (ORDER BY paper_id) - 1) // $size AS chunk FROM papers)
+GROUP BY chunk ORDER BY chunk
 """
 
 COUNTS_SQL = f"""
 INSERT INTO derived_counts
 SELECT paper_id, term, ($title_weight * title_occurrences + abstract_occurrences)::DOUBLE AS tf
-FROM ({TOKENS_TEMPLATE.format(papers="(SELECT * FROM derived_chunks WHERE chunk = $chunk)")})
+FROM ({TOKENS_TEMPLATE.format(papers="(SELECT * FROM papers WHERE paper_id BETWEEN $first AND $last)")})
 WHERE title_occurrences + abstract_occurrences > 0
 """
 
@@ -129,12 +129,14 @@ JOIN derived_paper_codes a ON a.paper_code = n.paper_code
 JOIN derived_paper_codes b ON b.paper_code = n.other_code
 """
 
-TEMP_TABLES = ("derived_chunks", "derived_counts", "derived_postings", "derived_paper_codes", "derived_term_codes")
+TEMP_TABLES = ("derived_postings", "derived_paper_codes", "derived_term_codes")
 
 
 def _similar_papers(con: duckdb.DuckDBPyConnection) -> None:
     """Fill similar_papers from derived_counts: prune in DuckDB, score the pairs in Polars."""
     con.execute(POSTINGS_SQL, {"terms": TERMS_PER_PAPER, "papers": PAPERS_PER_TERM})
+    # the term counts are done with: free DuckDB's memory before Polars scores the pairs
+    con.execute("DROP TABLE derived_counts")
     con.execute(CODES_SQL)
     postings = con.sql(CODED_POSTINGS_SQL).pl().cast(
         {"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
@@ -160,10 +162,9 @@ def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     try:
         con.execute("DELETE FROM search_index")
         con.execute("DELETE FROM similar_papers")
-        con.execute(CHUNKS_SQL, {"size": TOKEN_CHUNK_PAPERS})
-        chunks = scalar(con, "SELECT count(DISTINCT chunk) FROM derived_chunks")
-        for chunk in range(chunks):
-            con.execute(COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "chunk": chunk})
+        con.execute("CREATE OR REPLACE TEMP TABLE derived_counts (paper_id VARCHAR, term VARCHAR, tf DOUBLE)")
+        for first, last in con.execute(CHUNKS_SQL, {"size": TOKEN_CHUNK_PAPERS}).fetchall():
+            con.execute(COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "first": first, "last": last})
         con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B})
         _similar_papers(con)
         for table in TEMP_TABLES:
