@@ -172,7 +172,8 @@ def _pruned_postings(coded: pl.DataFrame, terms_per_paper: int, papers_per_term:
 
 def _top_k_for(left: pl.DataFrame, postings: pl.DataFrame, k: int) -> pl.DataFrame:
     """(paper_code, other_code, rank, score): the top-k neighbours of the papers in `left`."""
-    right = postings.select(
+    # only the chunk's terms: the join then hashes a small frame, not every posting per chunk
+    right = postings.filter(pl.col("term_code").is_in(left["term_code"].unique().implode())).select(
         "term_code", pl.col("paper_code").alias("other_code"), pl.col("weight").alias("other_weight")
     )
     # One UInt64 key per pair groups much faster than two columns.

@@ -56,8 +56,8 @@ def derive_tables(occurrences: pl.DataFrame) -> dict[str, pl.DataFrame]:
 # The rebuild runs over the whole history, so DuckDB does the heavy joins and group-bys under a
 # fixed memory limit (spilling to disk past it) and Python only sees the pruned, integer-coded
 # postings of the neighbour search. Same formulas as text_index (tests check they agree).
-REBUILD_MEMORY_LIMIT = "300MB"
-NEIGHBOUR_CHUNK_PAPERS = 2_000     # papers scored per step: ~ chunk x 20 x 50 products in memory
+REBUILD_MEMORY_LIMIT = "150MB"
+NEIGHBOUR_CHUNK_PAPERS = 500       # papers scored per step: ~ chunk x 20 x 50 products in memory
 TERMS_PER_PAPER = 20
 PAPERS_PER_TERM = 50
 

@@ -56,10 +56,10 @@ def table(con, name: str, keys: list[str]) -> pl.DataFrame:
 
 
 @pytest.mark.parametrize(("token_chunk", "neighbour_chunk", "terms", "papers"), [
-    (10_000, 2_000, 20, 50),     # the shipped sizes: nothing pruned in this tiny corpus
+    (10_000, 500, 20, 50),       # the shipped sizes: nothing pruned in this tiny corpus
     (1, 1, 20, 50),              # one paper per chunk: chunking must not change anything
     (4, 2, 2, 2),                # pruning bites: two terms per paper, two papers per term
-    (10_000, 2_000, 1, 50),      # one term per paper: k1's tie decides its neighbour
+    (10_000, 500, 1, 50),        # one term per paper: k1's tie decides its neighbour
 ])
 def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chunk, neighbour_chunk,
                                               terms, papers):
