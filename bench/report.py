@@ -92,12 +92,6 @@ def _measurements(console: Console, details: dict) -> None:
         if run:
             table.add_row(f"load: {side}", _fmt(run["seconds"]), _fmt(run["rows_per_s"], 0),
                           f"{run['rows_total']:,} rows")
-    what_if = details.get("load_what_if_range_transaction") or {}
-    if "per_range_load_s" in what_if:
-        table.add_row("load only: per-day txns (now)", _fmt(what_if["per_day_load_s"]), "",
-                      f"{what_if['days']} days, transform excluded ({what_if['transform_s']:.2f} s)")
-        table.add_row("load only: txn per range (what-if)", _fmt(what_if["per_range_load_s"]), "",
-                      f"same rows: {what_if['same_rows']}; bench/what_if_load.py")
     for side in ("project", "dlt"):
         run = _get(details, "fetch_vs_dlt", side)
         if run:

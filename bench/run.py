@@ -20,7 +20,6 @@ from bench.measure_load import measure_load
 from bench.measure_queries import time_queries
 from bench.measure_remote import measure_backfill, measure_fetch, measure_memory
 from bench.plan import BenchPlan
-from bench.what_if_load import measure_what_if
 from bench.report import headline, print_report
 from bench.subprocesses import WorkerFailed, run_worker
 
@@ -55,7 +54,6 @@ def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "late
         step("generate", lambda: _generate(work, days, plan))
         days_1x, days_10x = work / "days_1x", work / "days_10x"
         step("load", lambda: measure_load(days_1x, work / "load"))
-        step("load_what_if_range_transaction", lambda: measure_what_if(days_1x, work / "what_if"))
         step("fetch_vs_dlt", lambda: measure_fetch(days_1x, days, work))
         step("backfill", lambda: measure_backfill(days_1x, days, plan.per_partition_days, work))
         step("memory_10x", lambda: measure_memory(days_10x, days, work / "backfill_10x"))

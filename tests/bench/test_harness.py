@@ -71,13 +71,3 @@ def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
         assert results[key] is not None, key
     assert results["details"]["backfill"]["batched"]["loaded"] == 2
     assert results["machine"]["logical_cores"] >= 1
-
-
-def test_range_transaction_what_if_loads_the_same_rows_as_the_per_day_load(tmp_path):
-    from bench.what_if_load import measure_what_if
-
-    days = day_range(date(2026, 6, 4), 4)
-    write_days(tmp_path / "days", days, DayGenerator(3, seed=4))
-    result = measure_what_if(tmp_path / "days", tmp_path / "work")
-    assert result["same_rows"] is True
-    assert result["per_range_rows"]["papers"] == 12  # 4 days x 3 papers
