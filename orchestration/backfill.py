@@ -81,7 +81,7 @@ def backfill(
         success, run_id, failure = run_range(first, last, instance, report.backfill_id)
         report.runs.append(run_id)
         on_range_done(first, last, success)
-        days = _days(first, last)
+        days = days_between(first, last)
         if success:
             report.loaded.extend(days)
             continue
@@ -97,10 +97,6 @@ def backfill(
 
 def _warehouse() -> WarehouseResource:
     return defs.resources["warehouse"]
-
-
-def _days(first: date, last: date) -> list[date]:
-    return days_between(first, last)
 
 
 def _failed_in(raw_dir, day: date, run_id: str) -> bool:
