@@ -1,0 +1,67 @@
+"""The shipped dagster.yaml's event log (connections kept open) records and reads back like the
+stock one, and writes the same files, so an instance can switch between them."""
+
+import shutil
+
+import dagster as dg
+import pytest
+
+from orchestration.event_log_storage import OPEN_ENGINES, PooledSqliteEventLogStorage
+from orchestration.instance import SHIPPED_DAGSTER_YAML
+
+days = dg.DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-01-21")
+
+
+@dg.asset(partitions_def=days, backfill_policy=dg.BackfillPolicy.single_run())
+def daily_thing(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata={"keys": len(context.partition_keys)})
+
+
+@pytest.fixture
+def dagster_home(tmp_path, monkeypatch):
+    home = tmp_path / "dagster"
+    home.mkdir()
+    shutil.copyfile(SHIPPED_DAGSTER_YAML, home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return home
+
+
+def _materialize(instance, first: str, last: str) -> None:
+    result = dg.materialize([daily_thing], instance=instance, tags={
+        "dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
+    assert result.success
+
+
+def test_the_shipped_instance_uses_it_and_records_every_partition(dagster_home):
+    with dg.DagsterInstance.get() as instance:
+        assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
+        _materialize(instance, "2025-01-01", "2025-01-10")
+        _materialize(instance, "2025-01-05", "2025-01-20")
+        materialized = instance.get_materialized_partitions(dg.AssetKey("daily_thing"))
+        assert materialized == {f"2025-01-{d:02d}" for d in range(1, 21)}
+    # the stock storage reads what it wrote, from the same files
+    with dg.DagsterInstance.from_config(str(dagster_home), config_filename="missing.yaml") as stock:
+        assert type(stock.event_log_storage).__name__ == "SqliteEventLogStorage"
+        assert len(stock.get_materialized_partitions(dg.AssetKey("daily_thing"))) == 20
+    assert (dagster_home / "history" / "runs" / "index.db").exists()
+
+
+def test_old_runs_connections_are_closed_and_reopened_when_needed(dagster_home):
+    with dg.DagsterInstance.get() as instance:
+        run_ids = []
+        for day in range(1, OPEN_ENGINES + 3):
+            key = f"2025-01-{day:02d}"
+            run_ids.append(dg.materialize([daily_thing], instance=instance, partition_key=key).run_id)
+        storage = instance.event_log_storage
+        assert len(storage._engines) <= OPEN_ENGINES
+        assert run_ids[0] not in storage._engines
+        # the first run's events are still readable: its file is reopened
+        assert any(e.is_dagster_event for e in instance.all_logs(run_ids[0]))
+
+
+def test_wipe_closes_every_connection_first(dagster_home):
+    with dg.DagsterInstance.get() as instance:
+        _materialize(instance, "2025-01-01", "2025-01-03")
+        instance.event_log_storage.wipe()
+        assert set(instance.event_log_storage._engines) <= {"index"}  # wipe itself clears the index
+        assert instance.get_materialized_partitions(dg.AssetKey("daily_thing")) == set()
