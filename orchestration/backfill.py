@@ -2,7 +2,8 @@
 
 The range is cut into the same batches the backfill policy uses (one run per batch). When a
 batch fails because some days could not be fetched, the rest of that batch is rerun without the
-failed days: the days already fetched in this backfill are reused, not fetched again.
+failed days: the days already fetched in this backfill are reused, not fetched again. Once every
+batch ran, the search tables are rebuilt once, as the UI's automation does after a backfill.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ class BackfillReport:
     loaded: list[date] = field(default_factory=list)
     failed: dict[date, str] = field(default_factory=dict)
     runs: list[str] = field(default_factory=list)
+    search_failure: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.search_failure is None
 
 
 def run_range(
@@ -54,6 +56,13 @@ def run_range(
             "papers/backfill": backfill_id,
         },
     )
+    return result.success, result.run_id, _failure_summary(result)
+
+
+def rebuild_search_tables(instance: dg.DagsterInstance) -> tuple[bool, str, str]:
+    """Rebuild and publish the search tables, in one run."""
+    result = defs.resolve_job_def("search_tables_job").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG)
     return result.success, result.run_id, _failure_summary(result)
 
 
@@ -92,6 +101,10 @@ def backfill(
         report.failed.update(newly_failed)
         pending[:0] = _split_around(days, set(newly_failed))
     report.loaded.sort()
+    if report.loaded:
+        success, run_id, failure = rebuild_search_tables(instance)
+        report.runs.append(run_id)
+        report.search_failure = None if success else failure
     return report
 
 

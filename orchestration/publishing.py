@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from warehouse.db import connect_writer
-from warehouse.derived import rebuild_derived_tables
 from warehouse.publish import PublishResult, checkpoint_and_log, publish_copy
 
 from orchestration.resources import WarehouseResource
 
 
-def publish_working_warehouse(warehouse: WarehouseResource, run_id: str) -> tuple[PublishResult, dict]:
-    """Rebuild derived tables, checkpoint, close, then copy and swap the published snapshot."""
+def publish_working_warehouse(warehouse: WarehouseResource, run_id: str) -> PublishResult:
+    """Checkpoint, close, then copy and swap the published snapshot."""
     con = connect_writer(warehouse.working_path)
     try:
-        derived = rebuild_derived_tables(con)
         published_at = checkpoint_and_log(con, run_id)
     finally:
         con.close()
-    return publish_copy(warehouse.working_path, warehouse.published_path, published_at), derived
+    return publish_copy(warehouse.working_path, warehouse.published_path, published_at)

@@ -51,11 +51,14 @@ def run(args) -> int:
     with ensure_dagster_instance() as instance:
         report = backfill(ranges, instance, on_range_done=progress)
     console.print(f"Loaded {len(report.loaded)} day(s); backfill id {report.backfill_id}.")
+    if report.search_failure:
+        console.print(f"[red]The loaded days are published, but the search tables were not rebuilt: "
+                      f"{report.search_failure}[/red]\nRebuild them from the Dagster UI: asset search_index, "
+                      "Materialize.")
     if report.failed:
         console.print(f"[red]{len(report.failed)} day(s) failed:[/red]")
         for day, reason in sorted(report.failed.items()):
             console.print(f"  {day}: {reason}")
         first, last = min(report.failed), max(report.failed)
         console.print(f"Rerun them with: papers backfill --start {first} --end {last}")
-        return 1
-    return 0
+    return 0 if report.ok else 1

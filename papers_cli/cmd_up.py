@@ -62,7 +62,9 @@ def _load_missing_sample_days(console, instance, sample_days) -> int:
     report = backfill(contiguous_ranges(missing, MAX_PARTITIONS_PER_RUN), instance)
     for day, reason in sorted(report.failed.items()):
         console.print(f"[red]{day}: {reason}[/red]")
-    return 1 if report.failed else 0
+    if report.search_failure:
+        console.print(f"[red]search tables not rebuilt: {report.search_failure}[/red]")
+    return 0 if report.ok else 1
 
 
 def _loaded(day) -> bool:

@@ -64,14 +64,13 @@ def daily_papers(context: dg.AssetExecutionContext, hf_api: HFApiResource,
         checks = table_check_results(con, good)
     finally:
         con.close()
-    published, derived = publish_working_warehouse(warehouse, context.run.run_id)
+    published = publish_working_warehouse(warehouse, context.run.run_id)
     metadata |= {
         RAW.path[-1]: {"days": len(good), "records": sum(f.record_count for f in fetched.landed.values()),
                        "raw_dir": dg.MetadataValue.path(str(warehouse.raw_dir))},
         PUBLISHED.path[-1]: {"path": dg.MetadataValue.path(str(published.path)),
                              "papers": published.papers, "partitions_loaded": published.partitions,
-                             "size_mb": round(published.size_bytes / 1e6, 2),
-                             "derived_rows": dg.MetadataValue.json(derived)},
+                             "size_mb": round(published.size_bytes / 1e6, 2)},
     }
     if not fetched.failures:
         for spec in SPECS:

@@ -49,7 +49,7 @@ def listed_papers(
             context.log.info(f"{path.name}: {result.rows} entries, {result.linked} linked")
     finally:
         con.close()
-    published, _ = publish_working_warehouse(warehouse, context.run.run_id)
+    published = publish_working_warehouse(warehouse, context.run.run_id)
     return dg.MaterializeResult(metadata={
         "files": dg.MetadataValue.json(imported),
         "new_files": sum(not v["already_imported"] for v in imported.values()),

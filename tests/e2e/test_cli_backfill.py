@@ -59,6 +59,9 @@ def test_backfill_loads_exactly_what_the_server_serves_and_a_rerun_changes_nothi
         first = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
         assert first.returncode == 0, first.output
         assert loaded_rows(home) == expected_rows(days_dir, days)
+        # the search tables were rebuilt once, after the last run, over every loaded paper
+        assert published_rows(home, "SELECT count(DISTINCT paper_id) FROM search_index") == \
+            published_rows(home, "SELECT count(*) FROM papers")
         before = table_snapshot(home)
         votes_before = published_rows(home, "SELECT count(*) FROM votes")[0][0]
         again = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)

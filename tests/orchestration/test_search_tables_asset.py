@@ -1,0 +1,91 @@
+"""The search tables are rebuilt by their own asset once loads settle, not by every load run."""
+
+from datetime import date
+
+import dagster as dg
+import pytest
+
+from orchestration.assets.daily_papers import daily_papers
+from orchestration.assets.search import SEARCH_KEYS, search_tables, search_tables_after_loads
+from orchestration.resources import HFApiResource, WarehouseResource
+from tests.fakes.fake_hf_server import FakeHFServer
+from tests.fakes.fixture_days import fixture_days
+from tests.orchestration.test_daily_papers_asset import published, run_range
+
+START = date(2025, 2, 3)
+
+
+@pytest.fixture
+def instance():
+    with dg.DagsterInstance.ephemeral() as ephemeral:
+        yield ephemeral
+
+
+def _resources(home, base_url="http://127.0.0.1:9"):
+    return {"hf_api": HFApiResource(base_url=base_url, requests_per_second=0),
+            "warehouse": WarehouseResource(papers_home=str(home))}
+
+
+def _defs(home) -> dg.Definitions:
+    load_job = dg.define_asset_job("load", selection=dg.AssetSelection.assets(daily_papers))
+    return dg.Definitions(assets=[daily_papers, search_tables], jobs=[load_job],
+                          sensors=[search_tables_after_loads], resources=_resources(home))
+
+
+def _requested(defs, instance, cursor=None):
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    requested = {key for key in SEARCH_KEYS if result.get_num_requested(key)}
+    return requested, result.cursor
+
+
+def test_a_load_run_publishes_papers_and_the_search_asset_then_indexes_them(tmp_path, instance):
+    days_dir, home = tmp_path / "served", tmp_path / "home"
+    days = fixture_days(days_dir, 2, START)
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, days[0], days[-1], instance).success
+    papers = published(home, "SELECT count(*) FROM papers")[0][0]
+    assert papers > 0
+    assert published(home, "SELECT count(*) FROM search_index")[0][0] == 0   # the load run left it
+
+    result = dg.materialize([search_tables], instance=instance, resources=_resources(home))
+    assert result.success
+    indexed = published(home, "SELECT count(DISTINCT paper_id) FROM search_index")[0][0]
+    assert indexed == papers
+    assert published(home, "SELECT count(*) FROM similar_papers")[0][0] > 0
+    [title] = published(home, "SELECT title FROM papers ORDER BY paper_id LIMIT 1")[0]
+    word = max(title.split(), key=len).strip(":,.").lower()
+    assert published(home, "SELECT count(*) FROM search_papers(?)", [word])[0][0] >= 1
+    counts = {event.materialization.asset_key: event.materialization.metadata["dagster/row_count"].value
+              for event in result.get_asset_materialization_events()}
+    assert counts[dg.AssetKey("search_index")] == published(home, "SELECT count(*) FROM search_index")[0][0]
+
+
+def test_automation_requests_the_rebuild_once_after_papers_load_and_not_again(tmp_path, instance):
+    days_dir, home = tmp_path / "served", tmp_path / "home"
+    days = fixture_days(days_dir, 2, START)
+    defs = _defs(home)
+    requested, cursor = _requested(defs, instance)
+    assert requested == set()                       # nothing loaded yet: nothing to index
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, days[0], days[-1], instance).success
+    requested, cursor = _requested(defs, instance, cursor)
+    assert requested == set(SEARCH_KEYS)
+    requested, cursor = _requested(defs, instance, cursor)
+    assert requested == set()                       # handled: no second rebuild for the same load
+
+
+def test_automation_waits_while_a_load_run_is_in_progress(tmp_path, instance):
+    days_dir, home = tmp_path / "served", tmp_path / "home"
+    days = fixture_days(days_dir, 2, START)
+    defs = _defs(home)
+    _, cursor = _requested(defs, instance)
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, days[0], days[0], instance).success
+    # a second load run has started (its partitions planned, not yet materialized)
+    run = instance.create_run_for_job(
+        defs.resolve_job_def("load"), tags={"dagster/partition": days[1].isoformat()}, status=dg.DagsterRunStatus.STARTED)
+    requested, cursor = _requested(defs, instance, cursor)
+    assert requested == set()
+    instance.report_run_failed(run)
+    requested, _ = _requested(defs, instance, cursor)
+    assert requested == set(SEARCH_KEYS)
