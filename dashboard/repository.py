@@ -1,5 +1,6 @@
 """Every number the dashboard shows comes from one method here: parameterised SQL on the
-published warehouse's tables and views, one short-lived read-only connection per query.
+published warehouse's tables and views, one read-only cursor per query on the current snapshot
+(dashboard/snapshot.py).
 
 Pages receive a repository as an argument (tests pass one over a seeded file). Methods return
 Polars frames (or plain values) and never cache: a publish replaces the file under us and the

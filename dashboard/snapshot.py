@@ -1,14 +1,18 @@
-"""Short-lived, read-only connections to the published warehouse snapshot.
+"""Read-only connections to the published warehouse snapshot, reopened when a publish swaps it.
 
 Dagster swaps a new snapshot in with `os.replace`. DuckDB's Python client caches one database
 instance per path while any connection to it is open, so `duckdb.connect(path)` can hand back
-the *old* file for as long as some other dashboard session still holds a connection. Attaching
-the file to a fresh in-memory database opens it anew every time, so each query sees the newest
-publish and nobody ever holds the file open between queries.
+the *old* file for as long as some other dashboard session still holds a connection. Here the
+file is attached to an in-memory database instead, kept open while the file stays the same
+(same inode, size and modification time) and replaced as soon as a publish swaps in another:
+attaching costs ~25 ms, a query on a small warehouse ~2, so reopening per query doubled
+most pages' query time. Each query runs on its own cursor, so sessions (threads) never share
+one; the old snapshot is closed once its last query finished.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,15 +32,38 @@ class WarehouseMissing(FileNotFoundError):
     """The published warehouse file does not exist yet."""
 
 
+_lock = threading.Lock()
+_attached: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
+
+
+def _file_identity(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise WarehouseMissing(f"{HOW_TO_CREATE} (looked for {path})") from None
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _attached_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    """The in-memory database with the current file at `path` attached (opened if it changed)."""
+    identity = _file_identity(path)
+    with _lock:
+        known = _attached.get(path)
+        if known is not None and known[0] == identity:
+            return known[1]
+        con = duckdb.connect(":memory:")
+        con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
+        # Dropping the old one closes it once its cursors (queries still running) are done.
+        _attached[path] = (identity, con)
+        return con
+
+
 @contextmanager
 def open_snapshot(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the published warehouse at `path` read-only for one unit of work, then close it."""
-    if not path.exists():
-        raise WarehouseMissing(f"{HOW_TO_CREATE} (looked for {path})")
-    con = duckdb.connect(":memory:")
+    """A read-only cursor on the newest published warehouse at `path`, for one unit of work."""
+    cursor = _attached_snapshot(Path(path)).cursor()
     try:
-        con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
-        con.execute(f"USE {CATALOG}")
-        yield con
+        cursor.execute(f"USE {CATALOG}")
+        yield cursor
     finally:
-        con.close()
+        cursor.close()

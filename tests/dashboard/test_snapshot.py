@@ -1,0 +1,81 @@
+"""The dashboard's snapshot reader: kept open while the file is unchanged, reopened after a swap."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import duckdb
+import pytest
+
+from dashboard.snapshot import WarehouseMissing, open_snapshot
+
+
+def write_warehouse(path, papers: int) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE papers AS SELECT range AS paper_id FROM range(?)", [papers])
+
+
+def count(path) -> int:
+    with open_snapshot(path) as con:
+        return con.execute("SELECT count(*) FROM papers").fetchall()[0][0]
+
+
+def test_queries_share_one_open_snapshot_while_the_file_is_unchanged(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 3)
+    with open_snapshot(path) as con:
+        con.execute("CREATE TABLE memory.main.marker AS SELECT 1 AS x")   # lives in the shared in-memory db
+    with open_snapshot(path) as con:
+        assert con.execute("SELECT count(*) FROM memory.main.marker").fetchall() == [(1,)]
+        assert con.execute("SELECT count(*) FROM papers").fetchall() == [(3,)]
+
+
+def test_a_swapped_in_file_is_read_by_the_next_query(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 3)
+    assert count(path) == 3
+    staged = tmp_path / "staged.duckdb"
+    write_warehouse(staged, 5)
+    os.replace(staged, path)
+    assert count(path) == 5
+    with open_snapshot(path) as con:   # a new database: the old one's in-memory objects are gone
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'marker'").fetchall() == [(0,)]
+
+
+def test_the_snapshot_is_read_only(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 1)
+    with open_snapshot(path) as con, pytest.raises(duckdb.Error, match="read-only"):
+        con.execute("DELETE FROM papers")
+
+
+def test_a_missing_file_says_how_to_create_one(tmp_path):
+    with pytest.raises(WarehouseMissing, match="papers up"):
+        count(tmp_path / "nothing.duckdb")
+
+
+def test_sessions_in_threads_read_whole_snapshots_across_swaps(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 10)
+    seen, errors = [], []
+
+    def read_many() -> None:
+        try:
+            for _ in range(30):
+                seen.append(count(path))
+        except Exception as error:  # noqa: BLE001 - any error is the failure being tested
+            errors.append(error)
+
+    readers = [threading.Thread(target=read_many) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    for size in (20, 30, 40):
+        staged = tmp_path / f"staged{size}.duckdb"
+        write_warehouse(staged, size)
+        os.replace(staged, path)
+    for reader in readers:
+        reader.join()
+    assert errors == []
+    assert set(seen) <= {10, 20, 30, 40} and len(seen) == 180
+    assert count(path) == 40
