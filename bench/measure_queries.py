@@ -1,7 +1,7 @@
 """Dashboard queries: p50/p95 latency of every repository method on a published warehouse.
 
-Each call opens the snapshot afresh (as the dashboard does per query), so the figures include
-the attach; one warm-up call per query is not counted.
+Calls go through the dashboard's own repository, so they read the snapshot the way the dashboard
+does (attached once, one cursor per query); one warm-up call per query is not counted.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ LEADERBOARDS = {
 }
 NEEDS = {
     "leaderboard": list(LEADERBOARDS.values()),
-    "trends": ["keyword_weekly", "rising_keywords", "keyword_coverage"],
+    "trends": ["keyword_weekly", "rising_keywords_between", "keyword_coverage"],
     "search": ["search_papers"],
     "similar": ["similar_papers"],
     "velocity": ["paper_velocity"],
@@ -80,7 +80,8 @@ class AnalyticsQueries:
     def rising_keywords(self, limit: int = 25) -> pl.DataFrame:
         """Keywords of the newest week ranked by how far above their own baseline they are."""
         return self.frame(
-            "SELECT * FROM rising_keywords WHERE week_start = (SELECT max(week_start) FROM rising_keywords) "
+            "SELECT * FROM rising_keywords_between((SELECT max(week_start) FROM keyword_weekly), "
+            "(SELECT max(week_start) FROM keyword_weekly)) "
             "ORDER BY z_score DESC NULLS LAST, papers DESC, keyword LIMIT ?",
             [limit],
         )

@@ -53,12 +53,13 @@ def where_clause(filters: PaperFilters) -> tuple[str, list]:
     if filters.submitters:
         conditions.append("list_contains(?, p.submitted_by)")
         params.append(list(filters.submitters))
-    lowered = "list_transform(coalesce(p.ai_keywords, []), lambda k: lower(k))"
+    # normalise_keyword (views/040_keywords.sql): the same keywords the pickers and trends show
+    normalised = "list_transform(coalesce(p.ai_keywords, []), lambda k: normalise_keyword(k))"
     if filters.include_keywords:
-        conditions.append(f"list_has_any({lowered}, ?)")
+        conditions.append(f"list_has_any({normalised}, ?)")
         params.append([k.lower() for k in filters.include_keywords])
     if filters.exclude_keywords:
-        conditions.append(f"NOT list_has_any({lowered}, ?)")
+        conditions.append(f"NOT list_has_any({normalised}, ?)")
         params.append([k.lower() for k in filters.exclude_keywords])
     if filters.has_github:
         conditions.append("p.github_repo IS NOT NULL AND p.github_repo <> ''")

@@ -118,7 +118,7 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries):
         with open_snapshot(self.path) as con:
             orgs = [r[0] for r in con.execute("SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1").fetchall()]
             subs = [r[0] for r in con.execute("SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1").fetchall()]
-            keywords = [r[0] for r in con.execute("SELECT DISTINCT lower(unnest(ai_keywords)) AS k FROM papers ORDER BY 1").fetchall()]
+            keywords = [r[0] for r in con.execute("SELECT DISTINCT keyword FROM keyword_weekly ORDER BY 1").fetchall()]
         return {"organizations": orgs, "submitters": subs, "keywords": keywords}
 
     def date_bounds(self) -> tuple[date | None, date | None]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.keywords import fill_keyword_weeks_if_missing
+
 SCHEMA_DIR = Path(__file__).parent / "schema"
 VIEWS_DIR = Path(__file__).parent / "views"
 
@@ -29,6 +31,7 @@ def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     apply_schema(con)
+    fill_keyword_weeks_if_missing(con)  # a warehouse made before the keyword tables existed
     return con
 
 

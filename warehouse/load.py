@@ -17,6 +17,8 @@ from datetime import date, datetime, timezone
 import duckdb
 import polars as pl
 
+from warehouse.keywords import refresh_keyword_weeks, weeks_of
+
 # Tables replaced per listing date, in the order their rows are inserted.
 PARTITIONED_TABLES = ("papers", "paper_authors", "votes", "quarantined_records")
 # Shared dimensions: table -> (key, columns a newer load may fill in).
@@ -137,11 +139,13 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> None
     try:
         con.execute("BEGIN TRANSACTION")
         try:
+            weeks = _weeks_changed(con, days)
             _delete_partitions(con, days)
             for table in PARTITIONED_TABLES:
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_{table}")
             for table, (key, update) in UPSERTED_TABLES.items():
                 _upsert(con, table, key, update)
+            refresh_keyword_weeks(con, weeks)
             con.execute("INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_partition_loads")
             con.execute("COMMIT")
         except BaseException:
@@ -150,6 +154,14 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> None
     finally:
         for table in frames:
             con.unregister(f"incoming_{table}")
+
+
+def _weeks_changed(con: duckdb.DuckDBPyConnection, days: list[date]) -> list[date]:
+    """The weeks of the loaded days, and of the days papers move away from (see below)."""
+    moved_from = [row[0] for row in con.execute(
+        "SELECT DISTINCT listing_date FROM papers WHERE paper_id IN (SELECT paper_id FROM incoming_papers)"
+    ).fetchall()]
+    return weeks_of([*days, *moved_from])
 
 
 def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from warehouse.db import connect_writer
 from warehouse.derived import rebuild_derived_tables
+from warehouse.keywords import refresh_keyword_weeks
 
 NEWEST = date(2025, 1, 14)
 
@@ -93,7 +94,8 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
             [date(2025, 1, 7), datetime(2025, 1, 7, 8)],
         )
         con.execute("INSERT INTO publish_log VALUES (?, 'run-1', 4, 5)", [published_at])
-        rebuild_derived_tables(con)  # search index and similar papers, as a publish does
+        refresh_keyword_weeks(con)  # the weekly keyword tables, as a load does
+        rebuild_derived_tables(con)  # search index and similar papers, as the search asset does
         con.execute("CHECKPOINT")
     finally:
         con.close()

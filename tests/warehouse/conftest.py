@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from warehouse.db import apply_schema
+from warehouse.keywords import refresh_keyword_weeks
 
 
 def paper(paper_id: str, listing_date: date, upvotes: int = 0, **columns) -> dict:
@@ -39,6 +40,8 @@ class HandMadeWarehouse:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM hand_rows")
         finally:
             self.con.unregister("hand_rows")
+        if table == "papers":
+            refresh_keyword_weeks(self.con)  # as the load does for the weeks it changes
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         """Run a query and return its rows as dicts."""

@@ -26,27 +26,18 @@ FROM (
 )
 WHERE keyword IS NOT NULL;
 
--- Grain: (week_start, keyword); only weeks where the keyword appears.
+-- Grain: (week_start, keyword); only weeks where the keyword appears: papers = count(*) of
+-- paper_keywords per week and keyword. Kept as a table by the load (warehouse/keywords.py).
 CREATE OR REPLACE VIEW keyword_weekly AS
-SELECT
-    CAST(date_trunc('week', listing_date) AS DATE) AS week_start,
-    keyword,
-    count(*) AS papers
-FROM paper_keywords
-GROUP BY ALL;
+SELECT week_start, keyword, papers FROM keyword_week_counts;
 
 -- Grain: week_start (every week with papers). coverage = papers_with_keywords / papers: how much
 -- of the week the keyword figures describe. Papers without keywords are never given any.
+-- papers_with_keywords: papers with a row in paper_keywords (one keyword that normalises to
+-- something). Kept as a table by the load (warehouse/keywords.py).
 CREATE OR REPLACE VIEW keyword_coverage AS
-SELECT
-    CAST(date_trunc('week', p.listing_date) AS DATE) AS week_start,
-    count(*) AS papers,
-    -- The paper has a row in paper_keywords: one keyword that normalises to something.
-    count(*) FILTER (WHERE len(list_filter(p.ai_keywords, lambda k: normalise_keyword(k) IS NOT NULL)) > 0)
-        AS papers_with_keywords,
-    papers_with_keywords / count(*) AS coverage
-FROM papers AS p
-GROUP BY ALL;
+SELECT week_start, papers, papers_with_keywords, papers_with_keywords / papers AS coverage
+FROM keyword_week_coverage;
 
 -- Grain: (keyword, week_start) for every week a keyword appears, scored against its baseline.
 --   baseline window  the 8 weeks before week_start, counting only weeks that had keyworded papers
@@ -57,10 +48,13 @@ GROUP BY ALL;
 --   z_score = (papers - baseline_mean) / greatest(baseline_std, 1). The std is floored at one
 --            paper, so a flat baseline (std 0) gives a finite score equal to the plain rise in
 --            papers (0 -> 3 scores 3.0) rather than infinity. NULL when baseline_weeks = 0.
-CREATE OR REPLACE VIEW rising_keywords AS
+-- rising_keywords_between(first_week, last_week): the rows of the weeks in that range, reading
+-- only those weeks and the 8 before them (what the dashboard asks for: the newest week).
+CREATE OR REPLACE MACRO rising_keywords_between(first_week, last_week) AS TABLE
 WITH weekly AS MATERIALIZED (
     -- Read twice below: computed once.
     SELECT * FROM keyword_weekly
+    WHERE week_start BETWEEN CAST(first_week AS DATE) - INTERVAL 56 DAYS AND CAST(last_week AS DATE)
 ),
 covered_weeks AS (
     SELECT week_start FROM keyword_coverage WHERE papers_with_keywords > 0
@@ -107,4 +101,8 @@ SELECT
     baseline_mean,
     baseline_std,
     (papers - baseline_mean) / greatest(baseline_std, 1.0) AS z_score
-FROM scored;
+FROM scored
+WHERE week_start BETWEEN CAST(first_week AS DATE) AND CAST(last_week AS DATE);
+
+CREATE OR REPLACE VIEW rising_keywords AS
+SELECT * FROM rising_keywords_between(DATE '1900-01-01', DATE '9999-12-31');
