@@ -37,6 +37,7 @@ def sample_arguments(repo) -> dict:
 def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     """(name -> zero-argument call) for every repository query, and (name -> why skipped)."""
     from dashboard.filters import PaperFilters
+    from dashboard.leaderboard_page import SHOWN_ROWS
 
     args = sample_arguments(repo)
     args["filters"] = PaperFilters(start=args["start"], end=args["end"])
@@ -48,7 +49,8 @@ def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, st
         params = inspect.signature(method).parameters
         if "kind" in params:
             for kind, key in KIND_KEYS.items():
-                values = {**args, "kind": kind, "key": args[key]}
+                # the leaderboard pages ask for the rows they show
+                values = {**args, "kind": kind, "key": args[key], "limit": SHOWN_ROWS}
                 calls[f"{name}[{kind}]"] = _bind(method, params, values)
             continue
         missing = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty and p not in args]

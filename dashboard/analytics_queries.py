@@ -15,8 +15,13 @@ LEADERBOARDS = {
     "organizations": "organization_leaderboard",
     "submitters": "submitter_leaderboard",
 }
+# The author board's rows without computing them: one per author with a paper in the range.
+LEADERBOARD_SIZE_SQL = {
+    "authors": "SELECT count(DISTINCT pa.author_id) AS n FROM papers_between(?, ?) AS p "
+               "JOIN paper_authors AS pa ON pa.paper_id = p.paper_id",
+}
 NEEDS = {
-    "leaderboard": list(LEADERBOARDS.values()),
+    "leaderboard": [*LEADERBOARDS.values(), "author_leaderboard_top"],
     "trends": ["keyword_weekly", "rising_keywords_between", "keyword_coverage"],
     "search": ["search_papers"],
     "similar": ["similar_papers"],
@@ -36,11 +41,21 @@ class AnalyticsQueries:
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:  # pragma: no cover
         raise NotImplementedError
 
-    def leaderboard(self, kind: str, start: date, end: date) -> pl.DataFrame:
-        """The `kind` leaderboard ('authors', 'organizations', 'submitters') for listings in [start, end]."""
+    def leaderboard(self, kind: str, start: date, end: date, limit: int | None = None) -> pl.DataFrame:
+        """The `kind` leaderboard ('authors', 'organizations', 'submitters') for listings in
+        [start, end]: its first `limit` rows (None: all)."""
         if kind not in LEADERBOARDS:
             raise ValueError(f"kind must be one of {sorted(LEADERBOARDS)}, not {kind!r}")
-        return self.frame(f"SELECT * FROM {LEADERBOARDS[kind]}(?, ?)", [start, end])
+        if kind == "authors":  # counts co-authors for the rows asked for only (see the macro)
+            return self.frame("SELECT * FROM author_leaderboard_top(?, ?, ?)", [start, end, limit])
+        return self.frame(f"SELECT * FROM {LEADERBOARDS[kind]}(?, ?) LIMIT ?", [start, end, limit])
+
+    def leaderboard_size(self, kind: str, start: date, end: date) -> int:
+        """How many rows the `kind` leaderboard has for [start, end]."""
+        if kind not in LEADERBOARDS:
+            raise ValueError(f"kind must be one of {sorted(LEADERBOARDS)}, not {kind!r}")
+        sql = (LEADERBOARD_SIZE_SQL.get(kind) or f"SELECT count(*) AS n FROM {LEADERBOARDS[kind]}(?, ?)")
+        return self.frame(sql, [start, end])["n"][0]
 
     def leaderboard_papers(self, kind: str, key: str, start: date, end: date) -> pl.DataFrame:
         """Papers behind one leaderboard row (an author id, organisation slug or submitter)."""

@@ -12,6 +12,8 @@ from dashboard import ui
 from dashboard.analytics_queries import NEEDS
 from dashboard.repository import WarehouseRepository
 
+SHOWN_ROWS = 500  # the whole board is one query away: SELECT * FROM author_leaderboard(start, end)
+
 # kind -> (title, key column, label column, what the key is called)
 KINDS = {
     "authors": ("Authors", "author_id", "name", "author"),
@@ -30,10 +32,13 @@ def render_leaderboard(repo: WarehouseRepository, kind: str) -> None:
         st.info("The published warehouse has no papers yet.")
         return
     start, end = ui.date_range(repo, f"{kind}_dates", default_days=90)
-    board = repo.leaderboard(kind, start, end)
-    st.caption(f"{board.height:,} {title.lower()} with papers listed {start:%d %b %Y} – {end:%d %b %Y}. Select a row to drill down.")
+    board = repo.leaderboard(kind, start, end, limit=SHOWN_ROWS)
+    total = repo.leaderboard_size(kind, start, end)
+    shown = f" (the top {board.height:,} below)" if total > board.height else ""
+    st.caption(f"{total:,} {title.lower()} with papers listed {start:%d %b %Y} – {end:%d %b %Y}{shown}. "
+               "Select a row to drill down.")
     event = ui.table(
-        board.head(500),
+        board,
         key=f"{kind}_board",
         max_height=460,
         on_select="rerun",

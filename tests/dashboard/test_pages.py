@@ -111,6 +111,15 @@ def test_authors_leaderboard_and_drill_down(repo):
     assert any(label.startswith("Reasoning with Reinforcement") for label in labels)
 
 
+@pytest.mark.parametrize("kind", ["authors", "organizations", "submitters"])
+def test_a_limited_leaderboard_is_the_top_of_the_full_one_and_its_size_counts_every_row(repo, kind):
+    start, end = date(2024, 12, 1), date(2025, 1, 14)
+    full = repo.leaderboard(kind, start, end)
+    assert full.height >= 2
+    assert repo.leaderboard(kind, start, end, limit=full.height - 1).equals(full.head(full.height - 1))
+    assert repo.leaderboard_size(kind, start, end) == full.height
+
+
 def test_organisations_leaderboard():
     at = open_page("organizations", **{"from": "2025-01-01", "to": "2025-01-14"})
     board = at.dataframe[0].value

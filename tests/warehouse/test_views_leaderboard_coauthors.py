@@ -44,3 +44,13 @@ def test_co_authors_follow_the_range(hand_warehouse):
     hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
     # Only P2 and P3: ann has ben, dan (P2) and eve (P3); eve only ann.
     assert co_authors(hand_warehouse, D2, D3) == {"ann": 3, "ben": 2, "dan": 2, "eve": 1}
+
+
+def test_the_top_n_variant_gives_the_first_n_rows_of_the_full_board(hand_warehouse):
+    hand_warehouse.insert("papers", PAPERS)
+    hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    full = hand_warehouse.rows("SELECT * FROM author_leaderboard(?, ?)", [D1, D3])
+    assert len(full) == 5
+    for n in (1, 2, 4, 5, 9):
+        top = hand_warehouse.rows("SELECT * FROM author_leaderboard_top(?, ?, ?)", [D1, D3, n])
+        assert top == full[:n]
