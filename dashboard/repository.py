@@ -130,7 +130,7 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries):
         """Papers matching `filters`, ranked as asked, at most `filters.limit` rows."""
         where, params = where_clause(filters)
         with open_snapshot(self.path) as con:
-            velocity = not _missing_objects(con, ["paper_velocity"])
+            velocity = not _missing_objects(con, ["paper_velocity", "paper_velocity_of"])
         if filters.rank_by != "upvotes" and not velocity:
             raise LookupError("Ranking by hotness or velocity needs the paper_velocity view.")
         columns = (
@@ -163,8 +163,7 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries):
                 params=params or None,
             ).pl()
             rates = con.sql(
-                "SELECT paper_id, hotness, upvotes_per_day FROM paper_velocity "
-                "WHERE list_contains($ids::VARCHAR[], paper_id)",
+                "SELECT paper_id, hotness, upvotes_per_day FROM paper_velocity_of($ids::VARCHAR[])",
                 params={"ids": top["paper_id"].to_list()},
             ).pl()
         return top.join(rates, on="paper_id", how="left", maintain_order="left")

@@ -16,8 +16,19 @@ SELECT max(observed_at) AS as_of FROM votes;
 --                    a count already at the threshold on the first observation (it may have got
 --                    there at any earlier time).
 --   hotness          latest_upvotes / (age_hours + 2) ^ 1.5 (the Hacker News gravity form).
-CREATE OR REPLACE VIEW paper_velocity AS
-WITH obs AS (
+-- age_hours(listing_date, as_of) and hotness(upvotes, listing_date, as_of), as defined above.
+CREATE OR REPLACE MACRO age_hours(listing_date, as_of) AS
+greatest(epoch(as_of) - epoch(CAST(listing_date AS TIMESTAMP)), 0) / 3600.0;
+
+CREATE OR REPLACE MACRO hotness(upvotes, listing_date, as_of) AS
+upvotes / pow(age_hours(listing_date, as_of) + 2, 1.5);
+
+-- paper_velocity_of(paper_ids): the rows of those papers only (a VARCHAR[]; NULL = every paper),
+-- reading only their votes: what the dashboard's pages ask for (~10 ms instead of ~250 ms for
+-- 500 papers among 500k). NOT MATERIALIZED: DuckDB would otherwise compute obs and per_paper
+-- for every paper, even when the view is asked `WHERE paper_id = ?`.
+CREATE OR REPLACE MACRO paper_velocity_of(paper_ids) AS TABLE
+WITH obs AS NOT MATERIALIZED (
     SELECT
         v.paper_id,
         v.observed_at,
@@ -26,9 +37,10 @@ WITH obs AS (
         lag(v.upvotes)     OVER w AS prev_upvotes,
         row_number()       OVER w AS obs_no
     FROM votes AS v
+    WHERE paper_ids IS NULL OR list_contains(CAST(paper_ids AS VARCHAR[]), v.paper_id)
     WINDOW w AS (PARTITION BY v.paper_id ORDER BY v.observed_at)
 ),
-per_paper AS (
+per_paper AS NOT MATERIALIZED (
     SELECT
         paper_id,
         count(*)                          AS observations,
@@ -76,15 +88,16 @@ SELECT
     END AS upvotes_per_day,
     (c50.crossed_epoch - epoch(CAST(p.listing_date AS TIMESTAMP))) / 3600.0 AS hours_to_50pct,
     (c90.crossed_epoch - epoch(CAST(p.listing_date AS TIMESTAMP))) / 3600.0 AS hours_to_90pct,
-    greatest(epoch(a.as_of) - epoch(CAST(p.listing_date AS TIMESTAMP)), 0) / 3600.0 AS age_hours,
-    pp.latest_upvotes
-        / pow(greatest(epoch(a.as_of) - epoch(CAST(p.listing_date AS TIMESTAMP)), 0) / 3600.0 + 2, 1.5)
-        AS hotness
+    age_hours(p.listing_date, a.as_of) AS age_hours,
+    hotness(pp.latest_upvotes, p.listing_date, a.as_of) AS hotness
 FROM per_paper AS pp
 JOIN papers AS p USING (paper_id)
 CROSS JOIN votes_as_of AS a
 LEFT JOIN crossings AS c50 ON c50.paper_id = pp.paper_id AND c50.share = 0.5
 LEFT JOIN crossings AS c90 ON c90.paper_id = pp.paper_id AND c90.share = 0.9;
+
+CREATE OR REPLACE VIEW paper_velocity AS
+SELECT * FROM paper_velocity_of(NULL);
 
 -- rising_papers(n_days): papers ranked by upvotes gained per day over the observations of the
 -- last n_days before the warehouse's as-of time. Only observations inside the window count;
@@ -106,6 +119,14 @@ per_paper AS (
     FROM windowed
     GROUP BY paper_id
     HAVING count(*) >= 2
+),
+latest AS (
+    -- as paper_velocity.latest_upvotes, for these papers only (joining the view computed it
+    -- for every paper)
+    SELECT paper_id, arg_max(upvotes, observed_at) AS latest_upvotes
+    FROM votes
+    WHERE paper_id IN (SELECT paper_id FROM per_paper)
+    GROUP BY paper_id
 )
 SELECT
     row_number() OVER (
@@ -114,8 +135,8 @@ SELECT
                  r.upvotes_gained DESC, r.paper_id
     ) AS rank,
     r.paper_id,
-    v.title,
-    v.listing_date,
+    p.title,
+    p.listing_date,
     r.window_observations,
     r.window_first_observed_at,
     r.window_last_observed_at,
@@ -123,8 +144,10 @@ SELECT
     r.upvotes_gained
         / ((epoch(r.window_last_observed_at) - epoch(r.window_first_observed_at)) / 86400.0)
         AS upvotes_per_day,
-    v.latest_upvotes,
-    v.hotness
+    l.latest_upvotes,
+    hotness(l.latest_upvotes, p.listing_date, a.as_of) AS hotness
 FROM per_paper AS r
-JOIN paper_velocity AS v USING (paper_id)
+JOIN latest AS l USING (paper_id)
+JOIN papers AS p USING (paper_id)
+CROSS JOIN votes_as_of AS a
 ORDER BY rank;
