@@ -123,3 +123,20 @@ def test_the_window_decides_which_observations_count(warehouse):
     rows = warehouse.rows("SELECT paper_id, upvotes_gained FROM rising_papers(2)")
     assert {r["paper_id"] for r in rows} == {"P1", "P3", "P4", "P5"}
     assert [r["upvotes_gained"] for r in rows if r["paper_id"] == "P1"] == [18]   # all 4 observations
+
+
+def test_velocity_of_some_papers_equals_the_views_rows_for_them(warehouse):
+    every = warehouse.rows("SELECT * FROM paper_velocity ORDER BY paper_id")
+    assert len(every) >= 3
+    wanted = [every[0]["paper_id"], every[-1]["paper_id"], "no-such-paper"]
+    some = warehouse.rows("SELECT * FROM paper_velocity_of(?) ORDER BY paper_id", [wanted])
+    assert some == [row for row in every if row["paper_id"] in wanted]
+
+
+def test_rising_papers_hotness_and_latest_upvotes_agree_with_paper_velocity(warehouse):
+    rising = warehouse.rows("SELECT paper_id, latest_upvotes, hotness FROM rising_papers(30)")
+    assert rising
+    velocity = {r["paper_id"]: r for r in warehouse.rows("SELECT * FROM paper_velocity")}
+    for row in rising:
+        assert row["latest_upvotes"] == velocity[row["paper_id"]]["latest_upvotes"]
+        assert row["hotness"] == pytest.approx(velocity[row["paper_id"]]["hotness"])
