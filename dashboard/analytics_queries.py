@@ -29,7 +29,9 @@ NEEDS = {
     "rising": ["rising_papers"],
 }
 DRILLDOWN = {
-    "authors": ("SELECT p.* FROM papers p JOIN paper_authors pa USING (paper_id) WHERE pa.author_id = $key"),
+    # pa.listing_date repeats the range so DuckDB skips the other days' author rows
+    "authors": ("SELECT p.* FROM papers p JOIN paper_authors pa USING (paper_id) WHERE pa.author_id = $key "
+                "AND pa.listing_date BETWEEN $start AND $end"),
     "organizations": "SELECT p.* FROM papers p WHERE p.organization = $key",
     "submitters": "SELECT p.* FROM papers p WHERE p.submitted_by = $key",
 }

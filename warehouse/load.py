@@ -11,6 +11,8 @@ are upserted, never deleted.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -70,11 +72,38 @@ def replace_partitions(con: duckdb.DuckDBPyConnection, batches: list[PartitionBa
     Loading the days together is the same as loading them one by one in order: a paper listed on
     two of the days ends up on the later one.
     """
+    return replace_partitions_in_chunks(con, [batches])
+
+
+def replace_partitions_in_chunks(
+    con: duckdb.DuckDBPyConnection, chunks: Iterable[list[PartitionBatch]]
+) -> list[LoadOutcome]:
+    """replace_partitions for batches that arrive chunk by chunk, still in one transaction.
+
+    `chunks` may be a generator that transforms each chunk's days when asked, so a long range is
+    never held in memory at once: a run's month at 10x today's volume is ~500 MB of frames.
+    Chunks are loaded in order, with the same result as one chunk of all their batches.
+    """
+    outcomes: list[LoadOutcome] = []
+    weeks: set[date] = set()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for batches in chunks:
+            outcomes += _load_chunk(con, batches, weeks)
+        refresh_keyword_weeks(con, sorted(weeks))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return outcomes
+
+
+def _load_chunk(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], weeks: set[date]) -> list[LoadOutcome]:
     previous = _paper_counts(con, [b.listing_date for b in batches])
     refused = {b.listing_date for b in batches if b.papers.height == 0 and previous.get(b.listing_date)}
     kept = [b for b in batches if b.listing_date not in refused]
     if kept:
-        _load(con, kept)
+        weeks.update(_load(con, kept))
     return [
         LoadOutcome(
             listing_date=b.listing_date,
@@ -129,31 +158,26 @@ def _load_records(batches: list[PartitionBatch]) -> pl.DataFrame:
     })
 
 
-def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> None:
+def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list[date]:
+    """Replace the batches' days inside the caller's transaction; returns the weeks changed."""
     frames = _incoming_frames(batches)
     days = [b.listing_date for b in batches]
-    # Frames are registered outside the transaction: unregistering inside an aborted one fails
-    # and would hide the error that aborted it.
     for table, frame in frames.items():
         con.register(f"incoming_{table}", frame.to_arrow())
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            weeks = _weeks_changed(con, days)
-            _delete_partitions(con, days)
-            for table in PARTITIONED_TABLES:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_{table}")
-            for table, (key, update) in UPSERTED_TABLES.items():
-                _upsert(con, table, key, update)
-            refresh_keyword_weeks(con, weeks)
-            con.execute("INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_partition_loads")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        weeks = _weeks_changed(con, days)
+        _delete_partitions(con, days)
+        for table in PARTITIONED_TABLES:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_{table}")
+        for table, (key, update) in UPSERTED_TABLES.items():
+            _upsert(con, table, key, update)
+        con.execute("INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_partition_loads")
+        return weeks
     finally:
         for table in frames:
-            con.unregister(f"incoming_{table}")
+            # in an aborted transaction this fails too; the error that aborted it is the one to see
+            with contextlib.suppress(duckdb.Error):
+                con.unregister(f"incoming_{table}")
 
 
 def _weeks_changed(con: duckdb.DuckDBPyConnection, days: list[date]) -> list[date]:

@@ -162,3 +162,43 @@ def test_an_empty_day_in_a_range_keeps_its_rows_while_the_others_load(con):
     outcomes = replace_partitions(con, [batch(con, []), batch(con, [paper("2405.00005", 1, NEXT)], day=NEXT)])
     assert [o.replaced for o in outcomes] == [False, True]
     assert con.execute("SELECT paper_id FROM papers ORDER BY 1").fetchall() == [("2405.00001",), ("2405.00005",)]
+
+
+# --- a run's range in chunks (transformed lazily), still one transaction ---
+
+LATER = NEXT + __import__("datetime").timedelta(days=1)
+
+
+def test_chunks_load_like_one_chunk_of_all_their_days(con):
+    from warehouse.load import replace_partitions, replace_partitions_in_chunks
+
+    def days(c):
+        return [batch(c, [paper("2405.00001", 3), paper("2405.00002", 5)]),
+                batch(c, [paper("2405.00002", 6, NEXT)], day=NEXT),       # moves to the later day
+                batch(c, [paper("2405.00003", 1, LATER)], day=LATER)]
+    one = days(con)
+    outcomes = replace_partitions_in_chunks(con, iter([one[:1], one[1:2], one[2:]]))
+    fresh = duckdb.connect()
+    apply_schema(fresh)
+    replace_partitions(fresh, days(fresh))
+    assert snapshot(con) == snapshot(fresh)
+    assert [o.papers for o in outcomes] == [2, 1, 1]
+    assert con.execute("SELECT listing_date FROM papers WHERE paper_id = '2405.00002'").fetchall() == [(NEXT,)]
+
+
+def test_a_failure_in_a_later_chunk_rolls_back_the_earlier_chunks_too(con):
+    from warehouse.load import replace_partitions, replace_partitions_in_chunks
+
+    replace_partitions(con, [batch(con, [paper("2405.00001", 3)])])
+    before = snapshot(con)
+    made = []
+
+    def chunks():
+        made.append(1)
+        yield [batch(con, [paper("2405.00001", 9)])]
+        made.append(2)
+        yield [batch(con, [paper("2405.00005", 1, NEXT)], day=NEXT, bad_slot=True)]
+    with pytest.raises(duckdb.ConstraintException):
+        replace_partitions_in_chunks(con, chunks())
+    assert made == [1, 2]
+    assert snapshot(con) == before
