@@ -79,7 +79,8 @@ def test_a_warehouse_made_before_the_tables_gets_them_filled_on_open(tmp_path):
     path = tmp_path / "old.duckdb"
     con = connect_writer(path)
     replace_partition(con, batch(con, [kw_paper("a", MONDAY, ["LLM"])], day=MONDAY))
-    con.execute("DELETE FROM keyword_week_counts; DELETE FROM keyword_week_coverage")  # as before the tables
+    # as before the tables existed (nor the record of which schema files were applied)
+    con.execute("DELETE FROM keyword_week_counts; DELETE FROM keyword_week_coverage; DROP TABLE schema_applied")
     con.close()
     con = connect_writer(path)
     try:

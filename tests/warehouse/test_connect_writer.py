@@ -1,0 +1,41 @@
+"""connect_writer applies the schema files when they changed since the warehouse last saw them."""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.db import connect_writer, schema_fingerprint
+
+
+def has_view(con, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchall() == [(1,)]
+
+
+def test_unchanged_files_are_not_applied_again_and_changed_ones_are(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con = connect_writer(path)
+    assert has_view(con, "daily_metrics")
+    con.execute("DROP VIEW daily_metrics")
+    con.close()
+    con = connect_writer(path)                      # same files: nothing re-applied
+    assert not has_view(con, "daily_metrics")
+    con.execute("UPDATE schema_applied SET fingerprint = 'files of an older version'")
+    con.close()
+    con = connect_writer(path)                      # the files differ: applied again
+    try:
+        assert has_view(con, "daily_metrics")
+        assert con.execute("SELECT max_by(fingerprint, applied_at) FROM schema_applied").fetchall() == [
+            (schema_fingerprint(),)]
+    finally:
+        con.close()
+
+
+def test_a_database_without_the_fingerprint_gets_the_schema(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as old:
+        old.execute("CREATE TABLE notes (text VARCHAR)")  # a database the schema was never applied to
+    con = connect_writer(path)
+    try:
+        assert has_view(con, "daily_metrics")
+    finally:
+        con.close()
