@@ -4,8 +4,9 @@
     python -m bench.backfill_worker --start D --end D [--per-partition]
 
 Runs orchestration.backfill.backfill exactly as `papers backfill` does (raw -> tables ->
-published, execute_in_process per range of MAX_PARTITIONS_PER_RUN days), or with one run per
-day. Prints one JSON line: seconds (imports excluded), runs, days loaded/failed, peak RSS.
+published, execute_in_process per range of MAX_PARTITIONS_PER_RUN days, then one run that
+rebuilds the search tables), or with one load run per day. Prints one JSON line: seconds
+(imports excluded), load runs, seconds per step, days loaded/failed, peak RSS.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         report = backfill(ranges, instance)
         seconds = time.perf_counter() - start
         steps: dict[str, float] = {}
-        for run_id in report.runs:
+        for run_id in [*report.runs, *([report.search_run] if report.search_run else [])]:
             for stat in instance.get_run_step_stats(run_id):
                 if stat.start_time and stat.end_time:
                     steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time

@@ -33,7 +33,8 @@ class BackfillReport:
     backfill_id: str
     loaded: list[date] = field(default_factory=list)
     failed: dict[date, str] = field(default_factory=dict)
-    runs: list[str] = field(default_factory=list)
+    runs: list[str] = field(default_factory=list)    # the load runs
+    search_run: str | None = None                   # the run that rebuilt the search tables
     search_failure: str | None = None
 
     @property
@@ -102,8 +103,7 @@ def backfill(
         pending[:0] = _split_around(days, set(newly_failed))
     report.loaded.sort()
     if report.loaded:
-        success, run_id, failure = rebuild_search_tables(instance)
-        report.runs.append(run_id)
+        success, report.search_run, failure = rebuild_search_tables(instance)
         report.search_failure = None if success else failure
     return report
 
