@@ -15,13 +15,16 @@ LEADERBOARDS = {
     "organizations": "organization_leaderboard",
     "submitters": "submitter_leaderboard",
 }
-# The author board's rows without computing them: one per author with a paper in the range.
+# Each board's number of rows without computing the board: one row per author, organisation or
+# submitter with a paper in the range.
 LEADERBOARD_SIZE_SQL = {
-    "authors": "SELECT count(DISTINCT pa.author_id) AS n FROM papers_between(?, ?) AS p "
-               "JOIN paper_authors AS pa ON pa.paper_id = p.paper_id",
+    "authors": "SELECT count(DISTINCT pa.author_id) AS n FROM papers_between($1, $2) AS p "
+               "JOIN paper_authors_between($1, $2) AS pa ON pa.paper_id = p.paper_id",
+    "organizations": "SELECT count(DISTINCT organization) AS n FROM papers_between($1, $2)",
+    "submitters": "SELECT count(DISTINCT submitted_by) AS n FROM papers_between($1, $2)",
 }
 NEEDS = {
-    "leaderboard": [*LEADERBOARDS.values(), "author_leaderboard_top"],
+    "leaderboard": [*LEADERBOARDS.values(), "author_leaderboard_top", "paper_authors_between"],
     "trends": ["keyword_weekly", "rising_keywords_between", "keyword_coverage"],
     "search": ["search_papers"],
     "similar": ["similar_papers"],
@@ -56,8 +59,7 @@ class AnalyticsQueries:
         """How many rows the `kind` leaderboard has for [start, end]."""
         if kind not in LEADERBOARDS:
             raise ValueError(f"kind must be one of {sorted(LEADERBOARDS)}, not {kind!r}")
-        sql = (LEADERBOARD_SIZE_SQL.get(kind) or f"SELECT count(*) AS n FROM {LEADERBOARDS[kind]}(?, ?)")
-        return self.frame(sql, [start, end])["n"][0]
+        return self.frame(LEADERBOARD_SIZE_SQL[kind], [start, end])["n"][0]
 
     def leaderboard_papers(self, kind: str, key: str, start: date, end: date) -> pl.DataFrame:
         """Papers behind one leaderboard row (an author id, organisation slug or submitter)."""
@@ -70,12 +72,8 @@ class AnalyticsQueries:
         )
 
     def author(self, author_id: str) -> dict | None:
-        """One author's name, HF username and paper count, or None."""
-        rows = self.frame(
-            "SELECT a.author_id, a.name, a.hf_username, count(pa.paper_id) AS papers FROM authors a "
-            "LEFT JOIN paper_authors pa USING (author_id) WHERE a.author_id = ? GROUP BY ALL",
-            [author_id],
-        )
+        """One author's id, name and HF username, or None."""
+        rows = self.frame("SELECT author_id, name, hf_username FROM authors WHERE author_id = ?", [author_id])
         return rows.row(0, named=True) if rows.height else None
 
     def keyword_weekly(self, keywords: list[str]) -> pl.DataFrame:

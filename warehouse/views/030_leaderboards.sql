@@ -9,6 +9,14 @@ FROM papers
 WHERE (start_date IS NULL OR listing_date >= CAST(start_date AS DATE))
   AND (end_date   IS NULL OR listing_date <= CAST(end_date AS DATE));
 
+-- The author slots of those papers (paper_authors.listing_date is its paper's listing date):
+-- filtering on the date lets DuckDB skip other days' rows instead of joining all of them.
+CREATE OR REPLACE MACRO paper_authors_between(start_date, end_date) AS TABLE
+SELECT *
+FROM paper_authors
+WHERE (start_date IS NULL OR listing_date >= CAST(start_date AS DATE))
+  AND (end_date   IS NULL OR listing_date <= CAST(end_date AS DATE));
+
 -- Grain: author_id (identity from ingest: claimed HF username first, else normalised name).
 -- co_authors: distinct other authors on the author's papers in the range.
 -- An author listed twice on one paper (near-duplicate names) counts that paper once.
@@ -23,7 +31,7 @@ CREATE OR REPLACE MACRO author_leaderboard_top(start_date, end_date, top_n) AS T
 WITH listed AS (
     SELECT DISTINCT pa.author_id, p.paper_id, p.upvotes, p.listing_date
     FROM papers_between(start_date, end_date) AS p
-    JOIN paper_authors AS pa ON pa.paper_id = p.paper_id
+    JOIN paper_authors_between(start_date, end_date) AS pa ON pa.paper_id = p.paper_id
 ),
 authored AS MATERIALIZED (
     -- author_no: a dense integer per author, so the co-author union hashes integers, not text.
@@ -100,7 +108,7 @@ stats AS (
 people AS (
     SELECT c.organization, count(DISTINCT pa.author_id) AS authors
     FROM claimed AS c
-    JOIN paper_authors AS pa ON pa.paper_id = c.paper_id
+    JOIN paper_authors_between(start_date, end_date) AS pa ON pa.paper_id = c.paper_id
     GROUP BY c.organization
 )
 SELECT
@@ -139,7 +147,7 @@ stats AS (
 people AS (
     SELECT s.submitted_by AS submitter, count(DISTINCT pa.author_id) AS authors
     FROM submitted AS s
-    JOIN paper_authors AS pa ON pa.paper_id = s.paper_id
+    JOIN paper_authors_between(start_date, end_date) AS pa ON pa.paper_id = s.paper_id
     GROUP BY s.submitted_by
 )
 SELECT
