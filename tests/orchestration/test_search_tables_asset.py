@@ -89,3 +89,22 @@ def test_automation_waits_while_a_load_run_is_in_progress(tmp_path, instance):
     instance.report_run_failed(run)
     requested, _ = _requested(defs, instance, cursor)
     assert requested == set(SEARCH_KEYS)
+
+
+def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, instance, monkeypatch):
+    days_dir, home = tmp_path / "served", tmp_path / "home"
+    days = fixture_days(days_dir, 1, START)
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, days[0], days[0], instance).success
+    assert dg.materialize([search_tables], instance=instance, resources=_resources(home)).success
+    before = published(home, "SELECT * FROM search_index ORDER BY ALL")
+    publishes = published(home, "SELECT count(*) FROM publish_log")
+
+    def broken(con):
+        con.execute("DELETE FROM search_index")   # half done, inside the rebuild
+        raise RuntimeError("disk full")
+    monkeypatch.setattr("orchestration.assets.search.rebuild_derived_tables", broken)
+    result = dg.materialize([search_tables], instance=instance, resources=_resources(home), raise_on_error=False)
+    assert not result.success
+    assert published(home, "SELECT * FROM search_index ORDER BY ALL") == before
+    assert published(home, "SELECT count(*) FROM publish_log") == publishes
