@@ -56,3 +56,12 @@ def hand_warehouse():
     warehouse = HandMadeWarehouse()
     yield warehouse
     warehouse.con.close()
+
+
+@pytest.fixture
+def con():
+    """A fresh in-memory DuckDB with the real schema and views (for load-level tests)."""
+    connection = duckdb.connect()
+    apply_schema(connection)
+    yield connection
+    connection.close()

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from tests.warehouse.test_load import batch, paper
-from warehouse.db import apply_schema, connect_writer
+from warehouse.db import connect_writer
 from warehouse.keywords import refresh_keyword_weeks, weeks_of
 from warehouse.load import replace_partition, replace_partitions
 
@@ -25,14 +25,6 @@ FROM_SCRATCH = {
                count(*) FILTER (WHERE paper_id IN (SELECT paper_id FROM paper_keywords))
         FROM papers GROUP BY ALL ORDER BY ALL""",
 }
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    apply_schema(connection)
-    yield connection
-    connection.close()
 
 
 def kw_paper(paper_id: str, day: date, keywords: list[str] | None) -> dict:

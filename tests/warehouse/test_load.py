@@ -15,14 +15,6 @@ DAY = date(2024, 5, 27)
 FETCHED = datetime(2024, 5, 27, 23, 0)
 
 
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    apply_schema(connection)
-    yield connection
-    connection.close()
-
-
 def frame_like(con, table: str, rows: list[dict]) -> pl.DataFrame:
     """Rows typed exactly like the warehouse table, so tests exercise INSERT BY NAME as loads do."""
     schema = con.sql(f"SELECT * FROM {table} LIMIT 0").pl().schema
