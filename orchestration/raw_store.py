@@ -35,6 +35,11 @@ class RawFetch:
         """The verbatim response bodies, in page order."""
         return [path.read_bytes() for path in sorted(self.folder.glob("page-*.json"))]
 
+    @property
+    def size_bytes(self) -> int:
+        """The size of the response bodies on disk."""
+        return sum(path.stat().st_size for path in self.folder.glob("page-*.json"))
+
 
 def _folder_name(fetched_at: datetime) -> str:
     return fetched_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")

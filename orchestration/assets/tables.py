@@ -79,16 +79,31 @@ def markdown_table(frame: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
-# Days transformed per Polars pass inside a run's load: memory grows with the chunk, per-call
-# overhead shrinks with it; a week of 10x volume is ~100 MB of frames.
-LOAD_CHUNK_DAYS = 7
+# Raw JSON transformed per Polars pass inside a run's load. Memory grows with a chunk (~6x its
+# JSON at the peak); each chunk also costs ~0.1 s of fixed work, so a chunk is as large as this
+# allows: a run's month at today's volume (~9 MB) is one chunk, at 10x (~85 MB) three.
+LOAD_CHUNK_BYTES = 32_000_000
+
+
+def day_chunks(raw_dir, days: list[date], max_bytes: int = LOAD_CHUNK_BYTES) -> list[list[date]]:
+    """`days` in order, cut into runs of days whose landed fetches hold at most `max_bytes`
+    (a single larger day is a chunk of its own)."""
+    chunks: list[list[date]] = []
+    size = 0
+    for day in days:
+        day_bytes = sum(fetch.size_bytes for fetch in list_fetches(raw_dir, day))
+        if not chunks or size + day_bytes > max_bytes:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(day)
+        size += day_bytes
+    return chunks
 
 
 def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:
     """Replace the days in the warehouse from their landed raw fetches, in one transaction
-    (transformed a week at a time, so a long range is never in memory at once)."""
-    chunks = (batches_for_days(raw_dir, days[i:i + LOAD_CHUNK_DAYS])
-              for i in range(0, len(days), LOAD_CHUNK_DAYS))
+    (transformed a chunk of days at a time, so a long range is never in memory at once)."""
+    chunks = (batches_for_days(raw_dir, chunk) for chunk in day_chunks(raw_dir, days))
     outcomes = replace_partitions_in_chunks(con, chunks)
     for outcome in outcomes:
         if not outcome.replaced:
