@@ -13,10 +13,11 @@ import duckdb
 
 WEEK_OF = "CAST(date_trunc('week', listing_date) AS DATE)"
 
+# $first..$last bound the dates read (DuckDB skips other row groups); {weeks} picks the weeks.
 REFRESH_COUNTS = f"""
 INSERT INTO keyword_week_counts
 SELECT {WEEK_OF} AS week_start, keyword, count(*) AS papers
-FROM paper_keywords
+FROM paper_keywords_between($first, $last)
 WHERE {{weeks}}
 GROUP BY ALL
 """
@@ -25,7 +26,7 @@ REFRESH_COVERAGE = f"""
 INSERT INTO keyword_week_coverage
 SELECT {WEEK_OF} AS week_start, count(*) AS papers,
        count(*) FILTER (WHERE len(list_filter(ai_keywords, lambda k: normalise_keyword(k) IS NOT NULL)) > 0)
-FROM papers
+FROM papers_between($first, $last)
 WHERE {{weeks}}
 GROUP BY ALL
 """
@@ -42,14 +43,17 @@ def refresh_keyword_weeks(con: duckdb.DuckDBPyConnection, weeks: list[date] | No
     Runs in the caller's transaction, if any.
     """
     if weeks is None:
-        condition, params = "true", {}
+        condition, params = "true", {"first": None, "last": None}
+    elif not weeks:
+        return
     else:
-        condition, params = f"{WEEK_OF} = ANY($weeks)", {"weeks": weeks}
+        condition = f"{WEEK_OF} = ANY($weeks)"
+        params = {"weeks": weeks, "first": min(weeks), "last": max(weeks) + timedelta(days=6)}
     for table in ("keyword_week_counts", "keyword_week_coverage"):
         if weeks is None:
             con.execute(f"DELETE FROM {table}")
         else:
-            con.execute(f"DELETE FROM {table} WHERE week_start = ANY($weeks)", params)
+            con.execute(f"DELETE FROM {table} WHERE week_start = ANY($weeks)", {"weeks": weeks})
     con.execute(REFRESH_COUNTS.format(weeks=condition), params)
     con.execute(REFRESH_COVERAGE.format(weeks=condition), params)
 

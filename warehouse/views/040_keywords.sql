@@ -14,17 +14,22 @@ nullif(trim(
     END), '');
 
 -- Grain: (paper_id, keyword). A keyword given twice on one paper (in any case) is one row.
-CREATE OR REPLACE VIEW paper_keywords AS
+-- paper_keywords_between(start_date, end_date): those of the papers listed in that range (the
+-- load refreshes a few weeks; DuckDB does not push a date filter below the unnest by itself).
+CREATE OR REPLACE MACRO paper_keywords_between(start_date, end_date) AS TABLE
 SELECT paper_id, listing_date, keyword
 FROM (
     -- Distinct within each paper's list (list_distinct also drops the NULLs): the grain is per
     -- paper, so no global DISTINCT over every keyword row is needed.
     SELECT paper_id, listing_date,
            unnest(list_distinct(list_transform(ai_keywords, lambda k: normalise_keyword(k)))) AS keyword
-    FROM papers
+    FROM papers_between(start_date, end_date)
     WHERE ai_keywords IS NOT NULL
 )
 WHERE keyword IS NOT NULL;
+
+CREATE OR REPLACE VIEW paper_keywords AS
+SELECT * FROM paper_keywords_between(NULL, NULL);
 
 -- Grain: (week_start, keyword); only weeks where the keyword appears: papers = count(*) of
 -- paper_keywords per week and keyword. Kept as a table by the load (warehouse/keywords.py).
