@@ -26,10 +26,14 @@ from bench.subprocesses import WorkerFailed, run_worker
 RESULTS_DIR = Path(__file__).parent / "results"
 
 
+STEPS = ("generate", "load", "fetch_vs_dlt", "backfill", "memory_10x", "queries_1x", "queries_10x")
+
+
 def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "latest.json",
                   work_dir: Path | None = None, end: date | None = None,
-                  say: Callable[[str], None] = print) -> dict:
-    """Run every measurement of `plan`; returns (and writes to `out`) the results."""
+                  say: Callable[[str], None] = print, only: set[str] | None = None) -> dict:
+    """Run every measurement of `plan` (or those in `only`); returns (and writes to `out`) the
+    results. Days already generated in `work_dir` for the same plan are reused."""
     end = end or date.today()
     work = Path(work_dir or tempfile.mkdtemp(prefix="papers-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -39,6 +43,8 @@ def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "late
     details = results["details"]
 
     def step(name: str, action: Callable[[], dict]) -> None:
+        if only is not None and name not in only:
+            return
         say(f"[bench] {name} ...")
         started = time.perf_counter()
         try:
@@ -51,6 +57,13 @@ def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "late
 
     try:
         days = day_range(end, plan.year_days)
+        if only is not None:
+            results["only"] = sorted(only)
+            if not all((work / f"days_{label}").exists() for label in ("1x", "10x")):
+                only = only | {"generate"}
+            for old in work.iterdir():  # warehouses of an earlier run: every measurement starts empty
+                if old.is_dir() and old.name not in ("days_1x", "days_10x"):
+                    shutil.rmtree(old)
         step("generate", lambda: _generate(work, days, plan))
         days_1x, days_10x = work / "days_1x", work / "days_10x"
         step("load", lambda: measure_load(days_1x, work / "load"))

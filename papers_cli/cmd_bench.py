@@ -3,6 +3,7 @@ backfill, dashboard queries, memory); prints tables and writes bench/results/lat
 
 from __future__ import annotations
 
+import argparse
 import shlex
 import sys
 from pathlib import Path
@@ -22,6 +23,9 @@ def register(subparsers) -> None:
                         help="a few minutes: 20 days, small history, shrunk comparisons (says so)")
     parser.add_argument("--out", type=Path, help="results JSON (default bench/results/latest.json)")
     parser.add_argument("--work-dir", type=Path, help="keep generated days and warehouses here")
+    parser.add_argument("--only", type=_steps, metavar="STEP[,STEP]",
+                        help="run only these measurements (reusing the days generated in --work-dir): "
+                             "load, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x")
     parser.set_defaults(handler=run)
 
 
@@ -39,5 +43,15 @@ def run(args) -> int:
         return 2
     command = "papers bench" + "".join(f" {shlex.quote(a)}" for a in sys.argv[2:])
     run_benchmark(plan, command, out=args.out or RESULTS_DIR / "latest.json", work_dir=args.work_dir,
-                  say=lambda text: print(text, file=sys.stderr, flush=True))
+                  say=lambda text: print(text, file=sys.stderr, flush=True), only=args.only)
     return 0
+
+
+def _steps(text: str) -> set[str]:
+    from bench.run import STEPS
+
+    steps = {step.strip() for step in text.split(",") if step.strip()}
+    unknown = sorted(steps - set(STEPS))
+    if unknown or not steps:
+        raise argparse.ArgumentTypeError(f"unknown step(s) {unknown or text!r}; choose from {', '.join(STEPS)}")
+    return steps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from datetime import date
 
@@ -71,3 +72,29 @@ def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
         assert results[key] is not None, key
     assert results["details"]["backfill"]["batched"]["loaded"] == 2
     assert results["machine"]["logical_cores"] >= 1
+
+
+def test_only_reruns_the_named_measurements_on_the_days_already_generated(tmp_path):
+    from bench.run import run_benchmark
+
+    plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
+    work, first, again = tmp_path / "work", tmp_path / "first.json", tmp_path / "again.json"
+    said: list[str] = []
+    run_benchmark(plan, "papers bench --only load", out=first, work_dir=work, end=date(2026, 6, 2),
+                  say=said.append, only={"load"})
+    assert set(json.loads(first.read_text())["details"]) == {"generate", "load"}   # nothing to reuse yet
+    said.clear()
+    run_benchmark(plan, "papers bench --only load", out=again, work_dir=work, end=date(2026, 6, 2),
+                  say=said.append, only={"load"})
+    results = json.loads(again.read_text())
+    assert set(results["details"]) == {"load"} and results["only"] == ["load"]
+    assert results["load_ratio_vs_duckdb_floor"] is not None and results["backfill_365_days_s"] is None
+    assert not any("generate" in line for line in said)
+
+
+def test_the_command_refuses_an_unknown_step():
+    from papers_cli.cmd_bench import _steps
+
+    assert _steps("load, backfill") == {"load", "backfill"}
+    with pytest.raises(argparse.ArgumentTypeError, match="unknown step"):
+        _steps("load,lod")
