@@ -54,9 +54,11 @@ def derive_tables(occurrences: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 
 # The rebuild runs over the whole history, so DuckDB does the heavy joins and group-bys under a
-# fixed memory limit (spilling to disk past it) and Python only sees the pruned, integer-coded
+# memory limit (spilling to disk past it) and Python only sees the pruned, integer-coded
 # postings of the neighbour search. Same formulas as text_index (tests check they agree).
-REBUILD_MEMORY_LIMIT = "150MB"
+# 150 MB is enough up to ~200k papers; the window functions of the similar-papers pruning need
+# more at ~500k, so a rebuild that runs out is retried under the next limit.
+REBUILD_MEMORY_LIMITS = ("150MB", "600MB", "2GB")
 NEIGHBOUR_CHUNK_PAPERS = 500       # papers scored per step: ~ chunk x 20 x 50 products in memory
 TERMS_PER_PAPER = 20
 PAPERS_PER_TERM = 50
@@ -92,7 +94,7 @@ FROM derived_counts c JOIN lengths l USING (paper_id) JOIN dfs d USING (term) CR
 # tfidf_vectors, then nearest_neighbours' pruning: terms in one paper dropped, a paper's
 # heaviest terms kept, then a term's heaviest papers; ties keep the smaller term / paper_id.
 POSTINGS_SQL = """
-CREATE OR REPLACE TEMP TABLE derived_postings AS
+CREATE OR REPLACE TABLE derived_postings AS
 WITH n AS (SELECT count(DISTINCT paper_id)::DOUBLE AS n_docs FROM derived_counts),
      dfs AS (SELECT term, count(*)::DOUBLE AS df FROM derived_counts GROUP BY term),
      raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln(n.n_docs / d.df) AS raw_weight
@@ -108,10 +110,10 @@ QUALIFY row_number() OVER (PARTITION BY term ORDER BY weight DESC, paper_id) <= 
 """
 
 CODES_SQL = """
-CREATE OR REPLACE TEMP TABLE derived_paper_codes AS
+CREATE OR REPLACE TABLE derived_paper_codes AS
 SELECT paper_id, (row_number() OVER (ORDER BY paper_id) - 1)::UINTEGER AS paper_code
 FROM (SELECT DISTINCT paper_id FROM derived_postings);
-CREATE OR REPLACE TEMP TABLE derived_term_codes AS
+CREATE OR REPLACE TABLE derived_term_codes AS
 SELECT term, (row_number() OVER (ORDER BY term) - 1)::UINTEGER AS term_code
 FROM (SELECT DISTINCT term FROM derived_postings);
 """
@@ -129,7 +131,7 @@ JOIN derived_paper_codes a ON a.paper_code = n.paper_code
 JOIN derived_paper_codes b ON b.paper_code = n.other_code
 """
 
-TEMP_TABLES = ("derived_postings", "derived_paper_codes", "derived_term_codes")
+WORK_TABLES = ("derived_postings", "derived_paper_codes", "derived_term_codes")
 
 
 def _similar_papers(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,20 +156,35 @@ def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild search_index and similar_papers from the current papers; return their row counts.
 
     Call it on the working warehouse (schema applied) before the snapshot is published. DuckDB
-    runs it under REBUILD_MEMORY_LIMIT (the connection's own limit is restored afterwards).
+    runs it under the first of REBUILD_MEMORY_LIMITS it fits in (the connection's own limit is
+    restored afterwards): a rebuild that runs out of memory is rolled back and tried again with
+    the next, so a large history costs memory, never the search tables.
     """
+    for limit in REBUILD_MEMORY_LIMITS:
+        try:
+            return _rebuild_within(con, limit)
+        except duckdb.OutOfMemoryException:
+            if limit == REBUILD_MEMORY_LIMITS[-1]:
+                raise
+    raise AssertionError("unreachable: REBUILD_MEMORY_LIMITS is empty")
+
+
+def _rebuild_within(con: duckdb.DuckDBPyConnection, memory_limit: str) -> dict[str, int]:
     old_limit = scalar(con, "SELECT current_setting('memory_limit')")
-    con.execute(f"SET memory_limit = '{REBUILD_MEMORY_LIMIT}'")  # a fixed constant, not input
+    con.execute("SET memory_limit = $limit", {"limit": memory_limit})
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM search_index")
         con.execute("DELETE FROM similar_papers")
-        con.execute("CREATE OR REPLACE TEMP TABLE derived_counts (paper_id VARCHAR, term VARCHAR, tf DOUBLE)")
+        # Work tables are ordinary tables, dropped before COMMIT: unlike TEMP tables their blocks
+        # can leave memory for the database file, which the rebuild needs at ~500k papers (the
+        # term counts alone are ~2 GB there).
+        con.execute("CREATE OR REPLACE TABLE derived_counts (paper_id VARCHAR, term VARCHAR, tf DOUBLE)")
         for first, last in con.execute(CHUNKS_SQL, {"size": TOKEN_CHUNK_PAPERS}).fetchall():
             con.execute(COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "first": first, "last": last})
         con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B})
         _similar_papers(con)
-        for table in TEMP_TABLES:
+        for table in WORK_TABLES:
             con.execute(f"DROP TABLE {table}")
         con.execute("COMMIT")
     except BaseException:

@@ -61,3 +61,28 @@ def test_rebuild_replaces_rather_than_appends(warehouse):
 
 def test_rebuild_on_an_empty_warehouse(hand_warehouse):
     assert rebuild_derived_tables(hand_warehouse.con) == {"search_index": 0, "similar_papers": 0}
+
+
+def test_a_rebuild_that_runs_out_of_memory_is_retried_with_more(warehouse, monkeypatch):
+    from warehouse import derived
+
+    expected = rebuild_derived_tables(warehouse.con)
+    rows = warehouse.rows("SELECT * FROM similar_papers ORDER BY ALL")
+    warehouse.con.execute("SET memory_limit = '3GB'")
+    monkeypatch.setattr(derived, "REBUILD_MEMORY_LIMITS", ("1KB", "150MB"))
+    assert rebuild_derived_tables(warehouse.con) == expected
+    assert warehouse.rows("SELECT * FROM similar_papers ORDER BY ALL") == rows
+    assert warehouse.rows("SELECT current_setting('memory_limit') AS m")[0]["m"].startswith("2.")  # restored
+
+
+def test_a_rebuild_out_of_memory_at_every_limit_keeps_the_old_tables(warehouse, monkeypatch):
+    import duckdb
+
+    from warehouse import derived
+
+    rebuild_derived_tables(warehouse.con)
+    before = warehouse.rows("SELECT * FROM search_index ORDER BY ALL")
+    monkeypatch.setattr(derived, "REBUILD_MEMORY_LIMITS", ("1KB", "2KB"))
+    with pytest.raises(duckdb.OutOfMemoryException):
+        rebuild_derived_tables(warehouse.con)
+    assert warehouse.rows("SELECT * FROM search_index ORDER BY ALL") == before
