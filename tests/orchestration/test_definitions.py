@@ -30,6 +30,11 @@ def test_the_graph_runs_raw_then_tables_then_published():
             "quarantined_records", "published_warehouse"} <= keys
     assert dg.AssetKey("raw_daily_papers") in graph.get(dg.AssetKey("papers")).parent_keys
     assert dg.AssetKey("raw_daily_papers") in graph.get(dg.AssetKey("published_warehouse")).parent_keys
+    for name in ("search_index", "similar_papers"):   # rebuilt apart, after the loads settle
+        node = graph.get(dg.AssetKey(name))
+        assert node.parent_keys == {dg.AssetKey("papers")} and node.partitions_def is None
+        assert node.automation_condition is not None
+    assert defs.resolve_sensor_def("search_tables_after_loads").default_status == dg.DefaultSensorStatus.RUNNING
 
 
 def test_partitions_start_at_the_first_api_date_in_utc():
@@ -39,7 +44,7 @@ def test_partitions_start_at_the_first_api_date_in_utc():
 
 def test_every_duckdb_writer_shares_one_pool():
     graph = asset_graph()
-    writers = ["papers", "published_warehouse"]
+    writers = ["papers", "published_warehouse", "search_index"]
     for name in writers:
         node = graph.get(dg.AssetKey(name))
         assert node.pools == {DUCKDB_WRITER_POOL}, name
