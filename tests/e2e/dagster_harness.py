@@ -266,6 +266,11 @@ class DagsterDev:
         runs = data["runsOrError"]["results"]
         return [{**run, "tags": {t["key"]: t["value"] for t in run["tags"]}} for run in runs]
 
+    def active_runs(self) -> list[dict]:
+        """Runs queued or in progress, of any backfill or none (the automation sensor's too)."""
+        data = self.graphql(RUNS, {"filter": {"statuses": ["QUEUED", "NOT_STARTED", "STARTING", "STARTED"]}})
+        return data["runsOrError"]["results"]
+
     def wait_for_backfill(self, backfill_id: str, timeout: float = 420) -> dict:
         """Poll until the backfill and all its runs (and run retries) are finished."""
         def finished():

@@ -208,6 +208,10 @@ def test_sigkill_mid_load_keeps_the_published_warehouse_whole_and_the_retry_comp
     baseline = days(33, 2)
     if not (dagster.papers_home / "warehouse.duckdb").exists():
         assert dagster.wait_for_backfill(dagster.launch_backfill(baseline))["status"] == "COMPLETED_SUCCESS"
+    # The earlier backfills are followed by a search rebuild (automation sensor). Let it finish first:
+    # this test kills whichever step holds the working warehouse, and that must be this backfill's.
+    wait_until(lambda: search_covers_every_paper(dagster.papers_home) and not dagster.active_runs(), 300,
+               "the search rebuild after the earlier backfills", interval=2)
     published = dagster.papers_home / "warehouse.duckdb"
     readers = [start_reader(mode, dagster, tmp_path) for mode in ("hold", "poll")]
     before = published_papers(dagster.papers_home)
