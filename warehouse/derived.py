@@ -160,13 +160,13 @@ def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     restored afterwards): a rebuild that runs out of memory is rolled back and tried again with
     the next, so a large history costs memory, never the search tables.
     """
-    for limit in REBUILD_MEMORY_LIMITS:
+    *lower, highest = REBUILD_MEMORY_LIMITS
+    for limit in lower:
         try:
             return _rebuild_within(con, limit)
         except duckdb.OutOfMemoryException:
-            if limit == REBUILD_MEMORY_LIMITS[-1]:
-                raise
-    raise AssertionError("unreachable: REBUILD_MEMORY_LIMITS is empty")
+            continue  # rolled back: try again with more memory
+    return _rebuild_within(con, highest)
 
 
 def _rebuild_within(con: duckdb.DuckDBPyConnection, memory_limit: str) -> dict[str, int]:

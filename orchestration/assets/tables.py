@@ -31,7 +31,11 @@ def batches_for_days(raw_dir, days: list[date]) -> list[PartitionBatch]:
 
     Tables come from each day's newest fetch; vote observations from every fetch of the day.
     """
-    fetches = {day: list_fetches(raw_dir, day) for day in days}
+    return batches_for_fetches({day: list_fetches(raw_dir, day) for day in days})
+
+
+def batches_for_fetches(fetches: dict[date, list[RawFetch]]) -> list[PartitionBatch]:
+    """batches_for_days for fetches already listed (day -> its landed fetches, oldest first)."""
     fetches = {day: found for day, found in fetches.items() if found}
     latest = [ListingFetch(day, found[-1].fetched_at, found[-1].pages()) for day, found in fetches.items()]
     tables = build_listing_tables_for_days(latest)
@@ -85,17 +89,17 @@ def markdown_table(frame: pl.DataFrame) -> str:
 LOAD_CHUNK_BYTES = 32_000_000
 
 
-def day_chunks(raw_dir, days: list[date], max_bytes: int = LOAD_CHUNK_BYTES) -> list[list[date]]:
-    """`days` in order, cut into runs of days whose landed fetches hold at most `max_bytes`
+def day_chunks(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_BYTES) -> list[dict]:
+    """The days of `fetches` in order, cut into chunks whose fetches hold at most `max_bytes`
     (a single larger day is a chunk of its own)."""
-    chunks: list[list[date]] = []
+    chunks: list[dict] = []
     size = 0
-    for day in days:
-        day_bytes = sum(fetch.size_bytes for fetch in list_fetches(raw_dir, day))
+    for day, found in fetches.items():
+        day_bytes = sum(fetch.size_bytes for fetch in found)
         if not chunks or size + day_bytes > max_bytes:
-            chunks.append([])
+            chunks.append({})
             size = 0
-        chunks[-1].append(day)
+        chunks[-1][day] = found
         size += day_bytes
     return chunks
 
@@ -103,7 +107,8 @@ def day_chunks(raw_dir, days: list[date], max_bytes: int = LOAD_CHUNK_BYTES) -> 
 def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:
     """Replace the days in the warehouse from their landed raw fetches, in one transaction
     (transformed a chunk of days at a time, so a long range is never in memory at once)."""
-    chunks = (batches_for_days(raw_dir, chunk) for chunk in day_chunks(raw_dir, days))
+    fetches = {day: list_fetches(raw_dir, day) for day in days}
+    chunks = (batches_for_fetches(chunk) for chunk in day_chunks(fetches))
     outcomes = replace_partitions_in_chunks(con, chunks)
     for outcome in outcomes:
         if not outcome.replaced:
