@@ -6,7 +6,7 @@ HF's `RateLimit` header (`"api";r=0;t=55` means the window resets in 55 s).
 
 from __future__ import annotations
 
-import json
+import orjson
 import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -92,7 +92,7 @@ def parse_items(body: bytes, content_type: str, status: int = 200) -> list[dict]
     if looks_html:
         raise _bad_payload("response is not a JSON array (looks like an HTML page)", status)
     try:
-        data = json.loads(body)
+        data = orjson.loads(body)  # ~4x faster than json on a day's 0.3 MB page
     except ValueError:
         raise _bad_payload(
             f"response is not valid JSON ({len(body)} bytes, truncated or corrupt)", status

@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import orjson
+
 BUNDLED_SAMPLE_DIR = Path(__file__).resolve().parent / "sample" / "api"
 DAILY_PAPERS_PATH = "/api/daily_papers"
 
@@ -80,7 +82,9 @@ def page_body(days_dir: Path, listing_date: date | None, limit: int | None, page
     raw = path.read_bytes()
     if limit is None and page == 0:
         return raw
-    items = json.loads(raw)
+    items = orjson.loads(raw)
+    if page == 0 and limit is not None and len(items) <= limit:
+        return raw  # the whole day fits the page: the recorded bytes, as recorded
     start = page * limit if limit is not None else len(items)
     chunk = items[start : start + limit] if limit is not None else []
     return json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

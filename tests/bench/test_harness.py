@@ -43,10 +43,19 @@ def test_headline_extrapolates_a_short_backfill_and_judges_targets():
 def test_floor_fills_the_same_tables_with_the_same_row_counts(tmp_path):
     days = day_range(date(2026, 6, 3), 3)
     write_days(tmp_path / "days", days, DayGenerator(4, seed=2))
-    result = measure_load(tmp_path / "days", tmp_path)
+    result = measure_load(tmp_path / "days", tmp_path, rounds=2)
     assert result["row_count_differences"] == {}
     assert result["project"]["rows"]["papers"] == 12
-    assert result["ratio"] > 0
+    assert len(result["project"]["seconds_each_round"]) == len(result["floor"]["seconds_each_round"]) == 2
+    assert result["ratio"] == result["project"]["seconds"] / result["floor"]["seconds"]
+
+
+def test_the_load_figure_is_each_sides_median_round():
+    from bench.measure_load import _median_run
+
+    runs = [{"seconds": 5.0, "rows": {}}, {"seconds": 9.0, "rows": {}}, {"seconds": 4.0, "rows": {}}]
+    assert _median_run(runs) == {"seconds": 5.0, "rows": {}, "seconds_each_round": [5.0, 9.0, 4.0]}
+    assert _median_run(runs[:2])["seconds"] == 5.0   # even count: the lower middle, not a mean
 
 
 def test_quick_plan_says_what_it_shrinks():
