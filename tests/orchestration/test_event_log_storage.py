@@ -65,3 +65,22 @@ def test_wipe_closes_every_connection_first(dagster_home):
         instance.event_log_storage.wipe()
         assert set(instance.event_log_storage._engines) <= {"index"}  # wipe itself clears the index
         assert instance.get_materialized_partitions(dg.AssetKey("daily_thing")) == set()
+
+
+def test_a_table_once_found_is_not_looked_up_again_and_a_missing_one_is(dagster_home, monkeypatch):
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    looked_up: list[str] = []
+    stock = SqliteEventLogStorage.has_table
+
+    def counting(self, name):
+        looked_up.append(name)
+        return stock(self, name)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", counting)
+    with dg.DagsterInstance.get() as instance:
+        storage = instance.event_log_storage
+        assert storage.has_table("asset_event_tags") and storage.has_table("asset_event_tags")
+        assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
+        _materialize(instance, "2025-01-01", "2025-01-10")   # ten asset events: no more lookups
+    assert looked_up == ["asset_event_tags", "no_such_table", "no_such_table"]
