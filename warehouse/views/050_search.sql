@@ -3,10 +3,12 @@
 -- text_tokens(), stop_words() and stem_term() macros that split the query, so a query word and an indexed word always agree.
 
 -- text_tokens(t): the raw tokens of a text: lower case, accents stripped (plus ł ı ø đ ß æ by
--- hand), split at anything but a-z0-9. NULL text gives no tokens.
+-- hand, after lower-casing so capitals fold too), split at anything but a-z0-9. NULL text gives
+-- no tokens. replace() rather than translate(): translate took 6x longer on a year's abstracts.
 CREATE OR REPLACE MACRO text_tokens(t) AS
 regexp_split_to_array(
-    lower(strip_accents(replace(replace(translate(coalesce(t, ''), 'łŁıøØđĐ', 'lLioOdD'), 'ß', 'ss'), 'æ', 'ae'))),
+    replace(replace(replace(replace(replace(replace(
+        strip_accents(lower(coalesce(t, ''))), 'ł', 'l'), 'ı', 'i'), 'ø', 'o'), 'đ', 'd'), 'ß', 'ss'), 'æ', 'ae'),
     '[^a-z0-9]+');
 
 -- stop_words(): common English words that are not search terms.
