@@ -85,7 +85,7 @@ def markdown_table(frame: pl.DataFrame) -> str:
 
 # Raw JSON transformed per Polars pass inside a run's load. Memory grows with a chunk (~6x its
 # JSON at the peak); each chunk also costs ~0.1 s of fixed work, so a chunk is as large as this
-# allows: a run's month at today's volume (~9 MB) is one chunk, at 10x (~85 MB) three.
+# allows: a run's quarter at today's volume (~25 MB) is one chunk, at 10x (~250 MB) eight.
 LOAD_CHUNK_BYTES = 32_000_000
 
 
