@@ -26,7 +26,7 @@ LEADERBOARD_SIZE_SQL = {
 NEEDS = {
     "leaderboard": [*LEADERBOARDS.values(), "author_leaderboard_top", "paper_authors_between"],
     "trends": ["keyword_weekly", "rising_keywords_between", "keyword_coverage"],
-    "search": ["search_papers"],
+    "search": ["search_papers_top"],
     "similar": ["similar_papers"],
     "velocity": ["paper_velocity"],
     "rising": ["rising_papers"],
@@ -108,7 +108,7 @@ class AnalyticsQueries:
     def search(self, query_text: str, limit: int = 50) -> pl.DataFrame:
         """Full-text search over titles and abstracts, best match first."""
         return self.frame(
-            "SELECT * FROM search_papers(?) ORDER BY score DESC, upvotes DESC LIMIT ?", [query_text, limit]
+            "SELECT * FROM search_papers_top(?, ?)", [query_text, limit]
         )
 
     def similar_papers(self, paper_id: str, limit: int = 8) -> pl.DataFrame:

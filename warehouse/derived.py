@@ -89,6 +89,7 @@ SELECT c.term, c.paper_id,
        ln(1.0 + (s.n_docs - d.df + 0.5) / (d.df + 0.5)) * c.tf * ($k1 + 1.0)
          / (c.tf + $k1 * (1.0 - $b + $b * l.length / s.mean_length)) AS score
 FROM derived_counts c JOIN lengths l USING (paper_id) JOIN dfs d USING (term) CROSS JOIN stats s
+ORDER BY c.term  -- stored by term: a query reads only its terms' row groups (search_papers_top)
 """
 
 # tfidf_vectors, then nearest_neighbours' pruning: terms in one paper dropped, a paper's

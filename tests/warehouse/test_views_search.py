@@ -108,3 +108,30 @@ def test_the_index_build_splits_text_exactly_like_text_terms(hand_warehouse):
         GROUP BY ALL"""))
     assert from_build == from_macro
     assert ("e1", "study", 1, 0) in from_build and ("e2", "lodz", 1, 0) in from_build
+
+
+@pytest.fixture
+def tied_papers(hand_warehouse):
+    hand_warehouse.insert("papers", [
+        paper("a1", DAY, 1, title="Alpha", summary="same words"),     # a1..a4 score exactly alike:
+        paper("a2", DAY, 4, title="Alpha", summary="same words"),     # the upvotes order them
+        paper("a3", DAY, 3, title="Alpha", summary="same words"),
+        paper("a4", DAY, 2, title="Alpha", summary="same words"),
+        paper("b1", DAY, 0, title="Alpha", summary="alpha alpha"),    # the best score, no upvotes
+        paper("c1", DAY, 9, title="Other", summary="nothing"),        # no match
+    ])
+    rebuild_derived_tables(hand_warehouse.con)
+    return hand_warehouse
+
+
+@pytest.mark.parametrize("top_n", [1, 2, 3, 5, 6])
+def test_the_top_n_are_the_first_n_of_all_matches_with_ties_at_the_cut_decided_by_upvotes(tied_papers, top_n):
+    everything = tied_papers.rows("SELECT * FROM search_papers('alpha')")
+    assert [r["paper_id"] for r in everything] == ["b1", "a2", "a3", "a4", "a1"]
+    top = tied_papers.rows("SELECT * FROM search_papers_top('alpha', ?)", [top_n])
+    assert top == everything[:top_n]
+
+
+def test_the_index_is_stored_by_term_so_a_query_reads_only_its_terms(video_papers):
+    terms_in_order = [r["term"] for r in video_papers.rows("SELECT term FROM search_index")]
+    assert terms_in_order == sorted(terms_in_order)
