@@ -13,9 +13,10 @@ one; the old snapshot is closed once its last query finished.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -34,6 +35,9 @@ class WarehouseMissing(FileNotFoundError):
 
 _lock = threading.Lock()
 _attached: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
+# Answers that depend only on the snapshot's file (which views and macros it has), per identity.
+_memos: dict[tuple, dict[Hashable, object]] = {}
+T = TypeVar("T")
 
 
 def _file_identity(path: Path) -> tuple:
@@ -54,7 +58,10 @@ def _attached_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(":memory:")
         con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
         # Dropping the old one closes it once its cursors (queries still running) are done.
+        if known is not None:
+            _memos.pop(known[0], None)
         _attached[path] = (identity, con)
+        _memos[identity] = {}
         return con
 
 
@@ -67,3 +74,22 @@ def open_snapshot(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield cursor
     finally:
         cursor.close()
+
+
+def once_per_snapshot(path: Path, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """`compute(cursor)` on the newest snapshot at `path`, remembered until a publish swaps the
+    file: for answers a published file cannot change (which views and macros it has)."""
+    path = Path(path)
+    _attached_snapshot(path)
+    with _lock:
+        identity = _attached[path][0]
+        memo = _memos.setdefault(identity, {})
+        if key in memo:
+            return memo[key]
+    with open_snapshot(path) as cursor:
+        value = compute(cursor)
+    with _lock:
+        # A swap in the meantime: the answer may be the new file's, so it is not kept for the old.
+        if _attached[path][0] == identity:
+            memo[key] = value
+    return value

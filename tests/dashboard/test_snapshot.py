@@ -79,3 +79,24 @@ def test_sessions_in_threads_read_whole_snapshots_across_swaps(tmp_path):
     assert errors == []
     assert set(seen) <= {10, 20, 30, 40} and len(seen) == 180
     assert count(path) == 40
+
+
+def test_an_answer_about_the_file_is_computed_once_per_snapshot(tmp_path):
+    from dashboard.snapshot import once_per_snapshot
+
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 3)
+    computed: list[int] = []
+
+    def papers(con) -> int:
+        computed.append(1)
+        return con.execute("SELECT count(*) FROM papers").fetchall()[0][0]
+
+    assert once_per_snapshot(path, "papers", papers) == 3
+    assert once_per_snapshot(path, "papers", papers) == 3
+    assert len(computed) == 1                       # remembered while the file is unchanged
+    staged = tmp_path / "staged.duckdb"
+    write_warehouse(staged, 5)
+    os.replace(staged, path)
+    assert once_per_snapshot(path, "papers", papers) == 5   # a publish swapped it: asked again
+    assert len(computed) == 2
