@@ -2,7 +2,8 @@
 
     python -m bench.fetch_worker {project,dlt} --base-url URL --start D --end D --work DIR
 
-project: HFClient.fetch_day -> raw landing -> the tables asset's load (transforms + load), a run of days at a time, as the backfill batches them.
+project: HFClient.fetch_day -> raw landing -> the tables asset's load (transforms + load), a run's days
+at a time, as the backfill batches them.
 dlt: dlt's REST API source (the declarative config a dlt user writes for this API) into DuckDB.
 Prints one JSON line: seconds (import time excluded), rows per table, peak RSS.
 """
