@@ -34,9 +34,8 @@ class WarehouseMissing(FileNotFoundError):
 
 
 _lock = threading.Lock()
-_attached: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
-# Answers that depend only on the snapshot's file (which views and macros it has), per identity.
-_memos: dict[tuple, dict[Hashable, object]] = {}
+# path -> (file identity, the attached snapshot, answers about that file: see once_per_snapshot)
+_attached: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection, dict[Hashable, object]]] = {}
 T = TypeVar("T")
 
 
@@ -48,27 +47,32 @@ def _file_identity(path: Path) -> tuple:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def _attached_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
-    """The in-memory database with the current file at `path` attached (opened if it changed)."""
+def _attached_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[Hashable, object]]:
+    """(in-memory database with the current file at `path` attached, answers about that file),
+    opened afresh if the file changed."""
     identity = _file_identity(path)
     with _lock:
         known = _attached.get(path)
         if known is not None and known[0] == identity:
-            return known[1]
+            return known[1:]
         con = duckdb.connect(":memory:")
         con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
         # Dropping the old one closes it once its cursors (queries still running) are done.
-        if known is not None:
-            _memos.pop(known[0], None)
-        _attached[path] = (identity, con)
-        _memos[identity] = {}
-        return con
+        _attached[path] = (identity, con, {})
+        return _attached[path][1:]
 
 
 @contextmanager
 def open_snapshot(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only cursor on the newest published warehouse at `path`, for one unit of work."""
-    cursor = _attached_snapshot(Path(path)).cursor()
+    con, _ = _attached_snapshot(Path(path))
+    with _cursor(con) as cursor:
+        yield cursor
+
+
+@contextmanager
+def _cursor(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    cursor = con.cursor()
     try:
         cursor.execute(f"USE {CATALOG}")
         yield cursor
@@ -79,17 +83,12 @@ def open_snapshot(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def once_per_snapshot(path: Path, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """`compute(cursor)` on the newest snapshot at `path`, remembered until a publish swaps the
     file: for answers a published file cannot change (which views and macros it has)."""
-    path = Path(path)
-    _attached_snapshot(path)
+    con, answers = _attached_snapshot(Path(path))
     with _lock:
-        identity = _attached[path][0]
-        memo = _memos.setdefault(identity, {})
-        if key in memo:
-            return memo[key]
-    with open_snapshot(path) as cursor:
+        if key in answers:
+            return answers[key]
+    with _cursor(con) as cursor:   # the same snapshot the answers belong to, even if a swap came
         value = compute(cursor)
     with _lock:
-        # A swap in the meantime: the answer may be the new file's, so it is not kept for the old.
-        if _attached[path][0] == identity:
-            memo[key] = value
+        answers[key] = value
     return value

@@ -84,7 +84,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     # The stock storage inspects the index schema on every asset event: has_table() with a new
     # engine each time, and the asset_keys columns. A table or column, once there, stays (only
     # `dagster instance migrate` adds them), so a positive answer is kept; a negative one is
-    # asked again. Together they were ~25% of the event writes of a year's backfill.
+    # asked again. Writing a materialization event: 2.7 -> 1.8 ms (1,000 events, same machine).
     def has_table(self, table_name: str) -> bool:
         if table_name in self._tables_found:
             return True

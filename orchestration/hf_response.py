@@ -92,7 +92,7 @@ def parse_items(body: bytes, content_type: str, status: int = 200) -> list[dict]
     if looks_html:
         raise _bad_payload("response is not a JSON array (looks like an HTML page)", status)
     try:
-        data = orjson.loads(body)  # ~4x faster than json on a day's 0.3 MB page
+        data = orjson.loads(body)  # 1.8 vs 2.9 ms (json) on a day's 0.3 MB page
     except ValueError:
         raise _bad_payload(
             f"response is not valid JSON ({len(body)} bytes, truncated or corrupt)", status

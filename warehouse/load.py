@@ -81,7 +81,7 @@ def replace_partitions_in_chunks(
     """replace_partitions for batches that arrive chunk by chunk, still in one transaction.
 
     `chunks` may be a generator that transforms each chunk's days when asked, so a long range is
-    never held in memory at once: a run's month at 10x today's volume is ~500 MB of frames.
+    never held in memory at once: a run's quarter at 10x today's volume would be over 1 GB of frames.
     Chunks are loaded in order, with the same result as one chunk of all their batches.
     """
     outcomes: list[LoadOutcome] = []

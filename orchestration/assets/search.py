@@ -1,8 +1,8 @@
 """The search tables (search index, similar papers): rebuilt once after loads settle, not per run.
 
 They are derived from every paper in the warehouse, so rebuilding them costs time in proportion
-to the whole history. Rebuilding them in every load run made a year's backfill (12 runs) pay
-for 12 rebuilds of a growing corpus; now the load runs publish the papers, and this asset
+to the whole history. Rebuilding them in every load run made a year's backfill pay for a
+rebuild of a growing corpus in each of its runs; now the load runs publish the papers, and this asset
 rebuilds the search tables once when no load is running or queued any more (its automation
 condition below; `papers backfill` runs it once at its end). Until then the published search
 tables describe the papers of the previous rebuild, which is what readers see meanwhile.

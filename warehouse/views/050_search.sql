@@ -52,7 +52,7 @@ list_transform(
 -- Scores are summed per paper on the index alone, and only papers scoring at least the
 -- top_n-th best score are joined to `papers` (ties on that score are kept for the upvotes to
 -- decide): at 500k papers a query of common words matches most of them, and joining every match
--- before ranking took ~1.6 s (now ~0.1 s). search_index is stored sorted by term, so DuckDB
+-- before ranking took ~1.6 s (now 0.1-0.2 s). search_index is stored sorted by term, so DuckDB
 -- reads only the row groups of the query's terms.
 CREATE OR REPLACE MACRO search_papers_top(query_text, top_n) AS TABLE
 WITH q AS (
