@@ -194,3 +194,34 @@ def test_a_failure_in_a_later_chunk_rolls_back_the_earlier_chunks_too(con):
         replace_partitions_in_chunks(con, chunks())
     assert made == [1, 2]
     assert snapshot(con) == before
+
+
+def test_a_loaded_chunks_rows_are_released_before_the_transaction_ends(con, monkeypatch):
+    """The rows handed to DuckDB must not outlive their statements: a run's chunks would pile up
+    in memory until its commit (rows registered with con.register do, even after unregister)."""
+    import gc
+    import weakref
+
+    from warehouse.load import replace_partitions_in_chunks
+
+    handed: list[weakref.ref] = []
+    to_arrow = pl.DataFrame.to_arrow
+
+    def recorded_to_arrow(frame, *args, **kwargs):
+        table = to_arrow(frame, *args, **kwargs)
+        handed.append(weakref.ref(table))
+        return table
+
+    monkeypatch.setattr(pl.DataFrame, "to_arrow", recorded_to_arrow)
+    alive_when_second_chunk_was_made: list[int] = []
+
+    def chunks():
+        yield [batch(con, [paper("2405.00001", 3)])]
+        gc.collect()
+        alive_when_second_chunk_was_made.append(sum(ref() is not None for ref in handed))
+        yield [batch(con, [paper("2405.00002", 1, NEXT)], day=NEXT)]
+
+    replace_partitions_in_chunks(con, chunks())
+    assert handed, "the load hands its rows to DuckDB as Arrow tables"
+    assert alive_when_second_chunk_was_made == [0]
+    assert con.execute("SELECT count(*) FROM papers").fetchall() == [(2,)]
