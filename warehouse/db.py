@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from warehouse.keywords import fill_keyword_weeks_if_missing
+
+T = TypeVar("T")
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 VIEWS_DIR = Path(__file__).parent / "views"
@@ -70,3 +74,27 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
     """
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
+
+
+def within_memory_limits(con: duckdb.DuckDBPyConnection, limits: Sequence[str], work: Callable[[], T]) -> T:
+    """`work()` with DuckDB's memory_limit set to the first of `limits` it fits in.
+
+    Work that runs out of memory is run again under the next limit, so it must leave nothing
+    behind when it fails (a rolled-back transaction); out of memory at the last limit is raised.
+    The connection's own limit is restored afterwards. A low first limit keeps DuckDB from
+    holding on to memory it does not need (it otherwise keeps up to 80 % of RAM in its caches).
+    """
+    old_limit = scalar(con, "SELECT current_setting('memory_limit')")
+    *lower, highest = limits
+    try:
+        for limit in lower:
+            try:
+                # setting a limit can fail too, when DuckDB holds more than it in use
+                con.execute("SET memory_limit = $limit", {"limit": limit})
+                return work()
+            except duckdb.OutOfMemoryException:
+                continue
+        con.execute("SET memory_limit = $limit", {"limit": highest})
+        return work()
+    finally:
+        con.execute("SET memory_limit = $limit", {"limit": old_limit})

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from transforms import text_index
-from warehouse.db import scalar
+from warehouse.db import scalar, within_memory_limits
 
 TITLE_WEIGHT = 3          # a title occurrence counts three abstract occurrences (search and similarity)
 SIMILAR_PER_PAPER = 5
@@ -161,18 +161,10 @@ def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     restored afterwards): a rebuild that runs out of memory is rolled back and tried again with
     the next, so a large history costs memory, never the search tables.
     """
-    *lower, highest = REBUILD_MEMORY_LIMITS
-    for limit in lower:
-        try:
-            return _rebuild_within(con, limit)
-        except duckdb.OutOfMemoryException:
-            continue  # rolled back: try again with more memory
-    return _rebuild_within(con, highest)
+    return within_memory_limits(con, REBUILD_MEMORY_LIMITS, lambda: _rebuild(con))
 
 
-def _rebuild_within(con: duckdb.DuckDBPyConnection, memory_limit: str) -> dict[str, int]:
-    old_limit = scalar(con, "SELECT current_setting('memory_limit')")
-    con.execute("SET memory_limit = $limit", {"limit": memory_limit})
+def _rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM search_index")
@@ -191,7 +183,5 @@ def _rebuild_within(con: duckdb.DuckDBPyConnection, memory_limit: str) -> dict[s
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    finally:
-        con.execute("SET memory_limit = $limit", {"limit": old_limit})
     return {table: scalar(con, f"SELECT count(*) FROM {table}")
             for table in ("search_index", "similar_papers")}

@@ -8,6 +8,7 @@ import polars as pl
 
 from orchestration.raw_store import RawFetch, list_fetches
 from transforms import ListingFetch, build_listing_tables_for_days, vote_observations_for_fetches
+from warehouse.db import within_memory_limits
 from warehouse.listings import relink_listed_papers
 from warehouse.load import LoadOutcome, PartitionBatch, replace_partitions_in_chunks
 
@@ -104,12 +105,22 @@ def day_chunks(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_
     return chunks
 
 
+# DuckDB's memory for a load; a load that needs more is rolled back and run again with the next.
+# Without a limit DuckDB keeps what it wrote cached (up to 80 % of RAM): a 10x quarter's run held
+# ~700 MB; under 128 MB it peaks at ~510 MB and is ~10 % slower (measured on 4 such runs).
+LOAD_MEMORY_LIMITS = ("128MB", "2GB")
+
+
 def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:
     """Replace the days in the warehouse from their landed raw fetches, in one transaction
     (transformed a chunk of days at a time, so a long range is never in memory at once)."""
     fetches = {day: list_fetches(raw_dir, day) for day in days}
-    chunks = (batches_for_fetches(chunk) for chunk in day_chunks(fetches))
-    outcomes = replace_partitions_in_chunks(con, chunks)
+
+    def load() -> list[LoadOutcome]:
+        chunks = (batches_for_fetches(chunk) for chunk in day_chunks(fetches))
+        return replace_partitions_in_chunks(con, chunks)
+
+    outcomes = within_memory_limits(con, LOAD_MEMORY_LIMITS, load)
     for outcome in outcomes:
         if not outcome.replaced:
             log.warning(

@@ -39,3 +39,42 @@ def test_every_fetch_of_a_day_counts_and_a_huge_day_stands_alone(tmp_path):
     assert chunked_days(tmp_path, days, max_bytes=100) == [[days[0]], [days[1]]]
     assert chunked_days(tmp_path, days, max_bytes=1_000) == [days]
     assert chunked_days(tmp_path, [], max_bytes=100) == []
+
+
+def land_sample_days(raw_dir, sample_api_dir) -> list[date]:
+    days = []
+    for path in sorted(sample_api_dir.glob("daily_papers_*.json")):
+        day = date.fromisoformat(path.stem.removeprefix("daily_papers_"))
+        land_fetch(raw_dir, day, datetime(2026, 1, 1, tzinfo=timezone.utc), f"test://{day}", [path.read_bytes()], 0)
+        days.append(day)
+    return days
+
+
+def test_a_load_that_runs_out_of_memory_is_run_again_with_more(tmp_path, sample_api_dir, monkeypatch):
+    import logging
+
+    import duckdb
+
+    from orchestration.assets import tables
+    from warehouse.db import connect_writer
+
+    days = land_sample_days(tmp_path / "raw", sample_api_dir)
+    expected_con = connect_writer(tmp_path / "expected.duckdb")
+    expected = tables.load_days(expected_con, tmp_path / "raw", days, logging.getLogger())
+    connect_writer(tmp_path / "warehouse.duckdb").close()          # schema applied
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))      # holds next to no memory yet
+    con.execute("SET memory_limit = '3GB'")
+    transformed: list[int] = []
+    transform = tables.batches_for_fetches
+    monkeypatch.setattr(tables, "batches_for_fetches", lambda chunk: transformed.append(1) or transform(chunk))
+    # too little for the load, enough for its ROLLBACK
+    monkeypatch.setattr(tables, "LOAD_MEMORY_LIMITS", ("256KB", "1GB"))
+
+    outcomes = tables.load_days(con, tmp_path / "raw", days, logging.getLogger())
+
+    assert len(transformed) == 2                 # the chunk again, after the first try ran out of memory
+    assert [(o.listing_date, o.papers) for o in outcomes] == [(o.listing_date, o.papers) for o in expected]
+    for table in ("papers", "paper_authors", "authors", "votes"):
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchall() == \
+            expected_con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0].startswith("2.")  # restored
