@@ -8,7 +8,7 @@ import polars as pl
 
 from orchestration.raw_store import RawFetch, list_fetches
 from transforms import ListingFetch, build_listing_tables_for_days, vote_observations_for_fetches
-from warehouse.db import within_memory_limits
+from warehouse.db import WRITER_MEMORY_LIMIT, within_memory_limits
 from warehouse.listings import relink_listed_papers
 from warehouse.load import LoadOutcome, PartitionBatch, replace_partitions_in_chunks
 
@@ -106,9 +106,8 @@ def day_chunks(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_
 
 
 # DuckDB's memory for a load; a load that needs more is rolled back and run again with the next.
-# Without a limit DuckDB keeps what it wrote cached (up to 80 % of RAM): a 10x quarter's run held
-# ~700 MB; under 128 MB it peaks at ~510 MB and is ~10 % slower (measured on 4 such runs).
-LOAD_MEMORY_LIMITS = ("128MB", "2GB")
+# Four 10x quarter runs peaked at ~700 MB without a limit, ~510 MB under 128 MB (~10 % slower).
+LOAD_MEMORY_LIMITS = (WRITER_MEMORY_LIMIT, "2GB")
 
 
 def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:

@@ -39,3 +39,12 @@ def test_a_database_without_the_fingerprint_gets_the_schema(tmp_path):
         assert has_view(con, "daily_metrics")
     finally:
         con.close()
+
+
+def test_a_writer_runs_under_the_writer_memory_limit(tmp_path):
+    con = connect_writer(tmp_path / "warehouse.duckdb")
+    try:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        assert limit.startswith("122.") and limit.endswith("MiB")   # DuckDB prints 128MB as 122.0 MiB
+    finally:
+        con.close()
