@@ -84,10 +84,11 @@ def markdown_table(frame: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
-# Raw JSON transformed per Polars pass inside a run's load. Memory grows with a chunk (~6x its
-# JSON at the peak); each chunk also costs ~0.1 s of fixed work, so a chunk is as large as this
-# allows: a run's quarter at today's volume (~25 MB) is one chunk, at 10x (~250 MB) eight.
-LOAD_CHUNK_BYTES = 32_000_000
+# Raw JSON transformed per Polars pass inside a run's load. Polars' memory grows with a chunk
+# (~6x its JSON at the peak); each chunk costs a few fixed statements. A 10x year through Dagster
+# (4 runs): load peaks 620 -> 455-490 MB from 32 MB to 8 MB chunks; the 1x year's backfill time
+# did not change (24.1 vs 23.4 s), a 1x quarter (~25 MB) being 4 chunks instead of one.
+LOAD_CHUNK_BYTES = 8_000_000
 
 
 def day_chunks(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_BYTES) -> list[dict]:
