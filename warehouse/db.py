@@ -14,11 +14,12 @@ from warehouse.keywords import fill_keyword_weeks_if_missing
 T = TypeVar("T")
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
+VIEWS_DIR = Path(__file__).parent / "views"
+
 # DuckDB's memory for work on the working warehouse. Without a limit it keeps what it reads and
 # writes cached, up to 80 % of RAM: a 10x year's backfill process reached ~650 MB. Aggregates
 # spill to disk beyond it; the load and the search rebuild run again with more if they run out.
 WRITER_MEMORY_LIMIT = "128MB"
-VIEWS_DIR = Path(__file__).parent / "views"
 
 
 def sql_files(folder: Path) -> list[Path]:
