@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from datetime import date
+
+from bench.peak_memory import own_peak_rss_mb
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": seconds, "import_s": import_s, "runs": len(report.runs), "days": len(days),
         "loaded": len(report.loaded), "failed": {str(k): v for k, v in report.failed.items()},
         "published_papers": papers, "step_seconds": steps,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": own_peak_rss_mb(),
     }))
     return 0
 

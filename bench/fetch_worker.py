@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from bench.peak_memory import own_peak_rss_mb
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     runner = run_project if args.side == "project" else run_dlt
     result = runner(args.base_url, _days(args.start, args.end), args.work)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = own_peak_rss_mb()
     print(json.dumps(result))
     return 0
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from bench.generate import DayGenerator, day_range
+from bench.peak_memory import own_peak_rss_mb
 from bench.project_path import land_days, load_landed
 from warehouse.db import connect_writer
 
@@ -59,11 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--no-derive", action="store_true", help="leave search/similar tables empty")
     args = parser.parse_args(argv)
-    import resource
 
     result = build_published_history(args.home, args.end, args.days, args.papers_per_day, args.seed,
                                      derive=not args.no_derive)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = own_peak_rss_mb()
     print(json.dumps(result))
     return 0
 
