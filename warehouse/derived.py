@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from transforms import text_index
-from warehouse.db import scalar, within_memory_limits
+from warehouse.db import execute_with_rows, scalar, within_memory_limits
 
 TITLE_WEIGHT = 3          # a title occurrence counts three abstract occurrences (search and similarity)
 SIMILAR_PER_PAPER = 5
@@ -127,7 +127,7 @@ FROM derived_postings d JOIN derived_paper_codes p USING (paper_id) JOIN derived
 SIMILAR_SQL = """
 INSERT INTO similar_papers BY NAME
 SELECT a.paper_id, b.paper_id AS similar_paper_id, n.rank, n.score
-FROM coded_neighbours n
+FROM incoming_rows n   -- the neighbours Polars scored
 JOIN derived_paper_codes a ON a.paper_code = n.paper_code
 JOIN derived_paper_codes b ON b.paper_code = n.other_code
 """
@@ -146,11 +146,7 @@ def _similar_papers(con: duckdb.DuckDBPyConnection) -> None:
     neighbours = text_index.neighbours_of_postings(
         postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
     del postings
-    con.register("coded_neighbours", neighbours)
-    try:
-        con.execute(SIMILAR_SQL)
-    finally:
-        con.unregister("coded_neighbours")
+    execute_with_rows(con, SIMILAR_SQL, neighbours)
 
 
 def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from transforms.listing import ListingFormatError, parse_listing
+from warehouse.db import execute_with_rows
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def relink_listed_papers(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _stored_source_file(con: duckdb.DuckDBPyConnection, digest: str) -> str | None:
-    # fetchall, not fetchone: DuckDB 2 refuses register() while a result is left unread.
+    # fetchall, not fetchone: DuckDB 2 keeps a fetchone() result open (see warehouse.db.scalar).
     [(name,)] = con.execute(
         "SELECT min(source_file) FROM listed_papers WHERE content_sha256 = ?", [digest]
     ).fetchall()
@@ -123,11 +124,7 @@ def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, digest: str, mo
         pl.lit(digest, dtype=pl.String).alias("content_sha256"),
         pl.lit(moment, dtype=pl.Datetime("us")).alias("imported_at"),
     )
-    con.register("incoming_listing", rows.to_arrow())
-    try:
-        con.execute("INSERT INTO listed_papers BY NAME SELECT * FROM incoming_listing")
-    finally:
-        con.unregister("incoming_listing")
+    execute_with_rows(con, "INSERT INTO listed_papers BY NAME SELECT * FROM incoming_rows", rows)
 
 
 def _naive_utc(moment: datetime) -> datetime:

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from warehouse.db import execute_with_rows
 from warehouse.keywords import refresh_keyword_weeks, weeks_of
 
 # Tables replaced per listing date, in the order their rows are inserted.
@@ -165,27 +166,17 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list
     weeks = _weeks_changed(con, days, incoming["papers"])
     _delete_partitions(con, days, incoming["papers"])
     for table in PARTITIONED_TABLES:
-        _with_incoming(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows", incoming[table])
+        execute_with_rows(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows", incoming[table])
     for table, (key, update) in UPSERTED_TABLES.items():
         _upsert(con, table, key, update, incoming[table])
-    _with_incoming(con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows",
+    execute_with_rows(con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows",
                    incoming["partition_loads"])
     return weeks
 
 
-def _with_incoming(con: duckdb.DuckDBPyConnection, sql: str, incoming_rows: pa.Table, params=None):
-    """Run `sql`, in which the table name `incoming_rows` reads the given rows.
-
-    DuckDB finds `incoming_rows` among this function's locals (a replacement scan) for this one
-    statement. Rows registered with con.register instead stay referenced until the transaction
-    commits, even after unregister: a run's chunks piled up, ~50 MB each at 10x (measured).
-    """
-    return con.execute(sql, params)
-
-
 def _weeks_changed(con: duckdb.DuckDBPyConnection, days: list[date], papers: pa.Table) -> list[date]:
     """The weeks of the loaded days, and of the days papers move away from (see below)."""
-    moved_from = [row[0] for row in _with_incoming(
+    moved_from = [row[0] for row in execute_with_rows(
         con, "SELECT DISTINCT listing_date FROM papers WHERE paper_id IN (SELECT paper_id FROM incoming_rows)",
         papers,
     ).fetchall()]
@@ -196,7 +187,7 @@ def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], papers:
     # A paper listed again on another day moves to the day loaded last: delete it by id too,
     # so the primary key holds and the paper is never counted on two days.
     for table in ("paper_authors", "papers", "votes"):
-        _with_incoming(
+        execute_with_rows(
             con,
             f"DELETE FROM {table} WHERE listing_date = ANY(?) "
             "OR paper_id IN (SELECT paper_id FROM incoming_rows)",
@@ -209,7 +200,7 @@ def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], papers:
 def _upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, update: tuple[str, ...], rows: pa.Table) -> None:
     """Insert new keys; for known keys fill in columns that were unknown (never blank them)."""
     assignments = ", ".join(f"{col} = coalesce(EXCLUDED.{col}, {table}.{col})" for col in update)
-    _with_incoming(
+    execute_with_rows(
         con,
         f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows "
         f"ON CONFLICT ({key}) DO UPDATE SET {assignments}",

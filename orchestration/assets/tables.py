@@ -107,7 +107,8 @@ def day_chunks(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_
 
 
 # DuckDB's memory for a load; a load that needs more is rolled back and run again with the next.
-# Four 10x quarter runs peaked at ~700 MB without a limit, ~510 MB under 128 MB (~10 % slower).
+# Four 10x quarter runs peaked at ~700 MB without a limit, ~510 MB under 128 MB (load alone; their
+# times, 27-31 s either way, were within the machine's noise).
 LOAD_MEMORY_LIMITS = (WRITER_MEMORY_LIMIT, "2GB")
 
 

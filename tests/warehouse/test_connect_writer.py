@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.db import connect_writer, schema_fingerprint
+from warehouse.db import WRITER_MEMORY_LIMIT, connect_writer, schema_fingerprint
 
 
 def has_view(con, name: str) -> bool:
@@ -45,6 +45,9 @@ def test_a_writer_runs_under_the_writer_memory_limit(tmp_path):
     con = connect_writer(tmp_path / "warehouse.duckdb")
     try:
         limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-        assert limit.startswith("122.") and limit.endswith("MiB")   # DuckDB prints 128MB as 122.0 MiB
+        with duckdb.connect() as default:
+            assert limit != default.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+            default.execute("SET memory_limit = $limit", {"limit": WRITER_MEMORY_LIMIT})
+            assert limit == default.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     finally:
         con.close()
