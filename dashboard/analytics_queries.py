@@ -24,7 +24,7 @@ LEADERBOARD_SIZE_SQL = {
     "submitters": "SELECT count(DISTINCT submitted_by) AS n FROM papers_between($1, $2)",
 }
 NEEDS = {
-    "leaderboard": [*LEADERBOARDS.values(), "author_leaderboard_top", "paper_authors_between"],
+    "leaderboard": [*LEADERBOARDS.values(), "author_ranking_top", "author_co_authors", "paper_authors_between"],
     "trends": ["keyword_weekly", "rising_keywords_between", "keyword_coverage"],
     "search": ["search_papers_top"],
     "similar": ["similar_papers"],
@@ -51,8 +51,8 @@ class AnalyticsQueries:
         [start, end]: its first `limit` rows (None: all)."""
         if kind not in LEADERBOARDS:
             raise ValueError(f"kind must be one of {sorted(LEADERBOARDS)}, not {kind!r}")
-        if kind == "authors":  # counts co-authors for the rows asked for only (see the macro)
-            return self.frame("SELECT * FROM author_leaderboard_top(?, ?, ?)", [start, end, limit])
+        if kind == "authors":  # without co_authors: exact counts for 500 rows cost ~0.2 s at 10x
+            return self.frame("SELECT * FROM author_ranking_top(?, ?, ?)", [start, end, limit])
         return self.frame(f"SELECT * FROM {LEADERBOARDS[kind]}(?, ?) LIMIT ?", [start, end, limit])
 
     def leaderboard_size(self, kind: str, start: date, end: date) -> int:
@@ -70,6 +70,11 @@ class AnalyticsQueries:
             "WHERE listing_date BETWEEN $start AND $end ORDER BY upvotes DESC, paper_id",
             {"key": key, "start": start, "end": end},
         )
+
+    def co_authors(self, author_id: str, start: date, end: date) -> int:
+        """How many other people are listed on the author's papers of [start, end] (0 if none)."""
+        rows = self.frame("SELECT co_authors FROM author_co_authors(?, ?, [?])", [start, end, author_id])
+        return rows["co_authors"][0] if rows.height else 0
 
     def author(self, author_id: str) -> dict | None:
         """One author's id, name and HF username, or None."""

@@ -107,6 +107,8 @@ def test_authors_leaderboard_and_drill_down(repo):
     assert board["name"].tolist() == repo.leaderboard("authors", date(2025, 1, 1), date(2025, 1, 14))["name"].to_list()
     shown = metrics(at)
     assert shown["Rank"][0] == "#1" and shown["Papers"][0] == "2" and shown["Median upvotes"][0] == "40.0"
+    # Ann's papers in the range: 2501.00001 with Ben, 2501.00003 with Cat.
+    assert shown["Co-authors"][0] == "2" == str(repo.co_authors("a-ann", date(2025, 1, 1), date(2025, 1, 14)))
     labels = [p.value for p in at.page_link]
     assert any(label.startswith("Reasoning with Reinforcement") for label in labels)
 

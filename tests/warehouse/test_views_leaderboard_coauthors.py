@@ -54,3 +54,19 @@ def test_the_top_n_variant_gives_the_first_n_rows_of_the_full_board(hand_warehou
     for n in (1, 2, 4, 5, 9):
         top = hand_warehouse.rows("SELECT * FROM author_leaderboard_top(?, ?, ?)", [D1, D3, n])
         assert top == full[:n]
+
+
+def test_co_authors_of_chosen_authors_match_the_leaderboard_and_skip_authors_without_papers(hand_warehouse):
+    hand_warehouse.insert("papers", PAPERS)
+    hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    rows = hand_warehouse.rows("SELECT author_id, co_authors FROM author_co_authors(?, ?, ['dan', 'ann', 'nobody'])",
+                               [D1, D2])
+    assert {row["author_id"]: row["co_authors"] for row in rows} == {"ann": 3, "dan": 2}
+
+
+def test_the_ranking_is_the_leaderboard_without_co_authors(hand_warehouse):
+    hand_warehouse.insert("papers", PAPERS)
+    hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    board = hand_warehouse.rows("SELECT * EXCLUDE (co_authors) FROM author_leaderboard(?, ?)", [D1, D3])
+    assert hand_warehouse.rows("SELECT * FROM author_ranking_top(?, ?, NULL)", [D1, D3]) == board
+    assert hand_warehouse.rows("SELECT * FROM author_ranking_top(?, ?, 2)", [D1, D3]) == board[:2]
