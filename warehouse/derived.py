@@ -56,14 +56,16 @@ def derive_tables(occurrences: pl.DataFrame) -> dict[str, pl.DataFrame]:
 # The rebuild runs over the whole history, so DuckDB does the heavy joins and group-bys under a
 # memory limit (spilling to disk past it) and Python only sees the pruned, integer-coded
 # postings of the neighbour search. Same formulas as text_index (tests check they agree).
-# 150 MB is enough up to ~200k papers; the window functions of the similar-papers pruning need
-# more at ~500k, so a rebuild that runs out is retried under the next limit.
-REBUILD_MEMORY_LIMITS = ("150MB", "600MB", "2GB")
+# Each statement works on a slice (papers, or a range of terms) so that its sorts, windows and
+# group-bys fit a small limit: with whole-history statements a 10x year needed 150 MB and its
+# backfill peaked at ~490 MB; a rebuild that still runs out is retried under the next limit.
+REBUILD_MEMORY_LIMITS = ("96MB", "600MB", "2GB")
 NEIGHBOUR_CHUNK_PAPERS = 500       # papers scored per step: ~ chunk x 20 x 50 products in memory
 TERMS_PER_PAPER = 20
 PAPERS_PER_TERM = 50
 
-TOKEN_CHUNK_PAPERS = 10_000        # papers tokenised per statement: bounds the unnested tokens
+TOKEN_CHUNK_PAPERS = 4_000         # papers tokenised (and their terms weighed) per statement
+INDEX_CHUNK_POSTINGS = 3_000_000   # search_index rows sorted per statement
 
 # Papers numbered into chunks; a paper's terms are all counted within its own chunk.
 # (first, last) paper_id of each chunk of papers, in paper_id order.
@@ -80,33 +82,54 @@ FROM ({TOKENS_TEMPLATE.format(papers="(SELECT * FROM papers WHERE paper_id BETWE
 WHERE title_occurrences + abstract_occurrences > 0
 """
 
+# What BM25 and TF-IDF need of the whole corpus: each paper's length, each term's document count.
+CORPUS_STATS_SQL = """
+CREATE OR REPLACE TABLE derived_lengths AS
+SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id;
+CREATE OR REPLACE TABLE derived_dfs AS
+SELECT term, count(*) AS df FROM derived_counts GROUP BY term;
+"""
+
+# (first, last) term of consecutive term ranges of about $rows postings each, in term order.
+TERM_RANGES_SQL = """
+SELECT min(term), max(term)
+FROM (SELECT term, (sum(df) OVER (ORDER BY term) - 1) // $rows AS chunk FROM derived_dfs)
+GROUP BY chunk ORDER BY chunk
+"""
+
+# One range of terms; ranges are inserted in term order, so the table ends up sorted by term and
+# a query reads only its terms' row groups (search_papers_top).
 SEARCH_INDEX_SQL = """
 INSERT INTO search_index BY NAME
-WITH lengths AS (SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id),
-     stats AS (SELECT count(*)::DOUBLE AS n_docs, avg(length) AS mean_length FROM lengths),
-     dfs AS (SELECT term, count(*)::DOUBLE AS df FROM derived_counts GROUP BY term)
+WITH stats AS (SELECT count(*)::DOUBLE AS n_docs, avg(length) AS mean_length FROM derived_lengths)
 SELECT c.term, c.paper_id,
        ln(1.0 + (s.n_docs - d.df + 0.5) / (d.df + 0.5)) * c.tf * ($k1 + 1.0)
          / (c.tf + $k1 * (1.0 - $b + $b * l.length / s.mean_length)) AS score
-FROM derived_counts c JOIN lengths l USING (paper_id) JOIN dfs d USING (term) CROSS JOIN stats s
-ORDER BY c.term  -- stored by term: a query reads only its terms' row groups (search_papers_top)
+FROM derived_counts c JOIN derived_lengths l USING (paper_id) JOIN derived_dfs d USING (term) CROSS JOIN stats s
+WHERE c.term BETWEEN $first AND $last
+ORDER BY c.term
 """
 
 # tfidf_vectors, then nearest_neighbours' pruning: terms in one paper dropped, a paper's
-# heaviest terms kept, then a term's heaviest papers; ties keep the smaller term / paper_id.
-POSTINGS_SQL = """
-CREATE OR REPLACE TABLE derived_postings AS
-WITH n AS (SELECT count(DISTINCT paper_id)::DOUBLE AS n_docs FROM derived_counts),
-     dfs AS (SELECT term, count(*)::DOUBLE AS df FROM derived_counts GROUP BY term),
+# heaviest terms kept (per chunk of papers), then a term's heaviest papers; ties keep the
+# smaller term / paper_id.
+TOP_TERMS_SQL = """
+INSERT INTO derived_top_terms
+WITH n AS (SELECT count(*)::DOUBLE AS n_docs FROM derived_lengths),
      raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln(n.n_docs / d.df) AS raw_weight
-             FROM derived_counts c JOIN dfs d USING (term) CROSS JOIN n),
+             FROM derived_counts c JOIN derived_dfs d USING (term) CROSS JOIN n
+             WHERE c.paper_id BETWEEN $first AND $last),
      norms AS (SELECT paper_id, sqrt(sum(raw_weight * raw_weight)) AS norm FROM raw GROUP BY paper_id),
      vectors AS (SELECT r.paper_id, r.term, r.raw_weight / o.norm AS weight
                  FROM raw r JOIN norms o USING (paper_id)
-                 WHERE r.df >= 2 AND o.norm > 0 AND r.raw_weight > 0),
-     per_paper AS (SELECT * FROM vectors
-                   QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY weight DESC, term) <= $terms)
-SELECT * FROM per_paper
+                 WHERE r.df >= 2 AND o.norm > 0 AND r.raw_weight > 0)
+SELECT * FROM vectors
+QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY weight DESC, term) <= $terms
+"""
+
+POSTINGS_SQL = """
+CREATE OR REPLACE TABLE derived_postings AS
+SELECT * FROM derived_top_terms
 QUALIFY row_number() OVER (PARTITION BY term ORDER BY weight DESC, paper_id) <= $papers
 """
 
@@ -135,11 +158,24 @@ JOIN derived_paper_codes b ON b.paper_code = n.other_code
 WORK_TABLES = ("derived_postings", "derived_paper_codes", "derived_term_codes")
 
 
-def _similar_papers(con: duckdb.DuckDBPyConnection) -> None:
+def _search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill search_index from derived_counts, one range of terms at a time."""
+    ranges = con.execute(TERM_RANGES_SQL, {"rows": INDEX_CHUNK_POSTINGS}).fetchall()
+    for first, last in ranges:
+        con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B,
+                                       "first": first, "last": last})
+
+
+def _similar_papers(con: duckdb.DuckDBPyConnection, paper_chunks: list[tuple[str, str]]) -> None:
     """Fill similar_papers from derived_counts: prune in DuckDB, score the pairs in Polars."""
-    con.execute(POSTINGS_SQL, {"terms": TERMS_PER_PAPER, "papers": PAPERS_PER_TERM})
+    con.execute("CREATE OR REPLACE TABLE derived_top_terms (paper_id VARCHAR, term VARCHAR, weight DOUBLE)")
+    for first, last in paper_chunks:
+        con.execute(TOP_TERMS_SQL, {"terms": TERMS_PER_PAPER, "first": first, "last": last})
     # the term counts are done with: free DuckDB's memory before Polars scores the pairs
-    con.execute("DROP TABLE derived_counts")
+    for table in ("derived_counts", "derived_lengths", "derived_dfs"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute(POSTINGS_SQL, {"papers": PAPERS_PER_TERM})
+    con.execute("DROP TABLE derived_top_terms")
     con.execute(CODES_SQL)
     postings = con.sql(CODED_POSTINGS_SQL).pl().cast(
         {"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
@@ -169,10 +205,12 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         # can leave memory for the database file, which the rebuild needs at ~500k papers (the
         # term counts alone are ~2 GB there).
         con.execute("CREATE OR REPLACE TABLE derived_counts (paper_id VARCHAR, term VARCHAR, tf DOUBLE)")
-        for first, last in con.execute(CHUNKS_SQL, {"size": TOKEN_CHUNK_PAPERS}).fetchall():
+        paper_chunks = con.execute(CHUNKS_SQL, {"size": TOKEN_CHUNK_PAPERS}).fetchall()
+        for first, last in paper_chunks:
             con.execute(COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "first": first, "last": last})
-        con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B})
-        _similar_papers(con)
+        con.execute(CORPUS_STATS_SQL)
+        _search_index(con)
+        _similar_papers(con, paper_chunks)
         for table in WORK_TABLES:
             con.execute(f"DROP TABLE {table}")
         con.execute("COMMIT")

@@ -55,15 +55,16 @@ def table(con, name: str, keys: list[str]) -> pl.DataFrame:
     return con.sql(f"SELECT * FROM {name}").pl().sort(keys)
 
 
-@pytest.mark.parametrize(("token_chunk", "neighbour_chunk", "terms", "papers"), [
-    (10_000, 500, 20, 50),       # the shipped sizes: nothing pruned in this tiny corpus
-    (1, 1, 20, 50),              # one paper per chunk: chunking must not change anything
-    (4, 2, 2, 2),                # pruning bites: two terms per paper, two papers per term
-    (10_000, 500, 1, 50),        # one term per paper: k1's tie decides its neighbour
+@pytest.mark.parametrize(("token_chunk", "index_chunk", "neighbour_chunk", "terms", "papers"), [
+    (4_000, 3_000_000, 500, 20, 50),  # the shipped sizes: nothing pruned in this tiny corpus
+    (1, 1, 1, 20, 50),                # one paper (one term) per chunk: chunking must not change anything
+    (4, 5, 2, 2, 2),                  # pruning bites: two terms per paper, two papers per term
+    (4_000, 3_000_000, 500, 1, 50),   # one term per paper: k1's tie decides its neighbour
 ])
-def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chunk, neighbour_chunk,
-                                              terms, papers):
+def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chunk, index_chunk,
+                                              neighbour_chunk, terms, papers):
     monkeypatch.setattr(derived, "TOKEN_CHUNK_PAPERS", token_chunk)
+    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", index_chunk)
     monkeypatch.setattr(derived, "NEIGHBOUR_CHUNK_PAPERS", neighbour_chunk)
     monkeypatch.setattr(derived, "TERMS_PER_PAPER", terms)
     monkeypatch.setattr(derived, "PAPERS_PER_TERM", papers)
@@ -104,3 +105,11 @@ def test_no_temporary_tables_are_left_behind(warehouse):
     derived.rebuild_derived_tables(warehouse.con)
     left = warehouse.rows("SELECT table_name FROM duckdb_tables() WHERE temporary")
     assert left == []
+
+
+def test_the_index_is_stored_in_term_order_when_built_one_term_range_at_a_time(warehouse, monkeypatch):
+    # search_papers_top relies on it: DuckDB then reads only the row groups of a query's terms
+    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", 3)
+    derived.rebuild_derived_tables(warehouse.con)
+    terms = [row[0] for row in warehouse.con.execute("SELECT term FROM search_index ORDER BY rowid").fetchall()]
+    assert len(set(terms)) > 5 and terms == sorted(terms)
