@@ -1,5 +1,5 @@
 """Every query the dashboard runs: the public methods of dashboard.repository.WarehouseRepository,
-called with arguments a user would give them (the newest 30 days, the top paper, author,
+called with arguments a user would give them (the range a page opens with, the top paper, author,
 organisation, keyword...). Methods are found by introspection, so a query added to the
 repository is measured without touching the benchmark; one whose arguments are unknown here is
 listed as skipped, never silently dropped.
@@ -13,6 +13,10 @@ from datetime import timedelta
 
 PLUMBING = {"exists", "frame", "scalar", "missing_objects"}
 KIND_KEYS = {"authors": "author_id", "organizations": "organization", "submitters": "submitter"}
+# Called by the leaderboard pages, which open on their own range (leaderboard_page.DEFAULT_DAYS);
+# the other pages open on the newest 30 days.
+LEADERBOARD_PAGE_METHODS = {"leaderboard", "leaderboard_size", "leaderboard_papers", "co_authors"}
+DEFAULT_DAYS = 30
 
 
 def sample_arguments(repo) -> dict:
@@ -23,7 +27,7 @@ def sample_arguments(repo) -> dict:
         "SELECT k FROM (SELECT lower(unnest(ai_keywords)) AS k FROM papers) GROUP BY k ORDER BY count(*) DESC LIMIT 3"
     )["k"].to_list()]
     return {
-        "start": newest - timedelta(days=29), "end": newest, "grain": "week",
+        "start": newest - timedelta(days=DEFAULT_DAYS - 1), "end": newest, "grain": "week",
         "paper_id": top("SELECT paper_id FROM papers ORDER BY upvotes DESC, paper_id LIMIT 1"),
         "author_id": top("SELECT author_id FROM paper_authors GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
         "organization": top("SELECT organization FROM papers WHERE organization IS NOT NULL "
@@ -37,27 +41,29 @@ def sample_arguments(repo) -> dict:
 def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     """(name -> zero-argument call) for every repository query, and (name -> why skipped)."""
     from dashboard.filters import PaperFilters
-    from dashboard.leaderboard_page import SHOWN_ROWS
+    from dashboard.leaderboard_page import DEFAULT_DAYS as BOARD_DAYS, SHOWN_ROWS
 
     args = sample_arguments(repo)
     args["filters"] = PaperFilters(start=args["start"], end=args["end"])
+    board_args = {**args, "start": args["end"] - timedelta(days=BOARD_DAYS - 1)}
     calls: dict[str, Callable[[], object]] = {}
     skipped: dict[str, str] = {}
     for name, method in inspect.getmembers(repo, inspect.ismethod):
         if name.startswith("_") or name in PLUMBING:
             continue
         params = inspect.signature(method).parameters
+        page_args = board_args if name in LEADERBOARD_PAGE_METHODS else args
         if "kind" in params:
             for kind, key in KIND_KEYS.items():
                 # the leaderboard pages ask for the rows they show
-                values = {**args, "kind": kind, "key": args[key], "limit": SHOWN_ROWS}
+                values = {**page_args, "kind": kind, "key": page_args[key], "limit": SHOWN_ROWS}
                 calls[f"{name}[{kind}]"] = _bind(method, params, values)
             continue
-        missing = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty and p not in args]
+        missing = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty and p not in page_args]
         if missing:
             skipped[name] = f"no sample value for {', '.join(missing)}"
             continue
-        calls[name] = _bind(method, params, args)
+        calls[name] = _bind(method, params, page_args)
     return calls, skipped
 
 

@@ -13,6 +13,7 @@ from dashboard.analytics_queries import NEEDS
 from dashboard.repository import WarehouseRepository
 
 SHOWN_ROWS = 500  # the whole board, with co-authors, is one query away: SELECT * FROM author_leaderboard(start, end)
+DEFAULT_DAYS = 90  # the range a page opens with: the newest 90 listing days
 
 # kind -> (title, key column, label column, what the key is called)
 KINDS = {
@@ -31,7 +32,7 @@ def render_leaderboard(repo: WarehouseRepository, kind: str) -> None:
     if repo.date_bounds()[0] is None:
         st.info("The published warehouse has no papers yet.")
         return
-    start, end = ui.date_range(repo, f"{kind}_dates", default_days=90)
+    start, end = ui.date_range(repo, f"{kind}_dates", default_days=DEFAULT_DAYS)
     board = repo.leaderboard(kind, start, end, limit=SHOWN_ROWS)
     total = repo.leaderboard_size(kind, start, end)
     shown = f" (the top {board.height:,} below)" if total > board.height else ""
