@@ -14,13 +14,14 @@ from datetime import timedelta
 PLUMBING = {"exists", "frame", "scalar", "missing_objects"}
 KIND_KEYS = {"authors": "author_id", "organizations": "organization", "submitters": "submitter"}
 # Called by the leaderboard pages, which open on their own range (leaderboard_page.DEFAULT_DAYS);
-# the other pages open on the newest 30 days.
+# the other dated pages open on ui.DEFAULT_DAYS.
 LEADERBOARD_PAGE_METHODS = {"leaderboard", "leaderboard_size", "leaderboard_papers", "co_authors"}
-DEFAULT_DAYS = 30
 
 
 def sample_arguments(repo) -> dict:
     """Argument values taken from the warehouse itself (newest window, most upvoted entities)."""
+    from dashboard.ui import DEFAULT_DAYS
+
     newest = repo.scalar("SELECT max(listing_date) FROM papers")
     top = lambda sql: repo.scalar(sql)  # noqa: E731
     keywords = [r for r in repo.frame(

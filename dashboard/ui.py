@@ -109,7 +109,10 @@ def publish_params(values: dict, defaults: dict | None = None) -> None:
             st.query_params[key] = text
 
 
-def date_range(repo: WarehouseRepository, key: str, default_days: int = 30) -> tuple[date, date]:
+DEFAULT_DAYS = 30  # the range a dated page opens with: the newest 30 listing days
+
+
+def date_range(repo: WarehouseRepository, key: str, default_days: int = DEFAULT_DAYS) -> tuple[date, date]:
     """A from/to date picker backed by `?from=&to=`, defaulting to the newest `default_days` days."""
     lo, hi = repo.date_bounds()
     lo, hi = lo or date.today(), hi or date.today()

@@ -22,7 +22,7 @@ def read_filters(repo: WarehouseRepository) -> PaperFilters:
     can_rank = ["upvotes"] if repo.missing_objects(["paper_velocity"]) else list(RANKINGS)
     seeds = {
         "papers_basis": ui.param("basis", "listing") if ui.param("basis") in BASES else "listing",
-        "papers_dates": (ui.param_date("from", max(lo, hi - timedelta(days=29))), ui.param_date("to", hi)),
+        "papers_dates": (ui.param_date("from", max(lo, hi - timedelta(days=ui.DEFAULT_DAYS - 1))), ui.param_date("to", hi)),
         "papers_min": max(0, ui.param_int("min", 0)),
         "papers_gh": ui.param("gh") == "1",
         "papers_rank": ui.param("rank", "upvotes") if ui.param("rank") in can_rank else "upvotes",
