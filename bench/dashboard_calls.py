@@ -15,7 +15,7 @@ PLUMBING = {"exists", "frame", "scalar", "missing_objects"}
 KIND_KEYS = {"authors": "author_id", "organizations": "organization", "submitters": "submitter"}
 # Called by the leaderboard pages, which open on their own range (leaderboard_page.DEFAULT_DAYS);
 # the other dated pages open on ui.DEFAULT_DAYS.
-LEADERBOARD_PAGE_METHODS = {"leaderboard", "leaderboard_size", "leaderboard_papers", "co_authors"}
+LEADERBOARD_PAGE_METHODS = {"leaderboard", "leaderboard_size", "leaderboard_papers", "co_authors", "distinct_authors"}
 
 
 def sample_arguments(repo) -> dict:

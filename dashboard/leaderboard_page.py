@@ -73,13 +73,16 @@ def drill_down(repo: WarehouseRepository, kind: str, key: str, board: pl.DataFra
             st.markdown(f"HF profile: [{author['hf_username']}](https://huggingface.co/{author['hf_username']})")
     if row.height:
         figures = row.row(0, named=True)
-        cols = st.columns(5 if kind == "authors" else 4)
+        cols = st.columns(5)
         cols[0].metric("Rank", f"#{figures['rank']}")
         cols[1].metric("Papers", f"{figures['papers']:,}")
         cols[2].metric("Total upvotes", f"{int(figures['total_upvotes']):,}")
         cols[3].metric("Median upvotes", f"{figures['median_upvotes']:,.1f}")
-        if kind == "authors":  # one author's union is cheap; the board's 500 were not (see the query)
+        # one row's people are cheap to count; the board's 500 rows' were not (see the macros)
+        if kind == "authors":
             cols[4].metric("Co-authors", f"{repo.co_authors(key, start, end):,}")
+        else:
+            cols[4].metric("Authors", f"{repo.distinct_authors(kind, key, start, end):,}")
     else:
         st.caption(f"This {noun} has no papers in the selected range.")
     papers = repo.leaderboard_papers(kind, key, start, end)

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from warehouse.author_papers import insert_author_papers
 from warehouse.db import execute_with_rows
 from warehouse.keywords import refresh_keyword_weeks, weeks_of
 
@@ -167,6 +168,7 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list
     _delete_partitions(con, days, incoming["papers"])
     for table in PARTITIONED_TABLES:
         execute_with_rows(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows", incoming[table])
+    insert_author_papers(con, days)
     for table, (key, update) in UPSERTED_TABLES.items():
         _upsert(con, table, key, update, incoming[table])
     execute_with_rows(con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows",
@@ -186,7 +188,7 @@ def _weeks_changed(con: duckdb.DuckDBPyConnection, days: list[date], papers: pa.
 def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], papers: pa.Table) -> None:
     # A paper listed again on another day moves to the day loaded last: delete it by id too,
     # so the primary key holds and the paper is never counted on two days.
-    for table in ("paper_authors", "papers", "votes"):
+    for table in ("paper_authors", "author_papers", "papers", "votes"):
         execute_with_rows(
             con,
             f"DELETE FROM {table} WHERE listing_date = ANY(?) "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from warehouse.author_papers import refresh_author_papers
 from warehouse.db import connect_writer
 from warehouse.derived import rebuild_derived_tables
 from warehouse.keywords import refresh_keyword_weeks
@@ -95,6 +96,7 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
         )
         con.execute("INSERT INTO publish_log VALUES (?, 'run-1', 4, 5)", [published_at])
         refresh_keyword_weeks(con)  # the weekly keyword tables, as a load does
+        refresh_author_papers(con)  # and the author_papers rows
         rebuild_derived_tables(con)  # search index and similar papers, as the search asset does
         con.execute("CHECKPOINT")
     finally:

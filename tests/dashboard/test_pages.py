@@ -130,13 +130,23 @@ def test_organisations_leaderboard():
     assert board["total_upvotes"].tolist() == [55, 30]
 
 
-def test_submitters_leaderboard_drill_down():
+def test_submitters_leaderboard_drill_down(repo):
     at = open_page("submitters", key="alice", **{"from": "2024-12-01", "to": "2025-01-14"})
     board = at.dataframe[0].value
     # akhaliq: 50 + 30; alice: 10 + 20; bob: 5.
     assert board["submitter"].tolist() == ["akhaliq", "alice", "bob"]
     assert board["total_upvotes"].tolist() == [80, 30, 5]
     assert metrics(at)["Papers"][0] == "2"
+    # alice submitted 2501.00002 (Cat) and 2412.00005 (Ann): two people, counted for this row only
+    start, end = date(2024, 12, 1), date(2025, 1, 14)
+    assert metrics(at)["Authors"][0] == "2" == str(repo.distinct_authors("submitters", "alice", start, end))
+
+
+def test_an_organisations_authors_are_its_papers_distinct_people(repo):
+    # deepseek-ai in January: 2501.00001 (Ann, Ben) and 2501.00004 (Ben)
+    assert repo.distinct_authors("organizations", "deepseek-ai", date(2025, 1, 1), date(2025, 1, 14)) == 2
+    # an author's people are the author and the co-authors
+    assert repo.distinct_authors("authors", "a-ann", date(2025, 1, 1), date(2025, 1, 14)) == 3
 
 
 def test_trends_default_keywords_and_rising_table(repo):

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from warehouse.author_papers import refresh_author_papers
 from warehouse.db import apply_schema
 from warehouse.keywords import refresh_keyword_weeks
 
@@ -42,6 +43,8 @@ class HandMadeWarehouse:
             self.con.unregister("hand_rows")
         if table == "papers":
             refresh_keyword_weeks(self.con)  # as the load does for the weeks it changes
+        if table in ("papers", "paper_authors"):
+            refresh_author_papers(self.con)  # as the load does for the days it replaces
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         """Run a query and return its rows as dicts."""

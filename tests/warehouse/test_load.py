@@ -48,7 +48,7 @@ def batch(con, papers: list[dict], *, day: date = DAY, authors_per_paper=1, bad_
 
 
 def snapshot(con) -> dict[str, list[tuple]]:
-    tables = ["papers", "authors", "paper_authors", "votes"]
+    tables = ["papers", "authors", "paper_authors", "author_papers", "votes"]
     return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
 

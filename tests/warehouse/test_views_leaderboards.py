@@ -108,3 +108,20 @@ def test_submitter_leaderboard(warehouse):
 
 def test_an_empty_range_gives_no_rows(warehouse):
     assert warehouse.rows("SELECT * FROM author_leaderboard('2025-01-01', '2025-12-31')") == []
+
+
+def test_the_top_n_ranking_breaks_a_tie_at_its_last_row_by_author_id(warehouse):
+    # carol and dave tie for 3rd (1 paper, 3 upvotes); the ranking groups integer keys, and
+    # author_key('dave') < author_key('carol'), so the tie must be decided by author_id after it
+    keys = dict(warehouse.con.execute("SELECT x, author_key(x) FROM (VALUES ('carol'), ('dave')) t(x)").fetchall())
+    assert keys["dave"] < keys["carol"]
+    rows = warehouse.rows("SELECT rank, author_id FROM author_ranking_top(?, ?, 3)", [D27, D28])
+    assert rows == [{"rank": 1, "author_id": "alice"}, {"rank": 2, "author_id": "bob"}, {"rank": 3, "author_id": "carol"}]
+
+
+def test_organisation_and_submitter_rankings_are_their_boards_without_authors(warehouse):
+    for kind, rank_only in (("organization", "submitters"), ("submitter", "organizations")):
+        board = warehouse.rows(f"SELECT * EXCLUDE (authors) FROM {kind}_leaderboard(NULL, NULL)")
+        assert warehouse.rows(f"SELECT * FROM {kind}_ranking_top(NULL, NULL, NULL)") == board
+        assert warehouse.rows(f"SELECT * FROM {kind}_ranking_top(NULL, NULL, 1)") == board[:1]
+        assert len(board) >= 1 and rank_only in board[0]

@@ -17,36 +17,52 @@ FROM paper_authors
 WHERE (start_date IS NULL OR listing_date >= CAST(start_date AS DATE))
   AND (end_date   IS NULL OR listing_date <= CAST(end_date AS DATE));
 
--- Grain: author_id (identity from ingest: claimed HF username first, else normalised name).
--- An author listed twice on one paper (near-duplicate names) counts that paper once.
+-- Grain: (author, paper), from the author_papers table the load keeps (an author listed twice on
+-- one paper counts that paper once): listing_date, author_key, author_id, paper_id, upvotes.
 CREATE OR REPLACE MACRO author_papers_between(start_date, end_date) AS TABLE
-SELECT DISTINCT pa.author_id, p.paper_id, p.upvotes, p.listing_date
-FROM papers_between(start_date, end_date) AS p
-JOIN paper_authors_between(start_date, end_date) AS pa ON pa.paper_id = p.paper_id;
+SELECT *
+FROM author_papers
+WHERE (start_date IS NULL OR listing_date >= CAST(start_date AS DATE))
+  AND (end_date   IS NULL OR listing_date <= CAST(end_date AS DATE));
 
 -- author_ranking_top(start_date, end_date, top_n): the author leaderboard without co_authors,
--- its first top_n rows (NULL: all). The dashboard's board: ranking needs only each author's
--- count and sum, so a top-n sort picks the rows (a row_number over every author took twice as
--- long at 500k papers) and the median and dates are computed for those rows only.
+-- its first top_n rows (NULL: all). The dashboard's board. Over 90 days at 10x today's volume
+-- ~660k author papers fall in the range, so the ranking groups integer keys (author_key) with
+-- count and sum only, keeps the authors at or above the top_n-th (total_upvotes, papers), and
+-- computes the figures, the author_id order of ties, median and dates for those authors only.
 CREATE OR REPLACE MACRO author_ranking_top(start_date, end_date, top_n) AS TABLE
-WITH listed AS (
+WITH listed AS NOT MATERIALIZED (
     SELECT * FROM author_papers_between(start_date, end_date)
 ),
-ranked AS MATERIALIZED (
-    SELECT author_id, count(*) AS papers, sum(upvotes) AS total_upvotes
+totals AS MATERIALIZED (
+    SELECT author_key, count(*) AS papers, sum(upvotes) AS total_upvotes
     FROM listed
-    GROUP BY author_id
-    ORDER BY total_upvotes DESC, papers DESC, author_id
-    LIMIT top_n
+    GROUP BY author_key
 ),
-details AS (
+cutoff AS (
+    SELECT total_upvotes, papers FROM totals
+    ORDER BY total_upvotes DESC, papers DESC
+    LIMIT 1 OFFSET coalesce(top_n, 1) - 1
+),
+candidates AS (
+    SELECT t.author_key FROM totals AS t
+    LEFT JOIN cutoff AS c ON true
+    WHERE top_n IS NULL OR c.papers IS NULL
+       OR t.total_upvotes > c.total_upvotes
+       OR (t.total_upvotes = c.total_upvotes AND t.papers >= c.papers)
+),
+ranked AS (
     SELECT
         author_id,
+        count(*)            AS papers,
+        sum(upvotes)        AS total_upvotes,
         median(upvotes)     AS median_upvotes,
         min(listing_date)   AS first_listing_date,
         max(listing_date)   AS last_listing_date
-    FROM listed SEMI JOIN ranked USING (author_id)
+    FROM listed SEMI JOIN candidates USING (author_key)
     GROUP BY author_id
+    ORDER BY total_upvotes DESC, papers DESC, author_id
+    LIMIT top_n
 )
 SELECT
     row_number() OVER (ORDER BY r.total_upvotes DESC, r.papers DESC, r.author_id) AS rank,
@@ -55,11 +71,10 @@ SELECT
     au.hf_username,
     r.papers,
     r.total_upvotes,
-    d.median_upvotes,
-    d.first_listing_date,
-    d.last_listing_date
+    r.median_upvotes,
+    r.first_listing_date,
+    r.last_listing_date
 FROM ranked AS r
-JOIN details AS d USING (author_id)
 LEFT JOIN authors AS au USING (author_id)
 ORDER BY rank;
 
@@ -68,15 +83,19 @@ ORDER BY rank;
 -- Why it is split in two: a self-join of every author with every co-author grows with the
 -- square of a paper's author count (a 300-author paper gives 90k pairs). An author with one
 -- paper in the range has exactly that paper's other authors, counted per paper; only authors
--- with several papers need the union of their papers' author lists. Exact counts for the top
--- 500 of a busy month at 10x join ~1.9M pairs (~0.2 s), hence not part of the dashboard's board.
+-- with several papers need the union of their papers' author lists (of author_keys: integers
+-- hash faster than text). Exact counts for the top 500 of a busy month at 10x join ~1.9M pairs
+-- (~0.2 s), hence not part of the dashboard's board.
 CREATE OR REPLACE MACRO author_co_authors(start_date, end_date, author_ids) AS TABLE
-WITH papers_of AS MATERIALIZED (
-    -- the given authors' papers in the range
-    SELECT DISTINCT pa.author_id, pa.paper_id
-    FROM paper_authors_between(start_date, end_date) AS pa
-    SEMI JOIN papers_between(start_date, end_date) AS p ON p.paper_id = pa.paper_id
-    WHERE pa.author_id IN (SELECT unnest(author_ids))
+WITH wanted AS (
+    SELECT DISTINCT author_id, author_key(author_id) AS author_key
+    FROM (SELECT unnest(CAST(author_ids AS VARCHAR[])) AS author_id)
+),
+papers_of AS MATERIALIZED (
+    -- the given authors' papers in the range (the key finds them; the id makes it exact)
+    SELECT ap.author_id, ap.paper_id
+    FROM author_papers_between(start_date, end_date) AS ap
+    SEMI JOIN wanted AS w ON w.author_key = ap.author_key AND w.author_id = ap.author_id
 ),
 chosen AS MATERIALIZED (
     SELECT author_id, count(*) AS papers, min(paper_id) AS some_paper_id
@@ -84,11 +103,10 @@ chosen AS MATERIALIZED (
     GROUP BY author_id
 ),
 slots AS MATERIALIZED (
-    -- everyone listed on those papers, an author once per paper; author_no: a dense integer
-    -- per author, so the co-author union hashes integers, not text
-    SELECT paper_id, author_id, dense_rank() OVER (ORDER BY author_id) AS author_no
-    FROM (SELECT DISTINCT paper_id, author_id FROM paper_authors_between(start_date, end_date)
-          WHERE paper_id IN (SELECT paper_id FROM papers_of))
+    -- everyone listed on those papers, once per paper
+    SELECT paper_id, author_key
+    FROM author_papers_between(start_date, end_date)
+    WHERE paper_id IN (SELECT paper_id FROM papers_of)
 ),
 paper_sizes AS (
     SELECT paper_id, count(*) AS authors FROM slots
@@ -97,11 +115,11 @@ paper_sizes AS (
 ),
 multi_co AS (
     -- The author counts itself once in the union, hence the - 1.
-    SELECT a.author_id, count(DISTINCT b.author_no) - 1 AS co_authors
-    FROM slots AS a
-    JOIN chosen AS c ON c.author_id = a.author_id AND c.papers > 1
-    JOIN slots AS b ON b.paper_id = a.paper_id
-    GROUP BY a.author_id
+    SELECT c.author_id, count(DISTINCT s.author_key) - 1 AS co_authors
+    FROM papers_of AS o
+    JOIN chosen AS c ON c.author_id = o.author_id AND c.papers > 1
+    JOIN slots AS s ON s.paper_id = o.paper_id
+    GROUP BY c.author_id
 )
 SELECT c.author_id,
        CASE WHEN c.papers = 1 THEN ps.authors - 1 ELSE m.co_authors END AS co_authors
@@ -123,11 +141,11 @@ CREATE OR REPLACE MACRO author_leaderboard(start_date, end_date) AS TABLE
 SELECT * FROM author_leaderboard_top(start_date, end_date, NULL);
 
 -- Grain: organization (the HF organisation slug that claimed the paper; unclaimed papers are left out).
-CREATE OR REPLACE MACRO organization_leaderboard(start_date, end_date) AS TABLE
-WITH claimed AS (
-    SELECT * FROM papers_between(start_date, end_date) WHERE organization IS NOT NULL
-),
-stats AS (
+-- organization_ranking_top(start_date, end_date, top_n): the board without its authors column,
+-- its first top_n rows (NULL: all): what the dashboard shows. Counting the distinct authors of
+-- every organisation reads every author of the range (~660k over 90 days at 10x).
+CREATE OR REPLACE MACRO organization_ranking_top(start_date, end_date, top_n) AS TABLE
+WITH stats AS (
     SELECT
         organization,
         count(*)                      AS papers,
@@ -136,14 +154,9 @@ stats AS (
         min(listing_date)             AS first_listing_date,
         max(listing_date)             AS last_listing_date,
         count(DISTINCT submitted_by)  AS submitters
-    FROM claimed
+    FROM papers_between(start_date, end_date)
+    WHERE organization IS NOT NULL
     GROUP BY organization
-),
-people AS (
-    SELECT c.organization, count(DISTINCT pa.author_id) AS authors
-    FROM claimed AS c
-    JOIN paper_authors_between(start_date, end_date) AS pa ON pa.paper_id = c.paper_id
-    GROUP BY c.organization
 )
 SELECT
     row_number() OVER (ORDER BY s.total_upvotes DESC, s.papers DESC, s.organization) AS rank,
@@ -154,19 +167,29 @@ SELECT
     s.median_upvotes,
     s.first_listing_date,
     s.last_listing_date,
-    coalesce(people.authors, 0) AS authors,
     s.submitters
 FROM stats AS s
 LEFT JOIN organizations AS o USING (organization)
+ORDER BY rank
+LIMIT top_n;
+
+CREATE OR REPLACE MACRO organization_leaderboard(start_date, end_date) AS TABLE
+WITH people AS (
+    SELECT p.organization, count(DISTINCT ap.author_id) AS authors
+    FROM papers_between(start_date, end_date) AS p
+    JOIN author_papers_between(start_date, end_date) AS ap ON ap.paper_id = p.paper_id
+    WHERE p.organization IS NOT NULL
+    GROUP BY p.organization
+)
+SELECT r.* EXCLUDE (submitters), coalesce(people.authors, 0) AS authors, r.submitters
+FROM organization_ranking_top(start_date, end_date, NULL) AS r
 LEFT JOIN people USING (organization)
-ORDER BY rank;
+ORDER BY r.rank;
 
 -- Grain: submitter (HF username that put the paper on Daily Papers; absent in the oldest era).
-CREATE OR REPLACE MACRO submitter_leaderboard(start_date, end_date) AS TABLE
-WITH submitted AS (
-    SELECT * FROM papers_between(start_date, end_date) WHERE submitted_by IS NOT NULL
-),
-stats AS (
+-- submitter_ranking_top(start_date, end_date, top_n): as organization_ranking_top.
+CREATE OR REPLACE MACRO submitter_ranking_top(start_date, end_date, top_n) AS TABLE
+WITH stats AS (
     SELECT
         submitted_by                  AS submitter,
         count(*)                      AS papers,
@@ -175,14 +198,9 @@ stats AS (
         min(listing_date)             AS first_listing_date,
         max(listing_date)             AS last_listing_date,
         count(DISTINCT organization)  AS organizations
-    FROM submitted
+    FROM papers_between(start_date, end_date)
+    WHERE submitted_by IS NOT NULL
     GROUP BY submitted_by
-),
-people AS (
-    SELECT s.submitted_by AS submitter, count(DISTINCT pa.author_id) AS authors
-    FROM submitted AS s
-    JOIN paper_authors_between(start_date, end_date) AS pa ON pa.paper_id = s.paper_id
-    GROUP BY s.submitted_by
 )
 SELECT
     row_number() OVER (ORDER BY s.total_upvotes DESC, s.papers DESC, s.submitter) AS rank,
@@ -194,9 +212,21 @@ SELECT
     s.median_upvotes,
     s.first_listing_date,
     s.last_listing_date,
-    s.organizations,
-    coalesce(people.authors, 0) AS authors
+    s.organizations
 FROM stats AS s
 LEFT JOIN submitters AS u ON u.username = s.submitter
+ORDER BY rank
+LIMIT top_n;
+
+CREATE OR REPLACE MACRO submitter_leaderboard(start_date, end_date) AS TABLE
+WITH people AS (
+    SELECT p.submitted_by AS submitter, count(DISTINCT ap.author_id) AS authors
+    FROM papers_between(start_date, end_date) AS p
+    JOIN author_papers_between(start_date, end_date) AS ap ON ap.paper_id = p.paper_id
+    WHERE p.submitted_by IS NOT NULL
+    GROUP BY p.submitted_by
+)
+SELECT r.*, coalesce(people.authors, 0) AS authors
+FROM submitter_ranking_top(start_date, end_date, NULL) AS r
 LEFT JOIN people USING (submitter)
-ORDER BY rank;
+ORDER BY r.rank;
