@@ -61,14 +61,29 @@ class DayGenerator:
         """The API items of listing date `day`, most upvoted first."""
         return self.factory.day(self.rng(day), day, era_for(day, self.era_mode), self.papers_per_day)
 
-    def day_bytes(self, day: date) -> bytes:
-        """The response body `GET /api/daily_papers?date=day` gives (compact JSON, UTF-8)."""
-        return encode(self.items(day))
+    def day_bytes(self, day: date, days_after: int | None = None) -> bytes:
+        """The response body `GET /api/daily_papers?date=day` gives (compact JSON, UTF-8): once
+        the votes settled, or as fetched `days_after` days after the listing day (fewer upvotes)."""
+        items = self.items(day)
+        return encode(items if days_after is None else seen_after(items, days_after))
 
     def iter_days(self, days: list[date]) -> Iterator[tuple[date, bytes]]:
         """(day, body) for each day, generated one at a time (nothing is kept)."""
         for day in days:
             yield day, self.day_bytes(day)
+
+
+def upvote_share(days_after: int) -> float:
+    """The share of its final upvotes a paper has `days_after` days after its listing day: half
+    on the day, and half of the rest each following day (the real counts level off within days)."""
+    return 1.0 - 0.5 ** (days_after + 1)
+
+
+def seen_after(items: list[dict], days_after: int) -> list[dict]:
+    """The items as a fetch `days_after` days after the listing day sees them."""
+    share = upvote_share(days_after)
+    return [{**item, "paper": {**item["paper"], "upvotes": round(item["paper"]["upvotes"] * share)}}
+            for item in items]
 
 
 def encode(items: list[dict]) -> bytes:

@@ -1,15 +1,22 @@
 """A published warehouse of N days of generated history, built with the project's own load code
-(transforms + replace_partition), derived tables and publish step, without HTTP or Dagster."""
+(transforms + replace_partition), derived tables and publish step, without HTTP or Dagster.
+
+Its vote history is what a user's warehouse holds after a backfill followed by two weeks of the
+daily schedule: the backfill saw every older day once, at its end; each schedule run (23:00 UTC)
+fetched its day and re-fetched the 14 before it, seeing the upvotes grow (bench.generate.seen_after).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import time
-from datetime import date, datetime, timezone
+from collections.abc import Iterator
+from datetime import date, datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 
 from bench.generate import DayGenerator, day_range
+from orchestration.schedules import TRAILING_DAYS
 from bench.peak_memory import own_peak_rss_mb
 from bench.project_path import land_days, load_landed
 from warehouse.db import connect_writer
@@ -31,8 +38,7 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     timings: dict[str, float] = {}
     try:
         started = time.perf_counter()
-        fetched_at = datetime.now(timezone.utc)
-        days = land_days(home / "raw", ((d, [generator.day_bytes(d)], fetched_at) for d in day_range(end, n_days)))
+        days = sorted(set(land_days(home / "raw", history_fetches(generator, end, n_days))))
         landed = time.perf_counter()
         load_landed(con, home / "raw", days)
         timings["generate_and_land_s"] = landed - started
@@ -48,6 +54,22 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     timings["publish_s"] = time.perf_counter() - started
     return {"path": str(published), "papers": result.papers, "days": n_days,
             "size_mb": result.size_bytes / 1e6, "derived_rows": derived, **timings}
+
+
+def history_fetches(generator: DayGenerator, end: date, n_days: int,
+                    schedule_days: int = TRAILING_DAYS) -> Iterator[tuple[date, list[bytes], datetime]]:
+    """(day, pages, fetched_at) of a backfill of the days up to `end - schedule_days`, then of
+    `schedule_days` daily runs up to `end`, each fetching its day and the trailing days."""
+    days = day_range(end, n_days)
+    backfill_day = end - timedelta(days=schedule_days)
+    run_time = lambda run: datetime.combine(run, clock_time(23), timezone.utc)  # noqa: E731
+    for day in days:
+        if day <= backfill_day:
+            yield day, [generator.day_bytes(day, (backfill_day - day).days)], run_time(backfill_day)
+    for run in (backfill_day + timedelta(days=k) for k in range(1, schedule_days + 1)):
+        for day in days:
+            if 0 <= (run - day).days <= TRAILING_DAYS:
+                yield day, [generator.day_bytes(day, (run - day).days)], run_time(run)
 
 
 def main(argv: list[str] | None = None) -> int:
