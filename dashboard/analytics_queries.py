@@ -38,10 +38,10 @@ NEEDS = {
     "rising": ["rising_papers"],
 }
 DRILLDOWN = {
-    # ap.listing_date repeats the range so DuckDB skips the other days' rows; the key finds the
-    # author's rows by integer, the id makes it exact
+    # ap.listing_date repeats the range so DuckDB skips the other days' rows; the author's rows are
+    # found by their integer key (unique: asset check author_keys_unique), not by comparing text
     "authors": ("SELECT p.* FROM papers p JOIN author_papers ap USING (paper_id) WHERE ap.author_key = author_key($key) "
-                "AND ap.author_id = $key AND ap.listing_date BETWEEN $start AND $end"),
+                "AND ap.listing_date BETWEEN $start AND $end"),
     "organizations": "SELECT p.* FROM papers p WHERE p.organization = $key",
     "submitters": "SELECT p.* FROM papers p WHERE p.submitted_by = $key",
 }
@@ -82,15 +82,15 @@ class AnalyticsQueries:
         if kind not in DRILLDOWN:
             raise ValueError(f"kind must be one of {sorted(DRILLDOWN)}, not {kind!r}")
         return self.frame(
-            "SELECT count(DISTINCT author_id) AS n FROM author_papers_between($start, $end) WHERE paper_id IN "
+            "SELECT count(DISTINCT author_key) AS n FROM author_papers_between($start, $end) WHERE paper_id IN "
             f"(SELECT paper_id FROM ({DRILLDOWN[kind]}) WHERE listing_date BETWEEN $start AND $end)",
             {"key": key, "start": start, "end": end},
         )["n"][0]
 
     def co_authors(self, author_id: str, start: date, end: date) -> int:
-        """How many other people are listed on the author's papers of [start, end] (0 if none)."""
-        rows = self.frame("SELECT co_authors FROM author_co_authors(?, ?, [?])", [start, end, author_id])
-        return rows["co_authors"][0] if rows.height else 0
+        """How many other people are listed on the author's papers of [start, end] (0 if none);
+        author_co_authors for one author, counted like distinct_authors (the author is one of them)."""
+        return max(self.distinct_authors("authors", author_id, start, end) - 1, 0)
 
     def author(self, author_id: str) -> dict | None:
         """One author's id, name and HF username, or None."""

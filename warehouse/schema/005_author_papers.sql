@@ -7,7 +7,8 @@
 -- author_key(author_id): a 64-bit number for an author id (the first 16 hex digits of its md5),
 -- so leaderboards group integers, not text. md5 rather than hash(): hash() may change with the
 -- DuckDB version and the keys are stored. Two ids with the same key are improbable (~5e-9 at
--- 400k authors); the leaderboards still separate them by author_id where they report figures.
+-- 400k authors), and the asset check author_keys_unique fails if it ever happens; queries may
+-- then find an author's rows by key alone.
 CREATE OR REPLACE MACRO author_key(author_id) AS CAST('0x' || left(md5(author_id), 16) AS UBIGINT);
 
 CREATE TABLE IF NOT EXISTS author_papers (
