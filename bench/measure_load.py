@@ -14,7 +14,7 @@ from pathlib import Path
 from warehouse.db import connect_writer
 
 FLOOR_SQL = Path(__file__).parent / "sql" / "floor_load.sql"
-COUNTED_TABLES = ("papers", "paper_authors", "votes", "authors", "submitters", "organizations")
+COUNTED_TABLES = ("papers", "paper_authors", "author_papers", "votes", "authors", "submitters", "organizations")
 
 
 def table_rows(con) -> dict[str, int]:

@@ -45,6 +45,9 @@ FROM (
 );
 CREATE TEMP TABLE floor_paper_authors AS
 SELECT paper_id, author_id, position, name_as_listed, listing_date FROM slots;
+CREATE TEMP TABLE floor_author_papers AS
+SELECT DISTINCT s.listing_date, author_key(s.author_id) AS author_key, s.author_id, s.paper_id, p.upvotes
+FROM slots AS s JOIN floor_papers AS p USING (paper_id);
 CREATE TEMP TABLE floor_authors AS
 SELECT author_id, any_value(name_as_listed) AS name,
        any_value(CASE WHEN identity_key LIKE 'hf:%' THEN substr(identity_key, 4) END) AS hf_username,
