@@ -7,8 +7,12 @@ in `NEEDS`, so a page can say clearly what is missing on a warehouse published b
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
+
+from dashboard.search_ranking import search_top
+from dashboard.snapshot import open_snapshot
 
 LEADERBOARDS = {
     "authors": "author_leaderboard",
@@ -49,6 +53,8 @@ DRILLDOWN = {
 
 class AnalyticsQueries:
     """Methods over the shared analytics views and macros."""
+
+    path: Path  # the published warehouse (WarehouseRepository)
 
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:  # pragma: no cover
         raise NotImplementedError
@@ -128,9 +134,11 @@ class AnalyticsQueries:
 
     def search(self, query_text: str, limit: int = 50) -> pl.DataFrame:
         """Full-text search over titles and abstracts, best match first."""
-        return self.frame(
-            "SELECT * FROM search_papers_top(?, ?)", [query_text, limit]
-        )
+        with open_snapshot(self.path) as con:
+            found = search_top(con, query_text, limit)
+            if found is None:  # an index without paper keys: the macro does the same, slower
+                found = con.sql("SELECT * FROM search_papers_top(?, ?)", params=[query_text, limit]).pl()
+        return found
 
     def similar_papers(self, paper_id: str, limit: int = 8) -> pl.DataFrame:
         """Papers most similar to `paper_id`, with titles."""

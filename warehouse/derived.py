@@ -11,8 +11,9 @@ import duckdb
 import polars as pl
 
 from transforms import text_index
-from warehouse.db import execute_with_rows, scalar, within_memory_limits
+from warehouse.db import SCHEMA_DIR, execute_with_rows, scalar, within_memory_limits
 
+DERIVED_TABLES_DDL = SCHEMA_DIR / "003_derived_tables.sql"
 TITLE_WEIGHT = 3          # a title occurrence counts three abstract occurrences (search and similarity)
 SIMILAR_PER_PAPER = 5
 
@@ -82,10 +83,12 @@ FROM ({TOKENS_TEMPLATE.format(papers="(SELECT * FROM papers WHERE paper_id BETWE
 WHERE title_occurrences + abstract_occurrences > 0
 """
 
-# What BM25 and TF-IDF need of the whole corpus: each paper's length, each term's document count.
+# What BM25 and TF-IDF need of the whole corpus: each paper's length (and its integer key in the
+# index), each term's document count.
 CORPUS_STATS_SQL = """
 CREATE OR REPLACE TABLE derived_lengths AS
-SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id;
+SELECT paper_id, length, (row_number() OVER (ORDER BY paper_id) - 1)::INTEGER AS paper_key
+FROM (SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id);
 CREATE OR REPLACE TABLE derived_dfs AS
 SELECT term, count(*) AS df FROM derived_counts GROUP BY term;
 """
@@ -102,7 +105,7 @@ GROUP BY chunk ORDER BY chunk
 SEARCH_INDEX_SQL = """
 INSERT INTO search_index BY NAME
 WITH stats AS (SELECT count(*)::DOUBLE AS n_docs, avg(length) AS mean_length FROM derived_lengths)
-SELECT c.term, c.paper_id,
+SELECT c.term, c.paper_id, l.paper_key,
        ln(1.0 + (s.n_docs - d.df + 0.5) / (d.df + 0.5)) * c.tf * ($k1 + 1.0)
          / (c.tf + $k1 * (1.0 - $b + $b * l.length / s.mean_length)) AS score
 FROM derived_counts c JOIN derived_lengths l USING (paper_id) JOIN derived_dfs d USING (term) CROSS JOIN stats s
@@ -199,8 +202,11 @@ def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def _rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM search_index")
-        con.execute("DELETE FROM similar_papers")
+        # Dropped and created again from the schema file, so an index made before a column was
+        # added gets it (and dropping is cheaper than deleting every row).
+        con.execute("DROP TABLE search_index")
+        con.execute("DROP TABLE similar_papers")
+        con.execute(DERIVED_TABLES_DDL.read_text())
         # Work tables are ordinary tables, dropped before COMMIT: unlike TEMP tables their blocks
         # can leave memory for the database file, which the rebuild needs at ~500k papers (the
         # term counts alone are ~2 GB there).

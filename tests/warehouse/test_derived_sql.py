@@ -113,3 +113,19 @@ def test_the_index_is_stored_in_term_order_when_built_one_term_range_at_a_time(w
     derived.rebuild_derived_tables(warehouse.con)
     terms = [row[0] for row in warehouse.con.execute("SELECT term FROM search_index ORDER BY rowid").fetchall()]
     assert len(set(terms)) > 5 and terms == sorted(terms)
+
+
+def test_each_posting_carries_its_papers_rank_by_id_as_paper_key(warehouse, monkeypatch):
+    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", 3)   # keys must agree across term ranges
+    derived.rebuild_derived_tables(warehouse.con)
+    keys = dict(warehouse.con.execute("SELECT DISTINCT paper_id, paper_key FROM search_index").fetchall())
+    assert keys == {paper_id: rank for rank, paper_id in enumerate(sorted(keys))}
+    assert len(keys) == len(PAPERS)
+
+
+def test_an_index_made_before_paper_keys_gets_them_at_its_next_rebuild(warehouse):
+    warehouse.con.execute("DROP TABLE search_index")
+    warehouse.con.execute("CREATE TABLE search_index (term VARCHAR, paper_id VARCHAR, score DOUBLE)")  # as it was
+    derived.rebuild_derived_tables(warehouse.con)
+    assert scalar(warehouse.con, "SELECT count(*) FROM search_index WHERE paper_key IS NULL") == 0
+    assert scalar(warehouse.con, "SELECT count(*) FROM search_index") > 0

@@ -7,8 +7,12 @@
 CREATE TABLE IF NOT EXISTS search_index (
     term            VARCHAR NOT NULL,      -- a token as text_terms() makes it
     paper_id        VARCHAR NOT NULL,
-    score           DOUBLE NOT NULL
+    score           DOUBLE NOT NULL,
+    paper_key       INTEGER                -- the paper's 0-based rank by paper_id in this index
 );
+-- paper_key lets a search sum scores per paper over integers (dashboard/search_ranking.py). An
+-- index built before it existed lacks the column until its next rebuild re-creates the table
+-- (ALTER TABLE on a 10x index runs out of the writer's memory); searches work either way.
 
 -- Nearest neighbours by TF-IDF cosine over title and abstract: the top 5 per paper.
 CREATE TABLE IF NOT EXISTS similar_papers (
