@@ -20,8 +20,8 @@ _CHECKS = [
      "WHERE pa.listing_date = ANY($days) AND (NOT EXISTS (SELECT 1 FROM papers p WHERE p.paper_id = pa.paper_id) "
      "OR NOT EXISTS (SELECT 1 FROM authors a WHERE a.author_id = pa.author_id))"),
     ("paper_authors", "author_keys_unique",
-     "No two author_ids share an author_key (the integer the author leaderboards group and look authors up by).",
-     "SELECT count(*) - count(DISTINCT author_key(author_id)) FROM authors"),
+     "Every author has an author_key and no two share one (the integer the author leaderboards group and look authors up by).",
+     "SELECT count(*) - count(DISTINCT author_key) FROM authors"),
     ("papers", "upvotes_not_negative", "upvotes and num_comments are never negative.",
      "SELECT count(*) FROM papers WHERE listing_date = ANY($days) "
      "AND (upvotes < 0 OR coalesce(num_comments, 0) < 0)"),

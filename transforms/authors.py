@@ -9,7 +9,12 @@ from __future__ import annotations
 import polars as pl
 
 from transforms import table_schemas
-from transforms.person_names import author_id_expr, identity_key_from_normalised, normalise_person_name_expr
+from transforms.person_names import (
+    author_id_expr,
+    author_key_expr,
+    identity_key_from_normalised,
+    normalise_person_name_expr,
+)
 
 _CLAIMED = pl.col("identity_key").str.starts_with("hf:")
 
@@ -64,6 +69,7 @@ def authors_frame(slots: pl.DataFrame) -> pl.DataFrame:
             pl.col("name_as_listed").alias("name"),
             pl.when(_CLAIMED).then(pl.col("identity_key").str.strip_prefix("hf:")).alias("hf_username"),
             pl.col("identity_key"),
+            author_key_expr(pl.col("author_id")).alias("author_key"),
         )
         .pipe(table_schemas.conform_batch, table_schemas.AUTHORS)
     )

@@ -82,6 +82,12 @@ def author_id_expr(identity_key: pl.Expr) -> pl.Expr:
     return identity_key.nchash.sha1().str.slice(0, AUTHOR_ID_LENGTH)
 
 
+def author_key_expr(author_id: pl.Expr) -> pl.Expr:
+    """The warehouse's author_key(author_id) macro in Polars: the first 16 hex digits of
+    md5(author_id) as an unsigned 64-bit number."""
+    return author_id.nchash.md5().str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64)
+
+
 def author_id_for(identity_key: str) -> str:
     """author_id for one identity key ('hf:akhaliq', 'name:yang shen'); equals author_id_expr."""
     return hashlib.sha1(identity_key.encode("utf-8")).hexdigest()[:AUTHOR_ID_LENGTH]

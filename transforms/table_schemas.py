@@ -34,7 +34,8 @@ PAPERS = pl.Schema(
     }
 )
 
-AUTHORS = pl.Schema({"author_id": pl.Utf8, "name": pl.Utf8, "hf_username": pl.Utf8, "identity_key": pl.Utf8})
+AUTHORS = pl.Schema({"author_id": pl.Utf8, "name": pl.Utf8, "hf_username": pl.Utf8, "identity_key": pl.Utf8,
+                     "author_key": pl.UInt64})
 
 PAPER_AUTHORS = pl.Schema(
     {

@@ -37,8 +37,14 @@ def refresh_author_papers(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(AUTHOR_PAPERS_SQL.format(days="true"))
 
 
+def fill_author_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Set authors.author_key where it is missing (the load sets it for the authors it adds)."""
+    con.execute("UPDATE authors SET author_key = author_key(author_id) WHERE author_key IS NULL")
+
+
 def fill_author_papers_if_missing(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill author_papers in a warehouse made before it existed (author slots, no rows)."""
+    """Fill authors.author_key and author_papers in a warehouse made before they existed."""
+    fill_author_keys(con)
     [(rows, slots)] = con.execute(
         "SELECT (SELECT count(*) FROM author_papers), (SELECT count(*) FROM paper_authors)").fetchall()
     if rows == 0 and slots > 0:

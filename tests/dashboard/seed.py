@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from warehouse.author_papers import refresh_author_papers
+from warehouse.author_papers import fill_author_keys, refresh_author_papers
 from warehouse.db import connect_writer
 from warehouse.derived import rebuild_derived_tables
 from warehouse.keywords import refresh_keyword_weeks
@@ -73,7 +73,7 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
         con.executemany(
             f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
-        con.executemany("INSERT INTO authors VALUES (?, ?, ?, ?)", AUTHORS)
+        con.executemany("INSERT INTO authors (author_id, name, hf_username, identity_key) VALUES (?, ?, ?, ?)", AUTHORS)
         listing = {p[0]: p[4] for p in PAPERS}
         names = {a[0]: a[1] for a in AUTHORS}
         con.executemany(
@@ -96,7 +96,8 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
         )
         con.execute("INSERT INTO publish_log VALUES (?, 'run-1', 4, 5)", [published_at])
         refresh_keyword_weeks(con)  # the weekly keyword tables, as a load does
-        refresh_author_papers(con)  # and the author_papers rows
+        refresh_author_papers(con)  # and the author_papers rows and keys
+        fill_author_keys(con)
         rebuild_derived_tables(con)  # search index and similar papers, as the search asset does
         con.execute("CHECKPOINT")
     finally:

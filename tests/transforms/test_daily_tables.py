@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from datetime import date, datetime
 
 import polars as pl
@@ -149,6 +151,8 @@ def test_authors_deduplicated_first_listed_name_wins():
             "name": ["Chunjiang Ge", "Zoë Ng", "Hidden Person"],
             "hf_username": ["ChunjiangGe", None, None],
             "identity_key": ["hf:ChunjiangGe", "name:zoe ng", "name:hidden person"],
+            # author_key: the first 16 hex digits of md5(author_id), as a number
+            "author_key": [int(hashlib.md5(a.encode()).hexdigest()[:16], 16) for a in (GE, ZOE, HIDDEN)],
         },
         schema=table_schemas.AUTHORS,
     )

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from warehouse.author_papers import refresh_author_papers
+from warehouse.author_papers import fill_author_keys, refresh_author_papers
 from warehouse.db import apply_schema
 from warehouse.keywords import refresh_keyword_weeks
 
@@ -45,6 +45,8 @@ class HandMadeWarehouse:
             refresh_keyword_weeks(self.con)  # as the load does for the weeks it changes
         if table in ("papers", "paper_authors"):
             refresh_author_papers(self.con)  # as the load does for the days it replaces
+        if table == "authors":
+            fill_author_keys(self.con)  # as the load does for the authors it adds
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         """Run a query and return its rows as dicts."""

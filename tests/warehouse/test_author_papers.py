@@ -6,8 +6,10 @@ import hashlib
 from datetime import timedelta
 
 import duckdb
+import polars as pl
 
 from tests.warehouse.test_load import DAY, batch, frame_like, paper
+from transforms.person_names import author_key_expr
 from warehouse.author_papers import refresh_author_papers
 from warehouse.db import apply_schema, connect_writer
 from warehouse.load import replace_partition, replace_partitions
@@ -78,21 +80,34 @@ def test_a_warehouse_made_before_the_table_gets_it_filled(tmp_path):
     con.close()
 
 
-def test_author_key_is_the_first_16_hex_digits_of_the_md5_of_the_id():
+def test_author_key_is_the_first_16_hex_digits_of_the_md5_of_the_id_in_sql_and_polars():
     con = duckdb.connect()
     apply_schema(con)
-    for author_id in ("aa3c2060e578fe28", "alice", "Łukasz"):
+    ids = ["aa3c2060e578fe28", "alice", "Łukasz", "ffffffffffffffff"]
+    in_polars = pl.DataFrame({"author_id": ids}).select(author_key_expr(pl.col("author_id")))["author_id"].to_list()
+    for author_id, polars_key in zip(ids, in_polars):
         expected = int(hashlib.md5(author_id.encode()).hexdigest()[:16], 16)
-        assert con.execute("SELECT author_key(?)", [author_id]).fetchone()[0] == expected
+        assert con.execute("SELECT author_key(?)", [author_id]).fetchone()[0] == expected == polars_key
+
+
+def test_the_transform_gives_each_author_its_key():
+    from transforms.authors import authors_frame
+
+    slots = pl.DataFrame({"fetch": [0, 0], "author_id": ["a1", "b2"], "name_as_listed": ["Ada", "Bo"],
+                          "identity_key": ["name:ada", "hf:bo"], "status": [None, None]})
+    keys = authors_frame(slots).select("author_id", "author_key").rows()
+    assert keys == [(a, int(hashlib.md5(a.encode()).hexdigest()[:16], 16)) for a in ("a1", "b2")]
 
 
 def test_the_asset_check_fails_when_two_author_ids_share_a_key(con):
     from orchestration.checks import table_check_results
 
     replace_partition(con, with_second_author(con, batch(con, [paper("2405.00001", 3)])))
-    con.execute("INSERT INTO authors VALUES ('a2', 'Bo', NULL, 'name:bo')")
+    con.execute("INSERT INTO authors (author_id, name, identity_key, author_key) VALUES ('a2', 'Bo', 'name:bo', author_key('a2'))")
     passed = lambda: {r.check_name: r.passed for r in table_check_results(con, [DAY])}["author_keys_unique"]  # noqa: E731
     assert passed()
-    # a collision cannot be found by hand in md5; a key that maps every id to one number stands in
-    con.execute("CREATE OR REPLACE MACRO author_key(author_id) AS CAST(1 AS UBIGINT)")
+    # a collision cannot be found by hand in md5: give a2 the key of a1
+    con.execute("UPDATE authors SET author_key = author_key('a1') WHERE author_id = 'a2'")
+    assert not passed()
+    con.execute("UPDATE authors SET author_key = NULL WHERE author_id = 'a2'")   # and a missing key
     assert not passed()

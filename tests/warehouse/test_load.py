@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 import duckdb
@@ -13,6 +14,7 @@ from warehouse.load import PartitionBatch, replace_partition
 
 DAY = date(2024, 5, 27)
 FETCHED = datetime(2024, 5, 27, 23, 0)
+A1_KEY = int(hashlib.md5(b"a1").hexdigest()[:16], 16)   # author_key('a1'), as the transform computes it
 
 
 def frame_like(con, table: str, rows: list[dict]) -> pl.DataFrame:
@@ -41,7 +43,7 @@ def batch(con, papers: list[dict], *, day: date = DAY, authors_per_paper=1, bad_
         votes=frame_like(con, "votes", votes),
         quarantined_records=frame_like(con, "quarantined_records", []),
         authors=frame_like(con, "authors", [{"author_id": "a1", "name": "Ada", "hf_username": None,
-                                             "identity_key": "name:ada"}]),
+                                             "identity_key": "name:ada", "author_key": A1_KEY}]),
         submitters=frame_like(con, "submitters", []),
         organizations=frame_like(con, "organizations", []),
     )

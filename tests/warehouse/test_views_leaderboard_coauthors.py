@@ -26,6 +26,9 @@ PAPER_AUTHORS = [
 ]
 
 
+AUTHORS = [{"author_id": a, "name": a.title(), "identity_key": f"name:{a}"} for a in ("ann", "ben", "cat", "dan", "eve")]
+
+
 def co_authors(warehouse, start, end) -> dict[str, int]:
     rows = warehouse.rows("SELECT author_id, co_authors FROM author_leaderboard(?, ?)", [start, end])
     return {row["author_id"]: row["co_authors"] for row in rows}
@@ -34,6 +37,7 @@ def co_authors(warehouse, start, end) -> dict[str, int]:
 def test_co_authors_union_over_papers_counts_each_person_once(hand_warehouse):
     hand_warehouse.insert("papers", PAPERS)
     hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    hand_warehouse.insert("authors", AUTHORS)
     # ann: {ben, cat} on P1 and {ben, dan} on P2 -> ben, cat, dan. ben likewise: ann, cat, dan.
     # cat (P1 only): ann, ben. dan (P2 only, listed twice): ann, ben.
     assert co_authors(hand_warehouse, D1, D2) == {"ann": 3, "ben": 3, "cat": 2, "dan": 2}
@@ -42,6 +46,7 @@ def test_co_authors_union_over_papers_counts_each_person_once(hand_warehouse):
 def test_co_authors_follow_the_range(hand_warehouse):
     hand_warehouse.insert("papers", PAPERS)
     hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    hand_warehouse.insert("authors", AUTHORS)
     # Only P2 and P3: ann has ben, dan (P2) and eve (P3); eve only ann.
     assert co_authors(hand_warehouse, D2, D3) == {"ann": 3, "ben": 2, "dan": 2, "eve": 1}
 
@@ -49,6 +54,7 @@ def test_co_authors_follow_the_range(hand_warehouse):
 def test_the_top_n_variant_gives_the_first_n_rows_of_the_full_board(hand_warehouse):
     hand_warehouse.insert("papers", PAPERS)
     hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    hand_warehouse.insert("authors", AUTHORS)
     full = hand_warehouse.rows("SELECT * FROM author_leaderboard(?, ?)", [D1, D3])
     assert len(full) == 5
     for n in (1, 2, 4, 5, 9):
@@ -59,6 +65,7 @@ def test_the_top_n_variant_gives_the_first_n_rows_of_the_full_board(hand_warehou
 def test_co_authors_of_chosen_authors_match_the_leaderboard_and_skip_authors_without_papers(hand_warehouse):
     hand_warehouse.insert("papers", PAPERS)
     hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    hand_warehouse.insert("authors", AUTHORS)
     rows = hand_warehouse.rows("SELECT author_id, co_authors FROM author_co_authors(?, ?, ['dan', 'ann', 'nobody'])",
                                [D1, D2])
     assert {row["author_id"]: row["co_authors"] for row in rows} == {"ann": 3, "dan": 2}
@@ -67,6 +74,7 @@ def test_co_authors_of_chosen_authors_match_the_leaderboard_and_skip_authors_wit
 def test_the_ranking_is_the_leaderboard_without_co_authors(hand_warehouse):
     hand_warehouse.insert("papers", PAPERS)
     hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
+    hand_warehouse.insert("authors", AUTHORS)
     board = hand_warehouse.rows("SELECT * EXCLUDE (co_authors) FROM author_leaderboard(?, ?)", [D1, D3])
     assert hand_warehouse.rows("SELECT * FROM author_ranking_top(?, ?, NULL)", [D1, D3]) == board
     assert hand_warehouse.rows("SELECT * FROM author_ranking_top(?, ?, 2)", [D1, D3]) == board[:2]

@@ -8,8 +8,11 @@
 -- so leaderboards group integers, not text. md5 rather than hash(): hash() may change with the
 -- DuckDB version and the keys are stored. Two ids with the same key are improbable (~5e-9 at
 -- 400k authors), and the asset check author_keys_unique fails if it ever happens; queries may
--- then find an author's rows by key alone.
+-- then find an author's rows, and name, by key alone.
 CREATE OR REPLACE MACRO author_key(author_id) AS CAST('0x' || left(md5(author_id), 16) AS UBIGINT);
+
+-- authors.author_key, for a warehouse made before it (warehouse/author_papers.py fills it)
+ALTER TABLE authors ADD COLUMN IF NOT EXISTS author_key UBIGINT;
 
 CREATE TABLE IF NOT EXISTS author_papers (
     listing_date    DATE NOT NULL,         -- the paper's listing date

@@ -29,7 +29,8 @@ WHERE (start_date IS NULL OR listing_date >= CAST(start_date AS DATE))
 -- its first top_n rows (NULL: all). The dashboard's board. Over 90 days at 10x today's volume
 -- ~660k author papers fall in the range, so the ranking groups integer keys (author_key) with
 -- count and sum only, keeps the authors at or above the top_n-th (total_upvotes, papers), and
--- computes the figures, the author_id order of ties, median and dates for those authors only.
+-- computes median and dates for those only; names and ids are looked up by key (authors.author_key)
+-- for the kept rows, whose ties author_id then orders.
 CREATE OR REPLACE MACRO author_ranking_top(start_date, end_date, top_n) AS TABLE
 WITH listed AS NOT MATERIALIZED (
     SELECT * FROM author_papers_between(start_date, end_date)
@@ -51,31 +52,35 @@ candidates AS (
        OR t.total_upvotes > c.total_upvotes
        OR (t.total_upvotes = c.total_upvotes AND t.papers >= c.papers)
 ),
-ranked AS (
+details AS (
     SELECT
-        author_id,
+        author_key,
         count(*)            AS papers,
         sum(upvotes)        AS total_upvotes,
         median(upvotes)     AS median_upvotes,
         min(listing_date)   AS first_listing_date,
         max(listing_date)   AS last_listing_date
     FROM listed SEMI JOIN candidates USING (author_key)
-    GROUP BY author_id
-    ORDER BY total_upvotes DESC, papers DESC, author_id
+    GROUP BY author_key
+),
+ranked AS (
+    SELECT au.author_id, au.name, au.hf_username, d.* EXCLUDE (author_key)
+    FROM details AS d
+    JOIN authors AS au USING (author_key)
+    ORDER BY d.total_upvotes DESC, d.papers DESC, au.author_id
     LIMIT top_n
 )
 SELECT
-    row_number() OVER (ORDER BY r.total_upvotes DESC, r.papers DESC, r.author_id) AS rank,
-    r.author_id,
-    au.name,
-    au.hf_username,
-    r.papers,
-    r.total_upvotes,
-    r.median_upvotes,
-    r.first_listing_date,
-    r.last_listing_date
-FROM ranked AS r
-LEFT JOIN authors AS au USING (author_id)
+    row_number() OVER (ORDER BY total_upvotes DESC, papers DESC, author_id) AS rank,
+    author_id,
+    name,
+    hf_username,
+    papers,
+    total_upvotes,
+    median_upvotes,
+    first_listing_date,
+    last_listing_date
+FROM ranked
 ORDER BY rank;
 
 -- author_co_authors(start_date, end_date, author_ids): for each author in the list with papers
