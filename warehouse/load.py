@@ -164,8 +164,8 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list
     """Replace the batches' days inside the caller's transaction; returns the weeks changed."""
     incoming = {table: frame.to_arrow() for table, frame in _incoming_frames(batches).items()}
     days = [b.listing_date for b in batches]
-    weeks = _weeks_changed(con, days, incoming["papers"])
-    _delete_partitions(con, days, incoming["papers"])
+    moved_from = _days_papers_move_from(con, incoming["papers"])
+    _delete_partitions(con, days, moved_from, incoming["papers"])
     for table in PARTITIONED_TABLES:
         execute_with_rows(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows", incoming[table])
     insert_author_papers(con, days)
@@ -173,28 +173,29 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list
         _upsert(con, table, key, update, incoming[table])
     execute_with_rows(con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows",
                    incoming["partition_loads"])
-    return weeks
-
-
-def _weeks_changed(con: duckdb.DuckDBPyConnection, days: list[date], papers: pa.Table) -> list[date]:
-    """The weeks of the loaded days, and of the days papers move away from (see below)."""
-    moved_from = [row[0] for row in execute_with_rows(
-        con, "SELECT DISTINCT listing_date FROM papers WHERE paper_id IN (SELECT paper_id FROM incoming_rows)",
-        papers,
-    ).fetchall()]
     return weeks_of([*days, *moved_from])
 
 
-def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], papers: pa.Table) -> None:
+def _days_papers_move_from(con: duckdb.DuckDBPyConnection, papers: pa.Table) -> list[date]:
+    """The days, already loaded, of papers that arrive again (on another day or the same)."""
+    return [row[0] for row in execute_with_rows(
+        con, "SELECT DISTINCT listing_date FROM papers WHERE paper_id IN (SELECT paper_id FROM incoming_rows)",
+        papers,
+    ).fetchall()]
+
+
+def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], moved_from: list[date],
+                       papers: pa.Table) -> None:
     # A paper listed again on another day moves to the day loaded last: delete it by id too,
-    # so the primary key holds and the paper is never counted on two days.
+    # so the primary key holds and the paper is never counted on two days. Its rows in every
+    # table carry its old listing date, so only those days and the loaded ones are read.
     for table in ("paper_authors", "author_papers", "papers", "votes"):
         execute_with_rows(
             con,
-            f"DELETE FROM {table} WHERE listing_date = ANY(?) "
-            "OR paper_id IN (SELECT paper_id FROM incoming_rows)",
+            f"DELETE FROM {table} WHERE listing_date = ANY($touched) "
+            "AND (listing_date = ANY($days) OR paper_id IN (SELECT paper_id FROM incoming_rows))",
             papers,
-            [days],
+            {"touched": [*days, *moved_from], "days": days},
         )
     con.execute("DELETE FROM quarantined_records WHERE listing_date = ANY(?)", [days])
 
