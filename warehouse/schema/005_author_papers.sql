@@ -6,9 +6,9 @@
 
 -- author_key(author_id): a 64-bit number for an author id (the first 16 hex digits of its md5),
 -- so leaderboards group integers, not text. md5 rather than hash(): hash() may change with the
--- DuckDB version and the keys are stored. Two ids with the same key are improbable (~5e-9 at
--- 400k authors), and the asset check author_keys_unique fails if it ever happens; queries may
--- then find an author's rows, and name, by key alone.
+-- DuckDB version and the keys are stored. The key stands for the author in queries (an author's
+-- rows and name are found by key alone), so it must be unique: two ids sharing one are improbable
+-- (~5e-9 at 400k authors), and the asset check author_keys_unique fails if it ever happens.
 CREATE OR REPLACE MACRO author_key(author_id) AS CAST('0x' || left(md5(author_id), 16) AS UBIGINT);
 
 -- authors.author_key, for a warehouse made before it (warehouse/author_papers.py fills it)
