@@ -14,13 +14,9 @@ import polars as pl
 from dashboard.search_ranking import search_top
 from dashboard.snapshot import open_snapshot
 
-LEADERBOARDS = {
-    "authors": "author_leaderboard",
-    "organizations": "organization_leaderboard",
-    "submitters": "submitter_leaderboard",
-}
-# What a board page shows: the leaderboard without its costliest column (co-authors, or the
-# distinct authors of an organisation or submitter), which the drill-down gives for one row.
+# What a board page shows: the leaderboard macro (author_leaderboard, organization_leaderboard,
+# submitter_leaderboard) without its costliest column (co-authors, or the distinct authors of an
+# organisation or submitter), which the drill-down gives for one row.
 BOARDS = {
     "authors": "author_ranking_top",
     "organizations": "organization_ranking_top",
@@ -34,7 +30,8 @@ LEADERBOARD_SIZE_SQL = {
     "submitters": "SELECT count(DISTINCT submitted_by) AS n FROM papers_between($1, $2)",
 }
 NEEDS = {
-    "leaderboard": [*LEADERBOARDS.values(), *BOARDS.values(), "author_co_authors", "author_papers_between"],
+    # what the leaderboard pages' queries call (boards, sizes, drill-downs)
+    "leaderboard": [*BOARDS.values(), "papers_between", "author_papers_between", "author_key"],
     "trends": ["keyword_weekly", "rising_keywords_between", "keyword_coverage"],
     "search": ["search_papers_top"],
     "similar": ["similar_papers"],
@@ -68,8 +65,8 @@ class AnalyticsQueries:
 
     def leaderboard_size(self, kind: str, start: date, end: date) -> int:
         """How many rows the `kind` leaderboard has for [start, end]."""
-        if kind not in LEADERBOARDS:
-            raise ValueError(f"kind must be one of {sorted(LEADERBOARDS)}, not {kind!r}")
+        if kind not in LEADERBOARD_SIZE_SQL:
+            raise ValueError(f"kind must be one of {sorted(LEADERBOARD_SIZE_SQL)}, not {kind!r}")
         return self.frame(LEADERBOARD_SIZE_SQL[kind], [start, end])["n"][0]
 
     def leaderboard_papers(self, kind: str, key: str, start: date, end: date) -> pl.DataFrame:

@@ -42,7 +42,7 @@ def fill_author_keys(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE authors SET author_key = author_key(author_id) WHERE author_key IS NULL")
 
 
-def fill_author_papers_if_missing(con: duckdb.DuckDBPyConnection) -> None:
+def fill_author_tables_if_missing(con: duckdb.DuckDBPyConnection) -> None:
     """Fill authors.author_key and author_papers in a warehouse made before they existed."""
     fill_author_keys(con)
     [(rows, slots)] = con.execute(

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import duckdb
 
-from warehouse.author_papers import fill_author_papers_if_missing
+from warehouse.author_papers import fill_author_tables_if_missing
 from warehouse.keywords import fill_keyword_weeks_if_missing
 
 T = TypeVar("T")
@@ -60,7 +60,7 @@ def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     if scalar(con, "SELECT max_by(fingerprint, applied_at) FROM schema_applied") != fingerprint:
         apply_schema(con)
         fill_keyword_weeks_if_missing(con)  # a warehouse made before the keyword tables existed
-        fill_author_papers_if_missing(con)  # ... or before author_papers
+        fill_author_tables_if_missing(con)  # ... or before author_papers and authors.author_key
         con.execute("INSERT INTO schema_applied VALUES (?, current_timestamp)", [fingerprint])
     return con
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import timedelta
 
@@ -37,8 +38,8 @@ def with_second_author(con, one_batch, *, twice=False):
              for slot in one_batch.paper_authors.to_dicts()]
     if twice:
         extra += [{**slot, "position": 3, "name_as_listed": "Bo."} for slot in extra]
-    slots = frame_like(con, "paper_authors", one_batch.paper_authors.to_dicts() + extra)
-    return one_batch.__class__(**{**one_batch.__dict__, "paper_authors": slots})
+    return dataclasses.replace(
+        one_batch, paper_authors=frame_like(con, "paper_authors", one_batch.paper_authors.to_dicts() + extra))
 
 
 def test_a_load_writes_one_row_per_author_and_paper_with_its_upvotes(con):
