@@ -12,6 +12,7 @@ from email.utils import formatdate
 from urllib.parse import parse_qs, urlencode
 
 from orchestration.sample_api import DAILY_PAPERS_PATH, WSGIApp
+from tests.fakes import hostile_bodies
 from tests.fakes.faults import Fault, FaultPlan
 
 HTML_PAGE = (
@@ -134,7 +135,27 @@ class FaultInjector:
                 started_at=started_at,
             ))
 
+    def _hostile(self, fault: Fault, environ: dict) -> hostile_bodies.Answer | None:
+        if fault.kind == "gzip-bomb":
+            return hostile_bodies.gzip_bomb(fault.megabytes, self._stop)
+        if fault.kind == "endless":
+            return hostile_bodies.endless(self._stop)
+        if fault.kind == "big":
+            return hostile_bodies.big(fault.megabytes)
+        if fault.kind == "endless-pages":
+            return hostile_bodies.endless_page(environ.get("QUERY_STRING", ""))
+        if fault.kind == "drip":
+            status, headers, body = _collect(self.app, environ)
+            return hostile_bodies.drip(status, headers, body, fault.seconds, self._stop)
+        return None
+
     def _answer(self, fault: Fault, environ: dict, start_response) -> Iterator[bytes]:
+        hostile = self._hostile(fault, environ)
+        if hostile is not None:
+            status, headers, chunks = hostile
+            start_response(status, headers)
+            yield from chunks
+            return
         if fault.kind == "hang":
             self._stop.wait(fault.seconds)
         if fault.kind == "ignore-p":

@@ -14,6 +14,12 @@ steps consumed one per request and then "ok", or "always:<step>". Steps:
     html                     200 with an HTML page (what a proxy or login wall sends)
     json-object              200 with a JSON object instead of an array
     ignore-p                 the recorded page 0 whatever `p` asks (a server that ignores p)
+    drip[:S]                 the recorded answer, its body one byte every S s (default 1)
+    gzip-bomb[:MB]           200, Content-Encoding gzip, ~1 KB per MB sent, MB (default 1024) decoded
+    endless                  200 with a JSON array that never ends (chunked, until the server stops)
+    big[:MB]                 200 with a valid `[ ... ]` of MB megabytes (default 200), Content-Length set
+    endless-pages            a full page of new items for every `p`, so paging never ends
+    (a long Retry-After is a status option: "429:retry-after=119")
 
 Example: {"2024-05-27": ["429:retry-after=1", "503", "ok"], "2024-12-25": "always:503"}
 """
@@ -27,20 +33,24 @@ from dataclasses import dataclass
 
 _DATE_KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}|\*)$")
 _STATUS_OPTIONS = {"retry-after", "retry-after-date", "ratelimit-t"}
-_BODY_KINDS = {"ok", "truncated", "invalid-json", "html", "json-object", "ignore-p"}
-_TIMED_KINDS = {"slow": 0.5, "hang": 30.0}
+_BODY_KINDS = {
+    "ok", "truncated", "invalid-json", "html", "json-object", "ignore-p", "endless", "endless-pages"
+}
+_TIMED_KINDS = {"slow": 0.5, "hang": 30.0, "drip": 1.0}
+_SIZED_KINDS = {"gzip-bomb": 1024.0, "big": 200.0}
 
 FaultSpec = Mapping[str, "str | list[str]"]
 
 
 @dataclass(frozen=True)
 class Fault:
-    """One parsed step. kind: "status", "slow", "hang", or one of the body kinds above."""
+    """One parsed step. kind: "status", a timed or sized kind, or one of the body kinds above."""
 
     spec: str
     kind: str
     status: int = 200
     seconds: float = 0.0
+    megabytes: float = 0.0
     retry_after: float | None = None
     retry_after_date: float | None = None
     ratelimit_t: int | None = None
@@ -68,10 +78,14 @@ def parse_step(spec: str, where: str = "fault") -> Fault:
     if head in _TIMED_KINDS:
         seconds = _number(rest, where) if rest else _TIMED_KINDS[head]
         return Fault(spec, head, seconds=seconds)
+    if head in _SIZED_KINDS:
+        megabytes = _number(rest, where) if rest else _SIZED_KINDS[head]
+        return Fault(spec, head, megabytes=megabytes)
     if not (head.isdigit() and 400 <= int(head) <= 599):
         raise ValueError(
-            f"{where}: expected ok, a status 400-599, slow[:S], hang[:S], truncated, "
-            "invalid-json, html, json-object or ignore-p"
+            f"{where}: expected ok, a status 400-599, slow[:S], hang[:S], drip[:S], "
+            "gzip-bomb[:MB], big[:MB], truncated, invalid-json, html, json-object, ignore-p, "
+            "endless or endless-pages"
         )
     options: dict[str, float] = {}
     for option in filter(None, rest.split(",")):
