@@ -4,7 +4,8 @@
 returns the verbatim bodies. Retries (tenacity) cover 429, 408, 5xx, timeouts, dropped
 connections and broken bodies; the server's `Retry-After` / `RateLimit` wait is honoured, else
 exponential backoff with jitter (see hf_retry). A client-side rate limit spaces every request,
-retries included.
+retries included. `FetchLimits` bound each request's time and body size and each day's pages
+and retry waits (see hf_limits, hf_body).
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from datetime import date, datetime, timezone
 
 import httpx
 
+from orchestration.hf_body import ACCEPT_ENCODING, capped_timeout, deadline_failure, read_body
 from orchestration.hf_client_env import client_kwargs_from_env, resolve_sample
-from orchestration.hf_errors import AttemptFailure, FetchError, give_up_reason
+from orchestration.hf_errors import AttemptFailure, FetchError, PageLimitExceeded, give_up_reason
+from orchestration.hf_limits import Deadline, FetchLimits
 from orchestration.hf_rate_limit import RateLimiter
-from orchestration.hf_response import failure_for_request_error, items_from_response
-from orchestration.hf_retry import RetryPolicy
+from orchestration.hf_response import failure_for_request_error, failure_for_status, parse_items
+from orchestration.hf_retry import RetryPolicy, RetryWaitBudget
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +64,8 @@ class HFClient:
     Beyond the basics: `backoff_base_s` / `backoff_max_s` shape the exponential backoff;
     `bad_payload_attempts` caps retries of 2xx bodies that are not a JSON array of objects;
     `sleep` is what retry waits call; `rate_limiter` replaces the one built from
-    `requests_per_second` (None or 0 = unlimited). The token is sent as a bearer header only.
+    `requests_per_second` (None or 0 = unlimited); `limits` bound time, size, pages and waits.
+    The token is sent as a bearer header only.
     """
 
     def __init__(
@@ -80,6 +84,7 @@ class HFClient:
         bad_payload_attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
         rate_limiter: RateLimiter | None = None,
+        limits: FetchLimits | None = None,
     ) -> None:
         if page_size < 1:
             raise ValueError(f"page_size must be >= 1, got {page_size}")
@@ -89,7 +94,13 @@ class HFClient:
             max_attempts, max_wait_s, backoff_base_s, backoff_max_s, bad_payload_attempts, sleep
         )
         self.rate_limiter = rate_limiter or RateLimiter(requests_per_second)
-        headers = {"User-Agent": "hf-daily-papers-warehouse/0.1", "Accept": "application/json"}
+        self.limits = limits or FetchLimits()
+        self._timeout = timeout
+        headers = {
+            "User-Agent": "hf-daily-papers-warehouse/0.1",
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+        }
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._has_token = bool(token)
@@ -98,7 +109,8 @@ class HFClient:
     @classmethod
     def from_env(cls, **overrides) -> HFClient:
         """A client configured from HF_API_BASE_URL ("sample" = bundled replay), HF_TOKEN,
-        HF_REQUESTS_PER_SECOND and HF_MAX_ATTEMPTS; keyword overrides win over the environment."""
+        HF_REQUESTS_PER_SECOND, HF_MAX_ATTEMPTS and the limits' variables (hf_limits); keyword
+        overrides win over the environment."""
         return cls(**resolve_sample({**client_kwargs_from_env(), **overrides}))
 
     def __repr__(self) -> str:
@@ -124,13 +136,19 @@ class HFClient:
         """All pages of one listing date; raises FetchError when the client gives up.
 
         Pages until a short page. A later page whose items were all seen already (a server that
-        ignores `p`) ends the paging and is dropped, so items are kept once.
+        ignores `p`) ends the paging and is dropped, so items are kept once. Past
+        `limits.max_pages` full pages it raises PageLimitExceeded; all retry waits of the day
+        share `limits.max_retry_wait_s`.
         """
         pages: list[bytes] = []
         seen: set[str] = set()
         fetched_at: datetime | None = None
+        budget = RetryWaitBudget(self.limits.max_retry_wait_s)
         for page in itertools.count():
-            body, items = self._get_page(listing_date, page)
+            if page >= self.limits.max_pages:
+                url = self.page_url(listing_date, page)
+                raise PageLimitExceeded(listing_date, url, self.limits.max_pages)
+            body, items = self._get_page(listing_date, page, budget)
             if fetched_at is None:
                 fetched_at = datetime.now(timezone.utc)
             keys = [_item_key(item) for item in items]
@@ -146,11 +164,13 @@ class HFClient:
         first_url = self.page_url(listing_date, 0)
         return FetchedDay(listing_date, fetched_at, first_url, pages, len(seen))
 
-    def _get_page(self, listing_date: date, page: int) -> tuple[bytes, list[dict]]:
+    def _get_page(
+        self, listing_date: date, page: int, budget: RetryWaitBudget
+    ) -> tuple[bytes, list[dict]]:
         url = self.page_url(listing_date, page)
         failures: list[AttemptFailure] = []
         try:
-            for attempt in self.retry_policy.retrying(listing_date, url, failures):
+            for attempt in self.retry_policy.retrying(listing_date, url, failures, budget):
                 with attempt:
                     try:
                         return self._attempt(url)
@@ -159,14 +179,25 @@ class HFClient:
                         raise
         except AttemptFailure:
             last = failures[-1]
-            reason = give_up_reason(failures, self.retry_policy.max_wait_s)
+            if budget.refused_s is not None:
+                reason = budget.reason(last)
+            else:
+                reason = give_up_reason(failures, self.retry_policy.max_wait_s)
             raise FetchError(listing_date, url, last.status, len(failures), reason) from None
         raise AssertionError("unreachable: tenacity neither returned nor raised")
 
     def _attempt(self, url: str) -> tuple[bytes, list[dict]]:
         self.rate_limiter.acquire()
+        deadline = Deadline(self.limits.request_deadline_s)
         try:
-            response = self._http.get(url)
+            with self._http.stream("GET", url, timeout=capped_timeout(self._timeout, deadline)) as response:
+                failure = failure_for_status(response, datetime.now(timezone.utc))
+                if failure is not None:
+                    raise failure  # an error answer's body is never read
+                body = read_body(response, self.limits.max_body_bytes, deadline)
         except httpx.RequestError as exc:
+            if deadline.expired():
+                raise deadline_failure(deadline) from exc
             raise failure_for_request_error(exc) from exc
-        return response.content, items_from_response(response, datetime.now(timezone.utc))
+        content_type = response.headers.get("content-type", "")
+        return body, parse_items(body, content_type, response.status_code)

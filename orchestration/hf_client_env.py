@@ -3,7 +3,8 @@
 HF_API_BASE_URL: default https://huggingface.co; the literal "sample" serves the bundled
 recorded days in-process (httpx.WSGITransport over the replay app), so the product runs offline.
 HF_TOKEN: optional bearer token. HF_REQUESTS_PER_SECOND, HF_MAX_ATTEMPTS: optional numbers.
-Empty values count as unset.
+The fetch limits (hf_limits): HF_REQUEST_DEADLINE_S, HF_MAX_BODY_BYTES, HF_MAX_PAGES_PER_DAY,
+HF_MAX_RETRY_WAIT_PER_DAY_S. Empty values count as unset.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from typing import Any
 
 import httpx
 
+from orchestration.hf_limits import (
+    MAX_BODY_BYTES_ENV,
+    MAX_PAGES_ENV,
+    MAX_RETRY_WAIT_ENV,
+    REQUEST_DEADLINE_ENV,
+    FetchLimits,
+)
 from orchestration.sample_api import BUNDLED_SAMPLE_DIR, make_replay_app
 
 SAMPLE = "sample"
@@ -38,6 +46,20 @@ def _number(name: str, convert: type, minimum: float) -> Any:
     return value
 
 
+def limits_from_env() -> FetchLimits:
+    """FetchLimits from the environment; unset variables keep the defaults."""
+    default = FetchLimits()
+    values = {
+        "request_deadline_s": _number(REQUEST_DEADLINE_ENV, float, 0.001),
+        "max_body_bytes": _number(MAX_BODY_BYTES_ENV, int, 1),
+        "max_pages": _number(MAX_PAGES_ENV, int, 1),
+        "max_retry_wait_s": _number(MAX_RETRY_WAIT_ENV, float, 0),
+    }
+    return FetchLimits(**{
+        name: getattr(default, name) if value is None else value for name, value in values.items()
+    })
+
+
 def sample_transport() -> httpx.WSGITransport:
     """A transport that answers from the bundled sample days, without any network."""
     return httpx.WSGITransport(app=make_replay_app(BUNDLED_SAMPLE_DIR))
@@ -61,6 +83,7 @@ def client_kwargs_from_env() -> dict[str, Any]:
     attempts = _number("HF_MAX_ATTEMPTS", int, 1)
     if attempts is not None:
         kwargs["max_attempts"] = attempts
+    kwargs["limits"] = limits_from_env()
     return kwargs
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from orchestration.hf_limits import MAX_PAGES_ENV
+
 
 @dataclass
 class AttemptFailure(Exception):
@@ -86,3 +88,24 @@ def give_up_reason(failures: list[AttemptFailure], max_wait_s: float) -> str:
         return f"{last.kind}, told to come back at {_utc_z(last.retry_at)}"
     same = sum(1 for f in failures if f.kind == last.kind)
     return f"{last.kind} x{same}"
+
+
+class PageLimitExceeded(FetchError):
+    """A day still had more pages after `max_pages` full ones (a server whose paging never ends).
+
+    Not retried: the same server would page on just as far again.
+    """
+
+    def __init__(self, listing_date: date, url: str, max_pages: int) -> None:
+        reason = (
+            f"still full pages after {max_pages} pages, the per-day limit "
+            f"(raise {MAX_PAGES_ENV} to allow more); nothing of this day was kept"
+        )
+        self.max_pages = max_pages
+        super().__init__(listing_date, url, 200, max_pages, reason)
+
+    def __str__(self) -> str:
+        return f"{self.listing_date.isoformat()}: stopped before {self.url}: {self.reason}"
+
+    def __reduce__(self):
+        return (type(self), (self.listing_date, self.url, self.max_pages))

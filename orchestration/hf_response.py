@@ -108,12 +108,3 @@ def parse_items(body: bytes, content_type: str, status: int = 200) -> list[dict]
             )
     return data
 
-
-def items_from_response(response: httpx.Response, now: datetime) -> list[dict]:
-    """The items of one answer, or raise AttemptFailure saying what was wrong with it."""
-    failure = failure_for_status(response, now)
-    if failure is not None:
-        raise failure
-    return parse_items(
-        response.content, response.headers.get("content-type", ""), response.status_code
-    )

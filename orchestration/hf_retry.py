@@ -3,7 +3,8 @@
 Retried: failures marked retryable (429, 408, 5xx, timeouts, dropped connections, broken bodies).
 Wait: the server's own hint (Retry-After, else RateLimit) when it gave one, else exponential
 backoff with jitter. Stop: after `max_attempts`; at once when the server asks for a wait longer
-than `max_wait_s`; after `bad_payload_attempts` bodies that were not a JSON array of objects.
+than `max_wait_s`; after `bad_payload_attempts` bodies that were not a JSON array of objects;
+when the next wait would take the day past its total of retry waits (`RetryWaitBudget`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from tenacity import wait_exponential_jitter
 
 from orchestration.hf_errors import AttemptFailure
+from orchestration.hf_limits import MAX_RETRY_WAIT_ENV
 
 log = logging.getLogger("orchestration.hf_client")
 
@@ -29,6 +31,33 @@ def _is_retryable(exc: BaseException) -> bool:
 def _failure(state: RetryCallState) -> AttemptFailure | None:
     exc = state.outcome.exception() if state.outcome else None
     return exc if isinstance(exc, AttemptFailure) else None
+
+
+@dataclass
+class RetryWaitBudget:
+    """The seconds one day may spend waiting between attempts, over all its pages."""
+
+    max_s: float
+    spent_s: float = 0.0
+    refused_s: float | None = None
+
+    def refuses(self, wait_s: float) -> bool:
+        """True (and remembered) when waiting `wait_s` more would pass the budget."""
+        if self.spent_s + wait_s > self.max_s:
+            self.refused_s = wait_s
+            return True
+        return False
+
+    def spend(self, wait_s: float) -> None:
+        self.spent_s += wait_s
+
+    def reason(self, last: AttemptFailure) -> str:
+        """Plain words for a give-up caused by this budget."""
+        return (
+            f"{last.kind}; waiting {self.refused_s:.0f} s more would take this day past its "
+            f"{self.max_s:g} s of retry waits, {self.spent_s:.0f} s already spent "
+            f"(raise {MAX_RETRY_WAIT_ENV} to allow more)"
+        )
 
 
 @dataclass
@@ -50,17 +79,33 @@ class RetryPolicy:
             multiplier=self.backoff_base_s, max=self.backoff_max_s, jitter=self.backoff_base_s
         )
 
-    def retrying(self, listing_date: date, url: str, failures: list[AttemptFailure]) -> Retrying:
-        """A tenacity loop for one request; the caller appends each AttemptFailure to `failures`."""
+    def retrying(
+        self,
+        listing_date: date,
+        url: str,
+        failures: list[AttemptFailure],
+        budget: RetryWaitBudget,
+    ) -> Retrying:
+        """A tenacity loop for one request; the caller appends each AttemptFailure to `failures`.
+
+        `budget` is the day's, shared by all its pages; tenacity computes the next wait before
+        asking whether to stop, so the stop sees the wait it would cost.
+        """
+
+        def before_sleep(state: RetryCallState) -> None:
+            budget.spend(state.upcoming_sleep)
+            self._log_retry(state, listing_date, url)
+
         return Retrying(
             stop=stop_any(
                 stop_after_attempt(self.max_attempts),
                 lambda state: self._stop_early(state, failures),
+                lambda state: budget.refuses(state.upcoming_sleep),
             ),
             wait=self._wait,
             retry=retry_if_exception(_is_retryable),
             sleep=self.sleep,
-            before_sleep=lambda state: self._log_retry(state, listing_date, url),
+            before_sleep=before_sleep,
             reraise=True,
         )
 
