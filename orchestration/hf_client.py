@@ -27,6 +27,7 @@ from orchestration.hf_limits import Deadline, FetchLimits
 from orchestration.hf_rate_limit import RateLimiter
 from orchestration.hf_response import failure_for_request_error, failure_for_status, parse_items
 from orchestration.hf_retry import RetryPolicy, RetryWaitBudget
+from orchestration.url_redaction import redact_userinfo
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=10.0)
 class FetchedDay:
     """One listing date as the API served it.
 
-    fetched_at: UTC, tz-aware, when the first page arrived. url: the first page's URL (no token).
+    fetched_at: UTC, tz-aware, when the first page arrived. url: the first page's URL (no token,
+    no user:password).
     pages: verbatim bodies, each a JSON array of objects; the first page is always kept, later
     ones only when they brought new items. record_count: distinct items (by paper.id) over pages.
     """
@@ -88,7 +90,12 @@ class HFClient:
     ) -> None:
         if page_size < 1:
             raise ValueError(f"page_size must be >= 1, got {page_size}")
-        self.base_url = base_url.rstrip("/")
+        # A user:password in the URL becomes basic auth (as httpx would make it), so no URL
+        # handed to httpx (which logs them) holds it; what is shown or written is redacted.
+        request_url = httpx.URL(base_url.rstrip("/"))
+        auth = httpx.BasicAuth(request_url.username, request_url.password) if request_url.userinfo else None
+        self._request_base_url = str(request_url.copy_with(userinfo=b""))
+        self.base_url = redact_userinfo(base_url.rstrip("/"))
         self.page_size = page_size
         self.retry_policy = RetryPolicy(
             max_attempts, max_wait_s, backoff_base_s, backoff_max_s, bad_payload_attempts, sleep
@@ -104,7 +111,7 @@ class HFClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._has_token = bool(token)
-        self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport)
+        self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport, auth=auth)
 
     @classmethod
     def from_env(cls, **overrides) -> HFClient:
@@ -128,9 +135,12 @@ class HFClient:
         self.close()
 
     def page_url(self, listing_date: date, page: int) -> str:
-        """The URL of one page of one listing date."""
+        """The URL of one page of one listing date, as shown in errors, logs and manifests."""
+        return self._url(self.base_url, listing_date, page)
+
+    def _url(self, base_url: str, listing_date: date, page: int) -> str:
         params = {"date": listing_date.isoformat(), "limit": self.page_size, "p": page}
-        return str(httpx.URL(self.base_url + DAILY_PAPERS_PATH, params=params))
+        return str(httpx.URL(base_url + DAILY_PAPERS_PATH, params=params))
 
     def fetch_day(self, listing_date: date) -> FetchedDay:
         """All pages of one listing date; raises FetchError when the client gives up.
@@ -173,7 +183,7 @@ class HFClient:
             for attempt in self.retry_policy.retrying(listing_date, url, failures, budget):
                 with attempt:
                     try:
-                        return self._attempt(url)
+                        return self._attempt(self._url(self._request_base_url, listing_date, page))
                     except AttemptFailure as failure:
                         failures.append(failure)
                         raise

@@ -22,6 +22,7 @@ from orchestration.hf_limits import (
     FetchLimits,
 )
 from orchestration.sample_api import BUNDLED_SAMPLE_DIR, make_replay_app
+from orchestration.url_redaction import redact_userinfo
 
 SAMPLE = "sample"
 # Shown in FetchedDay.url and errors when the bundled replay answers; never resolved on a network.
@@ -100,7 +101,7 @@ def resolve_sample(kwargs: dict[str, Any]) -> dict[str, Any]:
         }
     if base_url is not None and not str(base_url).startswith(("http://", "https://")):
         raise ValueError(
-            f"HF_API_BASE_URL={base_url!r} must start with http:// or https:// "
+            f"HF_API_BASE_URL={redact_userinfo(str(base_url))!r} must start with http:// or https:// "
             f"(or be {SAMPLE!r} for the bundled sample)"
         )
     return kwargs

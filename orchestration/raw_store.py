@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from orchestration.url_redaction import redact_userinfo
+
 MANIFEST = "manifest.json"
 
 
@@ -66,7 +68,7 @@ def land_fetch(
         manifest = {
             "listing_date": listing_date.isoformat(),
             "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(),
-            "url": url,
+            "url": redact_userinfo(url),
             "pages": len(pages),
             "record_count": record_count,
             "sha256": [hashlib.sha256(body).hexdigest() for body in pages],

@@ -56,9 +56,12 @@ class WarehouseResource(dg.ConfigurableResource):
 def resources_from_env() -> dict[str, dg.ConfigurableResource]:
     """Resources configured from HF_API_BASE_URL, HF_TOKEN and PAPERS_HOME (see README)."""
     token = dg.EnvVar("HF_TOKEN") if os.environ.get("HF_TOKEN") else None
+    # Like the token, by reference: a user:password in the URL must not reach Dagster's config
+    # display or storage.
+    base_url = dg.EnvVar("HF_API_BASE_URL") if os.environ.get("HF_API_BASE_URL") else None
     return {
         "hf_api": HFApiResource(
-            base_url=os.environ.get("HF_API_BASE_URL", "https://huggingface.co"),
+            base_url=base_url or "https://huggingface.co",
             token=token,
             requests_per_second=float(os.environ.get("HF_REQUESTS_PER_SECOND", "2.0")),
             max_attempts=int(os.environ.get("HF_MAX_ATTEMPTS", "6")),
