@@ -1,0 +1,52 @@
+"""A day whose refetch breaks a fetch limit fails alone, through the real asset, and the day
+already in the warehouse stays as it was (published rows, raw fetches)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+import pytest
+
+from orchestration.raw_store import last_failure, list_fetches
+from tests.fakes.fake_hf_server import FakeHFServer
+from tests.fakes.fixture_days import fixture_days
+from tests.orchestration.test_daily_papers_asset import published, run_range
+
+START = date(2025, 2, 3)
+
+
+@pytest.fixture
+def instance():
+    with dg.DagsterInstance.ephemeral() as ephemeral:
+        yield ephemeral
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    ("fault", "env", "message"),
+    [
+        ("always:gzip-bomb:1024", {"HF_MAX_BODY_BYTES": "1048576"}, "HF_MAX_BODY_BYTES"),
+        ("always:endless", {"HF_MAX_BODY_BYTES": "1048576"}, "HF_MAX_BODY_BYTES"),
+        ("always:endless-pages", {"HF_MAX_PAGES_PER_DAY": "2"}, "HF_MAX_PAGES_PER_DAY"),
+        ("always:drip:0.1", {"HF_REQUEST_DEADLINE_S": "0.3"}, "HF_REQUEST_DEADLINE_S"),
+    ],
+)
+def test_a_refetch_over_a_limit_keeps_the_loaded_day(tmp_path, instance, monkeypatch, fault, env,
+                                                     message):
+    days_dir = tmp_path / "served"
+    [day] = fixture_days(days_dir, 1, START)
+    home = tmp_path / "home"
+    raw_dir = home / "raw" / "daily_papers"
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, day, day, instance).success
+        before = published(home, "SELECT * FROM papers ORDER BY ALL")
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        server.reset_faults({str(day): fault})
+        result = run_range(server, home, day, day, instance)
+    assert not result.success
+    assert published(home, "SELECT * FROM papers ORDER BY ALL") == before
+    assert len(before) > 0 and len(list_fetches(raw_dir, day)) == 1
+    failure = last_failure(raw_dir, day)["message"]
+    assert failure.startswith(f"{day}: ") and message in failure and "\n" not in failure
