@@ -134,6 +134,41 @@ def test_parse_step_defaults():
     assert parse_step("503:retry-after=2,ratelimit-t=9").ratelimit_t == 9
 
 
+def test_parse_step_hostile_defaults():
+    assert parse_step("drip").seconds == 1.0
+    assert (parse_step("gzip-bomb").megabytes, parse_step("big:3").megabytes) == (1024.0, 3.0)
+    assert parse_step("endless-pages").kind == "endless-pages"
+
+
+def test_hostile_bodies_are_what_they_say():
+    # 2020-01-01 is not recorded: its body is `[]`, dripped in two steps.
+    faults = {"2024-05-27": ["gzip-bomb:3", "big:2", "endless-pages"], "2020-01-01": ["drip:0.01"]}
+    with FakeHFServer(faults=faults) as server:
+        bomb = get(server, "2024-05-27")
+        big = get(server, "2024-05-27")
+        pages = get(server, "2024-05-27", limit=7, p=41)
+        dripped = get(server, "2020-01-01")
+        whole = get(server, "2020-01-01")
+    assert bomb.headers["content-encoding"] == "gzip"
+    assert int(bomb.headers.get("content-length", 0)) < 64 * 1024 < len(bomb.content)
+    assert len(bomb.content) == 3 * 1024 * 1024 + 2 and json.loads(bomb.content) == []
+    assert len(big.content) == 2 * 1024 * 1024 and json.loads(big.content) == []
+    assert [item["paper"]["id"] for item in pages.json()][-1] == "2024-05-27-p41-6"
+    assert dripped.content == whole.content and server.requests[3].fault == "drip:0.01"
+
+
+def test_an_endless_body_ends_when_the_server_stops():
+    server = FakeHFServer(faults={"*": "always:endless"}).start()
+    with httpx.stream("GET", server.base_url + URL, params={"date": "2024-05-27"}) as response:
+        received = 0
+        for chunk in response.iter_raw():
+            received += len(chunk)
+            if received > 4 * 1024 * 1024:
+                break
+    server.stop()
+    assert received > 4 * 1024 * 1024
+
+
 def test_standalone_process_serves_and_reports(tmp_path):
     faults_file = tmp_path / "faults.json"
     faults_file.write_text(json.dumps({"2024-05-27": ["503"]}))
