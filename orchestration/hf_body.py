@@ -1,4 +1,4 @@
-"""Reading one response body within the request deadline and the body-size limit.
+"""One GET within the request deadline and the body-size limit.
 
 httpx's timeouts bound each network operation, not the request, and its decoders inflate each
 network read whole (a 64 KB read of a gzip bomb becomes 64 MB at once). So the body is read raw
@@ -10,11 +10,13 @@ to the time left.
 from __future__ import annotations
 
 import zlib
+from datetime import datetime, timezone
 
 import httpx
 
 from orchestration.hf_errors import AttemptFailure
-from orchestration.hf_limits import MAX_BODY_BYTES_ENV, REQUEST_DEADLINE_ENV, Deadline
+from orchestration.hf_limits import MAX_BODY_BYTES_ENV, REQUEST_DEADLINE_ENV, Deadline, FetchLimits
+from orchestration.hf_response import failure_for_request_error, failure_for_status
 
 # Only what zlib decodes, so every body can be decompressed with a bound.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -30,11 +32,15 @@ class _Identity:
         return b""
 
 
-def deadline_failure(deadline: Deadline) -> AttemptFailure:
-    """The failure of a request still unfinished at its deadline (retried, like a timeout)."""
+def deadline_failure(deadline: Deadline, status: int | None = None) -> AttemptFailure:
+    """The failure of a request still unfinished at its deadline (retried, like a timeout).
+
+    status: of the answer whose body was still arriving, None when no headers came.
+    """
     return AttemptFailure(
         f"no complete answer within the {deadline.seconds:g} s request deadline "
-        f"(raise {REQUEST_DEADLINE_ENV} to allow more)"
+        f"(raise {REQUEST_DEADLINE_ENV} to allow more)",
+        status,
     )
 
 
@@ -93,10 +99,34 @@ def read_body(response: httpx.Response, max_bytes: int, deadline: Deadline) -> b
             if len(body) > max_bytes:
                 raise too_large_failure(max_bytes, status)
             if deadline.expired():
-                raise deadline_failure(deadline)
+                raise deadline_failure(deadline, status)
         body += decoder.flush()
     except zlib.error:
         raise AttemptFailure("response body could not be decoded (bad Content-Encoding)") from None
     if len(body) > max_bytes:
         raise too_large_failure(max_bytes, status)
     return bytes(body)
+
+
+def bounded_get(
+    http: httpx.Client, url: str, timeout: httpx.Timeout, limits: FetchLimits
+) -> tuple[bytes, str, int]:
+    """GET `url`: (decoded body, content type, status) of a 2xx answer, else AttemptFailure.
+
+    An error answer's body is never read; a request still running at the deadline fails with
+    the deadline named, whatever network error the cut produced.
+    """
+    deadline = Deadline(limits.request_deadline_s)
+    status = None
+    try:
+        with http.stream("GET", url, timeout=capped_timeout(timeout, deadline)) as response:
+            status = response.status_code
+            failure = failure_for_status(response, datetime.now(timezone.utc))
+            if failure is not None:
+                raise failure
+            body = read_body(response, limits.max_body_bytes, deadline)
+    except httpx.RequestError as exc:
+        if deadline.expired():
+            raise deadline_failure(deadline, status) from exc
+        raise failure_for_request_error(exc) from exc
+    return body, response.headers.get("content-type", ""), status

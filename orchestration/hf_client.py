@@ -20,12 +20,12 @@ from datetime import date, datetime, timezone
 
 import httpx
 
-from orchestration.hf_body import ACCEPT_ENCODING, capped_timeout, deadline_failure, read_body
+from orchestration.hf_body import ACCEPT_ENCODING, bounded_get
 from orchestration.hf_client_env import client_kwargs_from_env, resolve_sample
 from orchestration.hf_errors import AttemptFailure, FetchError, PageLimitExceeded, give_up_reason
-from orchestration.hf_limits import Deadline, FetchLimits
+from orchestration.hf_limits import FetchLimits
 from orchestration.hf_rate_limit import RateLimiter
-from orchestration.hf_response import failure_for_request_error, failure_for_status, parse_items
+from orchestration.hf_response import parse_items
 from orchestration.hf_retry import RetryPolicy, RetryWaitBudget
 from orchestration.url_redaction import redact_userinfo
 
@@ -93,7 +93,9 @@ class HFClient:
         # A user:password in the URL becomes basic auth (as httpx would make it), so no URL
         # handed to httpx (which logs them) holds it; what is shown or written is redacted.
         request_url = httpx.URL(base_url.rstrip("/"))
-        auth = httpx.BasicAuth(request_url.username, request_url.password) if request_url.userinfo else None
+        auth = None
+        if request_url.userinfo:
+            auth = httpx.BasicAuth(request_url.username, request_url.password)
         self._request_base_url = str(request_url.copy_with(userinfo=b""))
         self.base_url = redact_userinfo(base_url.rstrip("/"))
         self.page_size = page_size
@@ -198,16 +200,5 @@ class HFClient:
 
     def _attempt(self, url: str) -> tuple[bytes, list[dict]]:
         self.rate_limiter.acquire()
-        deadline = Deadline(self.limits.request_deadline_s)
-        try:
-            with self._http.stream("GET", url, timeout=capped_timeout(self._timeout, deadline)) as response:
-                failure = failure_for_status(response, datetime.now(timezone.utc))
-                if failure is not None:
-                    raise failure  # an error answer's body is never read
-                body = read_body(response, self.limits.max_body_bytes, deadline)
-        except httpx.RequestError as exc:
-            if deadline.expired():
-                raise deadline_failure(deadline) from exc
-            raise failure_for_request_error(exc) from exc
-        content_type = response.headers.get("content-type", "")
-        return body, parse_items(body, content_type, response.status_code)
+        body, content_type, status = bounded_get(self._http, url, self._timeout, self.limits)
+        return body, parse_items(body, content_type, status)

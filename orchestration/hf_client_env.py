@@ -101,7 +101,7 @@ def resolve_sample(kwargs: dict[str, Any]) -> dict[str, Any]:
         }
     if base_url is not None and not str(base_url).startswith(("http://", "https://")):
         raise ValueError(
-            f"HF_API_BASE_URL={redact_userinfo(str(base_url))!r} must start with http:// or https:// "
-            f"(or be {SAMPLE!r} for the bundled sample)"
+            f"HF_API_BASE_URL={redact_userinfo(str(base_url))!r} must start with http:// or "
+            f"https:// (or be {SAMPLE!r} for the bundled sample)"
         )
     return kwargs

@@ -1,4 +1,4 @@
-"""Credentials never leave in a URL: `https://user:secret@host/...` is shown as `https://***@host/...`.
+"""Credentials never leave in a URL: `https://user:secret@host/` is shown as `https://***@host/`.
 
 HF_API_BASE_URL may carry a user:password for a gateway; the request needs them, but every URL
 that is written down (raw manifests, errors, logs, reprs) goes through `redact_userinfo` first.

@@ -70,6 +70,7 @@ def test_a_dripping_body_is_cut_at_the_request_deadline_and_retried(days_dir):
         "(raise HF_REQUEST_DEADLINE_S to allow more) x2"
     )
     assert str(error).startswith("2024-05-27: gave up after 2 attempts")
+    assert error.last_status == 200  # the headers came; the body was still dripping
     assert server.hits == {KEY: 2}
     assert seconds < 10  # sanity only: two attempts of 0.5 s, not ~60 s of drip
 
@@ -88,8 +89,10 @@ def test_the_deadline_also_cuts_a_wait_for_headers_shorter_than_the_read_timeout
         error, _, seconds = fetch_measured(server, limits=limits, max_attempts=1)
         server.release_hangs()
     assert error.reason == (
-        "no complete answer within the 0.5 s request deadline (raise HF_REQUEST_DEADLINE_S to allow more) x1"
+        "no complete answer within the 0.5 s request deadline "
+        "(raise HF_REQUEST_DEADLINE_S to allow more) x1"
     )
+    assert "no HTTP response" in str(error)
     assert seconds < 10
 
 
@@ -141,7 +144,8 @@ def test_endless_pages_stop_at_the_page_limit(days_dir):
         error = fetch(server, limits=limits, page_size=5)
     assert isinstance(error, PageLimitExceeded)
     assert str(error) == (
-        f"2024-05-27: stopped before {server.base_url}/api/daily_papers?date=2024-05-27&limit=5&p=3: "
+        f"2024-05-27: stopped before {server.base_url}/api/daily_papers?date=2024-05-27&limit=5&p=3"
+        ": "
         "still full pages after 3 pages, the per-day limit "
         "(raise HF_MAX_PAGES_PER_DAY to allow more); nothing of this day was kept"
     )
