@@ -30,6 +30,7 @@ PASSWORD, TOKEN = "s3cretPassw0rd", "hf_SecretToken987"
         ("https://huggingface.co", "https://huggingface.co"),
         ("https://example.com/path@not-userinfo", "https://example.com/path@not-userinfo"),
         ("sample", "sample"),
+        ("http://a:b@[::1", "***"),  # not a URL urlsplit can take apart: nothing of it is kept
     ],
 )
 def test_redact_userinfo(url, shown):
