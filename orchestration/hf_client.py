@@ -67,7 +67,8 @@ class HFClient:
     `bad_payload_attempts` caps retries of 2xx bodies that are not a JSON array of objects;
     `sleep` is what retry waits call; `rate_limiter` replaces the one built from
     `requests_per_second` (None or 0 = unlimited); `limits` bound time, size, pages and waits.
-    The token is sent as a bearer header only.
+    The token is sent as a bearer header only; a user:password in `base_url` as basic auth, and
+    `base_url`, FetchedDay.url and every error show it as `***@`.
     """
 
     def __init__(
