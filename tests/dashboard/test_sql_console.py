@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.sql_console import ConsoleLimits, refusal, run_console_query
+from dashboard.sql_console import ConsoleLimits, run_console_query
+from dashboard.sql_worker import refusal
 
 # Short limits keep the runaway cases quick; the behaviour is the same at the page's limits.
 FAST = ConsoleLimits(row_cap=100, timeout_s=1.5, kill_grace_s=3.0)
