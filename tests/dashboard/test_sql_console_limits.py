@@ -1,66 +1,28 @@
 """The SQL console's limits hold against hostile input, with a real worker process every time.
 
-Each attack runs in a separate process that stands in for the dashboard
-(`tests.dashboard.console_harness`), so its memory can be measured alone: psutil samples it
-and its worker while the query runs, and the harness reports its own exact peak (ru_maxrss).
-The bounds asserted are correctness limits of the process under test, not timings.
+Each attack runs in a separate process that stands in for the dashboard (`bench.console_harness`,
+driven by `bench.console_attacks.measure`), so its memory can be measured alone: psutil samples it
+and its worker while the query runs, and the harness reports its own exact peak (VmHWM). The
+bounds asserted are correctness limits of the process under test, not timings.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import psutil
 import pytest
 
+from bench.console_attacks import NESTED_800_KB, Measured, measure
 from dashboard.sql_console import ConsoleLimits, run_console_query
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 MB = 1_000_000
 # The dashboard side holds at most a 16 MB reply and its DataFrame, on top of Python, pandas and
-# NumPy (~70 MB measured); the product promise is < 1 GB for the whole Streamlit process.
+# NumPy (~130 MB measured); the product promise is < 1 GB for the whole Streamlit process.
 DASHBOARD_SIDE_MAX_BYTES = 300 * MB
 # RLIMIT_AS caps mapped memory, so resident memory can never pass it.
 WORKER_MAX_BYTES = ConsoleLimits().worker_address_space_bytes
-NESTED_800_KB = "SELECT " + "(" * 400_000 + "1" + ")" * 400_000
-
-
-@dataclass
-class Measured:
-    """A harness run: what the console answered and the peaks seen."""
-
-    outcome: dict
-    dashboard_peak: int
-    worker_peak: int
-
-
-def run_measured(tmp_path: Path, db: Path, sql: str, worker: Path | None = None, **limits) -> Measured:
-    """Run `sql` through the console in a harness process, sampling its and its worker's RSS."""
-    sql_file = tmp_path / "query.sql"
-    sql_file.write_text(sql)
-    args = [sys.executable, "-m", "tests.dashboard.console_harness", str(db), str(sql_file), json.dumps(limits)]
-    harness = subprocess.Popen(args + ([str(worker)] if worker else []), cwd=REPO_ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watched = psutil.Process(harness.pid)
-    dashboard_peak = worker_peak = 0
-    while harness.poll() is None:
-        try:
-            dashboard_peak = max(dashboard_peak, watched.memory_info().rss)
-            for child in watched.children(recursive=True):
-                worker_peak = max(worker_peak, child.memory_info().rss)
-        except psutil.NoSuchProcess:
-            pass
-        time.sleep(0.02)
-    out, err = harness.communicate()
-    assert harness.returncode == 0, err
-    outcome = json.loads(out)
-    return Measured(outcome, max(dashboard_peak, outcome["peak_rss_bytes"]), worker_peak)
 
 
 def assert_bounded(measured: Measured) -> None:
@@ -69,8 +31,8 @@ def assert_bounded(measured: Measured) -> None:
     assert measured.worker_peak <= WORKER_MAX_BYTES, f"worker peaked at {measured.worker_peak / MB:.0f} MB"
 
 
-def test_an_800_kb_nested_query_is_refused_without_being_parsed(tmp_path, warehouse_path):
-    measured = run_measured(tmp_path, warehouse_path, NESTED_800_KB)
+def test_an_800_kb_nested_query_is_refused_without_being_parsed(warehouse_path):
+    measured = measure(warehouse_path, NESTED_800_KB)
     assert measured.outcome["status"] == "refused"
     assert measured.outcome["message"] == (
         "The SQL is 800,008 characters long; the console runs statements of at most 100,000."
@@ -79,9 +41,9 @@ def test_an_800_kb_nested_query_is_refused_without_being_parsed(tmp_path, wareho
     assert_bounded(measured)
 
 
-def test_an_800_kb_nested_query_is_parsed_in_the_worker_and_stopped_there(tmp_path, warehouse_path):
+def test_an_800_kb_nested_query_is_parsed_in_the_worker_and_stopped_there(warehouse_path):
     # With the length check lifted, the parser's appetite meets the worker's RLIMIT_AS instead.
-    measured = run_measured(tmp_path, warehouse_path, NESTED_800_KB, max_sql_chars=1_000_000)
+    measured = measure(warehouse_path, NESTED_800_KB, max_sql_chars=1_000_000)
     assert measured.outcome["status"] == "memory", measured.outcome
     assert measured.outcome["message"] == (
         "Stopped: the query needed more memory than the console allows (512MB for DuckDB, 1 GB for the whole worker)."
@@ -90,26 +52,26 @@ def test_an_800_kb_nested_query_is_parsed_in_the_worker_and_stopped_there(tmp_pa
     assert_bounded(measured)
 
 
-def test_a_memory_bomb_is_stopped_by_the_worker_memory_limit(tmp_path, warehouse_path):
+def test_a_memory_bomb_is_stopped_by_the_worker_memory_limit(warehouse_path):
     # A list is not managed by DuckDB's buffer pool, so memory_limit alone let this reach 4.3 GB.
-    measured = run_measured(tmp_path, warehouse_path, "SELECT list_sum(range(1000000000))")
+    measured = measure(warehouse_path, "SELECT list_sum(range(1000000000))")
     assert measured.outcome["status"] == "memory", measured.outcome
     assert measured.outcome["message"].startswith("Stopped: the query needed more memory than the console allows")
     assert_bounded(measured)
 
 
-def test_a_thousand_one_megabyte_strings_are_stopped_in_the_worker(tmp_path, warehouse_path):
+def test_a_thousand_one_megabyte_strings_are_stopped_in_the_worker(warehouse_path):
     # DuckDB builds result rows 2,048 at a time, so these 1,000 rows (1 GB) exist at once: the
     # worker runs out of its memory before a single row could be sent.
-    measured = run_measured(tmp_path, warehouse_path, "SELECT i, repeat('x', 1000000) AS s FROM range(1000) t(i)")
+    measured = measure(warehouse_path, "SELECT i, repeat('x', 1000000) AS s FROM range(1000) t(i)")
     assert measured.outcome["status"] == "memory", measured.outcome
     assert measured.outcome["message"].startswith("Stopped: the query needed more memory than the console allows")
     assert_bounded(measured)
 
 
-def test_a_large_result_is_truncated_at_the_byte_cap(tmp_path, warehouse_path):
+def test_a_large_result_is_truncated_at_the_byte_cap(warehouse_path):
     # 1,000 rows of 100 kB: 100 MB, six times the 16 MB the console returns.
-    measured = run_measured(tmp_path, warehouse_path, "SELECT i, repeat('x', 100000) AS s FROM range(1000) t(i)")
+    measured = measure(warehouse_path, "SELECT i, repeat('x', 100000) AS s FROM range(1000) t(i)")
     outcome = measured.outcome
     assert outcome["status"] == "ok" and outcome["truncated"], outcome
     # Each row pickles to a little over 100,000 bytes, so 159 rows fit in 16,000,000.
@@ -123,7 +85,7 @@ def test_a_worker_that_drips_its_reply_is_killed_at_the_deadline(tmp_path, wareh
     dripping = tmp_path / "dripping_worker.py"
     dripping.write_text("import sys, time\nwhile True:\n    sys.stdout.buffer.write(b'x')\n"
                         "    sys.stdout.buffer.flush()\n    time.sleep(0.2)\n")
-    measured = run_measured(tmp_path, warehouse_path, "SELECT 1", worker=dripping, timeout_s=1.0, kill_grace_s=1.0)
+    measured = measure(warehouse_path, "SELECT 1", worker=dripping, timeout_s=1.0, kill_grace_s=1.0)
     assert measured.outcome["status"] == "killed"
     assert measured.outcome["message"] == "Stopped: the query did not end at the 1 s limit, so its worker process was ended."
     assert_bounded(measured)
@@ -134,7 +96,7 @@ def test_a_worker_that_sends_too_much_is_killed_before_the_dashboard_holds_it(tm
     flooding = tmp_path / "flooding_worker.py"
     flooding.write_text("import sys\nchunk = b'x' * 1_000_000\nfor _ in range(1000):\n"
                         "    sys.stdout.buffer.write(chunk)\n")
-    measured = run_measured(tmp_path, warehouse_path, "SELECT 1", worker=flooding)
+    measured = measure(warehouse_path, "SELECT 1", worker=flooding)
     assert measured.outcome["status"] == "too_big"
     assert measured.outcome["message"] == (
         "Stopped: the worker sent more than the 16 MB result limit, so its worker process was ended."
