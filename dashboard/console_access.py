@@ -45,7 +45,7 @@ def console_access(address: str | None, setting: str | None) -> ConsoleAccess:
     if choice == "on":
         return ConsoleAccess(True)
     if choice == "off":
-        return ConsoleAccess(False, f"The SQL console is off because {SETTING}=off. Unset it (or set it to on) "
+        return ConsoleAccess(False, f"The SQL console is off because `{SETTING}=off`. Unset it (or set it to on) "
                              "and restart the dashboard to use it.")
     if is_loopback(address):
         return ConsoleAccess(True)
@@ -53,7 +53,7 @@ def console_access(address: str | None, setting: str | None) -> ConsoleAccess:
     return ConsoleAccess(False, (
         f"The SQL console is off because this dashboard listens {where}, so anyone who can reach it over the "
         "network could run queries on the warehouse. To use it, restart the dashboard on 127.0.0.1 (the default "
-        f"of `papers up`), or turn it on anyway with `papers up --enable-sql-console` or {SETTING}=on."
+        f"of `papers up`), or turn it on anyway with `papers up --enable-sql-console` or `{SETTING}=on`."
     ))
 
 

@@ -92,7 +92,7 @@ def test_the_console_is_off_when_the_dashboard_listens_beyond_loopback(listening
     at = open_page("sql")
     where = f"on {address}" if address else "on every network interface"
     assert at.warning[0].value.startswith(f"The SQL console is off because this dashboard listens {where}")
-    assert "`papers up --enable-sql-console` or PAPERS_SQL_CONSOLE=on" in at.warning[0].value
+    assert "`papers up --enable-sql-console` or `PAPERS_SQL_CONSOLE=on`" in at.warning[0].value
     assert not at.text_area and not [b for b in at.button if b.label == "Run query"]
 
 
@@ -105,7 +105,7 @@ def test_the_console_can_be_turned_on_explicitly_beyond_loopback(listening_on, m
 
 
 @pytest.mark.parametrize(("setting", "message"), [
-    ("off", "The SQL console is off because PAPERS_SQL_CONSOLE=off."),
+    ("off", "The SQL console is off because `PAPERS_SQL_CONSOLE=off`."),
     ("yes", "The SQL console is off: PAPERS_SQL_CONSOLE is 'yes', and it must be one of auto, on, off."),
 ])
 def test_the_console_can_be_turned_off_or_misconfigured_on_loopback(monkeypatch, setting, message):
