@@ -13,6 +13,7 @@ server only ever waits on a pipe, so one user's query never freezes the app for 
 
 from __future__ import annotations
 
+import pickle
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,11 @@ def run_console_query(
                              "result limit, so its worker process was ended.")
     if outcome.kind == "died":
         return _died(outcome, limits)
-    return _to_result(load_reply(outcome.reply), limits)
+    try:
+        reply = load_reply(outcome.reply)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as error:
+        return ConsoleResult("sql", f"The query worker's reply could not be read: {error}")
+    return _to_result(reply, limits)
 
 
 def _request(db_path: Path, sql: str, limits: ConsoleLimits) -> dict:
