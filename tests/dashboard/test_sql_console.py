@@ -174,3 +174,11 @@ def test_a_reply_that_would_run_code_in_the_dashboard_is_not_loaded(warehouse_pa
     assert result.message == ("The query worker's reply could not be read: the worker's reply holds a "
                               "posix.system, which the console does not load")
     assert not marker.exists()
+
+
+def test_column_names_past_the_byte_cap_are_refused(warehouse_path):
+    # Column names count towards the result's bytes too (a PIVOT can make a column per value).
+    tiny = ConsoleLimits(row_cap=100, max_result_bytes=1_000, timeout_s=5.0)
+    result = run_console_query(warehouse_path, f'SELECT 1 AS "{"c" * 2_000}"', tiny)
+    assert result.status == "too_big"
+    assert result.message == "Refused: the result has 1 columns; their names alone pass the 0.001 MB result limit."
