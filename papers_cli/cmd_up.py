@@ -24,6 +24,12 @@ def register(subparsers) -> None:
                         help="use the real HF API (HF_API_BASE_URL) instead of the bundled sample")
     parser.add_argument("--dagster-port", type=int, default=3000)
     parser.add_argument("--dashboard-port", type=int, default=8501)
+    parser.add_argument("--dashboard-host", default=os.environ.get("PAPERS_DASHBOARD_HOST") or "127.0.0.1",
+                        help="address the dashboard listens on (default 127.0.0.1, or $PAPERS_DASHBOARD_HOST); "
+                        "any other address turns the SQL console off unless --enable-sql-console")
+    parser.add_argument("--enable-sql-console", action="store_true",
+                        help="keep the SQL console on even when the dashboard listens beyond loopback "
+                        "(sets PAPERS_SQL_CONSOLE=on for the dashboard)")
     parser.add_argument("--no-serve", action="store_true",
                         help="only load and publish; do not start the UI and dashboard")
     parser.set_defaults(handler=run)
@@ -46,7 +52,9 @@ def run(args) -> int:
     console.print(f"Published warehouse: {settings.published_warehouse_path()}")
     if args.no_serve:
         return 0
-    return _serve(console, args.dagster_port, args.dashboard_port)
+    if args.enable_sql_console:
+        os.environ["PAPERS_SQL_CONSOLE"] = "on"
+    return _serve(console, args.dagster_port, args.dashboard_port, args.dashboard_host)
 
 
 def _load_missing_sample_days(console, instance, sample_days) -> int:
@@ -78,7 +86,13 @@ def _loaded(day) -> bool:
         ).fetchall()[0][0] > 0
 
 
-def _serve(console, dagster_port: int, dashboard_port: int) -> int:
+def dashboard_command(bin_dir: Path, app: Path, host: str, port: int) -> list[str]:
+    """The `streamlit run` command of the dashboard, bound to `host` only."""
+    return [str(bin_dir / "streamlit"), "run", str(app), "--server.headless", "true", "--server.address", host,
+            "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+
+
+def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str = "127.0.0.1") -> int:
     bin_dir = Path(sys.executable).parent
     repo = settings.REPO_ROOT
     processes = [subprocess.Popen(
@@ -87,14 +101,10 @@ def _serve(console, dagster_port: int, dashboard_port: int) -> int:
     )]
     app = repo / "dashboard" / "app.py"
     if app.exists():
-        processes.append(subprocess.Popen(
-            [str(bin_dir / "streamlit"), "run", str(app), "--server.headless", "true",
-             "--server.port", str(dashboard_port), "--browser.gatherUsageStats", "false"],
-            cwd=repo,
-        ))
+        processes.append(subprocess.Popen(dashboard_command(bin_dir, app, dashboard_host, dashboard_port), cwd=repo))
     console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
     if app.exists():
-        console.print(f"Dashboard:   http://127.0.0.1:{dashboard_port}")
+        console.print(f"Dashboard:   http://{dashboard_host}:{dashboard_port}")
     console.print('Query:       papers sql "SELECT listing_date, count(*) FROM papers GROUP BY 1"')
     console.print("Ctrl-C stops everything.")
     try:

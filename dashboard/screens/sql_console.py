@@ -1,7 +1,9 @@
 """SQL console: one read-only statement at a time on the published warehouse.
 
-Execution happens in `dashboard.sql_console` (a locked-down worker process with a timeout and a
-row cap); this page is the editor, the schema and examples beside it, and the result.
+Execution happens in `dashboard.sql_console` (a locked-down worker process with a timeout, a
+memory cap and a row and byte cap on the result); this page is the editor, the schema and examples
+beside it, and the result. The page runs nothing when the console is off
+(`dashboard.console_access`: by default, whenever the dashboard listens beyond loopback).
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import ui
+from dashboard.console_access import current_console_access
 from dashboard.repository import WarehouseRepository
 from dashboard.sql_console import ConsoleLimits, run_console_query
 
 EXAMPLES = {
-    "Top papers this month": "SELECT paper_id, title, upvotes, listing_date\nFROM papers\nWHERE listing_date >= current_date - INTERVAL 30 DAY\nORDER BY upvotes DESC\nLIMIT 20",
+    # Relative to the newest loaded day, not today: a warehouse that is not fetched daily (the
+    # bundled sample ends 2025-12-25) still has a "latest month".
+    "Top papers of the latest 30 days": "SELECT paper_id, title, upvotes, listing_date\nFROM papers\nWHERE listing_date > (SELECT max(listing_date) FROM papers) - INTERVAL 30 DAY\nORDER BY upvotes DESC\nLIMIT 20",
     "Papers per week": "SELECT date_trunc('week', listing_date) AS week, count(*) AS papers, sum(upvotes) AS upvotes\nFROM papers\nGROUP BY ALL\nORDER BY week DESC",
     "Most prolific authors": "SELECT a.name, count(*) AS papers\nFROM paper_authors pa JOIN authors a USING (author_id)\nGROUP BY ALL\nORDER BY papers DESC\nLIMIT 20",
     "Fastest risers": "SELECT paper_id, latest_upvotes, upvotes_per_day, hotness\nFROM paper_velocity\nORDER BY hotness DESC\nLIMIT 20",
@@ -38,17 +43,22 @@ def side_panel(repo: WarehouseRepository) -> None:
 def render(repo: WarehouseRepository) -> None:
     """Draw the SQL console page from `repo`."""
     st.title("SQL console")
+    access = current_console_access()
+    if not access.enabled:
+        st.warning(access.reason, icon=":material/lock:")
+        return
     if not ui.ready(repo):
         return
     st.caption(
         f"One read-only statement (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE, EXPLAIN) on the published warehouse. "
-        f"Stops after {LIMITS.timeout_s:g} s; shows at most {LIMITS.row_cap:,} rows. Files, extensions and settings are off limits."
+        f"Stops after {LIMITS.timeout_s:g} s; shows at most {LIMITS.row_cap:,} rows and "
+        f"{LIMITS.max_result_bytes / 1e6:g} MB. Files, extensions and settings are off limits."
     )
     editor, side = st.columns([3, 1], gap="large")
     with side:
         side_panel(repo)
     with editor:
-        ui.seed_state("sql_text", ui.param("sql", EXAMPLES["Top papers this month"]))
+        ui.seed_state("sql_text", ui.param("sql", EXAMPLES["Top papers of the latest 30 days"]))
         with st.form("sql_form", border=False):
             sql = st.text_area("SQL", key="sql_text", height=200, label_visibility="collapsed")
             run = st.form_submit_button("Run query", type="primary", icon=":material/play_arrow:")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
-from dashboard.sql_console import ConsoleLimits, refusal, run_console_query
+from dashboard.sql_console import ConsoleLimits, run_console_query
+from dashboard.sql_worker import refusal
 
 # Short limits keep the runaway cases quick; the behaviour is the same at the page's limits.
 FAST = ConsoleLimits(row_cap=100, timeout_s=1.5, kill_grace_s=3.0)
@@ -130,3 +132,53 @@ def test_empty_and_unparsable_input_say_what_is_wrong(warehouse_path):
 def test_duplicate_column_names_are_made_unique(warehouse_path):
     result = run_console_query(warehouse_path, "SELECT 1 AS x, 2 AS x", FAST)
     assert list(result.frame.columns) == ["x", "x_2"]
+
+
+def test_unparsable_sql_is_refused_by_the_worker(warehouse_path):
+    result = run_console_query(warehouse_path, "SELEC 1", FAST)
+    assert result.status == "refused"
+    assert result.message.startswith("Could not parse the SQL: Parser Error: syntax error at or near \"SELEC\"")
+
+
+def test_every_duckdb_value_type_comes_back_with_its_value(warehouse_path):
+    # The dashboard loads the worker's reply with only these value types allowed: each must pass.
+    sql = (
+        "SELECT TIMESTAMPTZ '2025-01-06 08:00:00+00' AS tstz, TIMESTAMP '2025-01-06 08:00' AS ts, DATE '2025-01-06' AS d, "
+        "TIME '10:00' AS t, '10:00:00+02'::TIMETZ AS ttz, INTERVAL 3 DAY AS iv, 1.50::DECIMAL(10, 2) AS dec, "
+        "'d2d26fe7-ebea-409f-a6eb-9fc1be5870ac'::UUID AS id, 12345678901234567890123::HUGEINT AS huge, "
+        "[1, 2] AS list, {'a': 1} AS struct, MAP {'k': 1} AS map, 'x'::BLOB AS blob, 'a'::ENUM('a', 'b') AS enum, "
+        "'{\"a\": 1}'::JSON AS json, 'nan'::DOUBLE AS nan, NULL AS nothing"
+    )
+    result = run_console_query(warehouse_path, sql, FAST)
+    assert result.ok, result.message
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        expected = con.execute(sql).fetchall()[0]
+    shown = result.frame.iloc[0].tolist()
+    # pandas shows timestamps as its Timestamp (equal to the datetime); NaN equals nothing.
+    assert [a == b or (a != a and b != b) for a, b in zip(shown, expected)] == [True] * len(expected)
+
+
+def test_a_reply_that_would_run_code_in_the_dashboard_is_not_loaded(warehouse_path, tmp_path):
+    # A worker gone wrong answers with a pickle that calls os.system when loaded.
+    marker = tmp_path / "ran"
+    evil = tmp_path / "evil_worker.py"
+    evil.write_text(
+        "import os, pickle, sys\n"
+        "class Evil:\n"
+        f"    def __reduce__(self): return (os.system, ('touch {marker}',))\n"
+        "sys.stdout.buffer.write(pickle.dumps({'error': None, 'columns': ['x'], 'rows': [(Evil(),)], "
+        "'cut': None, 'elapsed_s': 0.0}))\n"
+    )
+    result = run_console_query(warehouse_path, "SELECT 1", FAST, worker=evil)
+    assert result.status == "sql"
+    assert result.message == ("The query worker's reply could not be read: the worker's reply holds a "
+                              "posix.system, which the console does not load")
+    assert not marker.exists()
+
+
+def test_column_names_past_the_byte_cap_are_refused(warehouse_path):
+    # Column names count towards the result's bytes too (a PIVOT can make a column per value).
+    tiny = ConsoleLimits(row_cap=100, max_result_bytes=1_000, timeout_s=5.0)
+    result = run_console_query(warehouse_path, f'SELECT 1 AS "{"c" * 2_000}"', tiny)
+    assert result.status == "too_big"
+    assert result.message == "Refused: the result has 1 columns; their names alone pass the 0.001 MB result limit."

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import pytest
+from streamlit import config
 
 from tests.dashboard.apptest_helpers import open_page
 
-pytestmark = pytest.mark.usefixtures("warehouse_path")
+pytestmark = pytest.mark.usefixtures("warehouse_path", "loopback")
+
+
+@pytest.fixture
+def listening_on():
+    """Set the address the dashboard binds (`server.address`) for one test, then restore it."""
+    before = config.get_option("server.address")
+    yield lambda address: config.set_option("server.address", address)
+    config.set_option("server.address", before)
+
+
+@pytest.fixture
+def loopback(listening_on, monkeypatch):
+    """The default: bound to 127.0.0.1, PAPERS_SQL_CONSOLE unset (whatever the cwd's config says)."""
+    listening_on("127.0.0.1")
+    monkeypatch.delenv("PAPERS_SQL_CONSOLE", raising=False)
 
 
 def run_sql(at, sql: str):
@@ -55,6 +71,48 @@ def test_a_large_result_is_capped_with_a_notice():
     run_sql(at, "SELECT * FROM range(1000000)")
     assert at.warning[0].value == "Showing the first 1,000 rows; the result has more."
     assert len(at.dataframe[0].value) == 1000
+
+
+def test_a_result_past_the_byte_cap_is_truncated_with_a_notice():
+    at = open_page("sql")
+    run_sql(at, "SELECT i, repeat('x', 100000) AS s FROM range(1000) t(i)")
+    assert at.warning[0].value == "Result truncated at 16 MB: showing the first 159 rows; the result has more."
+    assert len(at.dataframe[0].value) == 159
+
+
+def test_an_800_kb_query_is_refused_by_its_length():
+    at = open_page("sql")
+    run_sql(at, "SELECT " + "(" * 400_000 + "1" + ")" * 400_000)
+    assert at.error[0].value == "The SQL is 800,008 characters long; the console runs statements of at most 100,000."
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "192.0.2.2", "::", None])
+def test_the_console_is_off_when_the_dashboard_listens_beyond_loopback(listening_on, address):
+    listening_on(address)
+    at = open_page("sql")
+    where = f"on {address}" if address else "on every network interface"
+    assert at.warning[0].value.startswith(f"The SQL console is off because this dashboard listens {where}")
+    assert "`papers up --enable-sql-console` or `PAPERS_SQL_CONSOLE=on`" in at.warning[0].value
+    assert not at.text_area and not [b for b in at.button if b.label == "Run query"]
+
+
+def test_the_console_can_be_turned_on_explicitly_beyond_loopback(listening_on, monkeypatch):
+    listening_on("0.0.0.0")
+    monkeypatch.setenv("PAPERS_SQL_CONSOLE", "on")
+    at = open_page("sql")
+    run_sql(at, "SELECT count(*) AS n FROM papers")
+    assert not at.warning and at.dataframe[0].value["n"].tolist() == [5]
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("off", "The SQL console is off because `PAPERS_SQL_CONSOLE=off`."),
+    ("yes", "The SQL console is off: PAPERS_SQL_CONSOLE is 'yes', and it must be one of auto, on, off."),
+])
+def test_the_console_can_be_turned_off_or_misconfigured_on_loopback(monkeypatch, setting, message):
+    monkeypatch.setenv("PAPERS_SQL_CONSOLE", setting)
+    at = open_page("sql")
+    assert at.warning[0].value.startswith(message)
+    assert not at.text_area
 
 
 def test_an_example_loads_into_the_editor_and_runs():

@@ -1,0 +1,38 @@
+"""Stands in for the dashboard process: runs one console query, prints the outcome.
+
+`python -m bench.console_harness <db> <sql file> <limits json> [<worker>]` prints one JSON line:
+status, message, rows, truncated, the seconds the console call took and this process's own peak RSS (VmHWM: exact, and not the
+worker's nor the parent's).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from bench.peak_memory import own_peak_rss_mb
+from dashboard.sql_console import WORKER_PATH, ConsoleLimits, run_console_query
+
+
+def main() -> None:
+    db, sql_file, limits_json = sys.argv[1:4]
+    worker = Path(sys.argv[4]) if len(sys.argv) > 4 else WORKER_PATH
+    limits = ConsoleLimits(**json.loads(limits_json))
+    sql = Path(sql_file).read_text()
+    started = time.monotonic()
+    result = run_console_query(Path(db), sql, limits, worker=worker)
+    console_s = time.monotonic() - started
+    print(json.dumps({
+        "status": result.status,
+        "message": result.message,
+        "rows": len(result.frame),
+        "truncated": result.truncated,
+        "console_s": console_s,
+        "peak_rss_bytes": int(own_peak_rss_mb() * 2**20),
+    }))
+
+
+if __name__ == "__main__":
+    main()
