@@ -79,6 +79,7 @@ class BackfillProgress:
         self._lock = threading.Lock()
         self._watch: RangeWatch | None = None
         self._run_failures: set[date] = set()
+        self._owned_file = None  # the copied descriptor for_console opened, closed on exit
 
     @staticmethod
     def for_console(console: Console, days: list[date], raw_dir: Path, published: Path) -> BackfillProgress:
@@ -88,12 +89,15 @@ class BackfillProgress:
         fds 1 and 2 at its compute-log file and copies that file back with `tail` about once a
         second, so output through fd 2 would lag and the bar would not be on a terminal.
         """
-        own = _console_beside_dagster(console)
+        own, stream = _console_beside_dagster(console)
         if own.is_terminal and not own.is_dumb_terminal:
             from papers_cli.progress_bar import TerminalProgress
 
-            return TerminalProgress(own, days, raw_dir, published)
-        return PlainProgress(own, days, raw_dir, published)
+            progress = TerminalProgress(own, days, raw_dir, published)
+        else:
+            progress = PlainProgress(own, days, raw_dir, published)
+        progress._owned_file = stream
+        return progress
 
     def __enter__(self) -> BackfillProgress:
         return self
@@ -103,15 +107,16 @@ class BackfillProgress:
             self._watch.stop()
             self._watch = None
         self._finish()
-        if getattr(self.console, "owned_file", None) is not None:
-            self.console.owned_file.close()
+        if self._owned_file is not None:
+            self._owned_file.close()
 
     def _finish(self) -> None:
         pass
 
     def range_started(self, first: date, last: date, run_id: str) -> None:
         """Start watching the days of the run `run_id` that are not done yet."""
-        days = [d for d in days_between(first, last) if d not in self.tally.fetched and d not in self.tally.failed]
+        days = [d for d in days_between(first, last)
+                if d not in self.tally.fetched and d not in self.tally.failed]
         self._run_failures = set()
         self._watch = RangeWatch(self._raw_dir, days, run_id, self.day_fetched, self._day_failed_in_run).start()
 
@@ -157,15 +162,13 @@ class BackfillProgress:
         pass
 
 
-def _console_beside_dagster(console: Console) -> Console:
+def _console_beside_dagster(console: Console):
     try:
         fd = console.file.fileno()
     except (AttributeError, OSError, ValueError):
-        return console  # not a real file (a test's StringIO): nothing redirects it
+        return console, None  # not a real file (a test's StringIO): nothing redirects it
     stream = os.fdopen(os.dup(fd), "w", buffering=1, encoding="utf-8", errors="replace")
-    own = Console(file=stream, soft_wrap=True)
-    own.owned_file = stream
-    return own
+    return Console(file=stream, soft_wrap=True), stream
 
 
 class PlainProgress(BackfillProgress):

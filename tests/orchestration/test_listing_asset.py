@@ -105,3 +105,13 @@ def test_a_rejected_name_already_taken_keeps_both_files(tmp_path):
     assert (rejected / "bad.txt").read_text() == "first"
     assert (rejected / "bad-1.txt").read_text() == "second"
     assert "second reason" in (rejected / "bad-1.txt.reason").read_text()
+
+
+def test_a_copy_in_progress_and_other_suffixes_are_not_read(tmp_path):
+    from orchestration.listing_files import listing_files
+
+    for name in ("page.txt", "notes.md", ".page2.txt.partial", ".hidden.txt", "page.html", "x.json"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "rejected").mkdir()
+    (tmp_path / "rejected" / "bad.txt").write_text("x")
+    assert [p.name for p in listing_files(tmp_path)] == ["notes.md", "page.txt"]
