@@ -23,8 +23,10 @@ def listing_files(folder: Path) -> list[Path]:
 
 
 def stored_name(name: str) -> str:
-    """The name a page is kept under in the folder: a name without a listing suffix gets `.txt`
-    added, so the folder's importer reads it (`page.html` -> `page.html.txt`)."""
+    """The name a page is kept under in the folder, one the folder's importer reads: a name
+    without a listing suffix gets `.txt` added (`page.html` -> `page.html.txt`), a hidden one
+    loses its leading dots."""
+    name = name.lstrip(".") or "page"
     return name if Path(name).suffix in LISTING_SUFFIXES else f"{name}.txt"
 
 

@@ -115,3 +115,13 @@ def test_a_copy_in_progress_and_other_suffixes_are_not_read(tmp_path):
     (tmp_path / "rejected").mkdir()
     (tmp_path / "rejected" / "bad.txt").write_text("x")
     assert [p.name for p in listing_files(tmp_path)] == ["notes.md", "page.txt"]
+
+
+def test_a_page_is_stored_under_a_name_the_folder_reads(tmp_path):
+    from orchestration.listing_files import listing_files, stored_name
+
+    names = ["page.txt", "notes.md", "page.html", ".hidden.txt", "README"]
+    for name in names:
+        (tmp_path / stored_name(name)).write_text("x")
+    assert [p.name for p in listing_files(tmp_path)] == sorted(
+        ["page.txt", "notes.md", "page.html.txt", "hidden.txt", "README.txt"])
