@@ -43,13 +43,14 @@ class BackfillReport:
 
 
 def run_range(
-    start: date, end: date, instance: dg.DagsterInstance, backfill_id: str
+    start: date, end: date, instance: dg.DagsterInstance, backfill_id: str, run_id: str | None = None
 ) -> tuple[bool, str, str]:
     """Materialize raw -> tables -> published for one contiguous range, in one run."""
     job = defs.resolve_job_def("daily_papers_job")
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
+        run_id=run_id,
         run_config=QUIET_RUN_CONFIG,
         tags={
             "dagster/asset_partition_range_start": start.isoformat(),
@@ -81,14 +82,20 @@ def backfill(
     ranges: list[tuple[date, date]],
     instance: dg.DagsterInstance,
     on_range_done: Callable[[date, date, bool], None] = lambda *_: None,
+    on_range_start: Callable[[date, date, str], None] = lambda *_: None,
 ) -> BackfillReport:
-    """Run every range; split around days that failed so the other days still load."""
+    """Run every range; split around days that failed so the other days still load.
+
+    `on_range_start(first, last, run_id)` is called before each run, with the id it will have.
+    """
     report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
     raw_dir = _warehouse().raw_dir
     pending = list(ranges)
     while pending:
         first, last = pending.pop(0)
-        success, run_id, failure = run_range(first, last, instance, report.backfill_id)
+        run_id = str(uuid.uuid4())
+        on_range_start(first, last, run_id)
+        success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id)
         report.runs.append(run_id)
         on_range_done(first, last, success)
         days = days_between(first, last)

@@ -22,7 +22,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    console = Console(stderr=True)
+    # soft_wrap: a long reason stays on its line, so piped output can be parsed line by line.
+    console = Console(stderr=True, soft_wrap=True)
     if args.end < args.start:
         console.print(f"[red]--end {args.end} is before --start {args.start}[/red]")
         return 2
@@ -40,16 +41,14 @@ def run(args) -> int:
 
     days = days_between(args.start, args.end)
     ranges = contiguous_ranges(days, MAX_PARTITIONS_PER_RUN)
+    from papers_cli.progress import BackfillProgress
+    from warehouse import settings
+
     console.print(f"Backfilling {len(days)} day(s) in {len(ranges)} run(s)...")
-    done = {"days": 0}
-
-    def progress(first, last, success):
-        done["days"] += (last - first).days + 1
-        status = "[green]ok[/green]" if success else "[red]failed[/red]"
-        console.print(f"  {first} .. {last}: {status}  ({min(done['days'], len(days))}/{len(days)} days attempted)")
-
-    with ensure_dagster_instance() as instance:
-        report = backfill(ranges, instance, on_range_done=progress)
+    with ensure_dagster_instance() as instance, BackfillProgress.for_console(
+            console, days, settings.raw_dir(), settings.published_warehouse_path()) as progress:
+        report = backfill(ranges, instance, on_range_done=progress.range_done,
+                          on_range_start=progress.range_started)
     console.print(f"Loaded {len(report.loaded)} day(s); backfill id {report.backfill_id}.")
     if report.search_failure:
         console.print(f"[red]The loaded days are published, but the search tables were not rebuilt: "

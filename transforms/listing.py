@@ -20,6 +20,7 @@ from typing import NoReturn
 
 import polars as pl
 
+from transforms.listing_input import check_listing_text
 from transforms.listing_lines import (
     Kind,
     Line,
@@ -68,6 +69,7 @@ def parse_listing(text: str, *, as_of: date, source_file: str) -> pl.DataFrame:
     Raises ListingFormatError (line number, what was expected, what was found) when the text is
     not a listing page.
     """
+    check_listing_text(text, source_file)
     lines = read_lines(text)
     reader = _Reader(lines, source_file, end_line=max(text.count("\n") + 1, 1))
     page_date = _read_page_date(reader, as_of)

@@ -88,13 +88,22 @@ def import_listing_file(
 ) -> ImportResult:
     """Import a saved page from a file, named by its file name; `as_of` defaults to today (local date)."""
     path = Path(path)
+    text = read_listing_file(path)
+    return import_listing(con, text, source_file=path.name, as_of=as_of or date.today())
+
+
+def read_listing_file(path: Path, *, name: str | None = None) -> str:
+    """The text of a saved page. A file that is not UTF-8 raises ListingFormatError naming
+    `name` (default: the file name) and the line of the first byte that is not."""
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ListingFormatError(path.name, line, "UTF-8 text", f"the byte {data[error.start]:#04x}") from error
-    return import_listing(con, text, source_file=path.name, as_of=as_of or date.today())
+        raise ListingFormatError(
+            name or path.name, line, "UTF-8 text",
+            f"the byte {data[error.start]:#04x} (not UTF-8: a binary file, or text saved in another encoding)",
+        ) from error
 
 
 def relink_listed_papers(con: duckdb.DuckDBPyConnection) -> int:

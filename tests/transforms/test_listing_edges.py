@@ -77,7 +77,8 @@ def test_header_only_page_has_no_entries():
     [
         # A CSV of papers: its first line is neither page chrome nor the page's date.
         ((FIXTURES / "not_a_listing.txt").read_text(), 1, "the page header", "'paper_id,title,upvotes'"),
-        ("", 1, "the page header", "the end of the text"),
+        # Nothing but blank lines: said so, not "the page header is missing".
+        ("\n  \n", 1, "copied from the browser", "an empty file"),
         # HEADER takes lines 1-8, so entries start at line 9 (title), 11 (abstract), 13 (authors).
         # Header fine, but the first entry starts with a date where a title belongs.
         (HEADER + "Mar 1, 2023\n", 9, "a paper title", "'Mar 1, 2023'"),
