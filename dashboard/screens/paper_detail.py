@@ -7,24 +7,31 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.analytics_queries import NEEDS
-from dashboard.nav import page_file
+from dashboard.links import page_link
 from dashboard.repository import WarehouseRepository
+
+AUTHORS_SHOWN = 20  # the rest of a long author list (some have hundreds) folds into an expander
 
 
 def pick_paper(repo: WarehouseRepository) -> str | None:
-    """The paper chosen in the picker (seeded from `?id=`), kept in the URL."""
-    titles = repo.paper_titles()
-    labels = dict(zip(titles["paper_id"], titles["title"]))
+    """The paper named by `?id=`. The URL alone decides: a link to another paper changes the id and
+    nothing remembered from an earlier paper overrides it. Without an id, a picker of the newest
+    papers sets one."""
     wanted = ui.param("id")
-    if wanted and wanted not in labels:
-        paper = repo.paper(wanted)
-        labels = {wanted: paper["title"] if paper else "(not in this warehouse)", **labels}
-    if not labels:
+    if wanted:
+        return wanted
+    titles = repo.paper_titles()
+    if not titles.height:
         return None
-    ui.seed_state("paper_id", wanted or next(iter(labels)))
-    chosen = st.selectbox("Paper", list(labels), key="paper_id", format_func=lambda pid: f"{pid} · {labels.get(pid, '')}")
-    ui.publish_params({"id": chosen})
-    return chosen
+    labels = dict(zip(titles["paper_id"], titles["title"]))
+    st.selectbox("Open a paper", list(labels), index=None, key="paper_pick", placeholder="Choose one of the newest papers",
+                 format_func=lambda pid: f"{pid} · {labels.get(pid, '')}", on_change=_open_picked)
+    return None
+
+
+def _open_picked() -> None:
+    if st.session_state.get("paper_pick"):
+        st.query_params["id"] = st.session_state["paper_pick"]
 
 
 def links(paper: dict) -> None:
@@ -70,16 +77,20 @@ def render(repo: WarehouseRepository) -> None:
         st.title("Paper")
         return
     paper_id = pick_paper(repo)
-    paper = repo.paper(paper_id) if paper_id else None
+    if not paper_id:
+        st.title("Paper")
+        if not repo.date_bounds()[0]:
+            st.warning("No papers yet.")
+        return
+    paper = repo.paper(paper_id)
     if not paper:
         st.title("Paper")
-        st.warning(f"No paper with id `{paper_id}` in the published warehouse." if paper_id else "No papers yet.")
+        st.warning(f"No paper with id `{paper_id}` in the published warehouse.")
         return
     st.title(paper["title"])
     st.caption(
         f"Listed {ui.fmt_date(paper['listing_date'])} · arXiv {ui.fmt_date(paper['published_at'])} · "
-        f"**{paper['upvotes']:,} upvotes** · {paper['num_comments'] or 0} comments · "
-        f"submitted by {paper['submitted_by'] or 'unknown'}"
+        f"**{paper['upvotes']:,} upvotes** · {paper['num_comments'] or 0} comments"
     )
     links(paper)
     main, side = st.columns([3, 2], gap="large")
@@ -90,24 +101,36 @@ def render(repo: WarehouseRepository) -> None:
             st.markdown(" ".join(f":blue-badge[{k}]" for k in paper["ai_keywords"]))
         vote_history(repo, paper["paper_id"])
     with side:
-        st.subheader("Organisation")
-        if paper["organization"]:
-            st.page_link(page_file("organizations"), label=paper["organization"], icon=":material/corporate_fare:",
-                         query_params={"key": paper["organization"]})
-        else:
-            st.caption("No organisation claimed this paper.")
-        st.subheader(f"Authors ({paper['author_count']})")
-        for author in repo.paper_authors(paper["paper_id"]).iter_rows(named=True):
-            st.page_link(page_file("authors"), label=f"{author['position']}. {author['name']}", icon=":material/person:",
-                         query_params={"key": author["author_id"]})
+        people(repo, paper)
         st.subheader("Similar papers")
         if ui.needs(repo, NEEDS["similar"], "Similar papers"):
             similar = repo.similar_papers(paper["paper_id"])
             if not similar.height:
                 st.caption("No similar papers found.")
             for row in similar.iter_rows(named=True):
-                ui.paper_link(row["paper_id"], f"{row['title']} ({row['upvotes']} ↑)")
+                page_link("paper", row["paper_id"], f"{row['title']} ({row['upvotes']} ↑)")
 
+
+def people(repo: WarehouseRepository, paper: dict) -> None:
+    """Organisation, submitter and authors, each a link to its page (long author lists folded)."""
+    st.subheader("Organisation")
+    if paper["organization"]:
+        page_link("organization", paper["organization"], paper["organization"])
+    else:
+        st.caption("No organisation claimed this paper.")
+    st.subheader("Submitted by")
+    if paper["submitted_by"]:
+        page_link("submitter", paper["submitted_by"], paper["submitted_by"])
+    else:
+        st.caption("Not recorded (the oldest listings do not say).")
+    st.subheader(f"Authors ({paper['author_count']})")
+    authors = list(repo.paper_authors(paper["paper_id"]).iter_rows(named=True))
+    for author in authors[:AUTHORS_SHOWN]:
+        page_link("author", author["author_id"], f"{author['position']}. {author['name']}")
+    if len(authors) > AUTHORS_SHOWN:
+        with st.expander(f"All {len(authors)} authors"):
+            for author in authors[AUTHORS_SHOWN:]:
+                page_link("author", author["author_id"], f"{author['position']}. {author['name']}")
 
 if __name__ == "__main__":
     from dashboard.context import current_repository

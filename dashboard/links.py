@@ -1,0 +1,65 @@
+"""The dashboard's URL contract and the links that follow it.
+
+Every entity has one stable address, whatever page names it:
+
+    /paper?id=<paper_id>   /author?id=<author_id>   /organization?id=<slug>   /submitter?id=<username>
+
+`url()` builds them (for tables: `labelled_url()` + `link_column()`), `page_link()` draws one as an
+in-app link (an `<a href>` that Streamlit follows without reloading the app).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import polars as pl
+import streamlit as st
+
+from dashboard.nav import page_file
+
+# entity -> (page name in dashboard.nav.PAGES, url path, icon)
+ENTITIES = {
+    "paper": ("paper", "paper", ":material/description:"),
+    "author": ("author", "author", ":material/person:"),
+    "organization": ("organization", "organization", ":material/corporate_fare:"),
+    "submitter": ("submitter", "submitter", ":material/upload:"),
+}
+# A table cell shows the label carried after '#' in its URL (see labelled_url): LinkColumn's
+# display_text takes a regex whose first group it shows, URL-decoded.
+LABEL_PATTERN = r"#(.+)$"
+
+
+def url(entity: str, key: str) -> str:
+    """The entity's address, e.g. url('paper', '2501.00001') == '/paper?id=2501.00001'."""
+    return f"/{ENTITIES[entity][1]}?{urlencode({'id': key})}"
+
+
+def labelled_url(entity: str, key: str, label: str | None) -> str:
+    """`url()` with `label` (or the key) after '#', for a table cell that shows the label."""
+    return f"{url(entity, key)}#{quote(label or key, safe='')}"
+
+
+def hf_profile_url(username: str) -> str:
+    """An HF user's or organisation's page on huggingface.co."""
+    return f"https://huggingface.co/{quote(username)}"
+
+
+def with_link(frame: pl.DataFrame, entity: str, key_col: str, label_col: str, into: str) -> pl.DataFrame:
+    """`frame` with column `into` holding each row's labelled URL (label from `label_col`,
+    falling back to the key)."""
+    links = [
+        labelled_url(entity, key, label) if key is not None else None
+        for key, label in zip(frame[key_col].to_list(), frame[label_col].to_list())
+    ]
+    return frame.with_columns(pl.Series(into, links, dtype=pl.String))
+
+
+def link_column(title: str, **kwargs):
+    """A table column of labelled URLs shown as their labels (opens the entity in a new tab)."""
+    return st.column_config.LinkColumn(title, display_text=LABEL_PATTERN, **kwargs)
+
+
+def page_link(entity: str, key: str, label: str, icon: str | None = None) -> None:
+    """An in-app link to the entity's page; the browser's back button returns here."""
+    page, _, default_icon = ENTITIES[entity]
+    st.page_link(page_file(page), label=label, query_params={"id": key}, icon=icon or default_icon)
