@@ -11,7 +11,8 @@ from dashboard import entity_frames as ef
 from dashboard import ui
 from dashboard.author_search import author_search
 from dashboard.entity_queries import ENTITY_NEEDS
-from dashboard.links import hf_profile_url, link_column
+from dashboard.links import current_id, hf_profile_url, link_column
+from dashboard.link_table import link_table
 from dashboard.nav import page_file
 from dashboard.repository import WarehouseRepository
 
@@ -28,7 +29,7 @@ DATE = st.column_config.DateColumn("Last listed", format="YYYY-MM-DD")
 def render_entity(repo: WarehouseRepository, kind: str) -> None:
     """Draw the page of the `kind` entity named by `?id=` ('authors', 'organizations', 'submitters')."""
     noun, board, what = KINDS[kind]
-    key = ui.param("id")
+    key = current_id()
     if not ui.ready(repo) or not ui.needs(repo, ENTITY_NEEDS, f"The {noun} page"):
         st.title(noun.capitalize())
         return
@@ -95,7 +96,7 @@ def activity(papers: pl.DataFrame) -> None:
         alt.Chart(monthly.to_pandas())
         .mark_bar(color="#FF9D00")
         .encode(
-            x=alt.X("yearmonth(month):T", title=None),
+            x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True)),
             y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1, format="d")),
             tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("papers:Q", title="Papers"),
                      alt.Tooltip("upvotes:Q", title="Upvotes")],
@@ -108,7 +109,7 @@ def activity(papers: pl.DataFrame) -> None:
 def papers_section(papers: pl.DataFrame, kind: str, key: str) -> None:
     """Every paper, most upvoted first, with a CSV download."""
     st.subheader(f"Papers ({papers.height:,})")
-    ui.table(
+    link_table(
         ef.paper_table(papers), key=f"{kind}_papers", max_height=460,
         column_config={
             "paper": link_column("Title", width="large"),
@@ -133,7 +134,7 @@ def people_section(repo, kind: str, key: str) -> None:
     if not people.height:
         st.caption("Nobody else is listed on these papers." if kind == "authors" else "No authors listed.")
         return
-    ui.table(
+    link_table(
         ef.people_table(people), key=f"{kind}_people", max_height=420,
         column_config={
             "author": link_column("Name", width="medium"),
@@ -151,7 +152,7 @@ def related(title: str, table: pl.DataFrame, key: str) -> None:
     if not table.height:
         st.caption(f"No {title.lower()} on these papers.")
         return
-    ui.table(
+    link_table(
         table, key=key, max_height=320,
         column_config={
             "link": link_column(title[:-1], width="medium"),

@@ -14,6 +14,7 @@ from dashboard import ui
 from dashboard.analytics_queries import NEEDS
 from dashboard.author_search import author_search
 from dashboard.links import hf_profile_url, link_column, with_link
+from dashboard.link_table import link_table
 from dashboard.nav import page_file
 from dashboard.repository import WarehouseRepository
 
@@ -58,7 +59,7 @@ def render_leaderboard(repo: WarehouseRepository, kind: str) -> None:
     shown = f" (the top {board.height:,} below)" if total > board.height else ""
     st.caption(f"{total:,} {title.lower()} with papers listed {start:%d %b %Y} – {end:%d %b %Y}{shown}. "
                f"Open a name for its page, with every paper of all time.")
-    ui.table(
+    link_table(
         display_board(board, kind),
         key=f"{kind}_board",
         max_height=560,

@@ -10,7 +10,7 @@ in-app link (an `<a href>` that Streamlit follows without reloading the app).
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 import polars as pl
 import streamlit as st
@@ -39,6 +39,16 @@ def labelled_url(entity: str, key: str, label: str | None) -> str:
     return f"{url(entity, key)}#{quote(label or key, safe='')}"
 
 
+def parse_url(value: str | None) -> tuple[str, str] | None:
+    """(page name, id) of an entity URL made by `url()` or `labelled_url()`; None for anything else."""
+    if not value or not value.startswith("/"):
+        return None
+    path, _, rest = value[1:].partition("?")
+    pages = {spec[1]: spec[0] for spec in ENTITIES.values()}
+    key = parse_qs(rest.partition("#")[0]).get("id")
+    return (pages[path], key[0]) if path in pages and key else None
+
+
 def hf_profile_url(username: str) -> str:
     """An HF user's or organisation's page on huggingface.co."""
     return f"https://huggingface.co/{quote(username)}"
@@ -56,7 +66,21 @@ def with_link(frame: pl.DataFrame, entity: str, key_col: str, label_col: str, in
 
 def link_column(title: str, **kwargs):
     """A table column of labelled URLs shown as their labels (opens the entity in a new tab)."""
+    kwargs.setdefault("alignment", "left")  # display_text would centre it
     return st.column_config.LinkColumn(title, display_text=LABEL_PATTERN, **kwargs)
+
+
+def current_id() -> str:
+    """The entity id of this page's URL (`?id=`), written back so the address bar shows it.
+
+    Why write it back: a link to the page already open (one paper to another) reruns it with the
+    new id without changing the browser's URL; setting the parameter makes Streamlit push the new
+    address (a history entry, so back returns to the previous entity). Unchanged, nothing moves.
+    """
+    key = st.query_params.get("id", "")
+    if key:
+        st.query_params["id"] = key
+    return key
 
 
 def page_link(entity: str, key: str, label: str, icon: str | None = None) -> None:

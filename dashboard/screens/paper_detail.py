@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.analytics_queries import NEEDS
-from dashboard.links import page_link
+from dashboard.links import current_id, page_link
 from dashboard.repository import WarehouseRepository
 
 AUTHORS_SHOWN = 20  # the rest of a long author list (some have hundreds) folds into an expander
@@ -17,7 +17,7 @@ def pick_paper(repo: WarehouseRepository) -> str | None:
     """The paper named by `?id=`. The URL alone decides: a link to another paper changes the id and
     nothing remembered from an earlier paper overrides it. Without an id, a picker of the newest
     papers sets one."""
-    wanted = ui.param("id")
+    wanted = current_id()
     if wanted:
         return wanted
     titles = repo.paper_titles()
@@ -49,14 +49,20 @@ def vote_history(repo: WarehouseRepository, paper_id: str) -> None:
     """The paper's observed upvote counts over time, with velocity figures when available."""
     st.subheader("Vote history")
     history = repo.vote_history(paper_id)
-    if history.height < 2:
-        st.caption(f"{history.height} observation so far: re-fetching recent days builds the history.")
-    if history.height:
+    if history.height == 1:
+        seen = history.row(0, named=True)
+        st.caption(f"One observation so far ({seen['upvotes']:,} upvotes at {ui.fmt_time(seen['observed_at'])}): "
+                   "re-fetching recent days builds the history.")
+    elif not history.height:
+        st.caption("No observation yet: re-fetching recent days builds the history.")
+    if history.height >= 2:  # one point makes no line, and its axis would be all padding
         st.altair_chart(
             alt.Chart(history.to_pandas())
             .mark_line(point=True, color="#FF9D00")
-            .encode(x=alt.X("observed_at:T", title="Observed (UTC)"), y=alt.Y("upvotes:Q", title="Upvotes"),
-                    tooltip=["observed_at:T", "upvotes:Q"])
+            .encode(x=alt.X("observed_at:T", title="Observed (UTC)"),
+                    y=alt.Y("upvotes:Q", title="Upvotes", axis=alt.Axis(format="d", tickMinStep=1)),
+                    tooltip=[alt.Tooltip("observed_at:T", title="Observed", format="%Y-%m-%d %H:%M"),
+                             alt.Tooltip("upvotes:Q", title="Upvotes")])
             .properties(height=240),
             width="stretch",
         )
