@@ -78,18 +78,19 @@ def header(kind: str, profile: dict) -> None:
 def summary(repo, kind: str, key: str, papers: pl.DataFrame) -> None:
     """The entity's figures, all time."""
     shown = ef.figures(papers)
-    cols = st.columns(5)
-    cols[0].metric("Papers", f"{shown['papers']:,}")
-    cols[1].metric("Total upvotes", f"{shown['upvotes']:,}")
-    cols[2].metric("Median upvotes", "—" if shown["median_upvotes"] is None else f"{shown['median_upvotes']:,.1f}")
-    cols[3].metric("First listed", ef.month_label(shown["first"]))
-    cols[4].metric("Last listed", ef.month_label(shown["last"]))
+    median = "—" if shown["median_upvotes"] is None else f"{shown['median_upvotes']:,.1f}"
+    # a wrapping row: on a phone the five figures take two or three lines, not five
+    with st.container(horizontal=True, gap="medium"):
+        for label, value in [("Papers", f"{shown['papers']:,}"), ("Total upvotes", f"{shown['upvotes']:,}"),
+                             ("Median upvotes", median), ("First listed", ef.month_label(shown["first"])),
+                             ("Last listed", ef.month_label(shown["last"]))]:
+            st.metric(label, value, width="content")
 
 
 def activity(papers: pl.DataFrame) -> None:
     """Papers per month, as bars."""
     monthly = ef.papers_per_month(papers)
-    if not monthly.height:
+    if monthly.height < 2:  # one month is one bar: the figures above say it
         return
     st.subheader("Papers per month")
     st.altair_chart(
