@@ -46,7 +46,7 @@ def render_entity(repo: WarehouseRepository, kind: str) -> None:
         return
     header(kind, profile)
     papers = repo.entity_papers(kind, key)
-    summary(repo, kind, key, papers)
+    summary(papers)
     activity(papers)
     papers_section(papers, kind, key)
     people_section(repo, kind, key)
@@ -75,7 +75,7 @@ def header(kind: str, profile: dict) -> None:
     st.caption(" · ".join(parts))
 
 
-def summary(repo, kind: str, key: str, papers: pl.DataFrame) -> None:
+def summary(papers: pl.DataFrame) -> None:
     """The entity's figures, all time."""
     shown = ef.figures(papers)
     median = "—" if shown["median_upvotes"] is None else f"{shown['median_upvotes']:,.1f}"

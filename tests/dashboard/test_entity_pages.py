@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard.links import labelled_url, url
+from dashboard.links import labelled_url, parse_url, url
 from dashboard.nav import PAGES
 from tests.dashboard.apptest_helpers import markdown, metrics, open_page
 from tests.dashboard.entity_seed import OLD_PAPER, OLD_TITLE, add_old_paper
@@ -49,6 +49,10 @@ def test_urls_follow_the_contract():
     assert url("organization", "deepseek-ai") == "/organization?id=deepseek-ai"
     assert url("submitter", "akhaliq") == "/submitter?id=akhaliq"
     assert labelled_url("paper", "2501.00001", "A & B") == "/paper?id=2501.00001#A%20%26%20B"
+    # what a table cell holds leads back to (page, id); other links (GitHub, HF profiles) do not
+    assert parse_url(labelled_url("author", "a&b #1", "Name #2")) == ("author", "a&b #1")
+    assert parse_url("https://github.com/ds/r1") is None and parse_url("") is None
+    assert parse_url("/papers?id=x") is None
 
 
 def test_paper_detail_links_every_person_to_its_page():
