@@ -62,10 +62,10 @@ class EntityQueries:
         _check(kind)
         return self.frame(
             f"""
-            WITH chosen AS MATERIALIZED (SELECT paper_id, listing_date FROM {PAPERS_OF[kind]}($key))
+            WITH entity_papers AS MATERIALIZED (SELECT paper_id, listing_date FROM {PAPERS_OF[kind]}($key))
             SELECT * FROM people_of_papers(
-                (SELECT coalesce(list(paper_id), []) FROM chosen),
-                (SELECT min(listing_date) FROM chosen), (SELECT max(listing_date) FROM chosen),
+                (SELECT coalesce(list(paper_id), []) FROM entity_papers),
+                (SELECT min(listing_date) FROM entity_papers), (SELECT max(listing_date) FROM entity_papers),
                 CASE WHEN $kind = 'authors' THEN $key END)
             LIMIT $limit
             """,

@@ -29,13 +29,17 @@ FROM papers WHERE submitted_by = username;
 -- listed on the given papers (listed between first_date and last_date, which only narrow the scan),
 -- with how many of those papers each is on and their upvotes; except_author_id (or NULL) is left out.
 CREATE OR REPLACE MACRO people_of_papers(paper_ids, first_date, last_date, except_author_id) AS TABLE
-WITH together AS (
-    SELECT author_key, count(*) AS papers, sum(upvotes) AS upvotes, max(listing_date) AS last_listing_date
-    FROM author_papers
-    WHERE listing_date BETWEEN first_date AND last_date
-      AND list_contains(paper_ids, paper_id)
-      AND (except_author_id IS NULL OR author_key <> author_key(except_author_id))
-    GROUP BY author_key
+WITH people_papers AS (
+    SELECT DISTINCT unnest(CAST(paper_ids AS VARCHAR[])) AS paper_id
+),
+together AS (
+    -- a semi join (hashing the chosen ids once), not list_contains: a prolific author's list
+    -- would be compared with every author slot of the range
+    SELECT ap.author_key, count(*) AS papers, sum(ap.upvotes) AS upvotes, max(ap.listing_date) AS last_listing_date
+    FROM author_papers AS ap SEMI JOIN people_papers USING (paper_id)
+    WHERE ap.listing_date BETWEEN first_date AND last_date
+      AND (except_author_id IS NULL OR ap.author_key <> author_key(except_author_id))
+    GROUP BY ap.author_key
 )
 SELECT a.author_id, a.name, a.hf_username, t.papers, t.upvotes, t.last_listing_date
 FROM together AS t
