@@ -36,13 +36,14 @@ def _open_picked() -> None:
 
 def links(paper: dict) -> None:
     """Buttons to HF, arXiv, GitHub and the project page."""
-    cols = st.columns(4)
-    cols[0].link_button("Hugging Face", ui.hf_url(paper["paper_id"]), icon=":material/open_in_new:", width="stretch")
-    cols[1].link_button("arXiv", ui.arxiv_url(paper["paper_id"]), icon=":material/open_in_new:", width="stretch")
-    if paper["github_repo"]:
-        cols[2].link_button("GitHub", paper["github_repo"], icon=":material/code:", width="stretch")
-    if paper["project_page"]:
-        cols[3].link_button("Project page", paper["project_page"], icon=":material/language:", width="stretch")
+    # a wrapping row: side by side on a phone too, and no gap where a paper has no GitHub
+    with st.container(horizontal=True):
+        st.link_button("Hugging Face", ui.hf_url(paper["paper_id"]), icon=":material/open_in_new:")
+        st.link_button("arXiv", ui.arxiv_url(paper["paper_id"]), icon=":material/open_in_new:")
+        if paper["github_repo"]:
+            st.link_button("GitHub", paper["github_repo"], icon=":material/code:")
+        if paper["project_page"]:
+            st.link_button("Project page", paper["project_page"], icon=":material/language:")
 
 
 def vote_history(repo: WarehouseRepository, paper_id: str) -> None:
@@ -69,12 +70,11 @@ def vote_history(repo: WarehouseRepository, paper_id: str) -> None:
     if not repo.missing_objects(NEEDS["velocity"]):
         velocity = repo.velocity(paper_id)
         if velocity:
-            cols = st.columns(3)
-            per_day = velocity["upvotes_per_day"]
-            cols[0].metric("Upvotes per day", "—" if per_day is None else f"{per_day:,.1f}")
-            to_half = velocity["hours_to_50pct"]
-            cols[1].metric("Hours to 50 % of votes", "—" if to_half is None else f"{to_half:,.1f}")
-            cols[2].metric("Hotness", f"{velocity['hotness']:.3f}" if velocity["hotness"] is not None else "—")
+            per_day, to_half, hot = velocity["upvotes_per_day"], velocity["hours_to_50pct"], velocity["hotness"]
+            with st.container(horizontal=True, gap="medium"):
+                st.metric("Upvotes per day", "—" if per_day is None else f"{per_day:,.1f}", width="content")
+                st.metric("Hours to 50 % of votes", "—" if to_half is None else f"{to_half:,.1f}", width="content")
+                st.metric("Hotness", "—" if hot is None else f"{hot:.3f}", width="content")
 
 
 def render(repo: WarehouseRepository) -> None:

@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 ENTITY_URLS = {
     "paper": f"paper?id={OLD_PAPER}",
+    "paper_with_history": "paper?id=2501.00001",
     "author": "author?id=a-ann",
     "organization": "organization?id=deepseek-ai",
     "submitter": "submitter?id=akhaliq",
