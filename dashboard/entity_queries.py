@@ -30,7 +30,7 @@ PROFILE_SQL = {
         "WHERE s.username IS NOT NULL OR EXISTS (SELECT 1 FROM papers WHERE submitted_by = $key)"
     ),
 }
-ENTITY_NEEDS = [*PAPERS_OF.values(), "people_of_papers", "find_authors"]
+ENTITY_NEEDS = [*PAPERS_OF.values(), "people_of", "find_authors"]
 
 
 def _check(kind: str) -> None:
@@ -60,17 +60,7 @@ class EntityQueries:
         """The people on the entity's papers (for an author: the co-authors), most shared papers
         first: author_id, name, hf_username, papers, upvotes, last_listing_date."""
         _check(kind)
-        return self.frame(
-            f"""
-            WITH entity_papers AS MATERIALIZED (SELECT paper_id, listing_date FROM {PAPERS_OF[kind]}($key))
-            SELECT * FROM people_of_papers(
-                (SELECT coalesce(list(paper_id), []) FROM entity_papers),
-                (SELECT min(listing_date) FROM entity_papers), (SELECT max(listing_date) FROM entity_papers),
-                CASE WHEN $kind = 'authors' THEN $key END)
-            LIMIT $limit
-            """,
-            {"key": key, "kind": kind, "limit": limit},
-        )
+        return self.frame("SELECT * FROM people_of($kind, $key, $limit)", {"kind": kind, "key": key, "limit": limit})
 
     def find_authors(self, name_text: str, limit: int = 50) -> pl.DataFrame:
         """Authors whose name contains every word of `name_text` (or whose HF username it is),
