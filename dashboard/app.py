@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import links, ui
 from dashboard.nav import HIDDEN, PAGES, SECTIONS
 from dashboard.context import current_repository
 
@@ -22,5 +22,6 @@ navigation = {
     for section, names in SECTIONS.items()
 }
 page = st.navigation(navigation)
+links.note_page(page.url_path)
 ui.sidebar_freshness(current_repository())
 page.run()

@@ -13,7 +13,7 @@ from dashboard.author_search import author_search
 from dashboard.entity_queries import ENTITY_NEEDS
 from dashboard.links import current_id, hf_profile_url, link_column
 from dashboard.link_table import link_table
-from dashboard.nav import page_file
+from dashboard.nav import PAGES, page_file
 from dashboard.repository import WarehouseRepository
 
 # kind -> (noun, leaderboard page, what `?id=` is)
@@ -29,7 +29,7 @@ DATE = st.column_config.DateColumn("Last listed", format="YYYY-MM-DD")
 def render_entity(repo: WarehouseRepository, kind: str) -> None:
     """Draw the page of the `kind` entity named by `?id=` ('authors', 'organizations', 'submitters')."""
     noun, board, what = KINDS[kind]
-    key = current_id()
+    key = current_id(PAGES[kind[:-1]][3])
     if not ui.ready(repo) or not ui.needs(repo, ENTITY_NEEDS, f"The {noun} page"):
         st.title(noun.capitalize())
         return

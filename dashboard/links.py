@@ -70,16 +70,26 @@ def link_column(title: str, **kwargs):
     return st.column_config.LinkColumn(title, display_text=LABEL_PATTERN, **kwargs)
 
 
-def current_id() -> str:
-    """The entity id of this page's URL (`?id=`), written back so the address bar shows it.
+def note_page(url_path: str) -> None:
+    """Remember which page this run shows, and which the run before showed (app.py calls it)."""
+    st.session_state["_links_previous_page"] = st.session_state.get("_links_page")
+    st.session_state["_links_page"] = url_path
 
-    Why write it back: a link to the page already open (one paper to another) reruns it with the
-    new id without changing the browser's URL; setting the parameter makes Streamlit push the new
-    address (a history entry, so back returns to the previous entity). Unchanged, nothing moves.
+
+def current_id(url_path: str) -> str:
+    """The entity id of this page's URL (`?id=`), written to the address bar when it is not there.
+
+    A link to the page already open (one paper to another) reruns it with the new id without
+    changing the browser's URL, so then the id is written back, which makes Streamlit push the new
+    address (a history entry: back returns to the previous entity). Only then: coming from another
+    page, Streamlit sets the address itself, and a write-back could reach the browser before the
+    page change and leave an entry of the old page with this id.
     """
     key = st.query_params.get("id", "")
-    if key:
+    previous = st.session_state.get("_links_previous_entity")
+    if key and st.session_state.get("_links_previous_page") == url_path and previous not in (None, key):
         st.query_params["id"] = key
+    st.session_state["_links_previous_entity"] = key
     return key
 
 

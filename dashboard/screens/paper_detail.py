@@ -17,7 +17,7 @@ def pick_paper(repo: WarehouseRepository) -> str | None:
     """The paper named by `?id=`. The URL alone decides: a link to another paper changes the id and
     nothing remembered from an earlier paper overrides it. Without an id, a picker of the newest
     papers sets one."""
-    wanted = current_id()
+    wanted = current_id("paper")
     if wanted:
         return wanted
     titles = repo.paper_titles()
