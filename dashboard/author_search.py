@@ -28,4 +28,5 @@ def author_search(repo: WarehouseRepository, key: str) -> None:
     for row in found.iter_rows(named=True):
         last = f" · last listed {row['last_listing_date']:%b %Y}" if row["last_listing_date"] else ""
         handle = f" (@{row['hf_username']})" if row["hf_username"] else ""
-        page_link("author", row["author_id"], f"{row['name']}{handle} · {row['papers']:,} papers{last}")
+        papers = f"{row['papers']:,} paper{'s' if row['papers'] != 1 else ''}"
+        page_link("author", row["author_id"], f"{row['name']}{handle} · {papers}{last}")

@@ -154,7 +154,7 @@ def test_submitter_page():
 
 def test_any_author_is_found_by_name_accents_and_case_ignored(repo):
     at = open_page("author", find="alvarez")
-    assert links(at)["Dana Álvarez (@danaal) · 1 papers · last listed Jun 2024"] == "/author?id=a-dana"
+    assert links(at)["Dana Álvarez (@danaal) · 1 paper · last listed Jun 2024"] == "/author?id=a-dana"
     at = open_page("authors")
     at.text_input(key="authors_find").set_value("LEE ben").run()
     assert links(at)["Ben Lee · 2 papers · last listed Jan 2025"] == "/author?id=a-ben"

@@ -105,7 +105,7 @@ def test_find_an_author_by_name(page, dashboard):
     box.fill("alvarez")
     box.press("Enter")
     settle(page)
-    follow(page, "Dana Álvarez (@danaal) · 1 papers · last listed Jun 2024", "**/author?id=a-dana", "Dana Álvarez")
+    follow(page, "Dana Álvarez (@danaal) · 1 paper · last listed Jun 2024", "**/author?id=a-dana", "Dana Álvarez")
 
 
 def click_first_cell(page, table: int = 0) -> None:
