@@ -16,6 +16,8 @@ KIND_KEYS = {"authors": "author_id", "organizations": "organization", "submitter
 # Called by the leaderboard pages, which open on their own range (leaderboard_page.DEFAULT_DAYS);
 # the other dated pages open on ui.DEFAULT_DAYS.
 LEADERBOARD_PAGE_METHODS = {"leaderboard", "leaderboard_size", "leaderboard_papers", "co_authors", "distinct_authors"}
+# Called by the entity pages (dashboard.entity_page), all time, with the page's own row limit.
+ENTITY_PAGE_METHODS = {"entity_profile", "entity_papers", "entity_people"}
 
 
 def sample_arguments(repo) -> dict:
@@ -36,12 +38,16 @@ def sample_arguments(repo) -> dict:
         "submitter": top("SELECT submitted_by FROM papers WHERE submitted_by IS NOT NULL "
                          "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
         "keywords": keywords, "query_text": "language model reasoning",
+        # the author search as a person types it: a surname of the most prolific author
+        "name_text": (repo.scalar("SELECT a.name FROM authors a JOIN paper_authors pa USING (author_id) "
+                                  "GROUP BY a.name ORDER BY count(*) DESC LIMIT 1") or "li").split()[-1],
     }
 
 
 def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     """(name -> zero-argument call) for every repository query, and (name -> why skipped)."""
     from dashboard.filters import PaperFilters
+    from dashboard.entity_page import PEOPLE_SHOWN
     from dashboard.leaderboard_page import DEFAULT_DAYS as BOARD_DAYS, SHOWN_ROWS
 
     args = sample_arguments(repo)
@@ -57,7 +63,8 @@ def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, st
         if "kind" in params:
             for kind, key in KIND_KEYS.items():
                 # the leaderboard pages ask for the rows they show
-                values = {**page_args, "kind": kind, "key": page_args[key], "limit": SHOWN_ROWS}
+                limit = PEOPLE_SHOWN if name in ENTITY_PAGE_METHODS else SHOWN_ROWS
+                values = {**page_args, "kind": kind, "key": page_args[key], "limit": limit}
                 calls[f"{name}[{kind}]"] = _bind(method, params, values)
             continue
         missing = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty and p not in page_args]

@@ -15,6 +15,9 @@ PAGES: dict[str, tuple[str, str, str, str]] = {
     "authors": ("screens/authors.py", "Authors", ":material/person:", "authors"),
     "organizations": ("screens/organizations.py", "Organisations", ":material/corporate_fare:", "organizations"),
     "submitters": ("screens/submitters.py", "Submitters", ":material/upload:", "submitters"),
+    "author": ("screens/author.py", "Author", ":material/person:", "author"),
+    "organization": ("screens/organization.py", "Organisation", ":material/corporate_fare:", "organization"),
+    "submitter": ("screens/submitter.py", "Submitter", ":material/upload:", "submitter"),
     "trends": ("screens/trends.py", "Trends", ":material/trending_up:", "trends"),
     "sql": ("screens/sql_console.py", "SQL console", ":material/terminal:", "sql"),
     "health": ("screens/data_health.py", "Data health", ":material/health_and_safety:", "health"),
@@ -22,10 +25,13 @@ PAGES: dict[str, tuple[str, str, str, str]] = {
 
 SECTIONS: dict[str, list[str]] = {
     "Explore": ["overview", "papers", "paper", "search"],
-    "People": ["authors", "organizations", "submitters"],
+    "People": ["authors", "organizations", "submitters", "author", "organization", "submitter"],
     "Analyse": ["trends", "sql"],
     "Operate": ["health"],
 }
+
+# Pages reached by a link or URL (one entity each), not listed in the menu.
+HIDDEN = {"author", "organization", "submitter"}
 
 
 def page_file(name: str) -> str:

@@ -1,0 +1,164 @@
+"""One author, organisation or submitter (`?id=`), over all time: who it is, its figures, papers
+per month, every paper, and the people and organisations around it. Every name is a link."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import entity_frames as ef
+from dashboard import ui
+from dashboard.author_search import author_search
+from dashboard.entity_queries import ENTITY_NEEDS
+from dashboard.links import current_id, hf_profile_url, link_column
+from dashboard.link_table import link_table
+from dashboard.nav import PAGES, page_file
+from dashboard.repository import WarehouseRepository
+
+# kind -> (noun, leaderboard page, what `?id=` is)
+KINDS = {
+    "authors": ("author", "authors", "an author id"),
+    "organizations": ("organisation", "organizations", "an HF organisation slug"),
+    "submitters": ("submitter", "submitters", "an HF username"),
+}
+PEOPLE_SHOWN = 2000  # the people table's rows; a bigger crowd is said to be bigger
+DATE = st.column_config.DateColumn("Last listed", format="YYYY-MM-DD")
+
+
+def render_entity(repo: WarehouseRepository, kind: str) -> None:
+    """Draw the page of the `kind` entity named by `?id=` ('authors', 'organizations', 'submitters')."""
+    noun, board, what = KINDS[kind]
+    key = current_id(PAGES[kind[:-1]][3])
+    if not ui.ready(repo) or not ui.needs(repo, ENTITY_NEEDS, f"The {noun} page"):
+        st.title(noun.capitalize())
+        return
+    profile = repo.entity_profile(kind, key) if key else None
+    if not profile:
+        st.title(noun.capitalize())
+        if key:
+            st.warning(f"No {noun} with id `{key}` in the published warehouse.")
+        else:
+            st.caption(f"This page shows one {noun}: open it from a link, or as `?id=` with {what}.")
+        if kind == "authors":
+            author_search(repo, "author_page_search")
+        st.page_link(page_file(board), label=f"All {board} by upvotes", icon=":material/leaderboard:")
+        return
+    header(kind, profile)
+    papers = repo.entity_papers(kind, key)
+    summary(papers)
+    activity(papers)
+    papers_section(papers, kind, key)
+    people_section(repo, kind, key)
+    if kind != "organizations":
+        related("Organisations", ef.grouped_table(papers, "organization", "organization"), f"{kind}_orgs")
+    if kind == "organizations":
+        related("Submitters", ef.grouped_table(papers, "submitted_by", "submitter"), f"{kind}_subs")
+
+
+def header(kind: str, profile: dict) -> None:
+    """Title (the name, else the key) and where the entity lives on Hugging Face."""
+    key, name = profile["key"], profile["name"]
+    st.title(name or key)
+    parts = []
+    if kind == "authors":
+        if profile["hf_username"]:
+            parts.append(f"HF profile: [{profile['hf_username']}]({hf_profile_url(profile['hf_username'])})")
+        else:
+            parts.append("No HF account linked (this author has not claimed a paper)")
+    else:
+        parts.append(f"On Hugging Face: [{key}]({hf_profile_url(key)})")
+    if kind == "submitters" and profile.get("is_hf_staff"):
+        parts.append("HF staff")
+    if kind == "submitters" and profile.get("follower_count") is not None:
+        parts.append(f"{profile['follower_count']:,} followers")
+    st.caption(" · ".join(parts))
+
+
+def summary(papers: pl.DataFrame) -> None:
+    """The entity's figures, all time."""
+    shown = ef.figures(papers)
+    median = "—" if shown["median_upvotes"] is None else f"{shown['median_upvotes']:,.1f}"
+    # a wrapping row: on a phone the five figures take two or three lines, not five
+    with st.container(horizontal=True, gap="medium"):
+        for label, value in [("Papers", f"{shown['papers']:,}"), ("Total upvotes", f"{shown['upvotes']:,}"),
+                             ("Median upvotes", median), ("First listed", ef.month_label(shown["first"])),
+                             ("Last listed", ef.month_label(shown["last"]))]:
+            st.metric(label, value, width="content")
+
+
+def activity(papers: pl.DataFrame) -> None:
+    """Papers per month, as bars."""
+    monthly = ef.papers_per_month(papers)
+    if monthly.height < 2:  # one month is one bar: the figures above say it
+        return
+    st.subheader("Papers per month")
+    st.altair_chart(
+        alt.Chart(monthly.to_pandas())
+        .mark_bar(color="#FF9D00")
+        .encode(
+            x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True)),
+            y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("papers:Q", title="Papers"),
+                     alt.Tooltip("upvotes:Q", title="Upvotes")],
+        )
+        .properties(height=200),
+        width="stretch",
+    )
+
+
+def papers_section(papers: pl.DataFrame, kind: str, key: str) -> None:
+    """Every paper, most upvoted first, with a CSV download."""
+    st.subheader(f"Papers ({papers.height:,})")
+    link_table(
+        ef.paper_table(papers), key=f"{kind}_papers", max_height=460,
+        column_config={
+            "paper": link_column("Title", width="large"),
+            "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"),
+            "upvotes": st.column_config.NumberColumn("Upvotes"),
+            "num_comments": st.column_config.NumberColumn("Comments"),
+            "author_count": st.column_config.NumberColumn("Authors"),
+            "organization_link": link_column("Organisation"),
+            "submitter_link": link_column("Submitter"),
+            "github_repo": st.column_config.LinkColumn("GitHub", display_text=r"github\.com/(.+)$"),
+        },
+    )
+    ui.csv_download(papers, f"{kind[:-1]}_{key}_papers.csv".replace("/", "_"), key=f"{kind}_papers_csv")
+
+
+def people_section(repo, kind: str, key: str) -> None:
+    """The people on these papers (for an author: the co-authors), most shared papers first."""
+    people = repo.entity_people(kind, key, limit=PEOPLE_SHOWN)
+    title = "Co-authors" if kind == "authors" else "Authors"
+    count = f"{people.height:,}+" if people.height >= PEOPLE_SHOWN else f"{people.height:,}"
+    st.subheader(f"{title} ({count})")
+    if not people.height:
+        st.caption("Nobody else is listed on these papers." if kind == "authors" else "No authors listed.")
+        return
+    link_table(
+        ef.people_table(people), key=f"{kind}_people", max_height=420,
+        column_config={
+            "author": link_column("Name", width="medium"),
+            "hf_profile": st.column_config.LinkColumn("HF profile", display_text=r"huggingface\.co/(.+)$"),
+            "papers": st.column_config.NumberColumn("Papers together" if kind == "authors" else "Papers"),
+            "upvotes": st.column_config.NumberColumn("Upvotes"),
+            "last_listing_date": DATE,
+        },
+    )
+
+
+def related(title: str, table: pl.DataFrame, key: str) -> None:
+    """A table of organisations or submitters of these papers, each a link to its page."""
+    st.subheader(f"{title} ({table.height:,})")
+    if not table.height:
+        st.caption(f"No {title.lower()} on these papers.")
+        return
+    link_table(
+        table, key=key, max_height=320,
+        column_config={
+            "link": link_column(title[:-1], width="medium"),
+            "papers": st.column_config.NumberColumn("Papers"),
+            "upvotes": st.column_config.NumberColumn("Upvotes"),
+            "last_listing_date": DATE,
+        },
+    )

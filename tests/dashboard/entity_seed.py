@@ -1,0 +1,42 @@
+"""One old paper on top of tests/dashboard/seed.py, for the entity pages: listed 2024-06-03, more
+than 90 days before the seed's newest day (2025-01-14), so no default date range reaches it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from warehouse.author_papers import fill_author_keys, refresh_author_papers
+from warehouse.db import connect_writer
+from warehouse.derived import rebuild_derived_tables
+
+OLD_PAPER = "2406.00006"
+OLD_TITLE = "Reinforcement Learning Policies of Old"
+OLD_DAY = date(2024, 6, 3)
+# Dana is on the old paper only: before entity pages, her page showed her hex id as the name and
+# "no papers in the selected range". Ann is on it too: her page counts it with her 2025 papers.
+DANA = ("a-dana", "Dana Álvarez", "danaal", "hf:danaal")
+
+
+def add_old_paper(path: Path) -> Path:
+    """Add the old paper (Dana Álvarez, Ann Li; org 'old-lab' without an organisations row) to the
+    seeded warehouse at `path` and rebuild what depends on papers."""
+    con = connect_writer(path)
+    try:
+        con.execute(
+            "INSERT INTO papers (paper_id, title, summary, published_at, listing_date, upvotes, num_comments, "
+            "submitted_by, organization, ai_keywords, author_count) VALUES (?, ?, ?, ?, ?, 7, NULL, 'bob', 'old-lab', ?, 2)",
+            [OLD_PAPER, OLD_TITLE, "We train reasoning models with reinforcement learning policies.",
+             datetime(2024, 5, 30, 9), OLD_DAY, ["RL"]],
+        )
+        con.execute("INSERT INTO authors (author_id, name, hf_username, identity_key) VALUES (?, ?, ?, ?)", list(DANA))
+        con.executemany("INSERT INTO paper_authors VALUES (?, ?, ?, ?, ?)",
+                        [(OLD_PAPER, "a-dana", 1, DANA[1], OLD_DAY), (OLD_PAPER, "a-ann", 2, "Ann Li", OLD_DAY)])
+        con.execute("INSERT INTO votes VALUES (?, ?, 7, NULL, ?)", [OLD_PAPER, datetime(2024, 6, 3, 8), OLD_DAY])
+        refresh_author_papers(con)
+        fill_author_keys(con)
+        rebuild_derived_tables(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path

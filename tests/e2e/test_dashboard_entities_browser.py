@@ -1,0 +1,159 @@
+"""Entity URLs and links in a real browser: `streamlit run` on the seeded warehouse plus an old
+paper (tests/dashboard/entity_seed.py), Debian chromium driven by Playwright. Screenshots of the
+entity pages at 1440x900 and at a phone's 390x844 go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard.links import labelled_url
+from tests.dashboard.entity_seed import OLD_PAPER, OLD_TITLE, add_old_paper
+from tests.e2e.dashboard_server import start_dashboard
+from tests.e2e.test_dashboard_browser import CHROMIUM_ARGS, SHOTS, chromium, grid_rows, settle, visit  # noqa: F401
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+ENTITY_URLS = {
+    "paper": f"paper?id={OLD_PAPER}",
+    "paper_with_history": "paper?id=2501.00001",
+    "author": "author?id=a-ann",
+    "organization": "organization?id=deepseek-ai",
+    "submitter": "submitter?id=akhaliq",
+    "authors": "authors?find=li",
+}
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory, chromium):
+    """The dashboard over the seeded warehouse with the old paper; yields its base URL."""
+    with start_dashboard(tmp_path_factory.mktemp("papers_home"), prepare=add_old_paper) as (base, _):
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    tab = browser.new_page(viewport=SIZES["desktop"])
+    tab.set_default_timeout(60_000)
+    yield tab
+    tab.close()
+
+
+def heading(page) -> str:
+    return page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
+
+
+def follow(page, name: str, url_glob: str, title: str) -> None:
+    """Click the in-app link `name`; wait for the URL and for the page of `title`."""
+    page.get_by_role("link", name=name).click()
+    page.wait_for_url(url_glob)
+    settle(page)
+    page.wait_for_function("t => document.querySelector('[data-testid=\"stMainBlockContainer\"] h1')?.innerText === t", arg=title)
+
+
+def test_similar_paper_then_author_then_back_and_forward(page, dashboard):
+    visit(page, f"{dashboard}/paper?id=2501.00001")
+    assert heading(page) == "Reasoning with Reinforcement"
+    # the old paper shares the most words with this one: it is the first similar paper
+    follow(page, f"{OLD_TITLE} (7 ↑)", f"**/paper?id={OLD_PAPER}", OLD_TITLE)
+    assert page.get_by_role("link", name="arXiv").get_attribute("href") == f"https://arxiv.org/abs/{OLD_PAPER}"
+    # an author of a 2024 paper (listed 2024-06-03, older than any default range)
+    follow(page, "1. Dana Álvarez", "**/author?id=a-dana", "Dana Álvarez")
+    # the grid's accessible text is a cell's URL; the canvas shows the title after its '#'
+    assert grid_rows(page, 1)[0][0] == labelled_url("paper", OLD_PAPER, OLD_TITLE)
+    assert page.get_by_text("no papers in the selected range").count() == 0
+    assert page.get_by_role("link", name="danaal").get_attribute("href") == "https://huggingface.co/danaal"
+    page.go_back(wait_until="commit")
+    shows(page, f"/paper?id={OLD_PAPER}", OLD_TITLE)
+    page.go_back(wait_until="commit")
+    shows(page, "/paper?id=2501.00001", "Reasoning with Reinforcement")
+    page.go_forward(wait_until="commit")
+    shows(page, f"/paper?id={OLD_PAPER}", OLD_TITLE)
+
+
+def shows(page, path: str, title: str) -> None:
+    """Wait until the address ends with `path` and the page of `title` is drawn (after back/forward)."""
+    page.wait_for_function("p => location.pathname + location.search === p", arg=path)
+    settle(page)
+    page.wait_for_function("t => document.querySelector('[data-testid=\"stMainBlockContainer\"] h1')?.innerText === t", arg=title)
+
+
+def test_organisation_and_submitter_open_by_url(page, dashboard):
+    visit(page, f"{dashboard}/organization?id=deepseek-ai")
+    assert heading(page) == "DeepSeek"
+    # deepseek-ai claimed 2501.00001 (50) and 2501.00004 (5)
+    assert [row[0].split("#")[0] for row in grid_rows(page, 2)] == ["/paper?id=2501.00001", "/paper?id=2501.00004"]
+    visit(page, f"{dashboard}/submitter?id=akhaliq")
+    assert heading(page) == "AK"
+    assert [row[0].split("#")[0] for row in grid_rows(page, 2)] == ["/paper?id=2501.00001", "/paper?id=2501.00003"]
+
+
+def test_find_an_author_by_name(page, dashboard):
+    visit(page, f"{dashboard}/authors")
+    box = page.get_by_label("Find an author by name")
+    box.fill("alvarez")
+    box.press("Enter")
+    settle(page)
+    follow(page, "Dana Álvarez (@danaal) · 1 paper · last listed Jun 2024", "**/author?id=a-dana", "Dana Álvarez")
+
+
+def click_first_cell(page, table: int = 0) -> None:
+    """One click on the first data cell of the table's first column (38 px header, 35 px rows)."""
+    page.locator('[data-testid="stDataFrame"] .dvn-scroller').nth(table).click(position={"x": 40, "y": 38 + 17})
+
+
+def test_one_click_on_a_table_name_opens_it_and_back_returns(page, dashboard):
+    visit(page, f"{dashboard}/author?id=a-dana")
+    assert grid_rows(page, 1)[0][0] == labelled_url("paper", OLD_PAPER, OLD_TITLE)
+    click_first_cell(page)
+    shows(page, f"/paper?id={OLD_PAPER}", OLD_TITLE)
+    page.go_back(wait_until="commit")
+    shows(page, "/author?id=a-dana", "Dana Álvarez")
+    # the co-authors table: Ann Li, Dana's one co-author; then back to Dana with nothing re-opened
+    click_first_cell(page, table=1)
+    shows(page, "/author?id=a-ann", "Ann Li")
+    page.go_back(wait_until="commit")
+    shows(page, "/author?id=a-dana", "Dana Álvarez")
+    page.wait_for_timeout(1500)
+    assert page.evaluate("location.pathname + location.search") == "/author?id=a-dana"
+
+
+def test_a_leaderboard_name_opens_the_entity(page, dashboard):
+    visit(page, f"{dashboard}/organizations?from=2025-01-01&to=2025-01-14")
+    click_first_cell(page)  # '#' column: selecting it opens nothing
+    page.wait_for_timeout(1000)
+    assert "/organizations" in page.url
+    page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.click(position={"x": 120, "y": 38 + 17})
+    shows(page, "/organization?id=deepseek-ai", "DeepSeek")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_entity_page_screenshots(browser, dashboard, size):
+    """What the window shows (<page>_<size>.png), and the whole page (<page>_<size>_full.png)."""
+    tab = browser.new_page(viewport=SIZES[size])
+    tab.set_default_timeout(60_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path in ENTITY_URLS.items():
+        tab.set_viewport_size(SIZES[size])
+        visit(tab, f"{dashboard}/{path}")
+        for grid in tab.locator('[data-testid="stDataFrame"]').all():
+            expect(grid.locator('[role="row"]').first).to_be_attached()
+        tab.wait_for_timeout(800)  # charts and grids paint after the run ends
+        assert tab.locator('[data-testid="stException"]').count() == 0, name
+        tab.screenshot(path=str(SHOTS / f"entity_{name}_{size}.png"))
+        height = tab.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        tab.set_viewport_size({"width": SIZES[size]["width"], "height": max(height, SIZES[size]["height"])})
+        tab.wait_for_timeout(800)
+        tab.screenshot(path=str(SHOTS / f"entity_{name}_{size}_full.png"))
+    tab.close()
