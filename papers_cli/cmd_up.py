@@ -78,6 +78,11 @@ def _loaded(day) -> bool:
         ).fetchall()[0][0] > 0
 
 
+def dashboard_env(dagster_port: int) -> dict[str, str]:
+    """The dashboard's environment: its run links point at the Dagster UI started next to it."""
+    return {**os.environ, "DAGSTER_UI_URL": f"http://127.0.0.1:{dagster_port}"}
+
+
 def _serve(console, dagster_port: int, dashboard_port: int) -> int:
     bin_dir = Path(sys.executable).parent
     repo = settings.REPO_ROOT
@@ -90,7 +95,7 @@ def _serve(console, dagster_port: int, dashboard_port: int) -> int:
         processes.append(subprocess.Popen(
             [str(bin_dir / "streamlit"), "run", str(app), "--server.headless", "true",
              "--server.port", str(dashboard_port), "--browser.gatherUsageStats", "false"],
-            cwd=repo,
+            cwd=repo, env=dashboard_env(dagster_port),
         ))
     console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
     if app.exists():
