@@ -31,7 +31,8 @@ def render(repo: WarehouseRepository) -> None:
             .mark_line(point=True)
             .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b %Y")),
                     y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
-                    color=alt.Color("keyword:N", title=None), tooltip=["week_start:T", "keyword", "papers"])
+                    color=alt.Color("keyword:N", title=None), tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("keyword:N", title="Keyword"),
+                             alt.Tooltip("papers:Q", title="Papers")])
             .properties(height=300),
             width="stretch",
         )
@@ -42,8 +43,9 @@ def render(repo: WarehouseRepository) -> None:
         st.caption("Newest week's keywords scored against their own 8-week baseline (z-score, std floored at 1 paper).")
         ui.table(
             rising.select("keyword", "papers", "baseline_mean", "z_score"),
-            column_config={"baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
-                           "z_score": st.column_config.NumberColumn("z", format="%.2f")},
+            column_config={"keyword": "Keyword", "papers": st.column_config.NumberColumn("Papers", format="%d"),
+                           "baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
+                           "z_score": st.column_config.NumberColumn("z-score", format="%.2f")},
         )
     with right:
         st.subheader("Keyword coverage")
@@ -53,7 +55,9 @@ def render(repo: WarehouseRepository) -> None:
             alt.Chart(coverage.to_pandas())
             .mark_area(color="#6366F1", opacity=0.6)
             .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b")), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
-                    tooltip=["week_start:T", "papers", "papers_with_keywords", alt.Tooltip("coverage:Q", format=".0%")])
+                    tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("papers:Q", title="Papers"),
+                             alt.Tooltip("papers_with_keywords:Q", title="With keywords"),
+                             alt.Tooltip("coverage:Q", title="Coverage", format=".0%")])
             .properties(height=260),
             width="stretch",
         )
