@@ -38,7 +38,7 @@ class BrowseQueries:
         row = self.frame("SELECT previous_day, next_day FROM adjacent_listing_days(?)", [day]).row(0)
         return row[0], row[1]
 
-    def trending(self, n_days: int = 7, gain_days: int = 1, limit: int = 60) -> pl.DataFrame:
+    def trending(self, n_days: int = 7, gain_days: int = 1, limit: int = 500) -> pl.DataFrame:
         """The hottest `limit` papers listed in the newest `n_days` listing days, with upvotes
         gained over the last `gain_days` of vote history."""
         return self.frame("SELECT * FROM trending_papers(?, ?) LIMIT ?", [n_days, gain_days, limit])

@@ -23,9 +23,9 @@ SHOWN = {"day": 100, "week": 60, "month": 60}
 
 
 def go_to(period: Period) -> None:
-    """Point the URL at `period` (a widget callback: the rerun that follows reads it)."""
-    st.query_params.clear()
-    st.query_params.update({"view": period.view, URL_KEYS[period.view]: period.key})
+    """Point the URL at `period` (a widget callback: the rerun that follows reads it). One
+    replacement, one browser history entry (clear-then-set would push two)."""
+    st.query_params.from_dict({"view": period.view, URL_KEYS[period.view]: period.key})
 
 
 def period_from_url(newest: date) -> Period:

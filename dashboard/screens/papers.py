@@ -81,17 +81,22 @@ COLUMNS = {
                                         help="Opens the paper's page"),
     "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD", width="small"),
     "upvotes": st.column_config.NumberColumn("Upvotes", format="%d", width="small"),
-    "organization": st.column_config.TextColumn("Organisation", width="small"),
-    "github_repo": st.column_config.LinkColumn("GitHub", display_text=r"https://github\.com/(.*)", width="small"),
+    "organization": st.column_config.TextColumn("Organisation", width="medium"),
+    "github_repo": st.column_config.LinkColumn("GitHub", display_text=r"https://github\.com/(.*)", width="medium"),
     "num_comments": st.column_config.NumberColumn("Comments", format="%d", width="small"),
     "submitted_by": st.column_config.TextColumn("Submitter", width="small"),
-    "hotness": st.column_config.NumberColumn("Hotness", format="%.3f", width="small"),
-    "upvotes_per_day": st.column_config.NumberColumn("Upvotes/day", format="%.1f", width="small"),
+    "hotness": st.column_config.TextColumn("Hotness", width="small"),
+    "upvotes_per_day": st.column_config.TextColumn("Upvotes/day", width="small",
+                                                   help="— when the paper has a single vote observation"),
     "arxiv_date": st.column_config.DateColumn("arXiv", format="YYYY-MM-DD", width="small"),
     "keywords": st.column_config.ListColumn("Keywords", width="medium"),
     "paper_id": st.column_config.TextColumn("Paper id", width="small"),
     "hf": st.column_config.LinkColumn("On HF", display_text="open ↗", width="small"),
 }
+
+
+def _text(column: str, digits: int) -> pl.Expr:
+    return pl.col(column).round(digits).cast(pl.String).fill_null("—").alias(column)
 
 
 def paper_table(shown: pl.DataFrame) -> None:
@@ -101,7 +106,9 @@ def paper_table(shown: pl.DataFrame) -> None:
         # the paper page reads only ?id=.
         pl.format("/paper?id={}#{}", "paper_id", "title").alias("open"),
         pl.concat_str(pl.lit("https://huggingface.co/papers/"), pl.col("paper_id")).alias("hf"),
-        pl.col("organization", "submitted_by").fill_null(""),
+        pl.col("organization", "submitted_by", "github_repo").fill_null(""),
+        # As text: a missing rate shows as a dash, not as "None".
+        *[_text(column, digits) for column, digits in (("hotness", 3), ("upvotes_per_day", 1)) if column in shown.columns],
     )
     ui.table(table, key="papers_table", max_height=640,
              column_order=[c for c in COLUMNS if c in table.columns], column_config=COLUMNS)

@@ -17,11 +17,13 @@ from dashboard.repository import WarehouseRepository
 WINDOWS = {3: "3 days", 7: "7 days", 14: "14 days", 30: "30 days"}
 SORTS = {"hotness": "Hotness", "gained": "Upvotes gained (24 h)", "upvotes": "Upvotes"}
 SHOWN = 60
+DEFAULTS = {"days": 7, "sort": "hotness"}
 
 
 def _on_change() -> None:
-    ui.publish_params({"days": st.session_state["trending_days"], "sort": st.session_state["trending_sort"]},
-                      {"days": 7, "sort": "hotness"})
+    # One replacement of the query string, so one browser history entry per click.
+    chosen = {"days": st.session_state["trending_days"] or 7, "sort": st.session_state["trending_sort"] or "hotness"}
+    st.query_params.from_dict({k: str(v) for k, v in chosen.items() if v != DEFAULTS[k]})
 
 
 def render(repo: WarehouseRepository) -> None:
