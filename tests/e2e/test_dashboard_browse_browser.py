@@ -34,8 +34,10 @@ def card_titles(page) -> list[str]:
 
 
 def wait_for_cards(page, titles: list[str]) -> None:
-    page.wait_for_function("t => JSON.stringify([...document.querySelectorAll('.pc-title a')].map(a => a.innerText)) === t",
-                           arg=str(titles).replace("'", '"'))
+    """Wait until the cards shown are exactly `titles`, in order."""
+    page.wait_for_function(
+        "t => JSON.stringify([...document.querySelectorAll('.pc-title a')].map(a => a.textContent)) === JSON.stringify(t)",
+        arg=titles)
 
 
 def test_overview_opens_by_its_url(page, dashboard):  # noqa: F811
@@ -69,7 +71,7 @@ def test_week_and_month_views(page, dashboard):  # noqa: F811
     base, _ = dashboard
     visit(page, f"{base}/browse?view=week&week=2025-W02")
     assert card_titles(page) == ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers"]
-    page.get_by_role("button", name="Month").click()
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("Month", exact=True).click()
     page.wait_for_url("**/browse?view=month&month=2025-01")
     wait_for_cards(page, ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers",
                           "A Small Benchmark"])
@@ -92,7 +94,7 @@ def test_trending(page, dashboard):  # noqa: F811
     visit(page, f"{base}/trending?days=14")
     assert card_titles(page) == ["A Small Benchmark", "Reasoning with Reinforcement", "Chain of Thought at Scale",
                                  "Fast Diffusion Samplers"]
-    page.get_by_role("button", name="Upvotes", exact=True).click()
+    page.locator('[data-testid="stButtonGroup"]').get_by_text("Upvotes", exact=True).click()
     page.wait_for_url("**/trending?days=14&sort=upvotes")
     wait_for_cards(page, ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers",
                           "A Small Benchmark"])
