@@ -10,6 +10,11 @@ from dashboard.analytics_queries import NEEDS
 from dashboard.repository import WarehouseRepository
 
 
+def week_ticks(frame) -> list[str]:
+    """Axis ticks on the weeks' own Mondays (Vega's week ticks fall on Sundays)."""
+    return [f"{d.isoformat()}T00:00:00" for d in sorted(set(frame["week_start"].to_list()))]
+
+
 def render(repo: WarehouseRepository) -> None:
     """Draw the Trends page from `repo`."""
     st.title("Trends")
@@ -29,7 +34,7 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(weekly.to_pandas())
             .mark_line(point=True)
-            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b %Y")),
+            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b %Y", values=week_ticks(weekly), labelOverlap=True)),
                     y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
                     color=alt.Color("keyword:N", title=None), tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("keyword:N", title="Keyword"),
                              alt.Tooltip("papers:Q", title="Papers")])
@@ -54,7 +59,7 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(coverage.to_pandas())
             .mark_area(color="#6366F1", opacity=0.6)
-            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b")), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
+            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b", values=week_ticks(coverage), labelOverlap=True)), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
                     tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("papers:Q", title="Papers"),
                              alt.Tooltip("papers_with_keywords:Q", title="With keywords"),
                              alt.Tooltip("coverage:Q", title="Coverage", format=".0%")])
