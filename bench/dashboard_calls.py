@@ -30,7 +30,7 @@ def sample_arguments(repo) -> dict:
         "SELECT k FROM (SELECT lower(unnest(ai_keywords)) AS k FROM papers) GROUP BY k ORDER BY count(*) DESC LIMIT 3"
     )["k"].to_list()]
     return {
-        "start": newest - timedelta(days=DEFAULT_DAYS - 1), "end": newest, "grain": "week",
+        "start": newest - timedelta(days=DEFAULT_DAYS - 1), "end": newest, "grain": "week", "day": newest,
         "paper_id": top("SELECT paper_id FROM papers ORDER BY upvotes DESC, paper_id LIMIT 1"),
         "author_id": top("SELECT author_id FROM paper_authors GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
         "organization": top("SELECT organization FROM papers WHERE organization IS NOT NULL "

@@ -10,6 +10,7 @@ in-app link (an `<a href>` that Streamlit follows without reloading the app).
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import parse_qs, quote, urlencode
 
 import polars as pl
@@ -47,6 +48,12 @@ def parse_url(value: str | None) -> tuple[str, str] | None:
     pages = {spec[1]: spec[0] for spec in ENTITIES.values()}
     key = parse_qs(rest.partition("#")[0]).get("id")
     return (pages[path], key[0]) if path in pages and key else None
+
+
+def anchor(href: str, text: str, css_class: str | None = None) -> str:
+    """An HTML `<a href>` opening in the same tab, text escaped (for st.html and HTML markdown)."""
+    klass = f' class="{escape(css_class)}"' if css_class else ""
+    return f'<a href="{escape(href)}" target="_self"{klass}>{escape(text)}</a>'
 
 
 def hf_profile_url(username: str) -> str:

@@ -9,6 +9,8 @@ DASHBOARD_DIR = Path(__file__).parent
 # name -> (file relative to app.py, title, icon, url_path)
 PAGES: dict[str, tuple[str, str, str, str]] = {
     "overview": ("screens/overview.py", "Overview", ":material/monitoring:", "overview"),
+    "browse": ("screens/browse.py", "Browse", ":material/calendar_view_day:", "browse"),
+    "trending": ("screens/trending.py", "Trending", ":material/local_fire_department:", "trending"),
     "papers": ("screens/papers.py", "Papers", ":material/article:", "papers"),
     "paper": ("screens/paper_detail.py", "Paper detail", ":material/description:", "paper"),
     "search": ("screens/search.py", "Search", ":material/search:", "search"),
@@ -24,7 +26,7 @@ PAGES: dict[str, tuple[str, str, str, str]] = {
 }
 
 SECTIONS: dict[str, list[str]] = {
-    "Explore": ["overview", "papers", "paper", "search"],
+    "Explore": ["overview", "browse", "trending", "papers", "paper", "search"],
     "People": ["authors", "organizations", "submitters", "author", "organization", "submitter"],
     "Analyse": ["trends", "sql"],
     "Operate": ["health"],

@@ -16,6 +16,7 @@ import polars as pl
 
 from dashboard.analytics_queries import AnalyticsQueries
 from dashboard.entity_queries import EntityQueries
+from dashboard.browse_queries import BrowseQueries
 from dashboard.health_queries import HealthQueries
 from dashboard.filters import RANKINGS, PaperFilters, where_clause
 from dashboard.snapshot import once_per_snapshot, open_snapshot
@@ -24,7 +25,7 @@ GRAINS = ("day", "week", "month")
 UPVOTE_BUCKETS = [(0, 0), (1, 4), (5, 9), (10, 24), (25, 49), (50, 99), (100, 199), (200, None)]
 
 
-class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries):
+class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, BrowseQueries):
     """Read-only queries over the published warehouse at `path`."""
 
     def __init__(self, path: Path) -> None:

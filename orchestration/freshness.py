@@ -1,12 +1,19 @@
-"""Freshness: is yesterday's listing in the published warehouse by the hour it is due?
+"""Freshness: is the newest listing day that is due in the published warehouse?
 
-Dagster's freshness policies judge an asset as a whole; a daily listing is late or not per
-partition. So this is a partitioned asset check on `published_warehouse` (run it for any day from
-the asset's Checks tab), plus a sensor that evaluates yesterday's partition periodically and
-records the result on the check without launching a run.
+A listing day D is due by D+1 at `PAPERS_FRESHNESS_HOUR_UTC`:00 UTC (default 6). The check
+`listing_published_by_deadline` on `published_warehouse` looks at the newest day that is due now
+(yesterday once its deadline has passed, else the day before) and fails when that day is not
+published. It is not partitioned, so the Dagster UI can execute it on its own (its Execute
+button, or "Execute all" on the asset's Checks tab): Dagster refuses to execute a partitioned
+check without materializing the asset. A sensor evaluates it every 10 minutes without a run.
 
-A listing day D is due by D+1 at `PAPERS_FRESHNESS_HOUR_UTC`:00 UTC (default 6). Before that it
-is not late, so the check passes and says when it is due.
+With `HF_API_BASE_URL=sample` the source serves only the bundled days, so the newest day that is
+due is the newest bundled day: a freshly loaded sample passes, and the description says that
+the sample is a fixed set of past days.
+
+Dagster's `build_time_partition_freshness_checks` was considered: it judges Dagster's event log
+rather than the published file, expects today's partition (our partitions end one day ahead,
+`end_offset=1`), knows nothing of the sample, and is superseded in 1.13.
 """
 
 import os
@@ -17,8 +24,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.partitions import daily_partitions
-from orchestration.resources import WarehouseResource
+from orchestration.hf_client_env import SAMPLE
+from orchestration.resources import HFApiResource, WarehouseResource
+from orchestration.sample_api import bundled_sample_dates
 
 FRESHNESS_HOUR_ENV = "PAPERS_FRESHNESS_HOUR_UTC"
 DEFAULT_FRESHNESS_HOUR = 6
@@ -84,67 +92,84 @@ def day_published(published_path: Path, day: date) -> bool:
     return rows[0][0] > 0
 
 
+def newest_due_day(now: datetime, hour: int) -> date:
+    """The newest listing day whose deadline has passed at `now`."""
+    yesterday = now.astimezone(timezone.utc).date() - timedelta(days=1)
+    return yesterday if now >= deadline_for(yesterday, hour) else yesterday - timedelta(days=1)
+
+
+def sample_verdict(now: datetime, hour: int, published_path: Path, sample_days: list[date]) -> FreshnessVerdict:
+    """The verdict when the source is the bundled sample: its newest day (up to the newest due
+    one) must be published; the description says the sample is a fixed set of past days."""
+    due = newest_due_day(now, hour)
+    servable = [d for d in sample_days if d <= due]
+    newest = max(servable) if servable else None
+    loaded = newest is not None and day_published(published_path, newest)
+    about = (f"HF_API_BASE_URL=sample: the source is the bundled sample, a fixed set of "
+             f"{len(sample_days)} past days ({', '.join(map(str, sample_days))}), so the newest day it "
+             f"can serve is {newest}. Freshness against yesterday's listing (due "
+             f"{deadline_for(due, hour):%Y-%m-%d %H:%M} UTC) is judged only with the real API "
+             "(`papers up --live`).")
+    metadata = {"source": "bundled sample", "expected_listing_date": str(newest), "published": loaded,
+                "checked_at_utc": now.astimezone(timezone.utc).isoformat()}
+    if loaded:
+        return FreshnessVerdict(newest, True, f"{newest} is in the published warehouse. {about}", metadata)
+    return FreshnessVerdict(newest or due, False, f"{newest} is not in the published warehouse: run "
+                            f"`papers up` to load the sample. {about}", metadata)
+
+
+def freshness_verdict(now: datetime, hour: int, published_path: Path,
+                      sample_days: list[date] | None = None) -> FreshnessVerdict:
+    """The verdict for the newest day that is due at `now` (`sample_days`: the bundled days, when
+    the source is the sample)."""
+    if sample_days is not None:
+        return sample_verdict(now, hour, published_path, sample_days)
+    day = newest_due_day(now, hour)
+    return judge(day, now, hour, day_published(published_path, day))
+
+
 def evaluation(verdict: FreshnessVerdict) -> dg.AssetCheckEvaluation:
-    """The verdict as a check evaluation on yesterday's partition (what the sensor records)."""
+    """The verdict as an evaluation of the check (what the sensor records without a run)."""
     return dg.AssetCheckEvaluation(
         asset_key=PUBLISHED, check_name=CHECK_NAME, passed=verdict.passed,
         severity=dg.AssetCheckSeverity.WARN, description=verdict.description,
-        metadata=verdict.metadata, partition=verdict.day.isoformat(),
+        metadata=verdict.metadata,
     )
+
+
+def _sample_days(hf_api: HFApiResource) -> list[date] | None:
+    return bundled_sample_dates() if hf_api.base_url == SAMPLE else None
 
 
 @dg.asset_check(
     asset=PUBLISHED,
     name=CHECK_NAME,
-    partitions_def=daily_partitions,
-    description="The listing day is in the published warehouse by the next day at "
-    f"{FRESHNESS_HOUR_ENV}:00 UTC (default {DEFAULT_FRESHNESS_HOUR}).",
+    description="The newest listing day that is due is in the published warehouse (a day is due "
+    f"the next day at {FRESHNESS_HOUR_ENV}:00 UTC, default {DEFAULT_FRESHNESS_HOUR}).",
 )
 def listing_published_by_deadline(
-    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.AssetCheckResult:
-    """Fails when a listing of this partition (or range) is late: due, and not published."""
-    now, hour = datetime.now(timezone.utc), freshness_hour()
-    verdicts = [judge(day, now, hour, day_published(warehouse.published_path, day))
-                for day in map(date.fromisoformat, context.partition_keys)]
-    return combined_result(verdicts)
-
-
-def combined_result(verdicts: list[FreshnessVerdict]) -> dg.AssetCheckResult:
-    """One result for the days of a step: it fails naming every late day."""
-    late = [v for v in verdicts if not v.passed]
-    if len(verdicts) == 1:
-        only = verdicts[0]
-        return dg.AssetCheckResult(passed=only.passed, severity=dg.AssetCheckSeverity.WARN,
-                                   description=only.description, metadata=only.metadata)
-    description = (f"{len(late)} of {len(verdicts)} days are late: "
-                   + "; ".join(v.description for v in late)) if late else (
-        f"none of the {len(verdicts)} days is late.")
-    return dg.AssetCheckResult(
-        passed=not late, severity=dg.AssetCheckSeverity.WARN, description=description,
-        metadata={"late_days": dg.MetadataValue.json([v.day.isoformat() for v in late]),
-                  "days_checked": len(verdicts)})
-
-
-def evaluate_yesterday(now: datetime, published_path: Path, hour: int) -> FreshnessVerdict:
-    """The verdict for the day before `now` (UTC)."""
-    yesterday = now.astimezone(timezone.utc).date() - timedelta(days=1)
-    return judge(yesterday, now, hour, day_published(published_path, yesterday))
+    """Fails when the newest due listing day is not published, saying how late and how to fix it."""
+    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
+                                warehouse.published_path, _sample_days(hf_api))
+    return dg.AssetCheckResult(passed=verdict.passed, severity=dg.AssetCheckSeverity.WARN,
+                               description=verdict.description, metadata=verdict.metadata)
 
 
 @dg.sensor(
     name="listing_freshness_sensor",
     minimum_interval_seconds=SENSOR_INTERVAL_S,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Every 10 minutes, records whether yesterday's listing is published by its "
-    "deadline on the listing_published_by_deadline check (no run is launched).",
+    description="Every 10 minutes, records on the listing_published_by_deadline check whether the "
+    "newest due listing day is published (no run is launched).",
 )
 def listing_freshness_sensor(
-    context: dg.SensorEvaluationContext, warehouse: WarehouseResource
+    context: dg.SensorEvaluationContext, warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.SensorResult | dg.SkipReason:
-    """Evaluate yesterday's partition; record it when the verdict changed since the last tick."""
-    verdict = evaluate_yesterday(datetime.now(timezone.utc), warehouse.published_path,
-                                 freshness_hour())
+    """Evaluate the check; record it when the verdict changed since the last tick."""
+    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
+                                warehouse.published_path, _sample_days(hf_api))
     state = f"{verdict.day.isoformat()}:{'pass' if verdict.passed else 'fail'}"
     if context.cursor == state:
         return dg.SkipReason(f"unchanged: {verdict.description}")

@@ -92,6 +92,11 @@ def dashboard_command(bin_dir: Path, app: Path, host: str, port: int) -> list[st
             "--server.port", str(port), "--browser.gatherUsageStats", "false"]
 
 
+def dashboard_env(dagster_port: int) -> dict[str, str]:
+    """The dashboard's environment: its run links point at the Dagster UI started next to it."""
+    return {**os.environ, "DAGSTER_UI_URL": f"http://127.0.0.1:{dagster_port}"}
+
+
 def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str = "127.0.0.1") -> int:
     bin_dir = Path(sys.executable).parent
     repo = settings.REPO_ROOT
@@ -101,7 +106,8 @@ def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str 
     )]
     app = repo / "dashboard" / "app.py"
     if app.exists():
-        processes.append(subprocess.Popen(dashboard_command(bin_dir, app, dashboard_host, dashboard_port), cwd=repo))
+        processes.append(subprocess.Popen(dashboard_command(bin_dir, app, dashboard_host, dashboard_port), cwd=repo,
+                                          env=dashboard_env(dagster_port)))
     console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
     if app.exists():
         console.print(f"Dashboard:   http://{dashboard_host}:{dashboard_port}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import altair as alt
+import polars as pl
 import streamlit as st
 
 from dashboard import ui
@@ -63,7 +64,8 @@ def render(repo: WarehouseRepository) -> None:
             .encode(
                 x=alt.X("period_start:T", title=None),
                 y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
-                tooltip=[alt.Tooltip("period_start:T", title=grain), "papers:Q", "upvotes:Q"],
+                tooltip=[alt.Tooltip("period_start:T", title=grain.capitalize()), alt.Tooltip("papers:Q", title="Papers"),
+                         alt.Tooltip("upvotes:Q", title="Upvotes")],
             )
             .properties(height=280),
             width="stretch",
@@ -74,18 +76,20 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(dist.to_pandas())
             .mark_bar(color="#6366F1")
-            .encode(x=alt.X("upvotes:N", sort=None, title="Upvotes", axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)), tooltip=["upvotes", "papers"])
+            .encode(x=alt.X("upvotes:N", sort=None, title="Upvotes", axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)), tooltip=[alt.Tooltip("upvotes:N", title="Upvotes"), alt.Tooltip("papers:Q", title="Papers")])
             .properties(height=280),
             width="stretch",
         )
     st.subheader("Top papers in the period")
     top = repo.papers(PaperFilters(start=current[0], end=current[1], limit=10))
     ui.table(
-        top.select("paper_id", "title", "listing_date", "upvotes", "organization"),
-        column_config={"paper_id": "Paper", "title": st.column_config.TextColumn("Title", width="large"),
-                       "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"), "organization": "Organisation", "upvotes": st.column_config.ProgressColumn("Upvotes", format="%d", max_value=max(1, int(top["upvotes"].max() or 1)))},
+        top.select("paper_id", pl.format("/paper?id={}#{}", "paper_id", "title").alias("open"), "listing_date",
+                   "upvotes", pl.col("organization").fill_null("")),
+        column_order=["open", "listing_date", "upvotes", "organization"],
+        column_config={"open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large", help="Opens the paper's page"),
+                       "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"), "organization": "Organisation",
+                       "upvotes": st.column_config.ProgressColumn("Upvotes", format="%d", max_value=max(1, int(top["upvotes"].max() or 1)))},
     )
-
 
 if __name__ == "__main__":
     from dashboard.context import current_repository

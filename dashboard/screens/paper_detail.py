@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from dashboard import ui
 from dashboard.analytics_queries import NEEDS
 from dashboard.links import current_id, page_link
 from dashboard.repository import WarehouseRepository
+from dashboard.vote_chart import vote_history_chart
 
 AUTHORS_SHOWN = 20  # the rest of a long author list (some have hundreds) folds into an expander
 
@@ -56,17 +56,8 @@ def vote_history(repo: WarehouseRepository, paper_id: str) -> None:
                    "re-fetching recent days builds the history.")
     elif not history.height:
         st.caption("No observation yet: re-fetching recent days builds the history.")
-    if history.height >= 2:  # one point makes no line, and its axis would be all padding
-        st.altair_chart(
-            alt.Chart(history.to_pandas())
-            .mark_line(point=True, color="#FF9D00")
-            .encode(x=alt.X("observed_at:T", title="Observed (UTC)"),
-                    y=alt.Y("upvotes:Q", title="Upvotes", axis=alt.Axis(format="d", tickMinStep=1)),
-                    tooltip=[alt.Tooltip("observed_at:T", title="Observed", format="%Y-%m-%d %H:%M"),
-                             alt.Tooltip("upvotes:Q", title="Upvotes")])
-            .properties(height=240),
-            width="stretch",
-        )
+    if history.height >= 2:  # one point makes no line: the caption above says what was seen
+        st.altair_chart(vote_history_chart(history), width="stretch")
     if not repo.missing_objects(NEEDS["velocity"]):
         velocity = repo.velocity(paper_id)
         if velocity:

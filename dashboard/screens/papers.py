@@ -70,40 +70,48 @@ def render(repo: WarehouseRepository) -> None:
     shown = repo.papers(filters)
     total = repo.count_papers(filters)
     st.markdown(f"**{total:,} {'paper matches' if total == 1 else 'papers match'}** · showing {shown.height:,}" + (" (the first ones by rank)" if total > shown.height else ""))
+    paper_table(shown)
+    ui.csv_download(shown, "papers.csv", key="papers_csv")
+
+
+# Title first and wide, then what a reader scans (upvotes, organisation, GitHub) in the first
+# ~1,100 px a 1440 px screen shows beside the sidebar; the rest after.
+COLUMNS = {
+    "open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large",
+                                        help="Opens the paper's page"),
+    "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD", width="small"),
+    "upvotes": st.column_config.NumberColumn("Upvotes", format="%d", width="small"),
+    "organization": st.column_config.TextColumn("Organisation", width="medium"),
+    "github_repo": st.column_config.LinkColumn("GitHub", display_text=r"https://github\.com/(.*)", width="medium"),
+    "num_comments": st.column_config.NumberColumn("Comments", format="%d", width="small"),
+    "submitted_by": st.column_config.TextColumn("Submitter", width="small"),
+    "hotness": st.column_config.TextColumn("Hotness", width="small"),
+    "upvotes_per_day": st.column_config.TextColumn("Upvotes/day", width="small",
+                                                   help="— when the paper has a single vote observation"),
+    "arxiv_date": st.column_config.DateColumn("arXiv", format="YYYY-MM-DD", width="small"),
+    "keywords": st.column_config.ListColumn("Keywords", width="medium"),
+    "paper_id": st.column_config.TextColumn("Paper id", width="small"),
+    "hf": st.column_config.LinkColumn("On HF", display_text="open ↗", width="small"),
+}
+
+
+def _text(column: str, digits: int) -> pl.Expr:
+    return pl.col(column).round(digits).cast(pl.String).fill_null("—").alias(column)
+
+
+def paper_table(shown: pl.DataFrame) -> None:
+    """The papers as a table whose title opens the paper's page in one click."""
     table = shown.with_columns(
+        # The fragment carries the title to show (the link column displays a part of its URL);
+        # the paper page reads only ?id=.
+        pl.format("/paper?id={}#{}", "paper_id", "title").alias("open"),
         pl.concat_str(pl.lit("https://huggingface.co/papers/"), pl.col("paper_id")).alias("hf"),
+        pl.col("organization", "submitted_by", "github_repo").fill_null(""),
+        # As text: a missing rate shows as a dash, not as "None".
+        *[_text(column, digits) for column, digits in (("hotness", 3), ("upvotes_per_day", 1)) if column in shown.columns],
     )
-    event = ui.table(
-        table,
-        key="papers_table",
-        max_height=640,
-        on_select="rerun",
-        selection_mode="single-row",
-        column_order=[c for c in ["paper_id", "title", "listing_date", "arxiv_date", "upvotes", "hotness", "upvotes_per_day",
-                                  "num_comments", "organization", "submitted_by", "keywords", "github_repo", "hf"] if c in table.columns],
-        column_config={
-            "paper_id": st.column_config.TextColumn("Paper", width="small"),
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "listing_date": st.column_config.DateColumn("Listed"),
-            "arxiv_date": st.column_config.DateColumn("arXiv"),
-            "upvotes": st.column_config.NumberColumn("Upvotes", format="%d"),
-            "hotness": st.column_config.NumberColumn("Hotness", format="%.3f"),
-            "upvotes_per_day": st.column_config.NumberColumn("Upvotes/day", format="%.1f"),
-            "num_comments": st.column_config.NumberColumn("Comments", format="%d"),
-            "github_repo": st.column_config.LinkColumn("GitHub", display_text=r"https://github\.com/(.*)"),
-            "hf": st.column_config.LinkColumn("HF", display_text="open ↗", width="small"),
-        },
-    )
-    rows = event.selection.rows if event and event.selection else []
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    with left:
-        if rows:
-            picked = shown.row(rows[0], named=True)
-            ui.paper_link(picked["paper_id"], f"Open “{picked['title']}”")
-        else:
-            st.caption("Select a row to open the paper.")
-    with right:
-        ui.csv_download(shown, "papers.csv", key="papers_csv")
+    ui.table(table, key="papers_table", max_height=640,
+             column_order=[c for c in COLUMNS if c in table.columns], column_config=COLUMNS)
 
 
 if __name__ == "__main__":

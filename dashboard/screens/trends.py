@@ -10,6 +10,11 @@ from dashboard.analytics_queries import NEEDS
 from dashboard.repository import WarehouseRepository
 
 
+def week_ticks(frame) -> list[str]:
+    """Axis ticks on the weeks' own Mondays (Vega's week ticks fall on Sundays)."""
+    return [f"{d.isoformat()}T00:00:00" for d in sorted(set(frame["week_start"].to_list()))]
+
+
 def render(repo: WarehouseRepository) -> None:
     """Draw the Trends page from `repo`."""
     st.title("Trends")
@@ -29,9 +34,10 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(weekly.to_pandas())
             .mark_line(point=True)
-            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b %Y")),
+            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b %Y", values=week_ticks(weekly), labelOverlap=True)),
                     y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
-                    color=alt.Color("keyword:N", title=None), tooltip=["week_start:T", "keyword", "papers"])
+                    color=alt.Color("keyword:N", title=None), tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("keyword:N", title="Keyword"),
+                             alt.Tooltip("papers:Q", title="Papers")])
             .properties(height=300),
             width="stretch",
         )
@@ -42,8 +48,9 @@ def render(repo: WarehouseRepository) -> None:
         st.caption("Newest week's keywords scored against their own 8-week baseline (z-score, std floored at 1 paper).")
         ui.table(
             rising.select("keyword", "papers", "baseline_mean", "z_score"),
-            column_config={"baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
-                           "z_score": st.column_config.NumberColumn("z", format="%.2f")},
+            column_config={"keyword": "Keyword", "papers": st.column_config.NumberColumn("Papers", format="%d"),
+                           "baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
+                           "z_score": st.column_config.NumberColumn("z-score", format="%.2f")},
         )
     with right:
         st.subheader("Keyword coverage")
@@ -52,8 +59,10 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(coverage.to_pandas())
             .mark_area(color="#6366F1", opacity=0.6)
-            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b")), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
-                    tooltip=["week_start:T", "papers", "papers_with_keywords", alt.Tooltip("coverage:Q", format=".0%")])
+            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b", values=week_ticks(coverage), labelOverlap=True)), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
+                    tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("papers:Q", title="Papers"),
+                             alt.Tooltip("papers_with_keywords:Q", title="With keywords"),
+                             alt.Tooltip("coverage:Q", title="Coverage", format=".0%")])
             .properties(height=260),
             width="stretch",
         )

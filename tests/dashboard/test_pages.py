@@ -172,7 +172,7 @@ def test_data_health_counts(repo):
     assert shown["Partitions loaded"][0] == "4"
     assert shown["Days missing"][0] == "12"
     assert shown["Quarantined records"][0] == "1"
-    assert shown["Last publish (UTC)"][0] == "14 Jan 12:00"
+    assert shown["Last publish"][0] == "2025-01-14 12:00 UTC"
     assert len(at.dataframe[1].value) == 12 == repo.missing_days().height
     assert at.dataframe[2].value["reason"].tolist() == ["paper.id missing"]
     assert at.link_button[0].proto.url == "http://127.0.0.1:3000"

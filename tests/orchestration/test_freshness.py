@@ -9,16 +9,17 @@ from orchestration.freshness import (
     CHECK_NAME,
     FRESHNESS_HOUR_ENV,
     PUBLISHED,
-    combined_result,
     day_published,
     deadline_for,
     freshness_hour,
     judge,
     listing_freshness_sensor,
     listing_published_by_deadline,
+    newest_due_day,
 )
 from orchestration.partitions import daily_partitions
-from orchestration.resources import WarehouseResource
+from orchestration.resources import HFApiResource, WarehouseResource
+from orchestration.sample_api import bundled_sample_dates
 from warehouse.db import connect_writer
 
 DAY = date(2025, 3, 3)
@@ -72,58 +73,79 @@ def test_day_published_reads_partition_loads_of_the_published_file(tmp_path):
     assert day_published(tmp_path / "warehouse.duckdb", DAY)
 
 
+def test_the_newest_due_day_is_yesterday_once_its_deadline_passed_else_the_day_before():
+    assert newest_due_day(utc(2025, 3, 4, 5, 59), 6) == date(2025, 3, 2)
+    assert newest_due_day(utc(2025, 3, 4, 6, 0), 6) == DAY
+
+
 @dg.asset(key=PUBLISHED, partitions_def=daily_partitions)
 def published_stand_in() -> None:
     """Stands in for the ingest step, which the check only needs as its target."""
 
 
-def run_check(home, partition: str) -> dg.AssetCheckEvaluation:
+def resources(home, base_url: str = "http://hf.invalid") -> dict:
+    return {"warehouse": WarehouseResource(papers_home=str(home)), "hf_api": HFApiResource(base_url=base_url)}
+
+
+def execute_check(home, base_url: str = "http://hf.invalid") -> dg.AssetCheckEvaluation:
+    """Execute the check on its own, in a run without a partition: what the Dagster UI's
+    Execute button (and "Execute all" on the asset's Checks tab) launches."""
     result = dg.materialize(
-        [published_stand_in, listing_published_by_deadline], partition_key=partition,
-        resources={"warehouse": WarehouseResource(papers_home=str(home))},
+        [published_stand_in, listing_published_by_deadline], resources=resources(home, base_url),
+        selection=dg.AssetSelection.checks(dg.AssetCheckKey(PUBLISHED, CHECK_NAME)),
     )
+    assert not result.get_asset_materialization_events()  # the check alone ran, not the asset
     [evaluation] = result.get_asset_check_evaluations()
     return evaluation
 
 
-def test_the_partitioned_check_fails_for_a_late_day_and_passes_once_it_is_published(tmp_path):
-    # DAY was due long ago whatever the hour, so only "is it published" decides.
-    missing = run_check(tmp_path, DAY.isoformat())
+def yesterday() -> date:
+    return datetime.now(timezone.utc).date() - timedelta(days=1)
+
+
+def test_the_check_executes_on_its_own_and_fails_while_the_due_day_is_missing(tmp_path, monkeypatch):
+    # Hour 0: yesterday is due from midnight UTC on, so it is due now, whatever the test's hour.
+    monkeypatch.setenv(FRESHNESS_HOUR_ENV, "0")
+    publish_days(tmp_path, [yesterday() - timedelta(days=1)])
+    missing = execute_check(tmp_path)
     assert (missing.check_name, missing.passed) == (CHECK_NAME, False)
-    publish_days(tmp_path, [DAY])
-    assert run_check(tmp_path, DAY.isoformat()).passed
+    assert f"papers backfill --start {yesterday()} --end {yesterday()}" in missing.description
+    publish_days(tmp_path, [yesterday()])
+    assert execute_check(tmp_path).passed
+
+
+def test_on_the_bundled_sample_the_check_passes_once_loaded_and_says_the_sample_is_fixed(tmp_path):
+    sample_days = bundled_sample_dates()
+    not_loaded = execute_check(tmp_path, base_url="sample")
+    assert not not_loaded.passed and "papers up" in not_loaded.description
+    publish_days(tmp_path, sample_days)
+    loaded = execute_check(tmp_path, base_url="sample")
+    assert loaded.passed
+    assert f"newest day it can serve is {max(sample_days)}" in loaded.description
+    assert "fixed set of" in loaded.description
+
+
+def test_the_check_also_runs_inside_a_partitioned_materialization(tmp_path):
+    # Materializing a day from the asset page includes the asset's checks in the same run.
+    result = dg.materialize([published_stand_in, listing_published_by_deadline],
+                            partition_key=DAY.isoformat(), resources=resources(tmp_path))
+    assert result.success
+    assert [e.check_name for e in result.get_asset_check_evaluations()] == [CHECK_NAME]
 
 
 def sensor_tick(home, cursor=None):
-    context = dg.build_sensor_context(
-        cursor=cursor, resources={"warehouse": WarehouseResource(papers_home=str(home))})
+    context = dg.build_sensor_context(cursor=cursor, resources=resources(home))
     return listing_freshness_sensor(context)
 
 
-def test_the_sensor_records_yesterdays_verdict_on_the_check_only_when_it_changes(tmp_path, monkeypatch):
-    # Hour 0: yesterday is due from midnight UTC on, so it is due now, whatever the test's hour.
+def test_the_sensor_records_the_verdict_on_the_check_only_when_it_changes(tmp_path, monkeypatch):
     monkeypatch.setenv(FRESHNESS_HOUR_ENV, "0")
-    yesterday = datetime.now(timezone.utc).date() - timedelta(days=1)
     late = sensor_tick(tmp_path)
     [event] = late.asset_events
-    assert (event.asset_key, event.check_name, event.partition) == (PUBLISHED, CHECK_NAME, yesterday.isoformat())
+    assert (event.asset_key, event.check_name, event.partition) == (PUBLISHED, CHECK_NAME, None)
     assert not event.passed
     assert isinstance(sensor_tick(tmp_path, cursor=late.cursor), dg.SkipReason)
 
-    publish_days(tmp_path, [yesterday])
+    publish_days(tmp_path, [yesterday()])
     recovered = sensor_tick(tmp_path, cursor=late.cursor)
     assert [e.passed for e in recovered.asset_events] == [True]
-
-
-def test_a_ranged_step_fails_naming_only_the_late_days():
-    noon = utc(2025, 3, 9, 12)
-    verdicts = [
-        judge(DAY, noon, 6, loaded=True),                        # published: fine
-        judge(DAY + timedelta(days=1), noon, 6, loaded=False),   # due 03-05 06:00: late
-        judge(DAY + timedelta(days=5), noon, 6, loaded=False),   # due 03-09 06:00: 6 h late
-        judge(DAY + timedelta(days=6), noon, 6, loaded=False),   # due 03-10: not late yet
-    ]
-    result = combined_result(verdicts)
-    assert not result.passed
-    assert result.metadata["late_days"].data == ["2025-03-04", "2025-03-08"]
-    assert result.description.startswith("2 of 4 days are late")
