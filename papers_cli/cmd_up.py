@@ -71,8 +71,8 @@ def _loaded(day) -> bool:
     path = settings.published_warehouse_path()
     if not path.exists():
         return False
-    import duckdb
-    with duckdb.connect(str(path), read_only=True) as con:
+    from warehouse.db import connect_reader
+    with connect_reader(path) as con:
         return con.execute(
             "SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]
         ).fetchall()[0][0] > 0
