@@ -94,3 +94,15 @@ def test_without_uv_it_refuses_with_the_command_to_run_and_leaves_the_file(origi
     assert "uv is not installed" in message
     assert f"--with duckdb=={DUCKDB_2.split('+')[0]} python -m warehouse.migrate_copy {path}" in message
     assert path.read_bytes() == before
+
+
+def test_papers_sql_says_in_one_line_what_to_run_when_it_cannot_migrate(original, tmp_path, monkeypatch, capsys):
+    from papers_cli.main import main
+
+    written_by_duckdb_2(original[0], tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("PAPERS_HOME", str(tmp_path))
+    monkeypatch.setattr(migrate, "PROJECT_UV", tmp_path / "no-uv")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert main(["sql", "SELECT count(*) FROM papers"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "python -m warehouse.migrate_copy" in error
