@@ -82,8 +82,9 @@ def _serve(console, dagster_port: int, dashboard_port: int) -> int:
     bin_dir = Path(sys.executable).parent
     repo = settings.REPO_ROOT
     processes = [subprocess.Popen(
-        [str(bin_dir / "dagster"), "dev", "-m", "orchestration.definitions",
-         "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=repo,
+        # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names
+        # the code location hf_daily_papers (with -m it would be "orchestration.definitions").
+        [str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=repo,
     )]
     app = repo / "dashboard" / "app.py"
     if app.exists():

@@ -5,8 +5,8 @@ How a command is run (also said in the README, under its commands):
 - `data/` becomes a temporary `$PAPERS_HOME/` (the real data/ folder is never touched);
 - commands that reach the live API (`papers backfill`, `--live`) get `HF_API_BASE_URL` pointed at
   the fake server, which serves generated days for every `--start/--end` range in the README;
-- `papers up` and `python3 dev.py up` get free ports, are probed until both pages answer HTTP 200,
-  then stopped with Ctrl-C (SIGINT);
+- `papers up` and `python3 dev.py up` get free ports, are probed until both pages answer HTTP 200
+  (and the Dagster UI names its code location hf_daily_papers), then stopped with Ctrl-C (SIGINT);
 - `python3 dev.py test` runs as `python3 dev.py test --collect-only -q` (the suite cannot run itself).
 `.venv/bin` is on PATH, as `source .venv/bin/activate` puts it.
 """
@@ -80,6 +80,10 @@ def serves_pages(command: str, env: dict[str, str]) -> str:
                 except httpx.HTTPError:
                     pass
             time.sleep(2)
+        if answered == set(ports):
+            location = httpx.post(f"http://127.0.0.1:{ports[0]}/graphql", timeout=30, json={
+                "query": "{ workspaceOrError { ... on Workspace { locationEntries { name } } } }"}).json()
+            names = [e["name"] for e in location["data"]["workspaceOrError"]["locationEntries"]]
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)
@@ -90,6 +94,7 @@ def serves_pages(command: str, env: dict[str, str]) -> str:
                 process.wait()
         output = process.stdout.read()
     assert answered == set(ports), f"{command}: pages answering 200 on {sorted(answered)} of {ports}\n{output[-3000:]}"
+    assert names == ["hf_daily_papers"], f"{command}: the Dagster UI shows code locations {names}"
     return output
 
 
