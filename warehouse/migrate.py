@@ -59,7 +59,8 @@ def migration_command(path: Path, new: Path) -> list[str]:
 
 def _migrate(path: Path) -> Path:
     number = storage_number(path)
-    new = path.with_name(f".{path.name}.migrating.tmp")
+    # Not named like a publish's staging copy (.*.tmp), which a publish removes when unlocked.
+    new = path.with_name(f".{path.name}.migrating")
     backup = path.with_name(f"{path.name}.storage-{number}.bak")
     new.unlink(missing_ok=True)
     try:

@@ -73,7 +73,7 @@ def test_a_duckdb_2_file_is_migrated_on_first_open_and_loses_nothing(original, t
     assert storage_number(path) in READABLE_STORAGE_NUMBERS
     backups = list(tmp_path.glob("warehouse.duckdb.storage-*.bak"))
     assert len(backups) == 1 and storage_number(backups[0]) not in READABLE_STORAGE_NUMBERS
-    assert not list(tmp_path.glob(".*.tmp")), "no half-made copy is left behind"
+    assert not list(tmp_path.glob(".*.migrating")), "no half-made copy is left behind"
 
 
 def test_the_dashboard_migrates_the_published_file_it_opens(original, tmp_path):
