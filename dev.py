@@ -4,7 +4,8 @@
     python3 dev.py up      # install into .venv, load the bundled sample, start Dagster UI + dashboard
     python3 dev.py test    # install into .venv (and the test browser/database), run the whole suite
 
-Installs uv (pinned) into .tools/, then `uv sync --locked` builds .venv from uv.lock.
+Installs uv (pinned) into .tools/, then `uv sync --locked` builds .venv from uv.lock; .venv/bin
+then holds `papers`, `duckdb` (the DuckDB command-line tool), `dagster` and `dg`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def setup(*groups: str) -> None:
         venv.create(TOOLS, with_pip=True)
         run(TOOLS / "bin" / "python", "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}")
     extra = [arg for group in groups for arg in ("--group", group)]
-    run(uv, "sync", "--locked", "--python", sys.executable, *extra)
+    # --inexact: `up` must not uninstall what `test` added (the bench group) from the same .venv.
+    run(uv, "sync", "--locked", "--inexact", "--python", sys.executable, *extra)
 
 
 def install_test_system_packages() -> None:

@@ -11,6 +11,8 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import duckdb
+
 from warehouse.db import connect_writer
 
 FLOOR_SQL = Path(__file__).parent / "sql" / "floor_load.sql"
@@ -52,9 +54,11 @@ def project_load(days_dir: Path, work: Path) -> dict:
 def floor_load(days_dir: Path, db_path: Path) -> dict:
     """The floor: bench/sql/floor_load.sql in one transaction; seconds and rows."""
     statements = [s for s in FLOOR_SQL.read_text().split(";\n") if s.strip()]
-    con = connect_writer(db_path)
-    # the floor is DuckDB as anyone would run it: its default memory limit, not the writer's cap
-    con.execute("RESET memory_limit")
+    connect_writer(db_path).close()  # the project's schema
+    # The floor is DuckDB as anyone would run it: a plain connection with its default memory
+    # limit, not the writer's cap (duckdb 1.5.5's RESET memory_limit shows the default but the
+    # buffer manager keeps the old cap: the floor ran out of memory at 122 MiB).
+    con = duckdb.connect(str(db_path))
     con.execute("SET enable_progress_bar = false")
     fetched_at = datetime.now(timezone.utc).replace(tzinfo=None)
     try:

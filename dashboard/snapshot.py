@@ -20,6 +20,8 @@ from typing import TypeVar
 
 import duckdb
 
+from warehouse.migrate import ensure_readable
+
 CATALOG = "published"
 
 HOW_TO_CREATE = (
@@ -39,6 +41,11 @@ _attached: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection, dict[Hashable, obj
 T = TypeVar("T")
 
 
+def sql_literal(text: str) -> str:
+    """`text` as an SQL string literal (quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _file_identity(path: Path) -> tuple:
     try:
         stat = path.stat()
@@ -55,8 +62,11 @@ def _attached_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[Hash
         known = _attached.get(path)
         if known is not None and known[0] == identity:
             return known[1:]
+        if ensure_readable(path) is not None:  # a file written by DuckDB 2.0, now copied
+            identity = _file_identity(path)
         con = duckdb.connect(":memory:")
-        con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
+        # duckdb 1.5 takes no parameter in ATTACH: the path goes in as a quoted literal.
+        con.execute(f"ATTACH {sql_literal(str(path))} AS {CATALOG} (READ_ONLY)")
         # Dropping the old one closes it once its cursors (queries still running) are done.
         _attached[path] = (identity, con, {})
         return _attached[path][1:]

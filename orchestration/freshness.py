@@ -27,6 +27,7 @@ import duckdb
 from orchestration.hf_client_env import SAMPLE
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.sample_api import bundled_sample_dates
+from warehouse.migrate import ensure_readable
 
 FRESHNESS_HOUR_ENV = "PAPERS_FRESHNESS_HOUR_UTC"
 DEFAULT_FRESHNESS_HOUR = 6
@@ -86,6 +87,7 @@ def day_published(published_path: Path, day: date) -> bool:
     """Whether the published snapshot holds a load of listing `day` (read-only, never blocks)."""
     if not Path(published_path).exists():
         return False
+    ensure_readable(Path(published_path))
     with duckdb.connect(str(published_path), read_only=True) as con:
         rows = con.execute("SELECT count(*) FROM partition_loads WHERE listing_date = ?",
                            [day]).fetchall()

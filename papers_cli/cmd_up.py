@@ -79,8 +79,8 @@ def _loaded(day) -> bool:
     path = settings.published_warehouse_path()
     if not path.exists():
         return False
-    import duckdb
-    with duckdb.connect(str(path), read_only=True) as con:
+    from warehouse.db import connect_reader
+    with connect_reader(path) as con:
         return con.execute(
             "SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]
         ).fetchall()[0][0] > 0
@@ -101,8 +101,9 @@ def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str 
     bin_dir = Path(sys.executable).parent
     repo = settings.REPO_ROOT
     processes = [subprocess.Popen(
-        [str(bin_dir / "dagster"), "dev", "-m", "orchestration.definitions",
-         "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=repo,
+        # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names
+        # the code location hf_daily_papers (with -m it would be "orchestration.definitions").
+        [str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=repo,
     )]
     app = repo / "dashboard" / "app.py"
     if app.exists():

@@ -31,7 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     # Dagster flags beta parameters (backfill_policy) on every import; not actionable for users.
     warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
     args = build_parser().parse_args(argv)
-    return args.handler(args) or 0
+    from warehouse.migrate import MigrationError
+
+    try:
+        return args.handler(args) or 0
+    except MigrationError as error:  # a DuckDB 2.0 warehouse that could not be migrated
+        print(f"papers: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

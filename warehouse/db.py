@@ -11,6 +11,8 @@ import duckdb
 
 from warehouse.author_papers import fill_author_tables_if_missing
 from warehouse.keywords import fill_keyword_weeks_if_missing
+from warehouse.migrate import ensure_readable
+from warehouse.storage_format import WRITE_STORAGE_VERSION
 
 T = TypeVar("T")
 
@@ -53,7 +55,10 @@ def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     in the database): re-creating ~60 views and macros costs ~80 ms, twice per run.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    ensure_readable(path)
+    # A new file is written in the format DuckDB 1.4 and 1.5 clients read (the published file
+    # is a copy of this one); an existing file keeps the format it was created with.
+    con = duckdb.connect(str(path), config={"storage_compatibility_version": WRITE_STORAGE_VERSION})
     con.execute("SET memory_limit = $limit", {"limit": WRITER_MEMORY_LIMIT})
     fingerprint = schema_fingerprint()
     con.execute("CREATE TABLE IF NOT EXISTS schema_applied (fingerprint VARCHAR, applied_at TIMESTAMP)")
@@ -72,6 +77,7 @@ def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
             f"No published warehouse at {path}. Create one with `papers up` (bundled sample) "
             "or `papers backfill --start YYYY-MM-DD --end YYYY-MM-DD`."
         )
+    ensure_readable(path)
     return duckdb.connect(str(path), read_only=True)
 
 

@@ -100,15 +100,19 @@ FROM (SELECT term, (sum(df) OVER (ORDER BY term) - 1) // $rows AS chunk FROM der
 GROUP BY chunk ORDER BY chunk
 """
 
+# The corpus size and mean length, bound as parameters into the statements below: joined in as a
+# one-row CROSS JOIN, duckdb 1.5.5 crossed them with derived_dfs and derived_lengths first (94M rows
+# for 100 days; a year's rebuild spilled 11 GB and ran for over 10 minutes).
+CORPUS_SIZE_SQL = "SELECT count(*)::DOUBLE AS n_docs, avg(length) AS mean_length FROM derived_lengths"
+
 # One range of terms; ranges are inserted in term order, so the table ends up sorted by term and
 # a query reads only its terms' row groups (search_papers_top).
 SEARCH_INDEX_SQL = """
 INSERT INTO search_index BY NAME
-WITH stats AS (SELECT count(*)::DOUBLE AS n_docs, avg(length) AS mean_length FROM derived_lengths)
 SELECT c.term, c.paper_id, l.paper_key,
-       ln(1.0 + (s.n_docs - d.df + 0.5) / (d.df + 0.5)) * c.tf * ($k1 + 1.0)
-         / (c.tf + $k1 * (1.0 - $b + $b * l.length / s.mean_length)) AS score
-FROM derived_counts c JOIN derived_lengths l USING (paper_id) JOIN derived_dfs d USING (term) CROSS JOIN stats s
+       ln(1.0 + ($n_docs - d.df + 0.5) / (d.df + 0.5)) * c.tf * ($k1 + 1.0)
+         / (c.tf + $k1 * (1.0 - $b + $b * l.length / $mean_length)) AS score
+FROM derived_counts c JOIN derived_lengths l USING (paper_id) JOIN derived_dfs d USING (term)
 WHERE c.term BETWEEN $first AND $last
 ORDER BY c.term
 """
@@ -118,9 +122,8 @@ ORDER BY c.term
 # smaller term / paper_id.
 TOP_TERMS_SQL = """
 INSERT INTO derived_top_terms
-WITH n AS (SELECT count(*)::DOUBLE AS n_docs FROM derived_lengths),
-     raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln(n.n_docs / d.df) AS raw_weight
-             FROM derived_counts c JOIN derived_dfs d USING (term) CROSS JOIN n
+WITH raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln($n_docs / d.df) AS raw_weight
+             FROM derived_counts c JOIN derived_dfs d USING (term)
              WHERE c.paper_id BETWEEN $first AND $last),
      norms AS (SELECT paper_id, sqrt(sum(raw_weight * raw_weight)) AS norm FROM raw GROUP BY paper_id),
      vectors AS (SELECT r.paper_id, r.term, r.raw_weight / o.norm AS weight
@@ -161,19 +164,19 @@ JOIN derived_paper_codes b ON b.paper_code = n.other_code
 WORK_TABLES = ("derived_postings", "derived_paper_codes", "derived_term_codes")
 
 
-def _search_index(con: duckdb.DuckDBPyConnection) -> None:
+def _search_index(con: duckdb.DuckDBPyConnection, n_docs: float, mean_length: float) -> None:
     """Fill search_index from derived_counts, one range of terms at a time."""
     ranges = con.execute(TERM_RANGES_SQL, {"rows": INDEX_CHUNK_POSTINGS}).fetchall()
     for first, last in ranges:
-        con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B,
-                                       "first": first, "last": last})
+        con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B, "n_docs": n_docs,
+                                       "mean_length": mean_length, "first": first, "last": last})
 
 
-def _similar_papers(con: duckdb.DuckDBPyConnection, paper_chunks: list[tuple[str, str]]) -> None:
+def _similar_papers(con: duckdb.DuckDBPyConnection, paper_chunks: list[tuple[str, str]], n_docs: float) -> None:
     """Fill similar_papers from derived_counts: prune in DuckDB, score the pairs in Polars."""
     con.execute("CREATE OR REPLACE TABLE derived_top_terms (paper_id VARCHAR, term VARCHAR, weight DOUBLE)")
     for first, last in paper_chunks:
-        con.execute(TOP_TERMS_SQL, {"terms": TERMS_PER_PAPER, "first": first, "last": last})
+        con.execute(TOP_TERMS_SQL, {"terms": TERMS_PER_PAPER, "n_docs": n_docs, "first": first, "last": last})
     # the term counts are done with: free DuckDB's memory before Polars scores the pairs
     for table in ("derived_counts", "derived_lengths", "derived_dfs"):
         con.execute(f"DROP TABLE {table}")
@@ -215,8 +218,9 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for first, last in paper_chunks:
             con.execute(COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "first": first, "last": last})
         con.execute(CORPUS_STATS_SQL)
-        _search_index(con)
-        _similar_papers(con, paper_chunks)
+        n_docs, mean_length = con.execute(CORPUS_SIZE_SQL).fetchall()[0]
+        _search_index(con, n_docs, mean_length)
+        _similar_papers(con, paper_chunks, n_docs)
         for table in WORK_TABLES:
             con.execute(f"DROP TABLE {table}")
         con.execute("COMMIT")

@@ -9,13 +9,14 @@ reading the old snapshot (the rename does not touch its inode); the next open se
 from __future__ import annotations
 
 import os
-import shutil
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
+
+from warehouse.staging import locked_staging_file, remove_stale_staging_files
 
 
 @dataclass(frozen=True)
@@ -49,16 +50,12 @@ def publish_copy(working_path: Path, published_path: Path, published_at: datetim
     if working_path.with_name(working_path.name + ".wal").exists():
         raise RuntimeError(f"{working_path} still has a WAL file: close the writer before publishing")
     published_path.parent.mkdir(parents=True, exist_ok=True)
-    staging = published_path.with_name(f".{published_path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        shutil.copyfile(working_path, staging)
-        with open(staging, "rb") as handle:
-            os.fsync(handle.fileno())
+    with locked_staging_file(published_path) as (staging, handle):
+        remove_stale_staging_files(published_path)
+        _copy_into(working_path, handle)
+        os.fsync(handle.fileno())
         papers, partitions = _verify(staging)
         os.replace(staging, published_path)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
     return PublishResult(
         path=published_path,
         published_at=published_at,
@@ -66,6 +63,17 @@ def publish_copy(working_path: Path, published_path: Path, published_at: datetim
         partitions=partitions,
         size_bytes=published_path.stat().st_size,
     )
+
+
+def _copy_into(source_path: Path, target: BinaryIO) -> None:
+    """Copy a file into an open one in the kernel (sendfile), as shutil.copyfile does."""
+    with open(source_path, "rb") as source:
+        size, offset = os.fstat(source.fileno()).st_size, 0
+        while offset < size:
+            sent = os.sendfile(target.fileno(), source.fileno(), offset, size - offset)
+            if sent == 0:
+                raise RuntimeError(f"{source_path} shrank while it was being published")
+            offset += sent
 
 
 def _verify(path: Path) -> tuple[int, int]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import duckdb
 
 from warehouse.db import connect_writer
@@ -55,3 +58,30 @@ def test_publish_refuses_a_working_file_with_a_pending_wal(tmp_path):
     else:
         raise AssertionError("publish must refuse while a WAL is pending")
     assert not published.exists()
+
+
+def test_a_publish_removes_staging_copies_of_dead_publishes_but_not_of_live_ones(tmp_path):
+    working, published = tmp_path / "work" / "w.duckdb", tmp_path / "warehouse.duckdb"
+    at = write_papers(working, ["a"])
+    # A publish killed mid-copy: its staging file is there, and nobody holds its lock.
+    dead = tmp_path / ".warehouse.duckdb.0123456789abcdef.tmp"
+    dead.write_bytes(b"half a copy")
+    # A publish still copying in another process holds its staging file's lock.
+    live = tmp_path / ".warehouse.duckdb.fedcba9876543210.tmp"
+    live.write_bytes(b"being written")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, sys, time; h = open(sys.argv[1], 'rb'); fcntl.flock(h, fcntl.LOCK_EX); "
+         "print('locked', flush=True); time.sleep(60)", str(live)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        publish_copy(working, published, at)
+        assert not dead.exists(), "the dead publish's copy is cleaned up"
+        assert live.exists(), "a live publish's copy is left alone"
+    finally:
+        holder.kill()
+        holder.wait()
+    publish_copy(working, published, at)
+    assert not live.exists(), "once its process is gone, the next publish removes it"
+    assert not list(tmp_path.glob(".*.tmp"))
