@@ -48,8 +48,14 @@ def run(args) -> int:
         status = "[green]ok[/green]" if success else "[red]failed[/red]"
         console.print(f"  {first} .. {last}: {status}  ({min(done['days'], len(days))}/{len(days)} days attempted)")
 
-    with ensure_dagster_instance() as instance:
-        report = backfill(ranges, instance, on_range_done=progress)
+    try:
+        with ensure_dagster_instance() as instance:
+            report = backfill(ranges, instance, on_range_done=progress)
+    except KeyboardInterrupt as stop:
+        from orchestration.writer_runs import stopped_message
+
+        console.print(f"[red]{stopped_message(stop)}[/red]")
+        return 130
     console.print(f"Loaded {len(report.loaded)} day(s); backfill id {report.backfill_id}.")
     if report.search_failure:
         console.print(f"[red]The loaded days are published, but the search tables were not rebuilt: "
