@@ -148,7 +148,9 @@ def _describe_holders(instance: dg.DagsterInstance, own_run_id: str) -> str:
     described = []
     for run_id in run_ids:
         owner = read_owner(directory, run_id)
-        who = owner.describe() if owner else "no terminal process: a run launched from the Dagster UI"
+        who = owner.describe() if owner else (
+            "not run by a `papers` command: a run from the Dagster UI, or one left by a version "
+            "without this check; if nothing runs it any more, terminate it in the Dagster UI")
         described.append(f"run {run_id} ({who})")
     return ", ".join(described)
 
