@@ -20,6 +20,7 @@ from orchestration.definitions import defs
 from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 from orchestration.raw_store import last_failure
 from orchestration.resources import WarehouseResource
+from orchestration.writer_runs import execute_writer_job
 
 
 # The terminal shows one line per range; the full event log is in the Dagster UI.
@@ -47,9 +48,8 @@ def run_range(
 ) -> tuple[bool, str, str]:
     """Materialize raw -> tables -> published for one contiguous range, in one run."""
     job = defs.resolve_job_def("daily_papers_job")
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
+    result = execute_writer_job(
+        job, instance,
         run_id=run_id,
         run_config=QUIET_RUN_CONFIG,
         tags={
@@ -63,8 +63,8 @@ def run_range(
 
 def rebuild_search_tables(instance: dg.DagsterInstance) -> tuple[bool, str, str]:
     """Rebuild and publish the search tables, in one run."""
-    result = defs.resolve_job_def("search_tables_job").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET_RUN_CONFIG)
+    result = execute_writer_job(defs.resolve_job_def("search_tables_job"), instance,
+                                run_config=QUIET_RUN_CONFIG)
     return result.success, result.run_id, _failure_summary(result)
 
 

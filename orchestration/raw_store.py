@@ -80,7 +80,7 @@ def land_fetch(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return _read_fetch(final)
+    return read_fetch(final)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -89,7 +89,8 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(handle.fileno())
 
 
-def _read_fetch(folder: Path) -> RawFetch:
+def read_fetch(folder: Path) -> RawFetch:
+    """The fetch landed in `folder`, from its manifest (raises if the manifest cannot be read)."""
     manifest = json.loads((folder / MANIFEST).read_text())
     return RawFetch(
         listing_date=date.fromisoformat(manifest["listing_date"]),
@@ -101,13 +102,29 @@ def _read_fetch(folder: Path) -> RawFetch:
     )
 
 
-def list_fetches(raw_dir: Path, listing_date: date) -> list[RawFetch]:
-    """Every complete fetch of a day, oldest first (incomplete staging folders are ignored)."""
+def fetch_folders(raw_dir: Path, listing_date: date) -> list[Path]:
+    """The folders of a day's landed fetches, oldest first.
+
+    Hidden folders are not fetches: `.staging-*` is a fetch being written, or left behind by a
+    writer killed while writing it (possibly with an empty manifest).
+    """
     day_dir = raw_dir / listing_date.isoformat()
     if not day_dir.is_dir():
         return []
-    folders = sorted(p for p in day_dir.iterdir() if (p / MANIFEST).is_file())
-    return [_read_fetch(folder) for folder in folders]
+    return sorted(p for p in day_dir.iterdir()
+                  if not p.name.startswith(".") and (p / MANIFEST).is_file())
+
+
+def list_fetches(raw_dir: Path, listing_date: date) -> list[RawFetch]:
+    """Every complete fetch of a day whose manifest reads, oldest first (raw_reading.py also
+    checks the pages, and says which fetches it skipped)."""
+    fetches = []
+    for folder in fetch_folders(raw_dir, listing_date):
+        try:
+            fetches.append(read_fetch(folder))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return fetches
 
 
 def latest_fetch(raw_dir: Path, listing_date: date) -> RawFetch | None:

@@ -45,10 +45,16 @@ def run(args) -> int:
     from warehouse import settings
 
     console.print(f"Backfilling {len(days)} day(s) in {len(ranges)} run(s)...")
-    with ensure_dagster_instance() as instance, BackfillProgress.for_console(
-            console, days, settings.raw_dir(), settings.published_warehouse_path()) as progress:
-        report = backfill(ranges, instance, on_range_done=progress.range_done,
-                          on_range_start=progress.range_started)
+    try:
+        with ensure_dagster_instance() as instance, BackfillProgress.for_console(
+                console, days, settings.raw_dir(), settings.published_warehouse_path()) as progress:
+            report = backfill(ranges, instance, on_range_done=progress.range_done,
+                              on_range_start=progress.range_started)
+    except KeyboardInterrupt as stop:
+        from orchestration.writer_runs import stopped_message
+
+        console.print(f"[red]{stopped_message(stop)}[/red]")
+        return 130
     console.print(f"Loaded {len(report.loaded)} day(s); backfill id {report.backfill_id}.")
     if report.search_failure:
         console.print(f"[red]The loaded days are published, but the search tables were not rebuilt: "

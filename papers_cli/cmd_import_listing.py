@@ -75,9 +75,17 @@ def _import(console: Console, name: str, as_of: date | None) -> int:
     from orchestration.instance import ensure_dagster_instance
 
     run_config = {"ops": {"listed_papers": {"config": {"as_of": as_of.isoformat() if as_of else None}}}}
-    with ensure_dagster_instance() as instance:
-        result = defs.resolve_job_def("import_listings_job").execute_in_process(
-            instance=instance, run_config={**run_config, **QUIET_RUN_CONFIG}, raise_on_error=False)
+    from orchestration.writer_runs import execute_writer_job
+
+    try:
+        with ensure_dagster_instance() as instance:
+            result = execute_writer_job(defs.resolve_job_def("import_listings_job"), instance,
+                                        run_config={**run_config, **QUIET_RUN_CONFIG})
+    except KeyboardInterrupt as stop:
+        from orchestration.writer_runs import stopped_message
+
+        console.print(f"[red]{stopped_message(stop)}[/red]")
+        return 130
     if not result.success:
         console.print(Text(f"Import failed; see run {result.run_id} in the Dagster UI.", style="red"))
         return 1

@@ -95,9 +95,18 @@ def replace_partitions_in_chunks(
         refresh_keyword_weeks(con, sorted(weeks))
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     return outcomes
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, keeping the error that made us: when a write fails (a full disk), DuckDB may
+    have ended the transaction itself, and ROLLBACK then fails with "no transaction is active"."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _load_chunk(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], weeks: set[date]) -> list[LoadOutcome]:

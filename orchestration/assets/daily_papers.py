@@ -11,10 +11,14 @@ import dagster as dg
 
 from orchestration.assets.publish import PUBLISHED_DESCRIPTION
 from orchestration.assets.raw import RAW_DESCRIPTION, backfill_id, fetch_and_land
-from orchestration.assets.tables import TABLE_DESCRIPTIONS, load_days, table_metadata
+from orchestration.assets.tables import TABLE_DESCRIPTIONS, load_fetches, table_metadata
 from orchestration.checks import TABLE_CHECK_SPECS, table_check_results
+from orchestration.disk_full import disk_full_reported
+from orchestration.interrupts import stop_on_signals
 from orchestration.partitions import DUCKDB_WRITER_POOL, backfill_policy, daily_partitions
 from orchestration.publishing import publish_working_warehouse
+from orchestration.raw_reading import read_landed_days
+from orchestration.raw_store import record_failure
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.run_failures import DaysFailed
 from warehouse.db import connect_writer
@@ -45,44 +49,60 @@ SPECS = [
     check_specs=TABLE_CHECK_SPECS,
     backfill_policy=backfill_policy,
     pool=DUCKDB_WRITER_POOL,
-    retry_policy=dg.RetryPolicy(max_retries=1, delay=10),
+    # No retry policy: the failures a retry met again (a day that cannot be fetched or read, a
+    # full disk) are reported as they are, and Dagster retries a step with a policy when it is
+    # interrupted, so Ctrl-C restarted the step. A crashed run is retried by run_retries.
 )
 def daily_papers(context: dg.AssetExecutionContext, hf_api: HFApiResource,
                  warehouse: WarehouseResource):
     """Fetch, land, load and publish every listing day of the run's partition range."""
     days = [date.fromisoformat(key) for key in context.partition_keys]
+    # The work runs before anything is yielded: Ctrl-C stops it at once (interrupts.py), and the
+    # signal handlers are ours only while our code runs, not while Dagster handles the events.
+    with stop_on_signals(), disk_full_reported(warehouse.home):
+        events, good, failures = _ingest(context, hf_api, warehouse, days)
+    yield from events
+    if failures:
+        raise DaysFailed({day.isoformat(): reason for day, reason in failures.items()}, landed=good)
+
+
+def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: list[date]):
+    """The events to report, the days loaded, and the days that failed (day -> reason)."""
     with hf_api.client() as client:
         fetched = fetch_and_land(client, warehouse.raw_dir, days, context.run.run_id,
                                  backfill_id(dict(context.run.tags)), context.log)
-    good = sorted(fetched.landed)
+    landed = read_landed_days(warehouse.raw_dir, sorted(fetched.landed))
+    for skipped in landed.skipped:
+        context.log.warning(f"{skipped.listing_date}: skipped an older fetch, {skipped.describe()}")
+    for day, reason in landed.failed.items():
+        context.log.error(f"{day}: {reason}")
+        record_failure(warehouse.raw_dir, day, reason, context.run.run_id)
+    failures = {**fetched.failures, **landed.failed}
+    good = sorted(landed.readable)
     if not good:
-        raise DaysFailed({d.isoformat(): r for d, r in fetched.failures.items()}, landed=[])
+        raise DaysFailed({d.isoformat(): r for d, r in failures.items()}, landed=[])
     con = connect_writer(warehouse.working_path)
     try:
-        outcomes = load_days(con, warehouse.raw_dir, good, context.log)
+        outcomes = load_fetches(con, landed.readable, context.log)
         metadata = table_metadata(con, outcomes)
-        checks = table_check_results(con, good)
+        checks = list(table_check_results(con, good))
     finally:
         con.close()
     published = publish_working_warehouse(warehouse, context.run.run_id)
+    records = sum(found[-1].record_count for found in landed.readable.values())
     metadata |= {
-        RAW.path[-1]: {"days": len(good), "records": sum(f.record_count for f in fetched.landed.values()),
+        RAW.path[-1]: {"days": len(good), "records": records,
                        "raw_dir": dg.MetadataValue.path(str(warehouse.raw_dir))},
         PUBLISHED.path[-1]: {"path": dg.MetadataValue.path(str(published.path)),
                              "papers": published.papers, "partitions_loaded": published.partitions,
                              "size_mb": round(published.size_bytes / 1e6, 2)},
     }
-    if not fetched.failures:
-        for spec in SPECS:
-            yield dg.MaterializeResult(asset_key=spec.key, metadata=metadata[spec.key.path[-1]])
-        yield from checks
-        return
+    if not failures:
+        results = [dg.MaterializeResult(asset_key=spec.key, metadata=metadata[spec.key.path[-1]])
+                   for spec in SPECS]
+        return [*results, *checks], good, failures
     # Some days failed: report each completed day on its own, so only the failed days stay failed.
-    for day in good:
-        for spec in SPECS:
-            yield dg.AssetMaterialization(asset_key=spec.key, partition=day.isoformat(),
-                                          metadata=metadata[spec.key.path[-1]])
-    yield from checks
-    raise DaysFailed(
-        {day.isoformat(): reason for day, reason in fetched.failures.items()}, landed=good
-    )
+    materializations = [dg.AssetMaterialization(asset_key=spec.key, partition=day.isoformat(),
+                                                metadata=metadata[spec.key.path[-1]])
+                        for day in good for spec in SPECS]
+    return [*materializations, *checks], good, failures

@@ -115,7 +115,11 @@ LOAD_MEMORY_LIMITS = (WRITER_MEMORY_LIMIT, "2GB")
 def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:
     """Replace the days in the warehouse from their landed raw fetches, in one transaction
     (transformed a chunk of days at a time, so a long range is never in memory at once)."""
-    fetches = {day: list_fetches(raw_dir, day) for day in days}
+    return load_fetches(con, {day: list_fetches(raw_dir, day) for day in days}, log)
+
+
+def load_fetches(con, fetches: dict[date, list[RawFetch]], log) -> list[LoadOutcome]:
+    """load_days for fetches already read (day -> its readable fetches, oldest first)."""
 
     def load() -> list[LoadOutcome]:
         chunks = (batches_for_fetches(chunk) for chunk in day_chunks(fetches))

@@ -20,8 +20,8 @@ class CliResult:
     output: str
 
 
-def run_papers(args: list[str], papers_home: Path, base_url: str, timeout: float = 600) -> CliResult:
-    """Run `papers ARGS` with a private PAPERS_HOME/DAGSTER_HOME pointed at `base_url`."""
+def papers_env(papers_home: Path, base_url: str) -> dict[str, str]:
+    """The environment of a `papers` process with a private PAPERS_HOME/DAGSTER_HOME."""
     env = {
         **os.environ,
         "PAPERS_HOME": str(papers_home),
@@ -33,6 +33,12 @@ def run_papers(args: list[str], papers_home: Path, base_url: str, timeout: float
         "HF_REQUESTS_PER_SECOND": "0",
     }
     env.pop("HF_TOKEN", None)
+    return env
+
+
+def run_papers(args: list[str], papers_home: Path, base_url: str, timeout: float = 600) -> CliResult:
+    """Run `papers ARGS` with a private PAPERS_HOME/DAGSTER_HOME pointed at `base_url`."""
+    env = papers_env(papers_home, base_url)
     done = subprocess.run(
         [str(PAPERS), *args], env=env, cwd=REPO_ROOT, capture_output=True, text=True,
         timeout=timeout,

@@ -19,7 +19,7 @@ from tests.fakes.fixture_days import fixture_days
 START = date(2025, 2, 3)
 
 
-def run_range(server, home, first: date, last: date, instance) -> dg.ExecuteInProcessResult:
+def run_range(server, home, first: date, last: date, instance, tags=None) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [daily_papers],
         instance=instance,
@@ -29,7 +29,7 @@ def run_range(server, home, first: date, last: date, instance) -> dg.ExecuteInPr
             "warehouse": WarehouseResource(papers_home=str(home)),
         },
         tags={"dagster/asset_partition_range_start": first.isoformat(),
-              "dagster/asset_partition_range_end": last.isoformat()},
+              "dagster/asset_partition_range_end": last.isoformat(), **(tags or {})},
         raise_on_error=False,
     )
 
