@@ -44,7 +44,7 @@ def run(args) -> int:
 
     home = settings.papers_home()
     home.mkdir(parents=True, exist_ok=True)
-    console.print(f"PAPERS_HOME={home}  HF_API_BASE_URL={os.environ.get('HF_API_BASE_URL')}")
+    console.print(settings_line(home, os.environ.get("HF_API_BASE_URL")))
     with ensure_dagster_instance() as instance:
         status = _load_missing_sample_days(console, instance, bundled_sample_dates())
     if status != 0:
@@ -84,6 +84,13 @@ def _loaded(day) -> bool:
         return con.execute(
             "SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]
         ).fetchall()[0][0] > 0
+
+
+def settings_line(home, base_url: str | None) -> str:
+    """The settings `papers up` runs with, as printed: a password in the base URL shows as ***."""
+    from orchestration.url_redaction import redact_userinfo
+
+    return f"PAPERS_HOME={home}  HF_API_BASE_URL={redact_userinfo(base_url) if base_url else base_url}"
 
 
 def dashboard_command(bin_dir: Path, app: Path, host: str, port: int) -> list[str]:
