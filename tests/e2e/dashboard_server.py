@@ -1,4 +1,5 @@
-"""A `streamlit run dashboard/app.py` server over a seeded warehouse, for browser tests."""
+"""What the browser and dashboard tests share: a free port, Debian chromium's launch arguments, and a
+`streamlit run dashboard/app.py` server over a seeded warehouse, waited on until healthy."""
 
 from __future__ import annotations
 
@@ -17,12 +18,40 @@ import pytest
 from tests.dashboard.seed import seed_warehouse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags chromium keeps dialling out, and this machine refuses it.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def free_port() -> int:
+    """A TCP port nobody listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def streamlit_command(port: int, *extra: str) -> list[str]:
+    """`streamlit run dashboard/app.py` headless on `port` (run it from the repo root)."""
+    return [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+            "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            *extra]
+
+
+def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path | None = None, seconds: float = 60) -> None:
+    """Return once the Streamlit server on `port` answers its health check; kill it and fail the test
+    (with its log) if it exits or stays silent for `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    server.kill()
+    log = log_path.read_text() if log_path and log_path.exists() else ""
+    pytest.fail(f"streamlit did not become healthy: {log}")
 
 
 @contextmanager
@@ -36,24 +65,10 @@ def start_dashboard(home: Path, prepare: Callable[[Path], object] | None = None)
     env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     log_path = home / "streamlit.log"
     with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+        server = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
+            wait_until_healthy(server, port, log_path)
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{base}/_stcore/health", timeout=2).text == "ok":
-                        break
-                except httpx.TransportError:
-                    pass
-                assert server.poll() is None, log_path.read_text()
-                time.sleep(0.3)
-            else:
-                pytest.fail(f"streamlit did not become healthy: {log_path.read_text()}")
             yield base, db
         finally:
             server.terminate()

@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest

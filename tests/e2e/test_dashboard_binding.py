@@ -8,27 +8,21 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
 from papers_cli.cmd_up import dashboard_command
 from papers_cli.main import build_parser
 from tests.dashboard.seed import seed_warehouse
+from tests.e2e.dashboard_server import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.e2e
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "dashboard" / "app.py"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def non_loopback_ipv4() -> str:
@@ -61,19 +55,8 @@ def serve(tmp_path: Path, command: list[str]):
     log = tmp_path / "streamlit.log"
     server = subprocess.Popen(command + ["--server.fileWatcherType", "none"], cwd=REPO_ROOT, env=env,
                               stdout=log.open("w"), stderr=subprocess.STDOUT)
-    port = command[command.index("--server.port") + 1]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
-                return server
-        except httpx.TransportError:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.3)
-    server.kill()
-    pytest.fail(f"streamlit did not become healthy: {log.read_text()}")
+    wait_until_healthy(server, int(command[command.index("--server.port") + 1]), log)
+    return server
 
 
 @pytest.fixture

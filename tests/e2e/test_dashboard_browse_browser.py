@@ -6,19 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_dashboard_browser import CHROMIUM_ARGS, SHOTS, chromium, dashboard, settle, visit  # noqa: F401
+from tests.e2e.test_dashboard_browser import SHOTS, dashboard, settle, visit  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -4,91 +4,38 @@ test-artifacts/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 from playwright.sync_api import expect
 
 from dashboard.nav import PAGES
-from tests.dashboard.seed import seed_warehouse
+from tests.e2e.dashboard_server import start_dashboard
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 IDLE = """() => document.querySelector('[data-testid="stMainBlockContainer"] h1') !== null
              && !document.querySelector('[data-testid="stStatusWidget"]')
              && !document.querySelector('[data-testid="stSkeleton"]')"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    """Debian chromium; skipped locally when absent, a failure in CI (where .ci/run installs it)."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() in {"1", "true"}:
-            pytest.fail(f"{CHROMIUM} is missing in CI: install Debian chromium (apt-get install -y chromium).")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium); set CI=true to make this a failure.")
-    return CHROMIUM
-
-
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory, chromium):
     """A `streamlit run dashboard/app.py` server over a seeded warehouse; yields (base_url, db path)."""
-    home = tmp_path_factory.mktemp("papers_home")
-    db = seed_warehouse(home / "warehouse.duckdb")
-    port = free_port()
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
-    log = (home / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/_stcore/health", timeout=2).text == "ok":
-                break
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, (home / "streamlit.log").read_text()
-        time.sleep(0.3)
-    else:
-        pytest.fail(f"streamlit did not become healthy: {(home / 'streamlit.log').read_text()}")
-    yield base, db
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    with start_dashboard(tmp_path_factory.mktemp("papers_home")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
-def page(chromium, dashboard):
+def page(browser, dashboard):
     """One browser page at a desktop size."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1440, "height": 1000})
-        tab.set_default_timeout(60_000)
-        yield tab
-        browser.close()
+    tab = browser.new_page(viewport={"width": 1440, "height": 1000})
+    tab.set_default_timeout(60_000)
+    yield tab
+    tab.close()
 
 
 def visit(page, url: str) -> None:

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
-from datetime import date, timedelta
+from datetime import date
 
-import httpx
 import pytest
 
 from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, published_rows, run_papers
-from tests.e2e.test_dashboard_browser import CHROMIUM_ARGS, IDLE, chromium, free_port  # noqa: F401
+from tests.e2e.dashboard_server import CHROMIUM_ARGS, free_port, streamlit_command, wait_until_healthy
+from tests.e2e.test_dashboard_browser import IDLE
 from tests.fakes.fake_hf_server import FakeHFServer
 from tests.fakes.fixture_days import fixture_days
 
@@ -25,19 +23,10 @@ N_DAYS = 6
 
 def start_dashboard(home, port: int) -> subprocess.Popen:
     env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
-                return server
-        except httpx.TransportError:
-            time.sleep(0.3)
-    server.kill()
-    pytest.fail("streamlit did not become healthy")
+    server = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_healthy(server, port)
+    return server
 
 
 def test_the_dashboard_shows_no_error_during_a_backfill_and_the_new_data_after(tmp_path, chromium):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from dashboard.links import labelled_url
 from tests.dashboard.entity_seed import OLD_PAPER, OLD_TITLE, add_old_paper
 from tests.e2e.dashboard_server import start_dashboard
-from tests.e2e.test_dashboard_browser import CHROMIUM_ARGS, SHOTS, chromium, grid_rows, settle, visit  # noqa: F401
+from tests.e2e.test_dashboard_browser import SHOTS, grid_rows, settle, visit  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -30,16 +30,6 @@ def dashboard(tmp_path_factory, chromium):
     """The dashboard over the seeded warehouse with the old paper; yields its base URL."""
     with start_dashboard(tmp_path_factory.mktemp("papers_home"), prepare=add_old_paper) as (base, _):
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

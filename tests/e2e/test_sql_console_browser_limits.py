@@ -5,25 +5,19 @@ another browser session gets its answer while a hostile query is still running."
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
 from tests.dashboard.seed import seed_warehouse
+from tests.e2e.dashboard_server import free_port, streamlit_command, wait_until_healthy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 DASHBOARD_MAX_RSS = 1_000_000_000  # the product's promise for the Streamlit process, whatever is typed
 NEVER_ENDS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r"
 
@@ -50,47 +44,21 @@ class PeakRss:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, chromium):
     """`streamlit run dashboard/app.py` from the repo root (loopback, console on) over a seeded warehouse."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
     home = tmp_path_factory.mktemp("papers_home")
     seed_warehouse(home / "warehouse.duckdb")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     env.pop("PAPERS_SQL_CONSOLE", None)
     log = home / "streamlit.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=REPO_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )
+    process = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log.open("w"),
+                               stderr=subprocess.STDOUT)
+    wait_until_healthy(process, port, log)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{base}/_stcore/health", timeout=2).text == "ok":
-                break
-        except httpx.TransportError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"streamlit did not become healthy: {log.read_text()}")
     yield base, process
     process.terminate()
     process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def console_tab(browser, base: str):
