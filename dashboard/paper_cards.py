@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.links import anchor, url
+from dashboard.ui import plural
 
 SNIPPET_CHARS = 240
 
@@ -66,8 +67,7 @@ def card(row: dict, rank: int) -> str:
     if row.get("github_repo"):
         label = "GitHub ★ " + stars(row["github_stars"]) if row.get("github_stars") is not None else "GitHub"
         meta.append(anchor(row["github_repo"], label))
-    comments = row.get("num_comments") or 0
-    meta.append(f'{comments} comment{"s" if comments != 1 else ""}')
+    meta.append(plural(row.get("num_comments") or 0, "comment"))
     authors = row.get("first_authors") or []
     names = ", ".join(anchor(url("author", a["author_id"]), a["name"]) for a in authors)
     more = row["author_count"] - len(authors)

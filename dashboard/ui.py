@@ -163,3 +163,8 @@ def table(frame: pl.DataFrame, key: str | None = None, column_config: dict | Non
     config.update(column_config or {})
     kwargs.setdefault("height", min(38 + 35 * max(frame.height, 1), kwargs.pop("max_height", 560)))
     return st.dataframe(frame, key=key, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def plural(count: int, word: str) -> str:
+    """'1 comment', '2 comments': the count with its noun in the right number."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -87,7 +87,7 @@ def render(repo: WarehouseRepository) -> None:
     st.title(paper["title"])
     st.caption(
         f"Listed {ui.fmt_date(paper['listing_date'])} · arXiv {ui.fmt_date(paper['published_at'])} · "
-        f"**{paper['upvotes']:,} upvotes** · {paper['num_comments'] or 0} comments"
+        f"**{paper['upvotes']:,} upvotes** · {ui.plural(paper['num_comments'] or 0, 'comment')}"
     )
     links(paper)
     main, side = st.columns([3, 2], gap="large")
