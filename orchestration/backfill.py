@@ -81,12 +81,13 @@ def _failure_summary(result) -> str:
 def backfill(
     ranges: list[tuple[date, date]],
     instance: dg.DagsterInstance,
-    on_range_done: Callable[[date, date, bool], None] = lambda *_: None,
+    on_range_done: Callable[[date, date, dict[date, str]], None] = lambda *_: None,
     on_range_start: Callable[[date, date, str], None] = lambda *_: None,
 ) -> BackfillReport:
     """Run every range; split around days that failed so the other days still load.
 
-    `on_range_start(first, last, run_id)` is called before each run, with the id it will have.
+    `on_range_start(first, last, run_id)` is called before each run, with the id it will have;
+    `on_range_done(first, last, failed)` after it, with the days of the range it failed and why.
     """
     report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
     raw_dir = _warehouse().raw_dir
@@ -97,17 +98,18 @@ def backfill(
         on_range_start(first, last, run_id)
         success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id)
         report.runs.append(run_id)
-        on_range_done(first, last, success)
         days = days_between(first, last)
         if success:
+            on_range_done(first, last, {})
             report.loaded.extend(days)
             continue
         newly_failed = {d: _reason(raw_dir, d, run_id) for d in days if _failed_in(raw_dir, d, run_id)}
-        if not newly_failed:
-            report.failed.update({d: failure for d in days})
-            continue
-        report.failed.update(newly_failed)
-        pending[:0] = _split_around(days, set(newly_failed))
+        # A failed run that recorded no failed day (a load or publish error) fails every day it had.
+        failed = newly_failed or {d: failure for d in days}
+        on_range_done(first, last, failed)
+        report.failed.update(failed)
+        if newly_failed:
+            pending[:0] = _split_around(days, set(newly_failed))
     report.loaded.sort()
     if report.loaded:
         success, report.search_run, failure = rebuild_search_tables(instance)

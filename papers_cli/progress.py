@@ -78,7 +78,6 @@ class BackfillProgress:
         self._published = published
         self._lock = threading.Lock()
         self._watch: RangeWatch | None = None
-        self._run_failures: set[date] = set()
         self._owned_file = None  # the copied descriptor for_console opened, closed on exit
 
     @staticmethod
@@ -117,28 +116,21 @@ class BackfillProgress:
         """Start watching the days of the run `run_id` that are not done yet."""
         days = [d for d in days_between(first, last)
                 if d not in self.tally.fetched and d not in self.tally.failed]
-        self._run_failures = set()
-        self._watch = RangeWatch(self._raw_dir, days, run_id, self.day_fetched, self._day_failed_in_run).start()
+        self._watch = RangeWatch(self._raw_dir, days, run_id, self.day_fetched, self.day_failed).start()
 
-    def range_done(self, first: date, last: date, success: bool) -> None:
-        """Settle the range: every day loaded, or (when the run failed without naming a day) all failed."""
+    def range_done(self, first: date, last: date, failed: dict[date, str]) -> None:
+        """Settle the range: the days the backfill counts as failed in it (none when the run
+        succeeded, then every day loaded); a failure the watch has not seen yet is shown now."""
         if self._watch is not None:
             self._watch.stop()
             self._watch = None
-        days = days_between(first, last)
-        if success:
-            for day, papers in papers_per_day(self._published, days).items():
+        if not failed:
+            for day, papers in papers_per_day(self._published, days_between(first, last)).items():
                 self.day_loaded(day, papers)
-        elif not self._run_failures:
-            # As orchestration.backfill does: a failed run that recorded no failed day fails every day.
-            for day in days:
-                if day not in self.tally.failed:
-                    self.day_failed(day, "its run failed (reason below)")
-        self._range_line(first, last, success)
-
-    def _day_failed_in_run(self, day: date, reason: str) -> None:
-        self._run_failures.add(day)
-        self.day_failed(day, reason)
+        for day, reason in sorted(failed.items()):
+            if day not in self.tally.failed:
+                self.day_failed(day, reason)
+        self._range_line(first, last, not failed)
 
     def day_fetched(self, day: date, records: int) -> None:
         with self._lock:

@@ -108,11 +108,11 @@ def drive_a_range(progress: BackfillProgress, raw_dir, published) -> None:
     land(raw_dir, D1, 12)
     record_failure(raw_dir, D2, "gave up after 4 attempts: 503", RUN)
     land(raw_dir, D3, 7)
-    progress.range_done(D1, D3, success=False)
+    progress.range_done(D1, D3, {D2: "gave up after 4 attempts: 503"})
     published_with(published, {D1: 12, D3: 6})
     for day in (D1, D3):
         progress.range_started(day, day, f"rerun-{day}")
-        progress.range_done(day, day, success=True)
+        progress.range_done(day, day, {})
 
 
 def test_plain_progress_prints_a_line_per_day_and_event(tmp_path):
@@ -132,12 +132,12 @@ def test_plain_progress_prints_a_line_per_day_and_event(tmp_path):
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", out.getvalue())
 
 
-def test_a_failed_run_that_names_no_day_fails_every_day_it_had(tmp_path):
+def test_days_the_backfill_fails_without_a_recorded_failure_are_shown_failed(tmp_path):
     out = io.StringIO()
     with PlainProgress(Console(file=out), [D1, D2], tmp_path / "raw", tmp_path / "w.duckdb") as progress:
         progress.range_started(D1, D2, RUN)
         land(tmp_path / "raw", D1, 5)
-        progress.range_done(D1, D2, success=False)
+        progress.range_done(D1, D2, {D1: "publish failed", D2: "publish failed"})
     assert (len(progress.tally.fetched), len(progress.tally.failed)) == (1, 2)
 
 
