@@ -32,14 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.instance import ensure_dagster_instance
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
     from warehouse.db import scalar
-    from warehouse.settings import published_warehouse_path
+    from papers_settings import Settings
     import duckdb
 
     import_s = time.perf_counter() - started
     days = days_between(args.start, args.end)
     size = 1 if args.per_partition else MAX_PARTITIONS_PER_RUN
     ranges = contiguous_ranges(days, size)
-    with ensure_dagster_instance() as instance:
+    settings = Settings.from_env()  # run_worker passes the product environment (product_env)
+    with ensure_dagster_instance(settings) as instance:
         start = time.perf_counter()
         report = backfill(ranges, instance)
         seconds = time.perf_counter() - start
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             for stat in instance.get_run_step_stats(run_id):
                 if stat.start_time and stat.end_time:
                     steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time
-    con = duckdb.connect(str(published_warehouse_path()), read_only=True)
+    con = duckdb.connect(str(settings.warehouse.published_path), read_only=True)
     papers = scalar(con, "SELECT count(*) FROM papers")
     con.close()
     print(json.dumps({

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import psutil
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from papers_settings import REPO_ROOT
+
 NESTED_800_KB = "SELECT " + "(" * 400_000 + "1" + ")" * 400_000
 
 # (name, SQL, ConsoleLimits fields that differ from the page's)
@@ -73,9 +74,9 @@ def measure(db: Path, sql: str, worker: Path | None = None, **limits) -> Measure
 
 def main() -> None:
     """Print one row per attack."""
-    from warehouse.settings import published_warehouse_path
+    from papers_settings import Settings
 
-    db = Path(sys.argv[1]) if len(sys.argv) > 1 else published_warehouse_path()
+    db = Path(sys.argv[1]) if len(sys.argv) > 1 else Settings.from_env().warehouse.published_path
     print(f"{'attack':44} {'status':9} {'answer s':>8} {'dashboard MB':>13} {'worker MB':>10}  message")
     for name, sql, limits in ATTACKS:
         m = measure(db, sql, **limits)

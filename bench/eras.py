@@ -1,4 +1,4 @@
-"""Which optional fields a generated item carries, by API era (see orchestration/sample/api/SCHEMA.md).
+"""Which optional fields a generated item carries, by API era (see hf_api/sample_days/SCHEMA.md).
 
 Rates are the fixtures' own: e.g. era D has `organization` on 10/13 items, `githubRepo` on 6/13,
 `ai_keywords` on 3/13; era E (observed) has keywords on 9/18 and an organisation on 8/18.

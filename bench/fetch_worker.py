@@ -28,7 +28,7 @@ def run_project(base_url: str, days: list[date], work: Path) -> dict:
     """Fetch, land and load every day with the project's client, raw store, transforms and load."""
     from bench.measure_load import table_rows
     from bench.project_path import import_product, land_days, load_landed
-    from orchestration.hf_client import HFClient
+    from hf_api.client import HFClient
     from warehouse.db import connect_writer
 
     import_product()

@@ -1,4 +1,4 @@
-"""Distributions taken from the real API responses in orchestration/sample/api/*.json.
+"""Distributions taken from the real API responses in hf_api/sample_days/*.json.
 
 The generator draws from these, so generated days look like real ones: the same vocabulary and
 word frequencies, the same names, keywords, organisations, abstract and title lengths, author
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from orchestration.sample_api import BUNDLED_SAMPLE_DIR
+from hf_api.sample_replay import BUNDLED_SAMPLE_DIR
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*|[0-9]+(?:\.[0-9]+)?%?")
 

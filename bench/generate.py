@@ -3,7 +3,7 @@
     python -m bench.generate --out DIR --days 365 --papers-per-day 50 [--end 2026-11-26] [--seed 7]
 
 writes `DIR/daily_papers_YYYY-MM-DD.json` (compact JSON arrays, as the API sends them), which
-tests.fakes.fake_hf_server.FakeHFServer (or orchestration.sample_api.make_replay_app) serves
+hf_api.testing.fake_server.FakeHFServer (or hf_api.sample_replay.make_replay_app) serves
 the same way the tests serve the recorded days. Every distribution comes from the real fixtures
 (bench/fixture_stats.py); each day has its own random stream, so a day is the same whichever
 other days are generated with it.

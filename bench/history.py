@@ -20,6 +20,7 @@ from bench.peak_memory import own_peak_rss_mb
 from bench.project_path import land_days, load_landed
 from orchestration.schedules import TRAILING_DAYS
 from warehouse.db import connect_writer
+from warehouse.paths import WarehousePaths
 
 
 def build_published_history(home: Path, end: date, n_days: int, papers_per_day: int, seed: int,
@@ -33,7 +34,8 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     from warehouse.publish import checkpoint_and_log, publish_copy
 
     generator = DayGenerator(papers_per_day, seed)
-    working, published = home / "work" / "warehouse.duckdb", home / "warehouse.duckdb"
+    paths = WarehousePaths(home)
+    working, published = paths.working_path, paths.published_path
     con = connect_writer(working)
     timings: dict[str, float] = {}
     try:

@@ -7,7 +7,7 @@ import platform
 import subprocess
 from importlib import metadata
 
-from warehouse.settings import REPO_ROOT
+from papers_settings import REPO_ROOT
 
 PACKAGES = ("duckdb", "polars", "dagster", "dlt", "httpx", "pyarrow")
 

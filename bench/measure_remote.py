@@ -1,6 +1,6 @@
 """Measurements against the local API server: fetch + load (project vs dlt) and Dagster backfills.
 
-The server (tests.fakes.fake_hf_server.FakeHFServer, the one the tests use) runs in this
+The server (hf_api.testing.fake_server.FakeHFServer, the one the tests use) runs in this
 process; every measured side runs in its own fresh process, so none shares a GIL with it.
 """
 
@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.subprocesses import WorkerFailed, product_env, run_worker
-from tests.fakes.fake_hf_server import FakeHFServer
+from hf_api.testing.fake_server import FakeHFServer
 
 DLT_RSS_LIMIT_MB = 16_000   # of the machine's 24 GB; our own workers keep the 8 GB default
 

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from warehouse.settings import REPO_ROOT
+from papers_settings import REPO_ROOT
 
 
 class WorkerFailed(RuntimeError):

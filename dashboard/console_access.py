@@ -9,10 +9,10 @@ says otherwise. The address is the one Streamlit actually binds (`server.address
 from __future__ import annotations
 
 import ipaddress
-import os
 from dataclasses import dataclass
 
-SETTING = "PAPERS_SQL_CONSOLE"
+from papers_settings.settings import SQL_CONSOLE_ENV as SETTING
+
 CHOICES = ("auto", "on", "off")
 
 
@@ -61,4 +61,6 @@ def current_console_access() -> ConsoleAccess:
     """The console's state in the running Streamlit server."""
     import streamlit as st
 
-    return console_access(st.get_option("server.address"), os.environ.get(SETTING))
+    from dashboard.context import current_settings
+
+    return console_access(st.get_option("server.address"), current_settings().sql_console)

@@ -1,11 +1,17 @@
-"""The repository a running dashboard uses: the published warehouse of the current PAPERS_HOME."""
+"""What a running dashboard works with: the Settings of its environment and the published
+warehouse of its PAPERS_HOME."""
 
 from __future__ import annotations
 
 from dashboard.repository import WarehouseRepository
-from warehouse.settings import published_warehouse_path
+from papers_settings import Settings
+
+
+def current_settings() -> Settings:
+    """The dashboard's Settings, read now (the environment may change between tests)."""
+    return Settings.from_env()
 
 
 def current_repository() -> WarehouseRepository:
-    """A repository over `$PAPERS_HOME/warehouse.duckdb`, resolved now (the env may change in tests)."""
-    return WarehouseRepository(published_warehouse_path())
+    """A repository over `$PAPERS_HOME/warehouse.duckdb`, resolved now."""
+    return WarehouseRepository(current_settings().warehouse.published_path)

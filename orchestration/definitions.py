@@ -11,8 +11,9 @@ from orchestration.assets.search import search_tables, search_tables_after_loads
 from orchestration.freshness import listing_freshness_sensor, listing_published_by_deadline
 from orchestration.instance_check import refuse_dev_server_without_shipped_settings
 from orchestration.jobs import daily_papers_job
-from orchestration.resources import resources_from_env
+from orchestration.resources import resources_from_settings
 from orchestration.schedules import daily_refresh
+from papers_settings import Settings
 
 refuse_dev_server_without_shipped_settings()
 
@@ -22,5 +23,5 @@ defs = dg.Definitions(
     jobs=[daily_papers_job, import_listings_job, search_tables_job],
     sensors=[new_listing_files, listing_freshness_sensor, search_tables_after_loads],
     schedules=[daily_refresh],
-    resources=resources_from_env(),
+    resources=resources_from_settings(Settings.from_env()),
 )

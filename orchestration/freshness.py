@@ -16,7 +16,6 @@ rather than the published file, expects today's partition (our partitions end on
 `end_offset=1`), knows nothing of the sample, and is superseded in 1.13.
 """
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -24,26 +23,22 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.hf_client_env import SAMPLE
+from hf_api.defaults import SAMPLE
 from orchestration.resources import HFApiResource, WarehouseResource
-from orchestration.sample_api import bundled_sample_dates
+from hf_api.sample_replay import bundled_sample_dates
+from papers_settings import Settings
+from papers_settings.settings import DEFAULT_FRESHNESS_HOUR_UTC as DEFAULT_FRESHNESS_HOUR
+from papers_settings.settings import FRESHNESS_HOUR_ENV
 from warehouse.migrate import ensure_readable
 
-FRESHNESS_HOUR_ENV = "PAPERS_FRESHNESS_HOUR_UTC"
-DEFAULT_FRESHNESS_HOUR = 6
 PUBLISHED = dg.AssetKey("published_warehouse")
 CHECK_NAME = "listing_published_by_deadline"
 SENSOR_INTERVAL_S = 600
 
 
 def freshness_hour(environ: dict | None = None) -> int:
-    """The UTC hour by which yesterday's listing must be published (env PAPERS_FRESHNESS_HOUR_UTC)."""
-    raw = (os.environ if environ is None else environ).get(FRESHNESS_HOUR_ENV, "").strip()
-    if not raw:
-        return DEFAULT_FRESHNESS_HOUR
-    if not raw.isdigit() or not 0 <= int(raw) <= 23:
-        raise ValueError(f"{FRESHNESS_HOUR_ENV}={raw!r}: expected a whole hour from 0 to 23 (UTC)")
-    return int(raw)
+    """The UTC hour by which yesterday's listing must be published (Settings.freshness_hour_utc)."""
+    return Settings.from_env(environ).freshness_hour_utc
 
 
 def deadline_for(day: date, hour: int) -> datetime:

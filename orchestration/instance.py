@@ -8,24 +8,25 @@ from pathlib import Path
 
 import dagster as dg
 
-from warehouse import settings
+from papers_settings import REPO_ROOT, Settings
 
 # Not at the repo root: `dagster dev` warns about a dagster.yaml in its folder that is not DAGSTER_HOME.
-SHIPPED_DAGSTER_YAML = settings.REPO_ROOT / "deploy" / "dagster.yaml"
+SHIPPED_DAGSTER_YAML = REPO_ROOT / "deploy" / "dagster.yaml"
 
 
-def prepare_dagster_home() -> Path:
-    """Create `$DAGSTER_HOME` (default `$PAPERS_HOME/dagster`) with the shipped dagster.yaml."""
-    home = settings.dagster_home()
+def prepare_dagster_home(settings: Settings) -> Path:
+    """Create `settings.dagster_home` (default `$PAPERS_HOME/dagster`) with the shipped dagster.yaml."""
+    home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     if not target.exists() and SHIPPED_DAGSTER_YAML.exists():
         shutil.copyfile(SHIPPED_DAGSTER_YAML, target)
+    # Dagster finds its instance through this variable (DagsterInstance.get and child processes).
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
 
-def ensure_dagster_instance() -> dg.DagsterInstance:
+def ensure_dagster_instance(settings: Settings) -> dg.DagsterInstance:
     """The instance CLI runs are recorded in, so they show in the Dagster UI."""
-    prepare_dagster_home()
+    prepare_dagster_home(settings)
     return dg.DagsterInstance.get()

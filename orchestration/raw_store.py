@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from orchestration.url_redaction import redact_userinfo
+from hf_api.url_redaction import redact_userinfo
 
 MANIFEST = "manifest.json"
 

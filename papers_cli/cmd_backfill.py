@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papers_settings import Settings
+
 from datetime import date, datetime, timezone
 
 from rich.console import Console
@@ -9,7 +14,7 @@ from rich.console import Console
 from papers_cli.dates import iso_date
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "backfill", help="fetch, load and publish a range of listing days",
         description="Materialize raw_daily_papers -> warehouse tables -> published_warehouse for "
@@ -21,7 +26,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args, settings: Settings) -> int:
     # soft_wrap: a long reason stays on its line, so piped output can be parsed line by line.
     console = Console(stderr=True, soft_wrap=True)
     if args.end < args.start:
@@ -42,12 +47,11 @@ def run(args) -> int:
     days = days_between(args.start, args.end)
     ranges = contiguous_ranges(days, MAX_PARTITIONS_PER_RUN)
     from papers_cli.progress import BackfillProgress
-    from warehouse import settings
 
     console.print(f"Backfilling {len(days)} day(s) in {len(ranges)} run(s)...")
     try:
-        with ensure_dagster_instance() as instance, BackfillProgress.for_console(
-                console, days, settings.raw_dir(), settings.published_warehouse_path()) as progress:
+        with ensure_dagster_instance(settings) as instance, BackfillProgress.for_console(
+                console, days, settings.warehouse.raw_dir, settings.warehouse.published_path) as progress:
             report = backfill(ranges, instance, on_range_done=progress.range_done,
                               on_range_start=progress.range_started)
     except KeyboardInterrupt as stop:

@@ -3,13 +3,18 @@ backfill, dashboard queries, memory); prints tables and writes bench/results/lat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papers_settings import Settings
+
 import argparse
 import shlex
 import sys
 from pathlib import Path
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "bench", help="run the benchmark and write bench/results/latest.json",
         description="Generate realistic API days, serve them from a local server and measure the "
@@ -29,7 +34,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args, settings: Settings) -> int:
     try:
         from bench.plan import make_plan
         from bench.run import RESULTS_DIR, run_benchmark

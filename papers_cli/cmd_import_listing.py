@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papers_settings import Settings
+
 import os
 import shutil
 from datetime import date
@@ -11,10 +16,9 @@ from rich.console import Console
 from rich.text import Text
 
 from papers_cli.dates import iso_date
-from warehouse import settings
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "import-listing", help="import a listing page copied from huggingface.co/papers",
         description="Checks the page, copies it into $PAPERS_HOME/listings/ and runs the Dagster "
@@ -28,7 +32,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args, settings: Settings) -> int:
     # soft_wrap: each message stays one line, however narrow the terminal or pipe.
     console = Console(stderr=True, soft_wrap=True)
     source = Path(args.file)
@@ -42,9 +46,9 @@ def run(args) -> int:
     from orchestration.listing_files import stored_name
 
     name = stored_name(source.name)
-    _copy_into(source, settings.listings_dir() / name)
+    _copy_into(source, settings.warehouse.listings_dir / name)
     console.print(Text(f"{source}: a listing page; stored as listings/{name}, importing..."))
-    return _import(console, name, args.as_of)
+    return _import(console, settings, name, args.as_of)
 
 
 def _not_a_listing(source: Path, as_of: date) -> str | None:
@@ -69,7 +73,7 @@ def _copy_into(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def _import(console: Console, name: str, as_of: date | None) -> int:
+def _import(console: Console, settings: Settings, name: str, as_of: date | None) -> int:
     from orchestration.backfill import QUIET_RUN_CONFIG
     from orchestration.definitions import defs
     from orchestration.instance import ensure_dagster_instance
@@ -78,7 +82,7 @@ def _import(console: Console, name: str, as_of: date | None) -> int:
     from orchestration.writer_runs import execute_writer_job
 
     try:
-        with ensure_dagster_instance() as instance:
+        with ensure_dagster_instance(settings) as instance:
             result = execute_writer_job(defs.resolve_job_def("import_listings_job"), instance,
                                         run_config={**run_config, **QUIET_RUN_CONFIG})
     except KeyboardInterrupt as stop:

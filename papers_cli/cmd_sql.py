@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papers_settings import Settings
+
 import sys
 
 import duckdb
@@ -9,10 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from warehouse.db import connect_reader
-from warehouse.settings import published_warehouse_path
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "sql", help="run a read-only SQL query on the published warehouse",
         description="Run one query on $PAPERS_HOME/warehouse.duckdb, opened read-only.",
@@ -23,10 +27,10 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args, settings: Settings) -> int:
     err = Console(stderr=True)
     try:
-        con = connect_reader(published_warehouse_path())
+        con = connect_reader(settings.warehouse.published_path)
     except FileNotFoundError as error:
         err.print(f"[red]{error}[/red]")
         return 2

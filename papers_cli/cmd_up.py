@@ -10,10 +10,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from warehouse import settings
+from papers_settings import REPO_ROOT, Settings
+from papers_settings.settings import default_to_sample
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "up", help="load the sample days, publish the warehouse, start Dagster UI and dashboard",
         description="Sets PAPERS_HOME and DAGSTER_HOME up, materializes the bundled sample days "
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
                         help="use the real HF API (HF_API_BASE_URL) instead of the bundled sample")
     parser.add_argument("--dagster-port", type=int, default=3000)
     parser.add_argument("--dashboard-port", type=int, default=8501)
-    parser.add_argument("--dashboard-host", default=os.environ.get("PAPERS_DASHBOARD_HOST") or "127.0.0.1",
+    parser.add_argument("--dashboard-host", default=settings.dashboard_host,
                         help="address the dashboard listens on (default 127.0.0.1, or $PAPERS_DASHBOARD_HOST); "
                         "any other address turns the SQL console off unless --enable-sql-console")
     parser.add_argument("--enable-sql-console", action="store_true",
@@ -35,34 +36,33 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args, settings: Settings) -> int:
     console = Console(stderr=True)
     if not args.live:
-        os.environ.setdefault("HF_API_BASE_URL", "sample")
+        settings = default_to_sample()
     from orchestration.instance import ensure_dagster_instance
-    from orchestration.sample_api import bundled_sample_dates
+    from hf_api.sample_replay import bundled_sample_dates
 
-    home = settings.papers_home()
+    home = settings.papers_home
     home.mkdir(parents=True, exist_ok=True)
-    console.print(settings_line(home, os.environ.get("HF_API_BASE_URL")))
-    with ensure_dagster_instance() as instance:
-        status = _load_missing_sample_days(console, instance, bundled_sample_dates())
+    console.print(settings_line(home, settings.hf_api_base_url))
+    with ensure_dagster_instance(settings) as instance:
+        status = _load_missing_sample_days(console, settings, instance, bundled_sample_dates())
     if status != 0:
         return status
-    console.print(f"Published warehouse: {settings.published_warehouse_path()}")
+    console.print(f"Published warehouse: {settings.warehouse.published_path}")
     if args.no_serve:
         return 0
-    if args.enable_sql_console:
-        os.environ["PAPERS_SQL_CONSOLE"] = "on"
-    return _serve(console, args.dagster_port, args.dashboard_port, args.dashboard_host)
+    return _serve(console, args.dagster_port, args.dashboard_port, args.dashboard_host,
+                  sql_console_on=args.enable_sql_console)
 
 
-def _load_missing_sample_days(console, instance, sample_days) -> int:
+def _load_missing_sample_days(console, settings: Settings, instance, sample_days) -> int:
     from orchestration.backfill import backfill
     from orchestration.date_ranges import contiguous_ranges
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
-    missing = [day for day in sample_days if not _loaded(day)]
+    missing = [day for day in sample_days if not _loaded(settings.warehouse.published_path, day)]
     if not missing:
         console.print("Sample days already loaded.")
         return 0
@@ -75,8 +75,7 @@ def _load_missing_sample_days(console, instance, sample_days) -> int:
     return 0 if report.ok else 1
 
 
-def _loaded(day) -> bool:
-    path = settings.published_warehouse_path()
+def _loaded(path: Path, day) -> bool:
     if not path.exists():
         return False
     from warehouse.db import connect_reader
@@ -88,7 +87,7 @@ def _loaded(day) -> bool:
 
 def settings_line(home, base_url: str | None) -> str:
     """The settings `papers up` runs with, as printed: a password in the base URL shows as ***."""
-    from orchestration.url_redaction import redact_userinfo
+    from hf_api.url_redaction import redact_userinfo
 
     return f"PAPERS_HOME={home}  HF_API_BASE_URL={redact_userinfo(base_url) if base_url else base_url}"
 
@@ -99,14 +98,19 @@ def dashboard_command(bin_dir: Path, app: Path, host: str, port: int) -> list[st
             "--server.port", str(port), "--browser.gatherUsageStats", "false"]
 
 
-def dashboard_env(dagster_port: int) -> dict[str, str]:
-    """The dashboard's environment: its run links point at the Dagster UI started next to it."""
-    return {**os.environ, "DAGSTER_UI_URL": f"http://127.0.0.1:{dagster_port}"}
+def dashboard_env(dagster_port: int, sql_console_on: bool = False) -> dict[str, str]:
+    """The dashboard's environment (this process's, passed on to the child): its run links point
+    at the Dagster UI started next to it; `sql_console_on` sets PAPERS_SQL_CONSOLE=on."""
+    env = {**os.environ, "DAGSTER_UI_URL": f"http://127.0.0.1:{dagster_port}"}
+    if sql_console_on:
+        env["PAPERS_SQL_CONSOLE"] = "on"
+    return env
 
 
-def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str = "127.0.0.1") -> int:
+def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str = "127.0.0.1",
+           sql_console_on: bool = False) -> int:
     bin_dir = Path(sys.executable).parent
-    repo = settings.REPO_ROOT
+    repo = REPO_ROOT
     processes = [subprocess.Popen(
         # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names
         # the code location hf_daily_papers (with -m it would be "orchestration.definitions").
@@ -115,7 +119,7 @@ def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str 
     app = repo / "dashboard" / "app.py"
     if app.exists():
         processes.append(subprocess.Popen(dashboard_command(bin_dir, app, dashboard_host, dashboard_port), cwd=repo,
-                                          env=dashboard_env(dagster_port)))
+                                          env=dashboard_env(dagster_port, sql_console_on)))
     console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
     if app.exists():
         console.print(f"Dashboard:   http://{dashboard_host}:{dashboard_port}")

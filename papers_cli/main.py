@@ -10,19 +10,22 @@ import sys
 import warnings
 
 from papers_cli import cmd_backfill, cmd_bench, cmd_import_listing, cmd_sql, cmd_up
+from papers_settings import Settings, SettingsError
 
 COMMANDS = [cmd_up, cmd_backfill, cmd_sql, cmd_import_listing, cmd_bench]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered (defaults from `settings`, else the
+    environment's)."""
+    settings = settings or Settings.from_env()
     parser = argparse.ArgumentParser(
         prog="papers",
         description="Hugging Face Daily Papers warehouse: ingest, query, and run the UI.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
-        command.register(subparsers)
+        command.register(subparsers, settings)
     return parser
 
 
@@ -30,11 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `papers` console script; returns the exit status."""
     # Dagster flags beta parameters (backfill_policy) on every import; not actionable for users.
     warnings.filterwarnings("ignore", message=r".*is currently in (beta|preview).*")
-    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"papers: {error}", file=sys.stderr)
+        return 2
+    args = build_parser(settings).parse_args(argv)
     from warehouse.migrate import MigrationError
 
     try:
-        return args.handler(args) or 0
+        return args.handler(args, settings) or 0
     except MigrationError as error:  # a DuckDB 2.0 warehouse that could not be migrated
         print(f"papers: {error}", file=sys.stderr)
         return 2

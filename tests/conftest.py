@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_API_DIR = REPO_ROOT / "orchestration" / "sample" / "api"
+SAMPLE_API_DIR = REPO_ROOT / "hf_api" / "sample_days"
 SAMPLE_LISTING = REPO_ROOT / "orchestration" / "sample" / "listings" / "daily_papers_listing.txt"
 
 

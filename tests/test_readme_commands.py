@@ -26,8 +26,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 
 pytestmark = pytest.mark.e2e
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@
 Only the fields the warehouse uses are listed: Polars ignores other keys, so a
 new or malformed field we never read cannot break a day. Every field is
 optional (an absent key reads as null) because the API eras differ; see
-orchestration/sample/api/SCHEMA.md. Timestamps stay strings here and are
+hf_api/sample_days/SCHEMA.md. Timestamps stay strings here and are
 parsed by expressions, so a bad value can be reported verbatim.
 """
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.settings import REPO_ROOT
+from papers_settings import REPO_ROOT
 from warehouse.storage_format import READABLE_STORAGE_NUMBERS, needs_migration, storage_number
 
 # The release that wrote the project's warehouses before duckdb was pinned to 1.5.5.

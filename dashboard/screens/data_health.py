@@ -3,8 +3,6 @@ records and publishes, each publish linked to its run in the Dagster UI."""
 
 from __future__ import annotations
 
-import os
-
 import polars as pl
 import streamlit as st
 
@@ -13,14 +11,13 @@ from dashboard.browse_queries import BROWSE_NEEDS
 from dashboard.load_calendar_chart import calendar_chart
 from dashboard.repository import WarehouseRepository
 
-DAGSTER_UI_URL_ENV = "DAGSTER_UI_URL"
-DEFAULT_DAGSTER_UI_URL = "http://127.0.0.1:3000"
-
 
 def dagster_ui_url() -> str:
-    """Where the Dagster UI runs: `DAGSTER_UI_URL` (`papers up` sets it to the UI it starts),
-    default the local `dagster dev`."""
-    return (os.environ.get(DAGSTER_UI_URL_ENV) or DEFAULT_DAGSTER_UI_URL).rstrip("/")
+    """Where the Dagster UI runs: Settings.dagster_ui_url (`DAGSTER_UI_URL`, which `papers up`
+    sets to the UI it starts; default the local `dagster dev`)."""
+    from dashboard.context import current_settings
+
+    return current_settings().dagster_ui_url
 
 
 def run_url(run_id: str | None) -> str | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from orchestration.hf_client import FetchError, HFClient
+from hf_api.client import FetchError, HFClient
 from orchestration.raw_store import (
     RawFetch,
     clear_failure,

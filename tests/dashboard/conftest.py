@@ -8,13 +8,13 @@ import pytest
 
 from dashboard.repository import WarehouseRepository
 from tests.dashboard.seed import seed_warehouse
-from warehouse.settings import published_warehouse_path
+from papers_settings import Settings
 
 
 @pytest.fixture
 def warehouse_path(papers_home) -> Path:
     """The published warehouse of a temp PAPERS_HOME, seeded with `tests.dashboard.seed`."""
-    return seed_warehouse(published_warehouse_path())
+    return seed_warehouse(Settings.from_env().warehouse.published_path)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from dashboard.nav import PAGES
 from tests.dashboard.apptest_helpers import metrics, open_page
 from tests.dashboard.seed import seed_warehouse
-from warehouse.settings import published_warehouse_path
+from papers_settings import Settings
 
 
 def has_fetched_at(con) -> bool:
@@ -22,13 +22,13 @@ def has_fetched_at(con) -> bool:
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_says_how_to_create_a_warehouse(papers_home, name):
     at = open_page(name)
-    assert not published_warehouse_path().exists()
+    assert not Settings.from_env().warehouse.published_path.exists()
     texts = [i.value for i in at.info]
     assert any("papers up" in t and "papers backfill" in t for t in texts), texts
 
 
 def test_a_publish_is_seen_on_the_next_run_even_with_a_reader_open(papers_home, tmp_path):
-    published = seed_warehouse(published_warehouse_path())
+    published = seed_warehouse(Settings.from_env().warehouse.published_path)
     at = open_page("overview", period="30d")
     assert metrics(at)["Papers"][0] == "5"
 

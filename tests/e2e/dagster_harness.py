@@ -322,7 +322,7 @@ def served_papers(days_dir: Path, days) -> dict[str, tuple[str, int]]:
     """paper_id -> (listing date, number of authors), as the fake server serves those days."""
     import json
 
-    from orchestration.sample_api import day_file
+    from hf_api.sample_replay import day_file
 
     served = {}
     for day in days:

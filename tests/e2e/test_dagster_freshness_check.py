@@ -86,7 +86,7 @@ def test_the_check_runs_from_the_ui_fails_while_late_and_passes_once_published(t
 
 
 def test_on_a_fresh_sample_the_check_passes_and_says_the_sample_is_fixed(tmp_path):
-    from orchestration.sample_api import bundled_sample_dates
+    from hf_api.sample_replay import bundled_sample_dates
 
     publish_days(tmp_path, bundled_sample_dates())  # what `papers up` leaves: every bundled day
     with DagsterDev(tmp_path, env={"HF_API_BASE_URL": "sample"}) as dagster:

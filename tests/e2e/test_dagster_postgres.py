@@ -26,8 +26,8 @@ from tests.e2e.dagster_harness import (
     published_papers,
     served_papers,
 )
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(600)]
 POSTGRES_PROFILE = REPO_ROOT / "deploy" / "dagster.postgres.yaml"

@@ -28,8 +28,8 @@ from tests.e2e.dagster_harness import (
     served_papers,
     wait_until,
 )
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 FIRST = date(2025, 3, 1)

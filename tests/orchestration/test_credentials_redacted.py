@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 
 from orchestration.assets.raw import fetch_and_land
-from orchestration.hf_client import HFClient
-from orchestration.hf_client_env import resolve_sample
-from orchestration.sample_api import day_file
-from orchestration.url_redaction import redact_userinfo
-from tests.fakes.fake_hf_server import FakeHFServer
+from hf_api.client import HFClient
+from hf_api.sample_replay import day_file
+from hf_api.url_redaction import redact_userinfo
+from hf_api.testing.fake_server import FakeHFServer
+from papers_settings import Settings, SettingsError
 
 GOOD, BAD = date(2024, 5, 27), date(2024, 5, 28)
 PASSWORD, TOKEN = "s3cretPassw0rd", "hf_SecretToken987"
@@ -66,8 +66,8 @@ def test_manifests_failures_errors_and_logs_hold_no_credentials(tmp_path, caplog
 
 
 def test_a_bad_base_url_error_does_not_echo_the_password():
-    with pytest.raises(ValueError) as raised:
-        resolve_sample({"base_url": f"ftp://alice:{PASSWORD}@example.com"})
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"HF_API_BASE_URL": f"ftp://alice:{PASSWORD}@example.com"})
     assert PASSWORD not in str(raised.value) and "ftp://***@example.com" in str(raised.value)
 
 
@@ -79,10 +79,10 @@ def test_dagster_definitions_hold_the_base_url_by_reference(monkeypatch, papers_
     from dagster_shared.serdes import serialize_value
 
     from orchestration.assets.daily_papers import daily_papers
-    from orchestration.resources import resources_from_env
+    from orchestration.resources import resources_from_settings
 
     monkeypatch.setenv("HF_API_BASE_URL", f"https://alice:{PASSWORD}@example.com")
-    defs = dg.Definitions(assets=[daily_papers], resources=resources_from_env())
+    defs = dg.Definitions(assets=[daily_papers], resources=resources_from_settings(Settings.from_env()))
     snapshot = serialize_value(RepositorySnap.from_def(defs.get_repository_def()))
     assert PASSWORD not in snapshot and "HF_API_BASE_URL" in snapshot
 

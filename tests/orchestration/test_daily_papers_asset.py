@@ -12,20 +12,25 @@ import pytest
 from orchestration.assets.daily_papers import daily_papers
 from orchestration.raw_store import last_failure, list_fetches
 from orchestration.resources import HFApiResource, WarehouseResource
-from orchestration.sample_api import day_file
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.sample_replay import day_file
+from hf_api.limits import FetchLimits
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 
 START = date(2025, 2, 3)
 
 
-def run_range(server, home, first: date, last: date, instance, tags=None) -> dg.ExecuteInProcessResult:
+def run_range(server, home, first: date, last: date, instance, tags=None,
+              limits: FetchLimits | None = None) -> dg.ExecuteInProcessResult:
+    limits = limits or FetchLimits()
     return dg.materialize(
         [daily_papers],
         instance=instance,
         resources={
             "hf_api": HFApiResource(base_url=server.base_url, max_attempts=2, backoff_max_s=0.05,
-                                    requests_per_second=0),
+                                    requests_per_second=0, request_deadline_s=limits.request_deadline_s,
+                                    max_body_bytes=limits.max_body_bytes, max_pages_per_day=limits.max_pages,
+                                    max_retry_wait_per_day_s=limits.max_retry_wait_s),
             "warehouse": WarehouseResource(papers_home=str(home)),
         },
         tags={"dagster/asset_partition_range_start": first.isoformat(),

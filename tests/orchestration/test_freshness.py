@@ -19,7 +19,7 @@ from orchestration.freshness import (
 )
 from orchestration.partitions import daily_partitions
 from orchestration.resources import HFApiResource, WarehouseResource
-from orchestration.sample_api import bundled_sample_dates
+from hf_api.sample_replay import bundled_sample_dates
 from warehouse.db import connect_writer
 
 DAY = date(2025, 3, 3)

@@ -9,8 +9,9 @@ import dagster as dg
 import pytest
 
 from orchestration.raw_store import last_failure, list_fetches
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
+from papers_settings import Settings
 from tests.orchestration.test_daily_papers_asset import published, run_range
 
 START = date(2025, 2, 3)
@@ -32,7 +33,7 @@ def instance():
         ("always:drip:0.1", {"HF_REQUEST_DEADLINE_S": "0.3"}, "HF_REQUEST_DEADLINE_S"),
     ],
 )
-def test_a_refetch_over_a_limit_keeps_the_loaded_day(tmp_path, instance, monkeypatch, fault, env,
+def test_a_refetch_over_a_limit_keeps_the_loaded_day(tmp_path, instance, fault, env,
                                                      message):
     days_dir = tmp_path / "served"
     [day] = fixture_days(days_dir, 1, START)
@@ -41,10 +42,9 @@ def test_a_refetch_over_a_limit_keeps_the_loaded_day(tmp_path, instance, monkeyp
     with FakeHFServer(days_dir) as server:
         assert run_range(server, home, day, day, instance).success
         before = published(home, "SELECT * FROM papers ORDER BY ALL")
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
         server.reset_faults({str(day): fault})
-        result = run_range(server, home, day, day, instance)
+        # The limits as a user sets them: variables -> Settings -> the resource's fields.
+        result = run_range(server, home, day, day, instance, limits=Settings.from_env(env).hf_limits)
     assert not result.success
     assert published(home, "SELECT * FROM papers ORDER BY ALL") == before
     assert len(before) > 0 and len(list_fetches(raw_dir, day)) == 1

@@ -9,9 +9,9 @@ from datetime import date
 import httpx
 
 from orchestration.assets.raw import fetch_and_land
-from orchestration.hf_client import HFClient
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.client import HFClient
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 
 
 def live_responses() -> int:

@@ -9,8 +9,8 @@ import pytest
 
 from orchestration.raw_reading import read_landed_days
 from orchestration.raw_store import last_failure, list_fetches
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 from tests.orchestration.test_daily_papers_asset import published, run_range
 
 START = date(2025, 2, 3)

@@ -8,8 +8,8 @@ import pytest
 from orchestration.assets.daily_papers import daily_papers
 from orchestration.assets.search import SEARCH_KEYS, search_tables, search_tables_after_loads
 from orchestration.resources import HFApiResource, WarehouseResource
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.fixture_days import fixture_days
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 from tests.orchestration.test_daily_papers_asset import published, run_range
 
 START = date(2025, 2, 3)

@@ -16,7 +16,7 @@ import duckdb
 
 from transforms import ListingFetch, build_listing_tables, build_listing_tables_for_days, vote_observations
 
-SAMPLE_API_DIR = Path(__file__).resolve().parents[2] / "orchestration" / "sample" / "api"
+SAMPLE_API_DIR = Path(__file__).resolve().parents[2] / "hf_api" / "sample_days"
 
 
 def write_synthetic_days(folder: Path, days: int) -> list[tuple[date, Path]]:

@@ -20,7 +20,7 @@ from transforms import (
 from transforms import table_schemas
 
 DAY = date(2025, 1, 2)
-SAMPLE_API_DIR = Path(__file__).resolve().parents[2] / "orchestration" / "sample" / "api"
+SAMPLE_API_DIR = Path(__file__).resolve().parents[2] / "hf_api" / "sample_days"
 SCHEMAS = {
     "papers": table_schemas.PAPERS,
     "authors": table_schemas.AUTHORS,

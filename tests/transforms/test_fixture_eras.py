@@ -1,4 +1,4 @@
-"""Every real API era bundled in orchestration/sample/api transforms, and its counts match the file."""
+"""Every real API era bundled in hf_api/sample_days transforms, and its counts match the file."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from tests.transforms.api_pages import FETCHED_AT
 from transforms import author_id_for, build_listing_tables
 
-SAMPLE_API_DIR = Path(__file__).resolve().parents[2] / "orchestration" / "sample" / "api"
+SAMPLE_API_DIR = Path(__file__).resolve().parents[2] / "hf_api" / "sample_days"
 FIXTURES = sorted(SAMPLE_API_DIR.glob("daily_papers_*.json"))
 
 

@@ -13,7 +13,7 @@ from transforms import build_listing_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORE_DDL = REPO_ROOT / "warehouse" / "schema" / "001_core_tables.sql"
-DAY_FILE = REPO_ROOT / "orchestration" / "sample" / "api" / "daily_papers_2025-12-25.json"
+DAY_FILE = REPO_ROOT / "hf_api" / "sample_days" / "daily_papers_2025-12-25.json"
 TABLES = {
     "papers": "papers",
     "authors": "authors",

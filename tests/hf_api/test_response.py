@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from orchestration.hf_errors import AttemptFailure
-from orchestration.hf_response import (
+from hf_api.errors import AttemptFailure
+from hf_api.response import (
     failure_for_request_error,
     failure_for_status,
     parse_items,

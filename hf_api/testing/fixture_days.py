@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from orchestration.sample_api import BUNDLED_SAMPLE_DIR, day_file, recorded_dates
+from hf_api.sample_replay import BUNDLED_SAMPLE_DIR, day_file, recorded_dates
 
 # Per day, item k gets arXiv-style id "<YYMM>.<day*100 + k>", so ids are unique across days.
 MAX_ITEMS_PER_DAY = 100

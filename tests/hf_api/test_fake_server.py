@@ -13,11 +13,11 @@ from datetime import date
 import httpx
 import pytest
 
-from orchestration.sample_api import BUNDLED_SAMPLE_DIR, day_file, recorded_dates
+from hf_api.sample_replay import BUNDLED_SAMPLE_DIR, day_file, recorded_dates
 from tests.conftest import REPO_ROOT
-from tests.fakes.fake_hf_server import FakeHFServer
-from tests.fakes.faults import FaultPlan, parse_step
-from tests.fakes.fixture_days import fixture_days
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.faults import FaultPlan, parse_step
+from hf_api.testing.fixture_days import fixture_days
 
 URL = "/api/daily_papers"
 
@@ -173,7 +173,7 @@ def test_standalone_process_serves_and_reports(tmp_path):
     faults_file = tmp_path / "faults.json"
     faults_file.write_text(json.dumps({"2024-05-27": ["503"]}))
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.fake_hf_server", "--port", "0",
+        [sys.executable, "-m", "hf_api.testing.fake_server", "--port", "0",
          "--faults", str(faults_file)],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
     )

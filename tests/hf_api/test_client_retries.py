@@ -15,11 +15,11 @@ from datetime import date, datetime, timedelta, timezone
 import httpx
 import pytest
 
-from orchestration.hf_client import HFClient
-from orchestration.hf_errors import FetchError
-from orchestration.sample_api import day_file, page_body
-from tests.fakes.clock import FakeClock
-from tests.fakes.fake_hf_server import FakeHFServer
+from hf_api.client import HFClient
+from hf_api.errors import FetchError
+from hf_api.sample_replay import day_file, page_body
+from hf_api.testing.clock import FakeClock
+from hf_api.testing.fake_server import FakeHFServer
 
 DAY = date(2024, 5, 27)
 KEY = DAY.isoformat()
@@ -112,7 +112,7 @@ def test_backoff_doubles_with_jitter_up_to_the_cap(days_dir, clock):
 
 
 def test_retries_are_logged_with_date_status_and_wait(days_dir, clock, caplog):
-    caplog.set_level(logging.WARNING, logger="orchestration.hf_client")
+    caplog.set_level(logging.WARNING, logger="hf_api.client")
     fetch(days_dir, ["429:retry-after=2", "ok"], clock)
     (record,) = caplog.records
     assert (record.listing_date, record.status, record.wait_s) == (KEY, 429, 2.0)

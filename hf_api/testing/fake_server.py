@@ -8,11 +8,11 @@ In pytest::
 
 As a process (for end-to-end tests that run `dagster dev` in a subprocess)::
 
-    python -m tests.fakes.fake_hf_server --days-dir D --port 0 --faults faults.json
+    python -m hf_api.testing.fake_server --days-dir D --port 0 --faults faults.json
 
 prints `FAKE_HF_SERVER_URL=http://127.0.0.1:PORT` once listening, and serves
 `GET /_fake/stats` (the instruments as JSON), `POST /_fake/faults` (a new fault plan as the JSON
-body) and `POST /_fake/reset` (no faults, instruments cleared). Fault syntax: tests/fakes/faults.py.
+body) and `POST /_fake/reset` (no faults, instruments cleared). Fault syntax: hf_api/testing/faults.py.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from orchestration.sample_api import BUNDLED_SAMPLE_DIR, json_response, make_replay_app
-from tests.fakes.fault_app import FaultInjector, Instruments, RequestRecord
-from tests.fakes.faults import FaultPlan, FaultSpec
+from hf_api.sample_replay import BUNDLED_SAMPLE_DIR, json_response, make_replay_app
+from hf_api.testing.fault_app import FaultInjector, Instruments, RequestRecord
+from hf_api.testing.faults import FaultPlan, FaultSpec
 
 
 class _QuietHandler(WSGIRequestHandler):

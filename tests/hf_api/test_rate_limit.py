@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from orchestration.hf_rate_limit import RateLimiter
-from tests.fakes.clock import FakeClock
+from hf_api.rate_limit import RateLimiter
+from hf_api.testing.clock import FakeClock
 
 
 def test_back_to_back_calls_are_spaced_by_the_interval():

@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass
 from email.utils import formatdate
 from urllib.parse import parse_qs, urlencode
 
-from orchestration.sample_api import DAILY_PAPERS_PATH, WSGIApp
-from tests.fakes import hostile_bodies
-from tests.fakes.faults import Fault, FaultPlan
+from hf_api.sample_replay import DAILY_PAPERS_PATH, WSGIApp
+from hf_api.testing import hostile_bodies
+from hf_api.testing.faults import Fault, FaultPlan
 
 HTML_PAGE = (
     b"<!DOCTYPE html><html><head><title>Hugging Face - The AI community building the future."

@@ -3,9 +3,9 @@
 `HFClient.fetch_day(date)` pages through `GET /api/daily_papers?date=...&limit=...&p=...` and
 returns the verbatim bodies. Retries (tenacity) cover 429, 408, 5xx, timeouts, dropped
 connections and broken bodies; the server's `Retry-After` / `RateLimit` wait is honoured, else
-exponential backoff with jitter (see hf_retry). A client-side rate limit spaces every request,
+exponential backoff with jitter (see retry). A client-side rate limit spaces every request,
 retries included. `FetchLimits` bound each request's time and body size and each day's pages
-and retry waits (see hf_limits, hf_body).
+and retry waits (see limits, body).
 """
 
 from __future__ import annotations
@@ -20,18 +20,22 @@ from datetime import date, datetime, timezone
 
 import httpx
 
-from orchestration.hf_body import ACCEPT_ENCODING, bounded_get
-from orchestration.hf_client_env import client_kwargs_from_env, resolve_sample
-from orchestration.hf_errors import AttemptFailure, FetchError, PageLimitExceeded, give_up_reason
-from orchestration.hf_limits import FetchLimits
-from orchestration.hf_rate_limit import RateLimiter
-from orchestration.hf_response import parse_items
-from orchestration.hf_retry import RetryPolicy, RetryWaitBudget
-from orchestration.url_redaction import redact_userinfo
+from hf_api.body import ACCEPT_ENCODING, bounded_get
+from hf_api.defaults import (
+    DEFAULT_BACKOFF_MAX_S,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_REQUESTS_PER_SECOND,
+)
+from hf_api.errors import AttemptFailure, FetchError, PageLimitExceeded, give_up_reason
+from hf_api.limits import FetchLimits
+from hf_api.rate_limit import RateLimiter
+from hf_api.response import parse_items
+from hf_api.retry import RetryPolicy, RetryWaitBudget
+from hf_api.url_redaction import redact_userinfo
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://huggingface.co"
 DAILY_PAPERS_PATH = "/api/daily_papers"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=10.0)
 
@@ -78,12 +82,12 @@ class HFClient:
         *,
         page_size: int = 100,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        max_attempts: int = 6,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_wait_s: float = 120.0,
-        requests_per_second: float | None = 2.0,
+        requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         transport: httpx.BaseTransport | None = None,
         backoff_base_s: float = 1.0,
-        backoff_max_s: float = 60.0,
+        backoff_max_s: float = DEFAULT_BACKOFF_MAX_S,
         bad_payload_attempts: int = 3,
         sleep: Callable[[float], None] = time.sleep,
         rate_limiter: RateLimiter | None = None,
@@ -115,13 +119,6 @@ class HFClient:
             headers["Authorization"] = f"Bearer {token}"
         self._has_token = bool(token)
         self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport, auth=auth)
-
-    @classmethod
-    def from_env(cls, **overrides) -> HFClient:
-        """A client configured from HF_API_BASE_URL ("sample" = bundled replay), HF_TOKEN,
-        HF_REQUESTS_PER_SECOND, HF_MAX_ATTEMPTS and the limits' variables (hf_limits); keyword
-        overrides win over the environment."""
-        return cls(**resolve_sample({**client_kwargs_from_env(), **overrides}))
 
     def __repr__(self) -> str:
         token = "set" if self._has_token else "none"

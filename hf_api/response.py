@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from orchestration.hf_errors import AttemptFailure
+from hf_api.errors import AttemptFailure
 
 _RATELIMIT_RESET_RE = re.compile(r"(?:^|[;,\s])(?:t|reset)\s*=\s*(\d+(?:\.\d+)?)")
 

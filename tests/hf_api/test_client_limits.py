@@ -17,13 +17,14 @@ from datetime import date
 import httpx
 import pytest
 
-from orchestration.hf_client import HFClient
-from orchestration.hf_client_env import limits_from_env
-from orchestration.hf_errors import FetchError, PageLimitExceeded
-from orchestration.hf_limits import FetchLimits
-from orchestration.sample_api import day_file
-from tests.fakes.clock import FakeClock
-from tests.fakes.fake_hf_server import FakeHFServer
+from hf_api.client import HFClient
+from hf_api.config import client_from_settings
+from hf_api.errors import FetchError, PageLimitExceeded
+from hf_api.limits import FetchLimits
+from hf_api.sample_replay import day_file
+from hf_api.testing.clock import FakeClock
+from hf_api.testing.fake_server import FakeHFServer
+from papers_settings import Settings
 
 DAY = date(2024, 5, 27)
 KEY = DAY.isoformat()
@@ -196,29 +197,7 @@ def test_limits_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("HF_MAX_BODY_BYTES", "1000")
     monkeypatch.setenv("HF_MAX_PAGES_PER_DAY", "4")
     monkeypatch.setenv("HF_MAX_RETRY_WAIT_PER_DAY_S", "0")
-    assert HFClient.from_env().limits == FetchLimits(12.5, 1000, 4, 0.0)
-
-
-def test_unset_limits_keep_defaults_suited_to_hf(monkeypatch):
-    for name in ("HF_REQUEST_DEADLINE_S", "HF_MAX_BODY_BYTES", "HF_MAX_PAGES_PER_DAY",
-                 "HF_MAX_RETRY_WAIT_PER_DAY_S"):
-        monkeypatch.delenv(name, raising=False)
-    assert limits_from_env() == FetchLimits(60.0, 16 * MB, 10, 240.0)
-
-
-@pytest.mark.parametrize(
-    ("name", "value", "message"),
-    [
-        ("HF_MAX_BODY_BYTES", "1MB", "HF_MAX_BODY_BYTES='1MB' is not a valid int"),
-        ("HF_MAX_PAGES_PER_DAY", "0", "HF_MAX_PAGES_PER_DAY='0' must be >= 1"),
-        ("HF_REQUEST_DEADLINE_S", "soon", "HF_REQUEST_DEADLINE_S='soon' is not a valid float"),
-        ("HF_MAX_RETRY_WAIT_PER_DAY_S", "-1", "HF_MAX_RETRY_WAIT_PER_DAY_S='-1' must be >= 0"),
-    ],
-)
-def test_bad_limit_values_say_which_variable(monkeypatch, name, value, message):
-    monkeypatch.setenv(name, value)
-    with pytest.raises(ValueError, match=message):
-        HFClient.from_env()
+    assert client_from_settings(Settings.from_env()).limits == FetchLimits(12.5, 1000, 4, 0.0)
 
 
 def test_an_encoding_that_was_not_asked_for_is_a_clear_failure():

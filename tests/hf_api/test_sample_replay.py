@@ -8,8 +8,10 @@ from datetime import date
 import httpx
 import pytest
 
-from orchestration.hf_client import HFClient
-from orchestration.sample_api import (
+from hf_api.client import HFClient
+from hf_api.config import client_from_settings
+from papers_settings import Settings
+from hf_api.sample_replay import (
     BUNDLED_SAMPLE_DIR,
     bundled_sample_dates,
     day_file,
@@ -107,7 +109,7 @@ def test_bundled_sample_dates_are_the_four_recorded_days():
 def test_client_in_sample_mode_reads_the_bundled_days_offline(monkeypatch):
     monkeypatch.setenv("HF_API_BASE_URL", "sample")
     expected = len(json.loads(day_file(BUNDLED_SAMPLE_DIR, DAY).read_bytes()))
-    with HFClient.from_env(page_size=5) as client:
+    with client_from_settings(Settings.from_env(), page_size=5) as client:
         fetched = client.fetch_day(DAY)
     assert fetched.record_count == expected
     # 13 items in pages of 5: 5 + 5 + 3.
@@ -118,7 +120,7 @@ def test_client_in_sample_mode_reads_the_bundled_days_offline(monkeypatch):
 def test_sample_as_an_override_needs_no_environment(monkeypatch):
     monkeypatch.delenv("HF_API_BASE_URL", raising=False)
     # The Dagster resource passes base_url="sample" as an override, with a rate limit set.
-    with HFClient.from_env(base_url="sample", requests_per_second=2.0) as client:
+    with client_from_settings(Settings.from_env(), base_url="sample", requests_per_second=2.0) as client:
         fetched = client.fetch_day(date(2025, 1, 22))
     expected = len(json.loads(day_file(BUNDLED_SAMPLE_DIR, date(2025, 1, 22)).read_bytes()))
     assert fetched.record_count == expected

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from orchestration.hf_limits import MAX_PAGES_ENV
+from hf_api.limits import MAX_PAGES_ENV
 
 
 @dataclass

@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 
 import httpx
 
-from orchestration.hf_errors import AttemptFailure
-from orchestration.hf_limits import MAX_BODY_BYTES_ENV, REQUEST_DEADLINE_ENV, Deadline, FetchLimits
-from orchestration.hf_response import failure_for_request_error, failure_for_status
+from hf_api.errors import AttemptFailure
+from hf_api.limits import MAX_BODY_BYTES_ENV, REQUEST_DEADLINE_ENV, Deadline, FetchLimits
+from hf_api.response import failure_for_request_error, failure_for_status
 
 # Only what zlib decodes, so every body can be decompressed with a bound.
 ACCEPT_ENCODING = "gzip, deflate"

@@ -8,12 +8,14 @@ from datetime import date, timezone
 
 import pytest
 
-from orchestration.hf_client import FetchedDay, HFClient
-from orchestration.hf_errors import FetchError
-from orchestration.hf_rate_limit import RateLimiter
-from orchestration.sample_api import day_file
-from tests.fakes.clock import FakeClock
-from tests.fakes.fake_hf_server import FakeHFServer
+from hf_api.client import FetchedDay, HFClient
+from hf_api.config import client_from_settings
+from hf_api.errors import FetchError
+from hf_api.rate_limit import RateLimiter
+from hf_api.sample_replay import day_file
+from hf_api.testing.clock import FakeClock
+from hf_api.testing.fake_server import FakeHFServer
+from papers_settings import Settings
 
 DAY = date(2024, 5, 27)
 EMPTY_DAY = date(2024, 5, 26)  # no file: the server answers []
@@ -113,29 +115,14 @@ def test_every_request_and_retry_passes_the_rate_limiter(days_dir):
     assert clock.sleeps == [0.5, 0.5, 0.5]
 
 
-def test_from_env_reads_token_and_limits(days_dir, monkeypatch):
+def test_a_client_from_settings_uses_token_and_attempts(days_dir, monkeypatch):
     with FakeHFServer(days_dir, faults={"2024-05-27": "always:500"}) as server:
         monkeypatch.setenv("HF_API_BASE_URL", server.base_url + "/")
         monkeypatch.setenv("HF_TOKEN", TOKEN)
         monkeypatch.setenv("HF_MAX_ATTEMPTS", "2")
         monkeypatch.setenv("HF_REQUESTS_PER_SECOND", "0")
-        with HFClient.from_env(sleep=FakeClock().sleep) as client:
+        with client_from_settings(Settings.from_env(), sleep=FakeClock().sleep) as client:
             with pytest.raises(FetchError) as raised:
                 client.fetch_day(DAY)
     assert raised.value.attempts == 2
     assert [r.authorized for r in server.requests] == [True, True]
-
-
-@pytest.mark.parametrize(
-    ("name", "value", "message"),
-    [
-        ("HF_MAX_ATTEMPTS", "many", "HF_MAX_ATTEMPTS='many' is not a valid int"),
-        ("HF_MAX_ATTEMPTS", "0", "HF_MAX_ATTEMPTS='0' must be >= 1"),
-        ("HF_REQUESTS_PER_SECOND", "fast", "HF_REQUESTS_PER_SECOND='fast' is not a valid float"),
-        ("HF_API_BASE_URL", "huggingface.co", "must start with http:// or https://"),
-    ],
-)
-def test_bad_environment_values_say_which_variable(monkeypatch, name, value, message):
-    monkeypatch.setenv(name, value)
-    with pytest.raises(ValueError, match=message):
-        HFClient.from_env()

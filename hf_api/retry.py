@@ -18,10 +18,11 @@ from datetime import date
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_any
 from tenacity import wait_exponential_jitter
 
-from orchestration.hf_errors import AttemptFailure
-from orchestration.hf_limits import MAX_RETRY_WAIT_ENV
+from hf_api.defaults import DEFAULT_BACKOFF_MAX_S, DEFAULT_MAX_ATTEMPTS
+from hf_api.errors import AttemptFailure
+from hf_api.limits import MAX_RETRY_WAIT_ENV
 
-log = logging.getLogger("orchestration.hf_client")
+log = logging.getLogger("hf_api.client")
 
 
 def _is_retryable(exc: BaseException) -> bool:
@@ -64,10 +65,10 @@ class RetryWaitBudget:
 class RetryPolicy:
     """The retry settings of one client; `retrying()` builds the loop for one request."""
 
-    max_attempts: int = 6
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
     max_wait_s: float = 120.0
     backoff_base_s: float = 1.0
-    backoff_max_s: float = 60.0
+    backoff_max_s: float = DEFAULT_BACKOFF_MAX_S
     bad_payload_attempts: int = 3
     sleep: Callable[[float], None] = time.sleep
     _backoff: wait_exponential_jitter = field(init=False, repr=False)

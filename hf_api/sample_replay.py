@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
-BUNDLED_SAMPLE_DIR = Path(__file__).resolve().parent / "sample" / "api"
+BUNDLED_SAMPLE_DIR = Path(__file__).resolve().parent / "sample_days"
 DAILY_PAPERS_PATH = "/api/daily_papers"
 
 _FILE_RE = re.compile(r"^daily_papers_(\d{4}-\d{2}-\d{2})\.json$")
@@ -61,7 +61,7 @@ def _non_negative_int(query: dict[str, list[str]], name: str, *, minimum: int) -
     return int(raw)
 
 
-def parse_listing_date(raw: str | None, days_dir: Path) -> date | None:
+def parse_requested_day(raw: str | None, days_dir: Path) -> date | None:
     """The requested date; no `date` means the latest recorded day (None when there is none)."""
     if raw is None:
         dates = recorded_dates(days_dir)
@@ -114,7 +114,7 @@ def make_replay_app(days_dir: Path) -> WSGIApp:
             return json_response(start_response, "404 Not Found", b'{"error":"Not Found"}')
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         try:
-            listing_date = parse_listing_date(_one(query, "date"), days_dir)
+            listing_date = parse_requested_day(_one(query, "date"), days_dir)
             limit = _non_negative_int(query, "limit", minimum=1)
             page = _non_negative_int(query, "p", minimum=0) or 0
         except BadRequest as exc:

@@ -1,0 +1,38 @@
+"""Where the product keeps its files under one home folder (the contract in DESIGN.md).
+
+The home is `Settings.papers_home` (`$PAPERS_HOME`). The published warehouse readers open is
+`<home>/warehouse.duckdb`; Dagster writes `<home>/work/warehouse.duckdb` and publishes it; nobody
+else opens that working file. This module only names paths: it reads no environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    """The files and folders inside one home folder."""
+
+    home: Path
+
+    @property
+    def published_path(self) -> Path:
+        """The published, read-only snapshot every reader opens."""
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def working_path(self) -> Path:
+        """The file Dagster writes; only the single writer opens it."""
+        return self.home / "work" / "warehouse.duckdb"
+
+    @property
+    def raw_dir(self) -> Path:
+        """Verbatim API responses, one folder per listing date and fetch."""
+        return self.home / "raw" / "daily_papers"
+
+    @property
+    def listings_dir(self) -> Path:
+        """Saved listing pages dropped here are imported by the listing sensor."""
+        return self.home / "listings"
