@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,23 @@ def test_the_warehouse_paths_are_under_papers_home():
 def test_the_process_environment_is_the_default(monkeypatch):
     monkeypatch.setenv("HF_MAX_ATTEMPTS", "4")
     assert Settings.from_env().hf_max_attempts == 4
+
+
+class RecordingEnviron(dict):
+    """An empty environment that remembers which names were asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def get(self, name, default=None):
+        self.asked.add(name)
+        return super().get(name, default)
+
+
+def test_the_configuration_table_lists_exactly_the_variables_settings_reads():
+    environ = RecordingEnviron()
+    Settings.from_env(environ)
+    table = (REPO_ROOT / "docs" / "configuration.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", table, flags=re.MULTILINE))
+    assert documented == environ.asked == set(VALID)
