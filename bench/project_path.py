@@ -1,7 +1,7 @@
 """The project's own raw -> tables path, called the way the Dagster assets call it.
 
-Days are landed in a raw store (orchestration.raw_store.land_fetch, as the raw asset does) and
-loaded by orchestration.assets.tables in ranges of MAX_PARTITIONS_PER_RUN days, as one run of the
+Days are landed in a raw store (landing.raw_store.land_fetch, as the raw asset does) and
+loaded by pipeline.load_days in ranges of MAX_PARTITIONS_PER_RUN days, as one run of the
 tables asset does. Nothing here re-implements the transform or the load.
 """
 
@@ -21,12 +21,12 @@ def import_product() -> None:
     worker pays once, not per load, and the floor's and dlt's imports are not timed either."""
     import pyarrow  # noqa: F401
 
-    from orchestration.assets import tables  # noqa: F401
+    from pipeline import load_days as tables  # noqa: F401
 
 
 def land_days(raw_dir: Path, fetches: Iterable[tuple[date, list[bytes], datetime]]) -> list[date]:
     """Land each (day, pages, fetched_at) verbatim, as the raw asset does; returns the days."""
-    from orchestration.raw_store import land_fetch
+    from landing.raw_store import land_fetch
 
     landed = []
     for day, pages, fetched_at in fetches:
@@ -37,7 +37,7 @@ def land_days(raw_dir: Path, fetches: Iterable[tuple[date, list[bytes], datetime
 
 def load_landed(con, raw_dir: Path, days: list[date]) -> None:
     """Load landed days with the tables asset's own function, a run's worth of days at a time."""
-    from orchestration.assets import tables
+    from pipeline import load_days as tables
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
     for start in range(0, len(days), MAX_PARTITIONS_PER_RUN):
@@ -45,7 +45,7 @@ def load_landed(con, raw_dir: Path, days: list[date]) -> None:
         if hasattr(tables, "batches_for_days"):
             tables.load_days(con, raw_dir, chunk, log)
         else:  # the per-day form of the asset before multi-day transforms
-            from orchestration.raw_store import list_fetches
+            from landing.raw_store import list_fetches
             from warehouse.load import replace_partition
 
             for day in chunk:

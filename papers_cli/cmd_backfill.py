@@ -34,9 +34,9 @@ def run(args) -> int:
         console.print(f"[red]listing days run from {first} (the first day the API serves) to today "
                       f"({today} UTC); got {args.start} .. {args.end}[/red]")
         return 2
-    from orchestration.instance import ensure_dagster_instance
-    from orchestration.backfill import backfill
-    from orchestration.date_ranges import contiguous_ranges, days_between
+    from orchestration.runs.instance import ensure_dagster_instance
+    from orchestration.runs.backfill import backfill
+    from pipeline.date_ranges import contiguous_ranges, days_between
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
     days = days_between(args.start, args.end)
@@ -51,7 +51,7 @@ def run(args) -> int:
             report = backfill(ranges, instance, on_range_done=progress.range_done,
                               on_range_start=progress.range_started)
     except KeyboardInterrupt as stop:
-        from orchestration.writer_runs import stopped_message
+        from orchestration.runs.writer_runs import stopped_message
 
         console.print(f"[red]{stopped_message(stop)}[/red]")
         return 130

@@ -39,7 +39,7 @@ def run(args) -> int:
     console = Console(stderr=True)
     if not args.live:
         os.environ.setdefault("HF_API_BASE_URL", "sample")
-    from orchestration.instance import ensure_dagster_instance
+    from orchestration.runs.instance import ensure_dagster_instance
     from orchestration.sample_api import bundled_sample_dates
 
     home = settings.papers_home()
@@ -58,8 +58,8 @@ def run(args) -> int:
 
 
 def _load_missing_sample_days(console, instance, sample_days) -> int:
-    from orchestration.backfill import backfill
-    from orchestration.date_ranges import contiguous_ranges
+    from orchestration.runs.backfill import backfill
+    from pipeline.date_ranges import contiguous_ranges
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
     missing = [day for day in sample_days if not _loaded(day)]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from orchestration.date_ranges import days_between
+from pipeline.date_ranges import days_between
 from papers_cli.backfill_watch import RangeWatch, papers_per_day
 
 

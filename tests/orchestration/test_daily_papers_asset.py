@@ -9,8 +9,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.assets.daily_papers import daily_papers
-from orchestration.raw_store import last_failure, list_fetches
+from orchestration.papers.daily_papers import daily_papers
+from landing.raw_store import last_failure, list_fetches
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.sample_api import day_file
 from tests.fakes.fake_hf_server import FakeHFServer

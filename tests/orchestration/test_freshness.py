@@ -5,22 +5,19 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 import pytest
 
-from orchestration.freshness import (
+from orchestration.papers.freshness_check import (
     CHECK_NAME,
     FRESHNESS_HOUR_ENV,
     PUBLISHED,
-    day_published,
-    deadline_for,
     freshness_hour,
-    judge,
     listing_freshness_sensor,
     listing_published_by_deadline,
-    newest_due_day,
 )
 from orchestration.partitions import daily_partitions
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.sample_api import bundled_sample_dates
 from warehouse.db import connect_writer
+from warehouse.freshness import day_published, deadline_for, judge, newest_due_day
 
 DAY = date(2025, 3, 3)
 

@@ -8,7 +8,7 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from orchestration.raw_store import last_failure, list_fetches
+from landing.raw_store import last_failure, list_fetches
 from tests.fakes.fake_hf_server import FakeHFServer
 from tests.fakes.fixture_days import fixture_days
 from tests.orchestration.test_daily_papers_asset import published, run_range

@@ -101,7 +101,7 @@ def test_the_transform_gives_each_author_its_key():
 
 
 def test_the_asset_check_fails_when_two_author_ids_share_a_key(con):
-    from orchestration.checks import table_check_results
+    from orchestration.papers.table_checks import table_check_results
 
     replace_partition(con, with_second_author(con, batch(con, [paper("2405.00001", 3)])))
     con.execute("INSERT INTO authors (author_id, name, identity_key, author_key) VALUES ('a2', 'Bo', 'name:bo', author_key('a2'))")
