@@ -78,7 +78,7 @@ def test_dagster_definitions_hold_the_base_url_by_reference(monkeypatch, papers_
     from dagster._core.remote_representation.external_data import RepositorySnap
     from dagster_shared.serdes import serialize_value
 
-    from orchestration.papers.daily_papers import daily_papers
+    from orchestration.ingest.daily_papers import daily_papers
     from orchestration.resources import resources_from_env
 
     monkeypatch.setenv("HF_API_BASE_URL", f"https://alice:{PASSWORD}@example.com")

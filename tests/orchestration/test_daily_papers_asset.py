@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.papers.daily_papers import daily_papers
+from orchestration.ingest.daily_papers import daily_papers
 from landing.raw_store import last_failure, list_fetches
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.sample_api import day_file

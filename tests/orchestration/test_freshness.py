@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 import pytest
 
-from orchestration.papers.freshness_check import (
+from orchestration.ingest.freshness_check import (
     CHECK_NAME,
     FRESHNESS_HOUR_ENV,
     PUBLISHED,

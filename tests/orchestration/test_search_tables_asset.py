@@ -5,8 +5,8 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from orchestration.papers.daily_papers import daily_papers
-from orchestration.search.search_tables import SEARCH_KEYS, search_tables, search_tables_after_loads
+from orchestration.ingest.daily_papers import daily_papers
+from orchestration.text_search.search_tables import SEARCH_KEYS, search_tables, search_tables_after_loads
 from orchestration.resources import HFApiResource, WarehouseResource
 from tests.fakes.fake_hf_server import FakeHFServer
 from tests.fakes.fixture_days import fixture_days
@@ -103,7 +103,7 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, ins
     def broken(con):
         con.execute("DELETE FROM search_index")   # half done, inside the rebuild
         raise RuntimeError("disk full")
-    monkeypatch.setattr("orchestration.search.search_tables.rebuild_derived_tables", broken)
+    monkeypatch.setattr("orchestration.text_search.search_tables.rebuild_derived_tables", broken)
     result = dg.materialize([search_tables], instance=instance, resources=_resources(home), raise_on_error=False)
     assert not result.success
     assert published(home, "SELECT * FROM search_index ORDER BY ALL") == before

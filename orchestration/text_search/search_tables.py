@@ -40,7 +40,7 @@ AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondit
 )
 def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Rebuild the search index and similar papers from every loaded paper, then publish."""
-    with stop_on_signals():  # before anything is yielded: see papers/daily_papers.py
+    with stop_on_signals():  # before anything is yielded: see ingest/daily_papers.py
         con = connect_writer(warehouse.working_path)
         try:
             counts = rebuild_derived_tables(con)

@@ -11,9 +11,9 @@ import dagster as dg
 
 from landing.raw_reading import read_landed_days
 from landing.raw_store import record_failure
-from orchestration.papers.descriptions import PUBLISHED_DESCRIPTION, RAW_DESCRIPTION, TABLE_DESCRIPTIONS
-from orchestration.papers.table_checks import TABLE_CHECK_SPECS, table_check_results
-from orchestration.papers.table_metadata import table_metadata
+from orchestration.ingest.descriptions import PUBLISHED_DESCRIPTION, RAW_DESCRIPTION, TABLE_DESCRIPTIONS
+from orchestration.ingest.table_checks import TABLE_CHECK_SPECS, table_check_results
+from orchestration.ingest.table_metadata import table_metadata
 from orchestration.partitions import DUCKDB_WRITER_POOL, backfill_policy, daily_partitions
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.runs.interrupts import stop_on_signals

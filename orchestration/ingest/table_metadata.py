@@ -7,7 +7,7 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from orchestration.papers.descriptions import TABLE_DESCRIPTIONS
+from orchestration.ingest.descriptions import TABLE_DESCRIPTIONS
 from warehouse.load import LoadOutcome
 
 
