@@ -8,8 +8,8 @@ from datetime import date
 
 import httpx
 
-from pipeline.fetch_days import fetch_and_land
 from orchestration.hf_client import HFClient
+from pipeline.fetch_days import fetch_and_land
 from tests.fakes.fake_hf_server import FakeHFServer
 from tests.fakes.fixture_days import fixture_days
 

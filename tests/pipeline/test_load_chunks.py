@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from pipeline.load_days import day_chunks
 from landing.raw_store import land_fetch, list_fetches
+from pipeline.load_days import day_chunks
 
 START = date(2025, 3, 3)
 
