@@ -46,11 +46,6 @@ class DaysFailed(dg.Failure):
             allow_retries=False,
         )
 
-    @classmethod
-    def from_fetch_errors(cls, errors: dict, landed: list[date]) -> "DaysFailed":
-        """Build from `FetchError`s keyed by day."""
-        return cls({day: str(error) for day, error in errors.items()}, landed)
-
 
 class DiskFull(dg.Failure):
     """No space left where the step writes; never retried (the disk stays full)."""
