@@ -34,10 +34,10 @@ def run(args) -> int:
         console.print(f"[red]listing days run from {first} (the first day the API serves) to today "
                       f"({today} UTC); got {args.start} .. {args.end}[/red]")
         return 2
-    from orchestration.runs.instance import ensure_dagster_instance
-    from orchestration.runs.backfill import backfill
-    from pipeline.date_ranges import contiguous_ranges, days_between
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+    from orchestration.runs.backfill import backfill
+    from orchestration.runs.instance import ensure_dagster_instance
+    from pipeline.date_ranges import contiguous_ranges, days_between
 
     days = days_between(args.start, args.end)
     ranges = contiguous_ranges(days, MAX_PARTITIONS_PER_RUN)

@@ -70,8 +70,8 @@ def _copy_into(source: Path, target: Path) -> None:
 
 
 def _import(console: Console, name: str, as_of: date | None) -> int:
-    from orchestration.runs.backfill import QUIET_RUN_CONFIG
     from orchestration.definitions import defs
+    from orchestration.runs.backfill import QUIET_RUN_CONFIG
     from orchestration.runs.instance import ensure_dagster_instance
 
     run_config = {"ops": {"listed_papers": {"config": {"as_of": as_of.isoformat() if as_of else None}}}}

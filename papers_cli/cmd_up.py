@@ -58,9 +58,9 @@ def run(args) -> int:
 
 
 def _load_missing_sample_days(console, instance, sample_days) -> int:
+    from orchestration.partitions import MAX_PARTITIONS_PER_RUN
     from orchestration.runs.backfill import backfill
     from pipeline.date_ranges import contiguous_ranges
-    from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
     missing = [day for day in sample_days if not _loaded(day)]
     if not missing:

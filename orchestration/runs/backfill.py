@@ -22,7 +22,6 @@ from orchestration.resources import WarehouseResource
 from orchestration.runs.writer_runs import execute_writer_job
 from pipeline.date_ranges import contiguous_ranges, days_between
 
-
 # The terminal shows one line per range; the full event log is in the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 

@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
-from pipeline.fetch_days import fetch_and_land
 from orchestration.hf_client import HFClient
 from orchestration.hf_client_env import resolve_sample
 from orchestration.sample_api import day_file
 from orchestration.url_redaction import redact_userinfo
+from pipeline.fetch_days import fetch_and_land
 from tests.fakes.fake_hf_server import FakeHFServer
 
 GOOD, BAD = date(2024, 5, 27), date(2024, 5, 28)

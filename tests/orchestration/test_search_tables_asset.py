@@ -6,8 +6,8 @@ import dagster as dg
 import pytest
 
 from orchestration.ingest.daily_papers import daily_papers
-from orchestration.text_search.search_tables import SEARCH_KEYS, search_tables, search_tables_after_loads
 from orchestration.resources import HFApiResource, WarehouseResource
+from orchestration.text_search.search_tables import SEARCH_KEYS, search_tables, search_tables_after_loads
 from tests.fakes.fake_hf_server import FakeHFServer
 from tests.fakes.fixture_days import fixture_days
 from tests.orchestration.test_daily_papers_asset import published, run_range
