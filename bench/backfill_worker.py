@@ -3,7 +3,7 @@
     PAPERS_HOME=... DAGSTER_HOME=... HF_API_BASE_URL=http://127.0.0.1:PORT HF_REQUESTS_PER_SECOND=0 \
     python -m bench.backfill_worker --start D --end D [--per-partition]
 
-Runs orchestration.backfill.backfill exactly as `papers backfill` does (raw -> tables ->
+Runs orchestration.runs.backfill.backfill exactly as `papers backfill` does (raw -> tables ->
 published, execute_in_process per range of MAX_PARTITIONS_PER_RUN days, then one run that
 rebuilds the search tables), or with one load run per day. Prints one JSON line: seconds
 (imports excluded), load runs, seconds per step, days loaded/failed, peak RSS.
@@ -27,13 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-partition", action="store_true", help="one run per day")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    from orchestration.backfill import backfill
-    from orchestration.date_ranges import contiguous_ranges, days_between
-    from orchestration.instance import ensure_dagster_instance
+    import duckdb
+
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+    from orchestration.runs.backfill import backfill
+    from orchestration.runs.instance import ensure_dagster_instance
+    from pipeline.date_ranges import contiguous_ranges, days_between
     from warehouse.db import scalar
     from papers_settings import Settings
-    import duckdb
 
     import_s = time.perf_counter() - started
     days = days_between(args.start, args.end)

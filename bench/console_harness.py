@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.peak_memory import own_peak_rss_mb
-from dashboard.sql_console import WORKER_PATH, ConsoleLimits, run_console_query
+from dashboard.sql_console_runner import WORKER_PATH, ConsoleLimits, run_console_query
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.generate import DayGenerator, day_range
 from bench.peak_memory import own_peak_rss_mb
 from bench.project_path import land_days, load_landed
-from orchestration.schedules import TRAILING_DAYS
+from orchestration.ingest.schedules import TRAILING_DAYS
 from warehouse.db import connect_writer
 from warehouse.paths import WarehousePaths
 

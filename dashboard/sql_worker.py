@@ -1,6 +1,6 @@
 """The SQL console's worker process: checks and runs ONE read-only statement on the published warehouse.
 
-Started by `dashboard.sql_console` as a separate interpreter (`python -I sql_worker.py request`),
+Started by `dashboard.sql_console_runner` as a separate interpreter (`python -I sql_worker.py request`),
 it reads a pickled request from the file named on its command line and writes a pickled reply on
 stdout. It imports nothing of the project, so a runaway query can only ever take this process
 down. Everything that can cost memory or time happens here, never in the dashboard: parsing the

@@ -1,18 +1,23 @@
 """The one Dagster code location of the project (`hf_daily_papers`): `dagster dev`, `dg dev` and
-`dg check defs` in the repo root load this (pyproject.toml [tool.dagster] and [tool.dg])."""
+`dg check defs` in the repo root load this (pyproject.toml [tool.dagster] and [tool.dg]).
+
+Grouped by domain: ingest/ (the API's listing days: the daily_papers asset, its table checks,
+the freshness check, job and schedule), listing_pages/ (saved listing pages: asset, job,
+sensor), text_search/ (search tables: asset, job, automation sensor); runs/ holds what runs
+jobs from a terminal (backfill, one writer at a time, the instance)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.listings import import_listings_job, listed_papers, new_listing_files
-from orchestration.assets.daily_papers import daily_papers
-from orchestration.assets.search import search_tables, search_tables_after_loads, search_tables_job
-from orchestration.freshness import listing_freshness_sensor, listing_published_by_deadline
-from orchestration.instance_check import refuse_dev_server_without_shipped_settings
-from orchestration.jobs import daily_papers_job
+from orchestration.ingest.daily_papers import daily_papers
+from orchestration.ingest.freshness_check import listing_freshness_sensor, listing_published_by_deadline
+from orchestration.ingest.jobs import daily_papers_job
+from orchestration.ingest.schedules import daily_refresh
+from orchestration.listing_pages.listed_papers import import_listings_job, listed_papers, new_listing_files
 from orchestration.resources import resources_from_settings
-from orchestration.schedules import daily_refresh
+from orchestration.runs.instance_check import refuse_dev_server_without_shipped_settings
+from orchestration.text_search.search_tables import search_tables, search_tables_after_loads, search_tables_job
 from papers_settings import Settings
 
 refuse_dev_server_without_shipped_settings()

@@ -9,7 +9,11 @@ This subclass keeps one engine per database file (the index and the few most rec
 uses `synchronous=NORMAL`, SQLite's recommended setting for WAL mode: still safe against
 corruption; an OS crash can lose the last events, never the warehouse. Everything else, the
 file layout included, is the stock storage, so an instance can switch back and forth.
-Configured in deploy/dagster.yaml.
+Configured in deploy/dagster.yaml by this module's path (instances copy that file, so the path
+stays). It reaches into the stock storage's private methods; BUILT_FOR names the one Dagster
+release it was checked against, and tests/orchestration/test_event_log_storage_pins.py fails on
+any other one, or when the stock methods it overrides change. The upstream issue drafted in
+docs/upstream/dagster-event-log.md would make it unnecessary.
 """
 
 from __future__ import annotations
@@ -28,6 +32,18 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
+BUILT_FOR = "1.13.27"  # the Dagster release whose SqliteEventLogStorage this was checked against
+# The stock methods this class overrides or calls, with their signatures in BUILT_FOR.
+STOCK_METHODS = {
+    "__init__": "(self, base_dir: str, inst_data: dagster._serdes.config_class.ConfigurableClassData | None = None)",
+    "_connect": "(self, shard: str) -> collections.abc.Iterator[sqlalchemy.engine.base.Connection]",
+    "has_table": "(self, table_name: str) -> bool",
+    "_has_asset_key_index_cols_on_connection": "(self, conn: sqlalchemy.engine.base.Connection) -> bool",
+    "_initdb": "(self, engine: sqlalchemy.engine.base.Engine, for_index_shard=False) -> None",
+    "conn_string_for_shard": "(self, shard_name: str) -> str",
+    "wipe": "(self) -> None",
+    "dispose": "(self) -> None",
+}
 OPEN_ENGINES = 8  # the index plus the latest runs; older ones are closed when pushed out
 
 

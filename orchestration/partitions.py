@@ -15,7 +15,7 @@ daily_partitions = dg.DailyPartitionsDefinition(
 # quarter costs 4 runs (bench: a year took ~20% less than in 12 runs of 31 days; each run also
 # checkpoints and publishes the whole warehouse). A day that cannot be fetched fails alone: the
 # other days of its range still load, publish and are reported materialized (see
-# assets/daily_papers.py).
+# ingest/daily_papers.py).
 MAX_PARTITIONS_PER_RUN = 92
 backfill_policy = dg.BackfillPolicy.multi_run(max_partitions_per_run=MAX_PARTITIONS_PER_RUN)
 

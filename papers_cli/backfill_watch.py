@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.raw_store import last_failure, list_fetches
+from landing.raw_store import last_failure, list_fetches
 
 POLL_SECONDS = 0.3
 

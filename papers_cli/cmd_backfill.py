@@ -39,10 +39,10 @@ def run(args, settings: Settings) -> int:
         console.print(f"[red]listing days run from {first} (the first day the API serves) to today "
                       f"({today} UTC); got {args.start} .. {args.end}[/red]")
         return 2
-    from orchestration.instance import ensure_dagster_instance
-    from orchestration.backfill import backfill
-    from orchestration.date_ranges import contiguous_ranges, days_between
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+    from orchestration.runs.backfill import backfill
+    from orchestration.runs.instance import ensure_dagster_instance
+    from pipeline.date_ranges import contiguous_ranges, days_between
 
     days = days_between(args.start, args.end)
     ranges = contiguous_ranges(days, MAX_PARTITIONS_PER_RUN)
@@ -55,7 +55,7 @@ def run(args, settings: Settings) -> int:
             report = backfill(ranges, instance, on_range_done=progress.range_done,
                               on_range_start=progress.range_started)
     except KeyboardInterrupt as stop:
-        from orchestration.writer_runs import stopped_message
+        from orchestration.runs.writer_runs import stopped_message
 
         console.print(f"[red]{stopped_message(stop)}[/red]")
         return 130

@@ -43,7 +43,7 @@ def run(args, settings: Settings) -> int:
     if problem:
         console.print(Text.assemble(("Not imported: ", "red"), problem))
         return 1
-    from orchestration.listing_files import stored_name
+    from landing.listing_folder import stored_name
 
     name = stored_name(source.name)
     _copy_into(source, settings.warehouse.listings_dir / name)
@@ -74,19 +74,19 @@ def _copy_into(source: Path, target: Path) -> None:
 
 
 def _import(console: Console, settings: Settings, name: str, as_of: date | None) -> int:
-    from orchestration.backfill import QUIET_RUN_CONFIG
     from orchestration.definitions import defs
-    from orchestration.instance import ensure_dagster_instance
+    from orchestration.runs.backfill import QUIET_RUN_CONFIG
+    from orchestration.runs.instance import ensure_dagster_instance
 
     run_config = {"ops": {"listed_papers": {"config": {"as_of": as_of.isoformat() if as_of else None}}}}
-    from orchestration.writer_runs import execute_writer_job
+    from orchestration.runs.writer_runs import execute_writer_job
 
     try:
         with ensure_dagster_instance(settings) as instance:
             result = execute_writer_job(defs.resolve_job_def("import_listings_job"), instance,
                                         run_config={**run_config, **QUIET_RUN_CONFIG})
     except KeyboardInterrupt as stop:
-        from orchestration.writer_runs import stopped_message
+        from orchestration.runs.writer_runs import stopped_message
 
         console.print(f"[red]{stopped_message(stop)}[/red]")
         return 130

@@ -40,8 +40,8 @@ def run(args, settings: Settings) -> int:
     console = Console(stderr=True)
     if not args.live:
         settings = default_to_sample()
-    from orchestration.instance import ensure_dagster_instance
     from hf_api.sample_replay import bundled_sample_dates
+    from orchestration.runs.instance import ensure_dagster_instance
 
     home = settings.papers_home
     home.mkdir(parents=True, exist_ok=True)
@@ -58,9 +58,9 @@ def run(args, settings: Settings) -> int:
 
 
 def _load_missing_sample_days(console, settings: Settings, instance, sample_days) -> int:
-    from orchestration.backfill import backfill
-    from orchestration.date_ranges import contiguous_ranges
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+    from orchestration.runs.backfill import backfill
+    from pipeline.date_ranges import contiguous_ranges
 
     missing = [day for day in sample_days if not _loaded(settings.warehouse.published_path, day)]
     if not missing:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from orchestration.date_ranges import days_between
 from papers_cli.backfill_watch import RangeWatch, papers_per_day
+from pipeline.date_ranges import days_between
 
 
 class DayTally:

@@ -10,10 +10,10 @@ import polars as pl
 
 from transforms import table_schemas
 from transforms.accounts import organizations_frame, submitters_frame
-from transforms.authors import author_slots, authors_frame, paper_authors_frame
+from transforms.author_rows import author_slots, authors_frame, paper_authors_frame
 from transforms.fetch_batches import ListingFetch, fetch_columns, read_fetches, split_by_fetch
 from transforms.flat_items import flatten_listing, flatten_votes
-from transforms.papers import papers_frame
+from transforms.paper_rows import papers_frame
 from transforms.raw_schema import ITEM_SCHEMA, VOTE_ITEM_SCHEMA
 from transforms.record_rules import IDENTITY_CHECKS, LISTING_CHECKS, failing_records
 from transforms.record_selection import loadable_records, quarantine_rows, slots_of

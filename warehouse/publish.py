@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import duckdb
 
+from warehouse.db import connect_writer
 from warehouse.staging import locked_staging_file, remove_stale_staging_files
 
 
@@ -63,6 +64,17 @@ def publish_copy(working_path: Path, published_path: Path, published_at: datetim
         partitions=partitions,
         size_bytes=published_path.stat().st_size,
     )
+
+
+def publish_working(working_path: Path, published_path: Path, run_id: str | None) -> PublishResult:
+    """Checkpoint the working warehouse, close it, then copy and swap the published snapshot
+    (the one way every asset that changes the warehouse publishes it)."""
+    con = connect_writer(working_path)
+    try:
+        published_at = checkpoint_and_log(con, run_id)
+    finally:
+        con.close()
+    return publish_copy(working_path, published_path, published_at)
 
 
 def _copy_into(source_path: Path, target: BinaryIO) -> None:

@@ -1,6 +1,6 @@
 """SQL console: one read-only statement at a time on the published warehouse.
 
-Execution happens in `dashboard.sql_console` (a locked-down worker process with a timeout, a
+Execution happens in `dashboard.sql_console_runner` (a locked-down worker process with a timeout, a
 memory cap and a row and byte cap on the result); this page is the editor, the schema and examples
 beside it, and the result. The page runs nothing when the console is off
 (`dashboard.console_access`: by default, whenever the dashboard listens beyond loopback).
@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.console_access import current_console_access
 from dashboard.repository import WarehouseRepository
-from dashboard.sql_console import ConsoleLimits, run_console_query
+from dashboard.sql_console_runner import ConsoleLimits, run_console_query
 
 EXAMPLES = {
     # Relative to the newest loaded day, not today: a warehouse that is not fetched daily (the

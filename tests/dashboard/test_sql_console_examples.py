@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.screens.sql_console import EXAMPLES
-from dashboard.sql_console import run_console_query
+from dashboard.sql_console_runner import run_console_query
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from bench.console_attacks import NESTED_800_KB, Measured, measure
-from dashboard.sql_console import ConsoleLimits, run_console_query
+from dashboard.sql_console_runner import ConsoleLimits, run_console_query
 
 MB = 1_000_000
 # The dashboard side holds at most a 16 MB reply and its DataFrame, on top of Python, pandas and

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from orchestration.assets.raw import fetch_and_land
+from pipeline.fetch_days import fetch_and_land
 from hf_api.client import HFClient
 from hf_api.sample_replay import day_file
 from hf_api.url_redaction import redact_userinfo
@@ -78,7 +78,7 @@ def test_dagster_definitions_hold_the_base_url_by_reference(monkeypatch, papers_
     from dagster._core.remote_representation.external_data import RepositorySnap
     from dagster_shared.serdes import serialize_value
 
-    from orchestration.assets.daily_papers import daily_papers
+    from orchestration.ingest.daily_papers import daily_papers
     from orchestration.resources import resources_from_settings
 
     monkeypatch.setenv("HF_API_BASE_URL", f"https://alice:{PASSWORD}@example.com")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.instance_check import instance_settings_problem, refuse_dev_server_without_shipped_settings
+from orchestration.runs.instance_check import instance_settings_problem, refuse_dev_server_without_shipped_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

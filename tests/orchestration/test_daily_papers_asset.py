@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.assets.daily_papers import daily_papers
-from orchestration.raw_store import last_failure, list_fetches
+from landing.raw_store import last_failure, list_fetches
+from orchestration.ingest.daily_papers import daily_papers
 from orchestration.resources import HFApiResource, WarehouseResource
 from hf_api.sample_replay import day_file
 from hf_api.limits import FetchLimits

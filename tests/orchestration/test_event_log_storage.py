@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 
 from orchestration.event_log_storage import OPEN_ENGINES, PooledSqliteEventLogStorage
-from orchestration.instance import SHIPPED_DAGSTER_YAML
+from orchestration.runs.instance import SHIPPED_DAGSTER_YAML
 
 days = dg.DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-01-21")
 

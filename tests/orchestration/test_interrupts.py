@@ -10,7 +10,7 @@ import time
 import duckdb
 import pytest
 
-from orchestration.interrupts import StepInterrupted, received_signal, stop_on_signals
+from orchestration.runs.interrupts import StepInterrupted, received_signal, stop_on_signals
 
 
 def signal_soon(sig: int, after: float = 0.3) -> threading.Timer:

@@ -8,7 +8,7 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from orchestration.raw_store import last_failure, list_fetches
+from landing.raw_store import last_failure, list_fetches
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
 from papers_settings import Settings

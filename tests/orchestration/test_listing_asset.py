@@ -7,7 +7,7 @@ import shutil
 import dagster as dg
 import duckdb
 
-from orchestration.assets.listings import listed_papers, new_listing_files
+from orchestration.listing_pages.listed_papers import listed_papers, new_listing_files
 from orchestration.resources import WarehouseResource
 from tests.conftest import SAMPLE_LISTING
 
@@ -94,7 +94,7 @@ def sensor_run_keys_of_page_only(tmp_path) -> list[str]:
 
 
 def test_a_rejected_name_already_taken_keeps_both_files(tmp_path):
-    from orchestration.listing_files import set_aside
+    from landing.listing_folder import set_aside
 
     listings = tmp_path / "listings"
     listings.mkdir()
@@ -108,7 +108,7 @@ def test_a_rejected_name_already_taken_keeps_both_files(tmp_path):
 
 
 def test_a_copy_in_progress_and_other_suffixes_are_not_read(tmp_path):
-    from orchestration.listing_files import listing_files
+    from landing.listing_folder import listing_files
 
     for name in ("page.txt", "notes.md", ".page2.txt.partial", ".hidden.txt", "page.html", "x.json"):
         (tmp_path / name).write_text("x")
@@ -118,7 +118,7 @@ def test_a_copy_in_progress_and_other_suffixes_are_not_read(tmp_path):
 
 
 def test_a_page_is_stored_under_a_name_the_folder_reads(tmp_path):
-    from orchestration.listing_files import listing_files, stored_name
+    from landing.listing_folder import listing_files, stored_name
 
     names = ["page.txt", "notes.md", "page.html", ".hidden.txt", "README"]
     for name in names:

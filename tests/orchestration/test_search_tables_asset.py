@@ -5,9 +5,9 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from orchestration.assets.daily_papers import daily_papers
-from orchestration.assets.search import SEARCH_KEYS, search_tables, search_tables_after_loads
+from orchestration.ingest.daily_papers import daily_papers
 from orchestration.resources import HFApiResource, WarehouseResource
+from orchestration.text_search.search_tables import SEARCH_KEYS, search_tables, search_tables_after_loads
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
 from tests.orchestration.test_daily_papers_asset import published, run_range
@@ -103,7 +103,7 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, ins
     def broken(con):
         con.execute("DELETE FROM search_index")   # half done, inside the rebuild
         raise RuntimeError("disk full")
-    monkeypatch.setattr("orchestration.assets.search.rebuild_derived_tables", broken)
+    monkeypatch.setattr("orchestration.text_search.search_tables.rebuild_derived_tables", broken)
     result = dg.materialize([search_tables], instance=instance, resources=_resources(home), raise_on_error=False)
     assert not result.success
     assert published(home, "SELECT * FROM search_index ORDER BY ALL") == before

@@ -11,14 +11,14 @@ import dagster as dg
 import pytest
 
 from orchestration.partitions import DUCKDB_WRITER_POOL
-from orchestration.writer_claims import WriterOwner, claim_file, claims_dir, dead_owners
-from orchestration.writer_recovery import recover_dead_writers
+from orchestration.runs.writer_claims import WriterOwner, claim_file, claims_dir, dead_owners
+from orchestration.runs.writer_recovery import recover_dead_writers
 from tests.e2e.cli_helpers import REPO_ROOT
 
 HOLD_A_CLAIM = """
 import sys, time
 from pathlib import Path
-from orchestration.writer_claims import WriterOwner, claim_file
+from orchestration.runs.writer_claims import WriterOwner, claim_file
 with claim_file(Path(sys.argv[1]), WriterOwner.of_this_process(sys.argv[2])):
     print("held", flush=True)
     time.sleep(600)

@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 import duckdb
 from rich.console import Console
 
-from orchestration.raw_store import land_fetch, record_failure
+from landing.raw_store import land_fetch, record_failure
 from papers_cli.backfill_watch import RangeWatch, papers_per_day
 from papers_cli.progress import BackfillProgress, DayTally, PlainProgress, plain_line
 from papers_cli.progress_bar import TerminalProgress, clock_time

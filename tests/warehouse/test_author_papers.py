@@ -92,7 +92,7 @@ def test_author_key_is_the_first_16_hex_digits_of_the_md5_of_the_id_in_sql_and_p
 
 
 def test_the_transform_gives_each_author_its_key():
-    from transforms.authors import authors_frame
+    from transforms.author_rows import authors_frame
 
     slots = pl.DataFrame({"fetch": [0, 0], "author_id": ["a1", "b2"], "name_as_listed": ["Ada", "Bo"],
                           "identity_key": ["name:ada", "hf:bo"], "status": [None, None]})
@@ -101,7 +101,7 @@ def test_the_transform_gives_each_author_its_key():
 
 
 def test_the_asset_check_fails_when_two_author_ids_share_a_key(con):
-    from orchestration.checks import table_check_results
+    from orchestration.ingest.table_checks import table_check_results
 
     replace_partition(con, with_second_author(con, batch(con, [paper("2405.00001", 3)])))
     con.execute("INSERT INTO authors (author_id, name, identity_key, author_key) VALUES ('a2', 'Bo', 'name:bo', author_key('a2'))")

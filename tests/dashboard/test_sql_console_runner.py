@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard.sql_console import ConsoleLimits, run_console_query
+from dashboard.sql_console_runner import ConsoleLimits, run_console_query
 from dashboard.sql_worker import refusal
 
 # Short limits keep the runaway cases quick; the behaviour is the same at the page's limits.

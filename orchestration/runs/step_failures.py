@@ -1,10 +1,17 @@
-"""Failures a user can act on: which days failed, why in plain words, and how to rerun them."""
+"""Step failures a user can act on: which days failed and how to rerun them; a full disk.
+
+Both are `dg.Failure`s with `allow_retries=False`: a retry would meet the same answer again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
+
+from pipeline.disk_full import disk_full_message, is_disk_full
 
 
 def rerun_hint(first_day: str, last_day: str) -> str:
@@ -39,7 +46,20 @@ class DaysFailed(dg.Failure):
             allow_retries=False,
         )
 
-    @classmethod
-    def from_fetch_errors(cls, errors: dict, landed: list[date]) -> "DaysFailed":
-        """Build from `FetchError`s keyed by day."""
-        return cls({day: str(error) for day, error in errors.items()}, landed)
+
+class DiskFull(dg.Failure):
+    """No space left where the step writes; never retried (the disk stays full)."""
+
+    def __init__(self, message: str):
+        super().__init__(description=message, allow_retries=False)
+
+
+@contextmanager
+def disk_full_reported(where: Path) -> Iterator[None]:
+    """Turn a full-disk error raised in the block into DiskFull with `disk_full_message`."""
+    try:
+        yield
+    except Exception as error:
+        if is_disk_full(error):
+            raise DiskFull(disk_full_message(error, where)) from error
+        raise

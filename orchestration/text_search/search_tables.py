@@ -10,12 +10,12 @@ tables describe the papers of the previous rebuild, which is what readers see me
 
 import dagster as dg
 
-from orchestration.interrupts import stop_on_signals
 from orchestration.partitions import DUCKDB_WRITER_POOL
-from orchestration.publishing import publish_working_warehouse
 from orchestration.resources import WarehouseResource
+from orchestration.runs.interrupts import stop_on_signals
 from warehouse.db import connect_writer
 from warehouse.derived import rebuild_derived_tables
+from warehouse.publish import publish_working
 
 SEARCH_KEYS = [dg.AssetKey("search_index"), dg.AssetKey("similar_papers")]
 SEARCH_DESCRIPTIONS = {
@@ -40,13 +40,13 @@ AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondit
 )
 def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Rebuild the search index and similar papers from every loaded paper, then publish."""
-    with stop_on_signals():  # before anything is yielded: see assets/daily_papers.py
+    with stop_on_signals():  # before anything is yielded: see ingest/daily_papers.py
         con = connect_writer(warehouse.working_path)
         try:
             counts = rebuild_derived_tables(con)
         finally:
             con.close()
-        published = publish_working_warehouse(warehouse, context.run.run_id)
+        published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
     for key in SEARCH_KEYS:
         yield dg.MaterializeResult(asset_key=key, metadata={
             "dagster/row_count": counts[key.path[-1]], "papers": published.papers,

@@ -9,19 +9,19 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.assets.publish import PUBLISHED_DESCRIPTION
-from orchestration.assets.raw import RAW_DESCRIPTION, backfill_id, fetch_and_land
-from orchestration.assets.tables import TABLE_DESCRIPTIONS, load_fetches, table_metadata
-from orchestration.checks import TABLE_CHECK_SPECS, table_check_results
-from orchestration.disk_full import disk_full_reported
-from orchestration.interrupts import stop_on_signals
+from landing.raw_reading import read_landed_days
+from landing.raw_store import record_failure
+from orchestration.ingest.descriptions import PUBLISHED_DESCRIPTION, RAW_DESCRIPTION, TABLE_DESCRIPTIONS
+from orchestration.ingest.table_checks import TABLE_CHECK_SPECS, table_check_results
+from orchestration.ingest.table_metadata import table_metadata
 from orchestration.partitions import DUCKDB_WRITER_POOL, backfill_policy, daily_partitions
-from orchestration.publishing import publish_working_warehouse
-from orchestration.raw_reading import read_landed_days
-from orchestration.raw_store import record_failure
 from orchestration.resources import HFApiResource, WarehouseResource
-from orchestration.run_failures import DaysFailed
+from orchestration.runs.interrupts import stop_on_signals
+from orchestration.runs.step_failures import DaysFailed, disk_full_reported
+from pipeline.fetch_days import backfill_id, fetch_and_land
+from pipeline.load_days import load_fetches
 from warehouse.db import connect_writer
+from warehouse.publish import publish_working
 
 RAW, PUBLISHED = dg.AssetKey("raw_daily_papers"), dg.AssetKey("published_warehouse")
 TABLE_KEYS = [dg.AssetKey(name) for name in TABLE_DESCRIPTIONS]
@@ -57,7 +57,7 @@ def daily_papers(context: dg.AssetExecutionContext, hf_api: HFApiResource,
                  warehouse: WarehouseResource):
     """Fetch, land, load and publish every listing day of the run's partition range."""
     days = [date.fromisoformat(key) for key in context.partition_keys]
-    # The work runs before anything is yielded: Ctrl-C stops it at once (interrupts.py), and the
+    # The work runs before anything is yielded: Ctrl-C stops it at once (runs/interrupts.py), and the
     # signal handlers are ours only while our code runs, not while Dagster handles the events.
     with stop_on_signals(), disk_full_reported(warehouse.home):
         events, good, failures = _ingest(context, hf_api, warehouse, days)
@@ -88,7 +88,7 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
         checks = list(table_check_results(con, good))
     finally:
         con.close()
-    published = publish_working_warehouse(warehouse, context.run.run_id)
+    published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
     records = sum(found[-1].record_count for found in landed.readable.values())
     metadata |= {
         RAW.path[-1]: {"days": len(good), "records": records,

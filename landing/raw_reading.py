@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from orchestration.raw_store import MANIFEST, RawFetch, fetch_folders, read_fetch
+from landing.raw_store import MANIFEST, RawFetch, fetch_folders, read_fetch
 
 
 @dataclass(frozen=True)

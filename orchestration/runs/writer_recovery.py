@@ -4,7 +4,7 @@ A `papers backfill` killed with SIGKILL (or by the out-of-memory killer) cannot 
 `duckdb_writer` pool slot its run holds, and its run stays STARTED: every later writing run
 would wait for that slot forever. The Dagster daemon's run monitoring does not help: it watches
 the run workers it launched, not runs executed inside a terminal command. Every terminal writer
-therefore holds a claim file (orchestration/writer_claims.py) whose lock dies with it; before a
+therefore holds a claim file (writer_claims.py) whose lock dies with it; before a
 writer waits for the slot, the runs of dead claimants are marked failed and their slots freed.
 """
 
@@ -16,7 +16,7 @@ import socket
 import dagster as dg
 
 from orchestration.partitions import DUCKDB_WRITER_POOL
-from orchestration.writer_claims import WriterOwner, claims_dir, dead_owners, exclusive
+from orchestration.runs.writer_claims import WriterOwner, claims_dir, dead_owners, exclusive
 
 
 def recover_dead_writers(instance: dg.DagsterInstance) -> list[str]:

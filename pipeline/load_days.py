@@ -1,30 +1,17 @@
-"""The load step: raw listings transformed with Polars and loaded one day at a time."""
+"""The load step: landed raw fetches transformed with Polars and loaded into the warehouse.
 
+Called by the `daily_papers` asset and by the benchmark; no Dagster here (`log` is any logger
+with `warning`)."""
 
 from datetime import date
 
-import dagster as dg
 import polars as pl
 
-from orchestration.raw_store import RawFetch, list_fetches
+from landing.raw_store import RawFetch, list_fetches
 from transforms import ListingFetch, build_listing_tables_for_days, vote_observations_for_fetches
 from warehouse.db import WRITER_MEMORY_LIMIT, within_memory_limits
 from warehouse.listings import relink_listed_papers
 from warehouse.load import LoadOutcome, PartitionBatch, replace_partitions_in_chunks
-
-TABLE_DESCRIPTIONS = {
-    "papers": "One row per paper (grain: paper_id), on the listing date it was loaded from; "
-    "upvotes and num_comments are the latest observation.",
-    "authors": "One row per person (grain: author_id = hash of the claimed HF username, else of "
-    "the normalised name); shared across days and upserted.",
-    "paper_authors": "One row per author slot of a paper (grain: paper_id, position), in the "
-    "order the paper lists them.",
-    "votes": "One row per paper per fetch (grain: paper_id, observed_at): the upvote history "
-    "that re-fetching recent days builds.",
-    "quarantined_records": "Raw records that could not be read, with the reason and the record "
-    "verbatim (grain: listing_date, fetched_at, record_index).",
-}
-TABLE_KEYS = [dg.AssetKey(name) for name in TABLE_DESCRIPTIONS]
 
 
 def batches_for_days(raw_dir, days: list[date]) -> list[PartitionBatch]:
@@ -63,25 +50,6 @@ def _batch(day: date, fetches: list[RawFetch], tables, older_votes: pl.DataFrame
         submitters=tables.submitters,
         organizations=tables.organizations,
     )
-
-
-def _preview(con, days: list[date]) -> dg.MetadataValue:
-    frame = con.sql(
-        "SELECT listing_date, paper_id, upvotes, left(title, 70) AS title FROM papers "
-        "WHERE listing_date = ANY($days) ORDER BY listing_date DESC, upvotes DESC LIMIT 10",
-        params={"days": days},
-    ).pl()
-    return dg.MetadataValue.md(markdown_table(frame))
-
-
-def markdown_table(frame: pl.DataFrame) -> str:
-    """A small frame as a Markdown table, for asset metadata previews."""
-    if frame.height == 0:
-        return "(no rows)"
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "---|" * frame.width
-    rows = ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in frame.rows()]
-    return "\n".join([header, rule, *rows])
 
 
 # Raw JSON transformed per Polars pass inside a run's load. Polars' memory grows with a chunk
@@ -135,22 +103,3 @@ def load_fetches(con, fetches: dict[date, list[RawFetch]], log) -> list[LoadOutc
     # Saved listing pages imported earlier link to papers that arrived with this load.
     relink_listed_papers(con)
     return outcomes
-
-
-def table_metadata(con, outcomes: list[LoadOutcome]) -> dict[str, dict]:
-    """Row counts per table, plus per-day counts and a preview on `papers`."""
-    counts = _table_counts(con)
-    metadata = {name: {"table_rows": n, "dagster/row_count": n} for name, n in counts.items()}
-    metadata["papers"] |= {
-        "papers_loaded_by_day": dg.MetadataValue.json(
-            {o.listing_date.isoformat(): o.papers for o in outcomes}),
-        "kept_existing_rows_for": dg.MetadataValue.json(
-            [o.listing_date.isoformat() for o in outcomes if not o.replaced]),
-        "preview": _preview(con, [o.listing_date for o in outcomes]),
-    }
-    return metadata
-
-
-def _table_counts(con) -> dict[str, int]:
-    names = [key.path[-1] for key in TABLE_KEYS]
-    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in names}

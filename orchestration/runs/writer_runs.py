@@ -24,10 +24,10 @@ from dagster._core.execution.plan.objects import ErrorSource
 from dagster._core.instance.config import PoolGranularity
 from dagster._core.utils import make_new_run_id
 
-from orchestration.interrupts import clear_received_signal, received_signal
 from orchestration.partitions import DUCKDB_WRITER_POOL
-from orchestration.writer_claims import WriterOwner, claim_file, claims_dir, read_owner
-from orchestration.writer_recovery import recover_dead_writers
+from orchestration.runs.interrupts import clear_received_signal, received_signal
+from orchestration.runs.writer_claims import WriterOwner, claim_file, claims_dir, read_owner
+from orchestration.runs.writer_recovery import recover_dead_writers
 
 POLL_SECONDS = 1.0
 Notify = Callable[[str], None]
@@ -89,7 +89,7 @@ def execute_writer_job(
 
 
 def _interrupted_by(result: dg.ExecuteInProcessResult) -> str | None:
-    """The signal that stopped the run: seen by our step handler (interrupts.py), or by
+    """The signal that stopped the run: seen by our step handler (runs/interrupts.py), or by
     Dagster's own (a signal that came between steps, raised when a step starts)."""
     if result.success:
         return None

@@ -5,6 +5,7 @@ Without this, a full disk while landing raw files or loading showed as "Exceeded
 active" (DuckDB ends the transaction itself when a write fails). What was written is already
 safe by then: a raw fetch is renamed into place only when complete, the load's transaction is
 rolled back, and the published file is swapped only after a complete, verified copy.
+The Dagster step raises it as `DiskFull` (orchestration/runs/step_failures.py).
 """
 
 from __future__ import annotations
@@ -12,21 +13,10 @@ from __future__ import annotations
 import errno
 import re
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-import dagster as dg
 
 _NO_SPACE = re.compile(r"no space left on device|disk is full|not enough space", re.IGNORECASE)
 _QUOTED_PATH = re.compile(r"""["'](/[^"']+)["']""")
-
-
-class DiskFull(dg.Failure):
-    """No space left where the step writes; never retried (the disk stays full)."""
-
-    def __init__(self, message: str):
-        super().__init__(description=message, allow_retries=False)
 
 
 def is_disk_full(error: BaseException) -> bool:
@@ -50,17 +40,6 @@ def disk_full_message(error: BaseException, where: Path) -> str:
         free = "free space unknown"
     return (f"No space left on device writing {path} ({free} on the disk of {where}); the "
             "published warehouse was not changed. Free some space and run again.")
-
-
-@contextmanager
-def disk_full_reported(where: Path) -> Iterator[None]:
-    """Turn a full-disk error raised in the block into DiskFull with `disk_full_message`."""
-    try:
-        yield
-    except Exception as error:
-        if is_disk_full(error):
-            raise DiskFull(disk_full_message(error, where)) from error
-        raise
 
 
 def _failed_path(error: BaseException) -> str | None:

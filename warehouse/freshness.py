@@ -1,44 +1,21 @@
-"""Freshness: is the newest listing day that is due in the published warehouse?
+"""Is the newest listing day that is due in the published warehouse? (the verdict, no Dagster)
 
-A listing day D is due by D+1 at `PAPERS_FRESHNESS_HOUR_UTC`:00 UTC (default 6). The check
-`listing_published_by_deadline` on `published_warehouse` looks at the newest day that is due now
-(yesterday once its deadline has passed, else the day before) and fails when that day is not
-published. It is not partitioned, so the Dagster UI can execute it on its own (its Execute
-button, or "Execute all" on the asset's Checks tab): Dagster refuses to execute a partitioned
-check without materializing the asset. A sensor evaluates it every 10 minutes without a run.
-
-With `HF_API_BASE_URL=sample` the source serves only the bundled days, so the newest day that is
-due is the newest bundled day: a freshly loaded sample passes, and the description says that
-the sample is a fixed set of past days.
-
-Dagster's `build_time_partition_freshness_checks` was considered: it judges Dagster's event log
-rather than the published file, expects today's partition (our partitions end one day ahead,
-`end_offset=1`), knows nothing of the sample, and is superseded in 1.13.
+A listing day D is due by D+1 at `hour`:00 UTC. The newest day that is due at a moment is
+yesterday once its deadline has passed, else the day before. The verdict reads the published
+snapshot (read-only, so it never blocks a run) and says in words what is late and how to fix it.
+With the bundled sample as the source, the newest day it serves is what must be published, and
+the verdict says that the sample is a fixed set of past days.
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 
-from hf_api.defaults import SAMPLE
-from orchestration.resources import HFApiResource, WarehouseResource
-from hf_api.sample_replay import bundled_sample_dates
-from papers_settings import Settings
-from papers_settings.settings import DEFAULT_FRESHNESS_HOUR_UTC as DEFAULT_FRESHNESS_HOUR
-from papers_settings.settings import FRESHNESS_HOUR_ENV
 from warehouse.migrate import ensure_readable
-
-PUBLISHED = dg.AssetKey("published_warehouse")
-CHECK_NAME = "listing_published_by_deadline"
-SENSOR_INTERVAL_S = 600
-
-
-def freshness_hour(environ: dict | None = None) -> int:
-    """The UTC hour by which yesterday's listing must be published (Settings.freshness_hour_utc)."""
-    return Settings.from_env(environ).freshness_hour_utc
 
 
 def deadline_for(day: date, hour: int) -> datetime:
@@ -123,51 +100,3 @@ def freshness_verdict(now: datetime, hour: int, published_path: Path,
         return sample_verdict(now, hour, published_path, sample_days)
     day = newest_due_day(now, hour)
     return judge(day, now, hour, day_published(published_path, day))
-
-
-def evaluation(verdict: FreshnessVerdict) -> dg.AssetCheckEvaluation:
-    """The verdict as an evaluation of the check (what the sensor records without a run)."""
-    return dg.AssetCheckEvaluation(
-        asset_key=PUBLISHED, check_name=CHECK_NAME, passed=verdict.passed,
-        severity=dg.AssetCheckSeverity.WARN, description=verdict.description,
-        metadata=verdict.metadata,
-    )
-
-
-def _sample_days(hf_api: HFApiResource) -> list[date] | None:
-    return bundled_sample_dates() if hf_api.base_url == SAMPLE else None
-
-
-@dg.asset_check(
-    asset=PUBLISHED,
-    name=CHECK_NAME,
-    description="The newest listing day that is due is in the published warehouse (a day is due "
-    f"the next day at {FRESHNESS_HOUR_ENV}:00 UTC, default {DEFAULT_FRESHNESS_HOUR}).",
-)
-def listing_published_by_deadline(
-    warehouse: WarehouseResource, hf_api: HFApiResource
-) -> dg.AssetCheckResult:
-    """Fails when the newest due listing day is not published, saying how late and how to fix it."""
-    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
-                                warehouse.published_path, _sample_days(hf_api))
-    return dg.AssetCheckResult(passed=verdict.passed, severity=dg.AssetCheckSeverity.WARN,
-                               description=verdict.description, metadata=verdict.metadata)
-
-
-@dg.sensor(
-    name="listing_freshness_sensor",
-    minimum_interval_seconds=SENSOR_INTERVAL_S,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Every 10 minutes, records on the listing_published_by_deadline check whether the "
-    "newest due listing day is published (no run is launched).",
-)
-def listing_freshness_sensor(
-    context: dg.SensorEvaluationContext, warehouse: WarehouseResource, hf_api: HFApiResource
-) -> dg.SensorResult | dg.SkipReason:
-    """Evaluate the check; record it when the verdict changed since the last tick."""
-    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
-                                warehouse.published_path, _sample_days(hf_api))
-    state = f"{verdict.day.isoformat()}:{'pass' if verdict.passed else 'fail'}"
-    if context.cursor == state:
-        return dg.SkipReason(f"unchanged: {verdict.description}")
-    return dg.SensorResult(asset_events=[evaluation(verdict)], cursor=state)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from orchestration.assets.tables import day_chunks
-from orchestration.raw_store import land_fetch, list_fetches
+from landing.raw_store import land_fetch, list_fetches
+from pipeline.load_days import day_chunks
 
 START = date(2025, 3, 3)
 
@@ -55,7 +55,7 @@ def test_a_load_that_runs_out_of_memory_is_run_again_with_more(tmp_path, sample_
 
     import duckdb
 
-    from orchestration.assets import tables
+    from pipeline import load_days as tables
     from warehouse.db import connect_writer
 
     days = land_sample_days(tmp_path / "raw", sample_api_dir)

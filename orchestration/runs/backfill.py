@@ -15,13 +15,12 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.date_ranges import contiguous_ranges, days_between
+from landing.raw_store import last_failure
 from orchestration.definitions import defs
 from orchestration.partitions import MAX_PARTITIONS_PER_RUN
-from orchestration.raw_store import last_failure
 from orchestration.resources import WarehouseResource
-from orchestration.writer_runs import execute_writer_job
-
+from orchestration.runs.writer_runs import execute_writer_job
+from pipeline.date_ranges import contiguous_ranges, days_between
 
 # The terminal shows one line per range; the full event log is in the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}

@@ -1,25 +1,19 @@
-"""The raw step: fetch listing days from the HF API and land them verbatim."""
+"""The fetch step: fetch listing days from the HF API and land them verbatim (no Dagster here:
+`log` is any logger with `info` and `error`)."""
 
 import gc
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from hf_api.client import FetchError, HFClient
-from orchestration.raw_store import (
+from landing.raw_store import (
     RawFetch,
     clear_failure,
     land_fetch,
     list_fetches,
     record_failure,
 )
-
-RAW_DESCRIPTION = """Raw HF Daily Papers listings, kept verbatim.
-
-Grain: one fetch of `GET /api/daily_papers?date=<partition>` (all pages), as files under
-`$PAPERS_HOME/raw/daily_papers/<date>/<fetched_at>/`. Source: the HF API at `HF_API_BASE_URL`.
-Every fetch is kept (each is a vote observation). A failed or invalid fetch lands nothing, so a
-good raw day is never replaced."""
+from hf_api.client import FetchError, HFClient
 
 # Tags that group the runs of one backfill. A retry inside the same backfill (or the same run)
 # reuses the days it already landed instead of fetching them again.

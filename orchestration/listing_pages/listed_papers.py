@@ -5,13 +5,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.listing_files import listing_files, set_aside
+from landing.listing_folder import listing_files, set_aside
 from orchestration.partitions import DUCKDB_WRITER_POOL
-from orchestration.publishing import publish_working_warehouse
 from orchestration.resources import WarehouseResource
 from transforms.listing import ListingFormatError
 from warehouse.db import connect_writer
 from warehouse.listings import content_sha256, import_listing_file
+from warehouse.publish import publish_working
 
 EVERY_PAGE_IMPORTED = "every_page_imported"
 
@@ -56,7 +56,7 @@ def listed_papers(
             context.log.info(f"{path.name}: {result.rows} entries, {result.linked} linked")
     finally:
         con.close()
-    published = publish_working_warehouse(warehouse, context.run.run_id)
+    published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
     return dg.MaterializeResult(
         metadata={
             "files": dg.MetadataValue.json(imported),

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.jobs import daily_papers_job
+from orchestration.ingest.jobs import daily_papers_job
 
 TRAILING_DAYS = 14  # upvotes keep moving for about two weeks after a listing
 

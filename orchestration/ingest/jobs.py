@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.freshness import CHECK_NAME, PUBLISHED
+from orchestration.ingest.freshness_check import CHECK_NAME, PUBLISHED
 
 # The freshness check is evaluated by its own sensor; inside a load run it would only add a step.
 _FRESHNESS_CHECK = dg.AssetSelection.checks(dg.AssetCheckKey(PUBLISHED, CHECK_NAME))
