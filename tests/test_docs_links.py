@@ -1,5 +1,7 @@
 """Every relative link in README.md and docs/ leads somewhere: the file exists, and a `#anchor` names a
-heading of that file (GitHub's anchor rules). Web links are not followed (tests stay off the network)."""
+heading of that file (GitHub's anchor rules). Web links are not followed (tests stay off the network).
+Every repository path the pages name (`warehouse/derived.py`, `python -m bench.console_attacks`) exists too,
+so a file moved without its docs fails here."""
 
 from __future__ import annotations
 
@@ -15,6 +17,18 @@ WRITTEN_ELSEWHERE = {
     "docs/configuration.md": "docs/configuration.md (the table of every setting) is written in another branch of issue 18",
     "docs/upstream/dagster-event-log.md": "docs/upstream/dagster-event-log.md is written in another branch of issue 18",
 }
+# Named by the pages but made by running the product, so absent from a fresh clone.
+GENERATED = {"bench/results/latest.json"}
+# Top-level folders a named path may start with: today's, and those of this layout (so a folder that moves away
+# still has its old paths checked, and fails).
+NOT_SOURCE = {".git", ".venv", ".tools", "data", "test-artifacts", "__pycache__", ".pytest_cache"}
+TOP_DIRS = "(?:" + "|".join(sorted(map(re.escape, {
+    ".ci", ".streamlit", "bench", "dashboard", "deploy", "docs", "orchestration", "papers_cli", "tests",
+    "transforms", "warehouse",
+    *(p.name for p in REPO_ROOT.iterdir() if p.is_dir() and p.name not in NOT_SOURCE and not p.name.endswith(".egg-info")),
+}))) + ")"
+REPO_PATH = re.compile(r"(?<![\w/.$-])(" + TOP_DIRS + r"/[\w./*-]*[\w*/])(?!<)")
+MODULE = re.compile(r"(?:^|\s)-m (" + TOP_DIRS + r"(?:\.\w+)+)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^()\s]+)\)")
 FENCE = re.compile(r"^```.*?^```", flags=re.MULTILINE | re.DOTALL)
 
@@ -83,6 +97,30 @@ def test_link_resolves(source: Path, target: str):
     assert broken(source, target) is None, broken(source, target)
 
 
+def repository_paths(path: Path) -> list[str]:
+    """Repository paths a page names (`dir/file`, `dir/*.sql`, `-m package.module`), placeholders left out."""
+    text = path.read_text()
+    named = {p for p in REPO_PATH.findall(text)}
+    named |= {m.replace(".", "/") + ".py" for m in MODULE.findall(text)}
+    return sorted(p for p in named if p not in GENERATED)
+
+
+def exists(relative: str) -> bool:
+    if "*" in relative:
+        return any(REPO_ROOT.glob(relative))
+    return (REPO_ROOT / relative).exists() or (REPO_ROOT / relative.removesuffix(".py") / "__init__.py").exists()
+
+
+every_path = [(page, named) for page in markdown_files() for named in repository_paths(page)]
+
+
+@pytest.mark.parametrize(("page", "named"), every_path, ids=[f"{shown(p)}:{n}" for p, n in every_path])
+def test_every_repository_path_named_exists(page: Path, named: str):
+    if named in WRITTEN_ELSEWHERE and not exists(named):
+        pytest.skip(f"{WRITTEN_ELSEWHERE[named]}; this name resolves once it is merged")
+    assert exists(named), f"{shown(page)} names {named}, which is not in the repository"
+
+
 def test_the_readme_links_every_page_of_docs():
     linked = {(REPO_ROOT / t.partition("#")[0]).resolve() for t in links(REPO_ROOT / "README.md")}
     unlinked = [p.relative_to(REPO_ROOT) for p in sorted((REPO_ROOT / "docs").glob("*.md")) if p not in linked]
@@ -98,3 +136,13 @@ def test_a_missing_file_and_a_missing_heading_are_reported(tmp_path):
     assert broken(page, "#where-x-is-read-and-why") is None and broken(page, "page.md#title") is None
     assert "no file" in broken(page, "other.md")
     assert "no heading with anchor #nowhere" in broken(page, "#nowhere")
+
+
+def test_repository_paths_are_found_in_prose_and_commands(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("Read `warehouse/db.py` and warehouse/views/*.sql; run `python -m bench.run` or\n"
+                    "```\ndagster code-server start -m orchestration.definitions\n```\n"
+                    "not `$PAPERS_HOME/raw/daily_papers/<date>/` nor `listings/rejected/` nor bench/results/latest.json")
+    assert repository_paths(page) == ["bench/run.py", "orchestration/definitions.py", "warehouse/db.py",
+                                      "warehouse/views/*.sql"]
+    assert all(exists(p) for p in repository_paths(page)) and not exists("warehouse/nowhere.py")
