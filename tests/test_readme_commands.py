@@ -29,7 +29,9 @@ import pytest
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
 
-pytestmark = pytest.mark.e2e
+# Two `up` commands wait up to 420 s each for their pages, beside a 30-day backfill: more than the suite's
+# default 300 s per test on a loaded machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1200)]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 README = REPO_ROOT / "README.md"
 SECTIONS = ("HF Daily Papers warehouse", "Everyday use")  # the title section is the quick start
