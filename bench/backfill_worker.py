@@ -27,13 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-partition", action="store_true", help="one run per day")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    import duckdb
+
     from orchestration.backfill import backfill
     from orchestration.date_ranges import contiguous_ranges, days_between
     from orchestration.instance import ensure_dagster_instance
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
     from warehouse.db import scalar
     from warehouse.settings import published_warehouse_path
-    import duckdb
 
     import_s = time.perf_counter() - started
     days = days_between(args.start, args.end)

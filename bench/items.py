@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import textwrap
 import zlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
 from bench.eras import Era
 from bench.fixture_stats import BIG_AUTHOR_LIST_SHARE, HUGE_AUTHOR_LIST_SHARE, UPVOTE_TAIL_SHARE
 from bench.pools import (
-    AUTHOR_SKEW, FREQUENT_SUBMITTERS, KEYWORD_SKEW, ORG_SKEW, SUBMITTER_SKEW, Pools, skewed,
+    AUTHOR_SKEW,
+    FREQUENT_SUBMITTERS,
+    KEYWORD_SKEW,
+    ORG_SKEW,
+    SUBMITTER_SKEW,
+    Pools,
+    skewed,
 )
 
 CDN = "https://cdn-avatars.huggingface.co/v1/production/uploads"
@@ -68,7 +74,7 @@ class ItemFactory:
     def item(self, rng: np.random.Generator, day: date, era: Era, index: int, upvotes: int) -> dict:
         """One item; `index` makes the paper id unique within the listing month."""
         pools, stats = self.pools, self.pools.stats
-        listed = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        listed = datetime(day.year, day.month, day.day, tzinfo=UTC)
         published = listed - timedelta(days=int(rng.integers(1, 4)), seconds=int(rng.integers(0, 86400)))
         if era.name == "E":
             published = published.replace(hour=0, minute=0, second=0)

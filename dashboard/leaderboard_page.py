@@ -13,8 +13,8 @@ import streamlit as st
 from dashboard import ui
 from dashboard.analytics_queries import NEEDS
 from dashboard.author_search import author_search
-from dashboard.links import hf_profile_url, link_column, with_link
 from dashboard.link_table import link_table
+from dashboard.links import hf_profile_url, link_column, with_link
 from dashboard.nav import page_file
 from dashboard.repository import WarehouseRepository
 

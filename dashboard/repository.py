@@ -15,10 +15,10 @@ from pathlib import Path
 import polars as pl
 
 from dashboard.analytics_queries import AnalyticsQueries
-from dashboard.entity_queries import EntityQueries
 from dashboard.browse_queries import BrowseQueries
-from dashboard.health_queries import HealthQueries
+from dashboard.entity_queries import EntityQueries
 from dashboard.filters import RANKINGS, PaperFilters, where_clause
+from dashboard.health_queries import HealthQueries
 from dashboard.snapshot import once_per_snapshot, open_snapshot
 
 GRAINS = ("day", "week", "month")

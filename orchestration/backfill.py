@@ -22,7 +22,6 @@ from orchestration.raw_store import last_failure
 from orchestration.resources import WarehouseResource
 from orchestration.writer_runs import execute_writer_job
 
-
 # The terminal shows one line per range; the full event log is in the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.listings import import_listings_job, listed_papers, new_listing_files
 from orchestration.assets.daily_papers import daily_papers
+from orchestration.assets.listings import import_listings_job, listed_papers, new_listing_files
 from orchestration.assets.search import search_tables, search_tables_after_loads, search_tables_job
 from orchestration.freshness import listing_freshness_sensor, listing_published_by_deadline
 from orchestration.instance_check import refuse_dev_server_without_shipped_settings

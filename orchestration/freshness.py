@@ -18,7 +18,7 @@ rather than the published file, expects today's partition (our partitions end on
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -48,7 +48,7 @@ def freshness_hour(environ: dict | None = None) -> int:
 
 def deadline_for(day: date, hour: int) -> datetime:
     """When listing `day` is due: the next day at `hour`:00 UTC."""
-    return datetime.combine(day + timedelta(days=1), time(hour), tzinfo=timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(hour), tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def judge(day: date, now: datetime, hour: int, loaded: bool) -> FreshnessVerdict
     """Pass when `day` is published, or when it is not due yet; fail once it is late."""
     due = deadline_for(day, hour)
     metadata = {"listing_date": day.isoformat(), "due_at_utc": due.isoformat(),
-                "checked_at_utc": now.astimezone(timezone.utc).isoformat(), "published": loaded}
+                "checked_at_utc": now.astimezone(UTC).isoformat(), "published": loaded}
     if loaded:
         return FreshnessVerdict(day, True, f"{day} is in the published warehouse.", metadata)
     if now < due:
@@ -96,7 +96,7 @@ def day_published(published_path: Path, day: date) -> bool:
 
 def newest_due_day(now: datetime, hour: int) -> date:
     """The newest listing day whose deadline has passed at `now`."""
-    yesterday = now.astimezone(timezone.utc).date() - timedelta(days=1)
+    yesterday = now.astimezone(UTC).date() - timedelta(days=1)
     return yesterday if now >= deadline_for(yesterday, hour) else yesterday - timedelta(days=1)
 
 
@@ -113,7 +113,7 @@ def sample_verdict(now: datetime, hour: int, published_path: Path, sample_days: 
              f"{deadline_for(due, hour):%Y-%m-%d %H:%M} UTC) is judged only with the real API "
              "(`papers up --live`).")
     metadata = {"source": "bundled sample", "expected_listing_date": str(newest), "published": loaded,
-                "checked_at_utc": now.astimezone(timezone.utc).isoformat()}
+                "checked_at_utc": now.astimezone(UTC).isoformat()}
     if loaded:
         return FreshnessVerdict(newest, True, f"{newest} is in the published warehouse. {about}", metadata)
     return FreshnessVerdict(newest or due, False, f"{newest} is not in the published warehouse: run "
@@ -153,7 +153,7 @@ def listing_published_by_deadline(
     warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.AssetCheckResult:
     """Fails when the newest due listing day is not published, saying how late and how to fix it."""
-    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
+    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(),
                                 warehouse.published_path, _sample_days(hf_api))
     return dg.AssetCheckResult(passed=verdict.passed, severity=dg.AssetCheckSeverity.WARN,
                                description=verdict.description, metadata=verdict.metadata)
@@ -170,7 +170,7 @@ def listing_freshness_sensor(
     context: dg.SensorEvaluationContext, warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.SensorResult | dg.SkipReason:
     """Evaluate the check; record it when the verdict changed since the last tick."""
-    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
+    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(),
                                 warehouse.published_path, _sample_days(hf_api))
     state = f"{verdict.day.isoformat()}:{'pass' if verdict.passed else 'fail'}"
     if context.cursor == state:

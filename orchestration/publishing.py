@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from orchestration.resources import WarehouseResource
 from warehouse.db import connect_writer
 from warehouse.publish import PublishResult, checkpoint_and_log, publish_copy
-
-from orchestration.resources import WarehouseResource
 
 
 def publish_working_warehouse(warehouse: WarehouseResource, run_id: str) -> PublishResult:

@@ -40,6 +40,6 @@ class DaysFailed(dg.Failure):
         )
 
     @classmethod
-    def from_fetch_errors(cls, errors: dict, landed: list[date]) -> "DaysFailed":
+    def from_fetch_errors(cls, errors: dict, landed: list[date]) -> DaysFailed:
         """Build from `FetchError`s keyed by day."""
         return cls({day: str(error) for day, error in errors.items()}, landed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from rich.console import Console
 
@@ -29,14 +29,14 @@ def run(args) -> int:
         return 2
     from orchestration.partitions import FIRST_LISTING_DATE
 
-    first, today = date.fromisoformat(FIRST_LISTING_DATE), datetime.now(timezone.utc).date()
+    first, today = date.fromisoformat(FIRST_LISTING_DATE), datetime.now(UTC).date()
     if args.start < first or args.end > today:
         console.print(f"[red]listing days run from {first} (the first day the API serves) to today "
                       f"({today} UTC); got {args.start} .. {args.end}[/red]")
         return 2
-    from orchestration.instance import ensure_dagster_instance
     from orchestration.backfill import backfill
     from orchestration.date_ranges import contiguous_ranges, days_between
+    from orchestration.instance import ensure_dagster_instance
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
     days = days_between(args.start, args.end)

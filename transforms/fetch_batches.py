@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import polars as pl
 
@@ -81,7 +81,7 @@ def naive_utc(moment: datetime) -> datetime:
     """A timezone-aware datetime as naive UTC (DuckDB TIMESTAMP); naive input is refused, not guessed."""
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise ValueError(f"fetched_at must be a timezone-aware datetime, got {moment!r}")
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def check_listing_date(listing_date: date) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import duckdb
 import polars as pl
@@ -157,7 +157,7 @@ def _incoming_frames(batches: list[PartitionBatch]) -> dict[str, pl.DataFrame]:
 
 
 def _load_records(batches: list[PartitionBatch]) -> pl.DataFrame:
-    loaded_at = _naive_utc(datetime.now(timezone.utc))
+    loaded_at = _naive_utc(datetime.now(UTC))
     return pl.DataFrame({
         "listing_date": [b.listing_date for b in batches],
         "fetched_at": [_naive_utc(b.fetched_at) for b in batches],
@@ -223,4 +223,4 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, update: tuple[
 def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import fcntl
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 
 def staging_glob(published_path: Path) -> str:

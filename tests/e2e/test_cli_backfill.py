@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from orchestration.sample_api import day_file
 from tests.e2e.cli_helpers import REPO_ROOT, published_rows, run_papers
 from tests.fakes.fake_hf_server import FakeHFServer
 from tests.fakes.fixture_days import fixture_days
-from orchestration.sample_api import day_file
 
 pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from orchestration.assets.tables import day_chunks
 from orchestration.raw_store import land_fetch, list_fetches
@@ -12,7 +12,7 @@ START = date(2025, 3, 3)
 
 def land(raw_dir, day: date, size: int, fetches: int = 1) -> None:
     for i in range(fetches):
-        at = datetime(2025, 3, 10, 8, i, tzinfo=timezone.utc)
+        at = datetime(2025, 3, 10, 8, i, tzinfo=UTC)
         land_fetch(raw_dir, day, at, f"test://{day}", [b"[" + b" " * (size - 2) + b"]"], 0)
 
 
@@ -45,7 +45,7 @@ def land_sample_days(raw_dir, sample_api_dir) -> list[date]:
     days = []
     for path in sorted(sample_api_dir.glob("daily_papers_*.json")):
         day = date.fromisoformat(path.stem.removeprefix("daily_papers_"))
-        land_fetch(raw_dir, day, datetime(2026, 1, 1, tzinfo=timezone.utc), f"test://{day}", [path.read_bytes()], 0)
+        land_fetch(raw_dir, day, datetime(2026, 1, 1, tzinfo=UTC), f"test://{day}", [path.read_bytes()], 0)
         days.append(day)
     return days
 

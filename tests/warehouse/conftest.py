@@ -3,7 +3,7 @@ helpers that fill the NOT NULL columns a test does not care about."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 import polars as pl
