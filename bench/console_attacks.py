@@ -3,8 +3,9 @@
 `python -m bench.console_attacks [warehouse]` (default: the published warehouse of `$PAPERS_HOME`)
 runs every attack in a fresh process that stands in for the dashboard (`bench.console_harness`),
 samples its RSS and its worker's with psutil, and prints one row per attack: the console's answer,
-the time from the call to the answer on screen (worker start, parse, run, reply), the dashboard side's peak (the larger of the samples and its own VmHWM) and the
-worker's sampled peak. The tests use `measure` to assert the memory bounds.
+the time from the call to the answer on screen (worker start, parse, run, reply), the dashboard
+side's peak (the larger of the samples and its own VmHWM) and the worker's sampled peak. The tests
+use `measure` to assert the memory bounds.
 """
 
 from __future__ import annotations

@@ -118,8 +118,18 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
     def filter_options(self) -> dict[str, list[str]]:
         """Organisations, submitters and keywords present, for the Papers page's pickers."""
         with open_snapshot(self.path) as con:
-            orgs = [r[0] for r in con.execute("SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1").fetchall()]
-            subs = [r[0] for r in con.execute("SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1").fetchall()]
+            orgs = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1"
+                ).fetchall()
+            ]
+            subs = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1"
+                ).fetchall()
+            ]
             keywords = [r[0] for r in con.execute("SELECT DISTINCT keyword FROM keyword_weekly ORDER BY 1").fetchall()]
         return {"organizations": orgs, "submitters": subs, "keywords": keywords}
 

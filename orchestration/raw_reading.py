@@ -83,7 +83,7 @@ def _checked(day: date, folder: Path) -> tuple[RawFetch | None, UnreadableFetch 
         return fetch, None
     if len(pages) != len(digests):
         return None, UnreadableFetch(day, folder, f"{len(pages)} page files, the manifest lists {len(digests)}")
-    for page, digest in zip(pages, digests):
+    for page, digest in zip(pages, digests, strict=True):
         try:
             body = page.read_bytes()
         except OSError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import polars as pl
 
@@ -74,7 +75,7 @@ def split_by_fetch(frame: pl.DataFrame, fetch_count: int, schema: pl.Schema) -> 
     if fetch_count == 1:
         return [table]
     bounds = frame.get_column("fetch").search_sorted(pl.Series(range(fetch_count + 1), dtype=pl.Int32)).to_list()
-    return [table.slice(start, end - start) for start, end in zip(bounds, bounds[1:])]
+    return [table.slice(start, end - start) for start, end in pairwise(bounds)]
 
 
 def naive_utc(moment: datetime) -> datetime:

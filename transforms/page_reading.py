@@ -84,7 +84,7 @@ def record_texts(pages: list[bytes], page_sizes: tuple[int, ...], indices: set[i
     """The verbatim JSON text of the records at `indices` (splitting only the pages that hold them)."""
     texts: dict[int, str] = {}
     offset = 0
-    for page_index, (page, size) in enumerate(zip(pages, page_sizes)):
+    for page_index, (page, size) in enumerate(zip(pages, page_sizes, strict=True)):
         wanted = {index for index in indices if offset <= index < offset + size}
         if wanted:
             records = split_page(page, page_index)

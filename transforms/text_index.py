@@ -1,7 +1,8 @@
 """Term weighting for search and similar papers: BM25 and TF-IDF cosine, in pure Polars.
 
-Input is a term-occurrences frame: (paper_id, term, title_occurrences, abstract_occurrences). The warehouse makes it with its `text_terms()` SQL macro, the same one that splits
-search queries, so indexed and queried terms always agree. Nothing here does I/O.
+Input is a term-occurrences frame: (paper_id, term, title_occurrences, abstract_occurrences). The
+warehouse makes it with its `text_terms()` SQL macro, the same one that splits search queries, so
+indexed and queried terms always agree. Nothing here does I/O.
 """
 
 from __future__ import annotations

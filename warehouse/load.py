@@ -11,6 +11,7 @@ are upserted, never deleted.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -103,10 +104,8 @@ def replace_partitions_in_chunks(
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back, keeping the error that made us: when a write fails (a full disk), DuckDB may
     have ended the transaction itself, and ROLLBACK then fails with "no transaction is active"."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
 
 
 def _load_chunk(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], weeks: set[date]) -> list[LoadOutcome]:

@@ -69,7 +69,10 @@ def render(repo: WarehouseRepository) -> None:
     filters = read_filters(repo)
     shown = repo.papers(filters)
     total = repo.count_papers(filters)
-    st.markdown(f"**{total:,} {'paper matches' if total == 1 else 'papers match'}** · showing {shown.height:,}" + (" (the first ones by rank)" if total > shown.height else ""))
+    st.markdown(
+        f"**{total:,} {'paper matches' if total == 1 else 'papers match'}** · showing {shown.height:,}"
+        + (" (the first ones by rank)" if total > shown.height else "")
+    )
     paper_table(shown)
     ui.csv_download(shown, "papers.csv", key="papers_csv")
 

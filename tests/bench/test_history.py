@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import duckdb
 
@@ -22,9 +23,9 @@ def test_a_later_fetch_sees_at_least_as_many_upvotes_and_never_more_than_the_set
     generator = DayGenerator(30, seed=5)
     settled = upvotes(generator.day_bytes(END))
     seen = [upvotes(generator.day_bytes(END, days_after=k)) for k in range(15)]
-    for earlier, later in zip(seen, seen[1:]):
-        assert all(a <= b for a, b in zip(earlier, later))
-    assert all(s <= f for s, f in zip(seen[-1], settled))
+    for earlier, later in pairwise(seen):
+        assert all(a <= b for a, b in zip(earlier, later, strict=True))
+    assert all(s <= f for s, f in zip(seen[-1], settled, strict=True))
     assert sum(seen[0]) < 0.6 * sum(settled)    # half on the listing day (plus rounding)
     assert sum(seen[-1]) > 0.99 * sum(settled)
 

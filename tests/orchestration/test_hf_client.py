@@ -102,9 +102,11 @@ def test_no_token_no_authorization_header(days_dir):
 def test_every_request_and_retry_passes_the_rate_limiter(days_dir):
     clock = FakeClock()
     limiter = RateLimiter(2.0, clock=clock, sleep=clock.sleep)
-    with FakeHFServer(days_dir, faults={"2024-05-27": ["503", "ok"]}) as server:
-        with client_for(server, page_size=2, rate_limiter=limiter) as client:
-            client.fetch_day(DAY)
+    with (
+        FakeHFServer(days_dir, faults={"2024-05-27": ["503", "ok"]}) as server,
+        client_for(server, page_size=2, rate_limiter=limiter) as client,
+    ):
+        client.fetch_day(DAY)
     # 4 requests (a 503, then pages 0-2); the fake clock stands still between them, so each one
     # after the first waits its 0.5 s slot.
     assert len(server.requests) == 4

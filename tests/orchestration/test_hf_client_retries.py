@@ -107,7 +107,7 @@ def test_backoff_doubles_with_jitter_up_to_the_cap(days_dir, clock):
     # Wait n is min(5, 2**(n-1) + U(0, 1)): [1,2], [2,3], [4,5], then capped at 5 twice.
     bounds = [(1, 2), (2, 3), (4, 5), (5, 5), (5, 5)]
     assert len(clock.sleeps) == 5
-    assert all(low <= wait <= high for wait, (low, high) in zip(clock.sleeps, bounds))
+    assert all(low <= wait <= high for wait, (low, high) in zip(clock.sleeps, bounds, strict=True))
 
 
 def test_retries_are_logged_with_date_status_and_wait(days_dir, clock, caplog):

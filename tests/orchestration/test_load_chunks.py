@@ -22,7 +22,7 @@ def chunked_days(raw_dir, days, max_bytes) -> list[list[date]]:
 
 def test_days_are_cut_where_their_raw_json_passes_the_limit(tmp_path):
     days = [START + timedelta(days=i) for i in range(6)]
-    for day, size in zip(days, [40, 40, 30, 100, 10, 10]):
+    for day, size in zip(days, [40, 40, 30, 100, 10, 10], strict=True):
         land(tmp_path, day, size)
     assert chunked_days(tmp_path, days, max_bytes=100) == [
         days[0:2],      # 40 + 40; a third day would pass 100
