@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -24,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 NESTED_800_KB = "SELECT " + "(" * 400_000 + "1" + ")" * 400_000
 
 # (name, SQL, ConsoleLimits fields that differ from the page's)
-ATTACKS = [
+ATTACKS: list[tuple[str, str, dict[str, Any]]] = [
     ("800 kB nested query", NESTED_800_KB, {}),
     ("800 kB nested query, length check lifted", NESTED_800_KB, {"max_sql_chars": 1_000_000}),
     ("list_sum(range(1e9))", "SELECT list_sum(range(1000000000))", {}),

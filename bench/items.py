@@ -96,6 +96,7 @@ class ItemFactory:
             paper["discussionId"] = object_id(listed, rng)
         submitter = self.submitter(rng, era) if era.submitter else None
         if era.daily_submission:
+            assert submitter is not None  # eras with daily submissions have item submitters
             moment = listed if era.name == "E" else listed + timedelta(seconds=int(rng.integers(0, 86400)))
             paper["submittedOnDailyAt"] = iso(moment)
             paper["submittedOnDailyBy"] = {k: submitter[k] for k in ("_id", "avatarUrl", "isPro", "fullname")} | {
@@ -173,7 +174,9 @@ class ItemFactory:
                 return self._user(username, fullname, zlib.crc32(username.encode()) % 10**6, era, is_hf=username == "akhaliq")
         person = 3 * int(skewed(rng, max(1, self.pools.people // 30), 1, SUBMITTER_SKEW)[0])
         name = self.pools.person_name(person)
-        return self._user(self.pools.person_username(person), name, person, era, is_hf=False)
+        account = self.pools.person_username(person)
+        assert account is not None  # every third person has an account, and `person` is a multiple of 3
+        return self._user(account, name, person, era, is_hf=False)
 
     def _user(self, username: str, fullname: str, key: int, era: Era, *, is_hf: bool) -> dict:
         relative = key % 100 < 100 * self.pools.stats.relative_avatar_share

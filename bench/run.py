@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
@@ -71,7 +72,7 @@ def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "late
         step("backfill", lambda: measure_backfill(days_1x, days, plan.per_partition_days, work))
         step("memory_10x", lambda: measure_memory(days_10x, days, work / "backfill_10x"))
         for label, per_day in (("1x", plan.papers_per_day), ("10x", plan.papers_per_day_10x)):
-            step(f"queries_{label}", lambda per_day=per_day, label=label: _queries(work, label, end, plan, per_day))
+            step(f"queries_{label}", partial(_queries, work, label, end, plan, per_day))
     finally:
         results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         _write(out, results)

@@ -7,6 +7,8 @@ page used to drill into) now opens that entity's page.
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 import streamlit as st
 
@@ -67,7 +69,7 @@ def render_leaderboard(repo: WarehouseRepository, kind: str) -> None:
             **HEADERS,
             "link": link_column(header, width="medium"),
             "total_upvotes": st.column_config.ProgressColumn(
-                "Total upvotes", format="%d", max_value=int(board["total_upvotes"].max() or 1) if board.height else 1
+                "Total upvotes", format="%d", max_value=int(cast(int, board["total_upvotes"].max()) or 1) if board.height else 1
             ),
         },
     )

@@ -31,7 +31,7 @@ class DiskFull(dg.Failure):
 
 def is_disk_full(error: BaseException) -> bool:
     """Whether `error`, or an error it was raised from, is a full disk."""
-    seen = error
+    seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
@@ -64,7 +64,7 @@ def disk_full_reported(where: Path) -> Iterator[None]:
 
 
 def _failed_path(error: BaseException) -> str | None:
-    seen = error
+    seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, OSError) and seen.filename:
             return str(seen.filename)

@@ -114,7 +114,7 @@ def sample_verdict(now: datetime, hour: int, published_path: Path, sample_days: 
              "(`papers up --live`).")
     metadata = {"source": "bundled sample", "expected_listing_date": str(newest), "published": loaded,
                 "checked_at_utc": now.astimezone(UTC).isoformat()}
-    if loaded:
+    if loaded and newest is not None:
         return FreshnessVerdict(newest, True, f"{newest} is in the published warehouse. {about}", metadata)
     return FreshnessVerdict(newest or due, False, f"{newest} is not in the published warehouse: run "
                             f"`papers up` to load the sample. {about}", metadata)

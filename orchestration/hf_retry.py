@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_any, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from orchestration.hf_errors import AttemptFailure
 from orchestration.hf_limits import MAX_RETRY_WAIT_ENV
@@ -95,12 +95,14 @@ class RetryPolicy:
             budget.spend(state.upcoming_sleep)
             self._log_retry(state, listing_date, url)
 
+        attempts_used = stop_after_attempt(self.max_attempts)
+
+        def stop(state: RetryCallState) -> bool:
+            # What stop_any() does; its signature takes stop_base objects, not plain functions.
+            return attempts_used(state) or self._stop_early(state, failures) or budget.refuses(state.upcoming_sleep)
+
         return Retrying(
-            stop=stop_any(
-                stop_after_attempt(self.max_attempts),
-                lambda state: self._stop_early(state, failures),
-                lambda state: budget.refuses(state.upcoming_sleep),
-            ),
+            stop=stop,
             wait=self._wait,
             retry=retry_if_exception(_is_retryable),
             sleep=self.sleep,

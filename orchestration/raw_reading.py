@@ -60,6 +60,7 @@ def read_landed_days(raw_dir: Path, days: list[date]) -> LandedDays:
                 skipped += bad  # older than a readable fetch
                 bad = []
             else:
+                assert problem is not None  # _checked returns a fetch or a problem
                 bad.append(problem)
         if bad:
             failed[day] = (f"{bad[-1].describe()} (the newest fetch of the day; fetch the day again "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import altair as alt
 import polars as pl
@@ -104,7 +105,9 @@ def render(repo: WarehouseRepository) -> None:
             "open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large", help="Opens the paper's page"),
             "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"),
             "organization": "Organisation",
-            "upvotes": st.column_config.ProgressColumn("Upvotes", format="%d", max_value=max(1, int(top["upvotes"].max() or 1))),
+            "upvotes": st.column_config.ProgressColumn(
+                "Upvotes", format="%d", max_value=max(1, int(cast(int, top["upvotes"].max()) or 1))
+            ),
         },
     )
 
