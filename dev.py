@@ -2,7 +2,8 @@
 """Set the project up and run it, with nothing but Python 3.11 on the machine.
 
     python3 dev.py up      # install into .venv, load the bundled sample, start Dagster UI + dashboard
-    python3 dev.py test    # install into .venv (and the test browser/database), run the whole suite
+    python3 dev.py test    # install into .venv (and the test browser/database), lint, run the whole suite
+    python3 dev.py lint    # ruff check and mypy (their settings are in pyproject.toml)
 
 Installs uv (pinned) into .tools/, then `uv sync --locked` builds .venv from uv.lock; .venv/bin
 then holds `papers`, `duckdb` (the DuckDB command-line tool), `dagster` and `dg`.
@@ -23,6 +24,8 @@ VENV = ROOT / ".venv"
 UV_VERSION = "0.13.8"
 # Debian packages the test suite drives: a real browser for Playwright, a PostgreSQL server.
 TEST_SYSTEM_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/lib/postgresql": "postgresql"}
+# Each must pass; the paths they check and their rules are in pyproject.toml.
+LINTERS = (("ruff", "check", "."), ("mypy",))
 
 
 def run(*cmd: str | os.PathLike, **kwargs) -> None:
@@ -55,6 +58,15 @@ def install_test_system_packages() -> None:
     run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
 
 
+def lint() -> int:
+    """Run every linter (all of them, so one run shows every finding); 0 when all pass."""
+    failed = 0
+    for name, *args in LINTERS:
+        print("+", name, *args, flush=True)
+        failed |= subprocess.call([VENV / "bin" / name, *args], cwd=ROOT) != 0
+    return int(failed)
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "up":
@@ -63,7 +75,13 @@ def main(argv: list[str]) -> int:
     if command == "test":
         setup("bench")  # the benchmark's tests compare against dlt
         install_test_system_packages()
+        if lint():
+            print("lint failed: fix the findings above first (python3 dev.py lint)")
+            return 1
         return subprocess.call([VENV / "bin" / "python", "-m", "pytest", *argv[1:]], cwd=ROOT)
+    if command == "lint":
+        setup()
+        return lint()
     if command == "setup":
         setup()
         return 0

@@ -3,8 +3,9 @@
 `python -m bench.console_attacks [warehouse]` (default: the published warehouse of `$PAPERS_HOME`)
 runs every attack in a fresh process that stands in for the dashboard (`bench.console_harness`),
 samples its RSS and its worker's with psutil, and prints one row per attack: the console's answer,
-the time from the call to the answer on screen (worker start, parse, run, reply), the dashboard side's peak (the larger of the samples and its own VmHWM) and the
-worker's sampled peak. The tests use `measure` to assert the memory bounds.
+the time from the call to the answer on screen (worker start, parse, run, reply), the dashboard
+side's peak (the larger of the samples and its own VmHWM) and the worker's sampled peak. The tests
+use `measure` to assert the memory bounds.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -24,7 +26,7 @@ from papers_settings import REPO_ROOT
 NESTED_800_KB = "SELECT " + "(" * 400_000 + "1" + ")" * 400_000
 
 # (name, SQL, ConsoleLimits fields that differ from the page's)
-ATTACKS = [
+ATTACKS: list[tuple[str, str, dict[str, Any]]] = [
     ("800 kB nested query", NESTED_800_KB, {}),
     ("800 kB nested query, length check lifted", NESTED_800_KB, {"max_sql_chars": 1_000_000}),
     ("list_sum(range(1e9))", "SELECT list_sum(range(1000000000))", {}),

@@ -46,8 +46,8 @@ def sample_arguments(repo) -> dict:
 
 def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     """(name -> zero-argument call) for every repository query, and (name -> why skipped)."""
-    from dashboard.filters import PaperFilters
     from dashboard.entity_page import PEOPLE_SHOWN
+    from dashboard.filters import PaperFilters
     from dashboard.leaderboard_page import DEFAULT_DAYS as BOARD_DAYS, SHOWN_ROWS
 
     args = sample_arguments(repo)

@@ -12,7 +12,7 @@ import argparse
 import json
 import time
 from collections.abc import Iterator
-from datetime import date, datetime, time as clock_time, timedelta, timezone
+from datetime import UTC, date, datetime, time as clock_time, timedelta
 from pathlib import Path
 
 from bench.generate import DayGenerator, day_range
@@ -64,7 +64,7 @@ def history_fetches(generator: DayGenerator, end: date, n_days: int,
     `schedule_days` daily runs up to `end`, each fetching its day and the trailing days."""
     days = day_range(end, n_days)
     backfill_day = end - timedelta(days=schedule_days)
-    run_time = lambda run: datetime.combine(run, clock_time(23), timezone.utc)  # noqa: E731
+    run_time = lambda run: datetime.combine(run, clock_time(23), UTC)  # noqa: E731
     for day in days:
         if day <= backfill_day:
             yield day, [generator.day_bytes(day, (backfill_day - day).days)], run_time(backfill_day)

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import textwrap
 import zlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
 from bench.eras import Era
 from bench.fixture_stats import BIG_AUTHOR_LIST_SHARE, HUGE_AUTHOR_LIST_SHARE, UPVOTE_TAIL_SHARE
 from bench.pools import (
-    AUTHOR_SKEW, FREQUENT_SUBMITTERS, KEYWORD_SKEW, ORG_SKEW, SUBMITTER_SKEW, Pools, skewed,
+    AUTHOR_SKEW,
+    FREQUENT_SUBMITTERS,
+    KEYWORD_SKEW,
+    ORG_SKEW,
+    SUBMITTER_SKEW,
+    Pools,
+    skewed,
 )
 
 CDN = "https://cdn-avatars.huggingface.co/v1/production/uploads"
@@ -68,7 +74,7 @@ class ItemFactory:
     def item(self, rng: np.random.Generator, day: date, era: Era, index: int, upvotes: int) -> dict:
         """One item; `index` makes the paper id unique within the listing month."""
         pools, stats = self.pools, self.pools.stats
-        listed = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        listed = datetime(day.year, day.month, day.day, tzinfo=UTC)
         published = listed - timedelta(days=int(rng.integers(1, 4)), seconds=int(rng.integers(0, 86400)))
         if era.name == "E":
             published = published.replace(hour=0, minute=0, second=0)
@@ -90,6 +96,7 @@ class ItemFactory:
             paper["discussionId"] = object_id(listed, rng)
         submitter = self.submitter(rng, era) if era.submitter else None
         if era.daily_submission:
+            assert submitter is not None  # eras with daily submissions have item submitters
             moment = listed if era.name == "E" else listed + timedelta(seconds=int(rng.integers(0, 86400)))
             paper["submittedOnDailyAt"] = iso(moment)
             paper["submittedOnDailyBy"] = {k: submitter[k] for k in ("_id", "avatarUrl", "isPro", "fullname")} | {
@@ -167,7 +174,9 @@ class ItemFactory:
                 return self._user(username, fullname, zlib.crc32(username.encode()) % 10**6, era, is_hf=username == "akhaliq")
         person = 3 * int(skewed(rng, max(1, self.pools.people // 30), 1, SUBMITTER_SKEW)[0])
         name = self.pools.person_name(person)
-        return self._user(self.pools.person_username(person), name, person, era, is_hf=False)
+        account = self.pools.person_username(person)
+        assert account is not None  # every third person has an account, and `person` is a multiple of 3
+        return self._user(account, name, person, era, is_hf=False)
 
     def _user(self, username: str, fullname: str, key: int, era: Era, *, is_hf: bool) -> dict:
         relative = key % 100 < 100 * self.pools.stats.relative_avatar_share

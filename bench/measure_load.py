@@ -8,7 +8,7 @@ the other; the figure that matters is the ratio.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -37,7 +37,7 @@ def project_load(days_dir: Path, work: Path) -> dict:
 
     import_product()
     raw_dir = work / "raw"
-    fetched_at = datetime.now(timezone.utc)
+    fetched_at = datetime.now(UTC)
     days = land_days(raw_dir, ((day, [path.read_bytes()], fetched_at) for day, path in day_files(days_dir)))
     con = connect_writer(work / "project.duckdb")
     try:
@@ -60,7 +60,7 @@ def floor_load(days_dir: Path, db_path: Path) -> dict:
     # buffer manager keeps the old cap: the floor ran out of memory at 122 MiB).
     con = duckdb.connect(str(db_path))
     con.execute("SET enable_progress_bar = false")
-    fetched_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    fetched_at = datetime.now(UTC).replace(tzinfo=None)
     try:
         start = time.perf_counter()
         con.execute("BEGIN TRANSACTION")

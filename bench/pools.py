@@ -93,6 +93,6 @@ class Pools:
         """n words by fixture frequency, one in twenty replaced by rare jargon."""
         words = list(self.words[rng.choice(len(self.words), size=n, p=self.word_p)])
         rare = np.flatnonzero(rng.random(n) < 0.05)
-        for pos, j in zip(rare, skewed(rng, self.jargon_count, len(rare), JARGON_SKEW)):
+        for pos, j in zip(rare, skewed(rng, self.jargon_count, len(rare), JARGON_SKEW), strict=True):
             words[pos] = self.jargon(int(j))
         return words

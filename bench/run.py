@@ -11,7 +11,8 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
@@ -37,7 +38,7 @@ def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "late
     end = end or date.today()
     work = Path(work_dir or tempfile.mkdtemp(prefix="papers-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"command": command, "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    results: dict = {"command": command, "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                      "machine": describe_machine(), "plan": {**plan.__dict__, "papers_per_day": plan.papers_per_day,
                      "end": end.isoformat()}, "notes": plan.notes(), "details": {}}
     details = results["details"]
@@ -71,9 +72,9 @@ def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "late
         step("backfill", lambda: measure_backfill(days_1x, days, plan.per_partition_days, work))
         step("memory_10x", lambda: measure_memory(days_10x, days, work / "backfill_10x"))
         for label, per_day in (("1x", plan.papers_per_day), ("10x", plan.papers_per_day_10x)):
-            step(f"queries_{label}", lambda per_day=per_day, label=label: _queries(work, label, end, plan, per_day))
+            step(f"queries_{label}", partial(_queries, work, label, end, plan, per_day))
     finally:
-        results["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         _write(out, results)
         if work_dir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import links, ui
-from dashboard.nav import HIDDEN, PAGES, SECTIONS
 from dashboard.context import current_repository
+from dashboard.nav import HIDDEN, PAGES, SECTIONS
 
 st.set_page_config(page_title="Daily Papers warehouse", page_icon=":material/auto_stories:", layout="wide")
 

@@ -4,6 +4,7 @@ tables the entity pages show, with links in place of ids and no empty cells show
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import polars as pl
 
@@ -17,7 +18,7 @@ def figures(papers: pl.DataFrame) -> dict:
     return {
         "papers": papers.height,
         "upvotes": int(papers["upvotes"].sum()),
-        "median_upvotes": float(papers["upvotes"].median()),
+        "median_upvotes": float(cast(float, papers["upvotes"].median())),
         "first": papers["listing_date"].min(),
         "last": papers["listing_date"].max(),
     }
@@ -26,14 +27,15 @@ def figures(papers: pl.DataFrame) -> dict:
 def papers_per_month(papers: pl.DataFrame) -> pl.DataFrame:
     """One row per calendar month from the first paper's to the last's (months without a paper
     included, as 0): month (first day), papers, upvotes."""
-    schema = {"month": pl.Date, "papers": pl.UInt32, "upvotes": pl.Int64}
+    schema = pl.Schema({"month": pl.Date, "papers": pl.UInt32, "upvotes": pl.Int64})
     if not papers.height:
         return pl.DataFrame(schema=schema)
     counted = (
         papers.group_by(pl.col("listing_date").dt.truncate("1mo").alias("month"))
         .agg(pl.len().alias("papers"), pl.col("upvotes").sum().cast(pl.Int64).alias("upvotes"))
     )
-    months = pl.date_range(counted["month"].min(), counted["month"].max(), "1mo", eager=True).alias("month")
+    first, last = cast(date, counted["month"].min()), cast(date, counted["month"].max())
+    months = pl.date_range(first, last, "1mo", eager=True).alias("month")
     return (
         months.to_frame().join(counted, on="month", how="left")
         .with_columns(pl.col("papers").fill_null(0), pl.col("upvotes").fill_null(0))

@@ -7,12 +7,11 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard import entity_frames as ef
-from dashboard import ui
+from dashboard import entity_frames as ef, ui
 from dashboard.author_search import author_search
 from dashboard.entity_queries import ENTITY_NEEDS
-from dashboard.links import current_id, hf_profile_url, link_column
 from dashboard.link_table import link_table
+from dashboard.links import current_id, hf_profile_url, link_column
 from dashboard.nav import PAGES, page_file
 from dashboard.repository import WarehouseRepository
 

@@ -41,6 +41,9 @@ def _check(kind: str) -> None:
 class EntityQueries:
     """Methods for the author, organisation and submitter pages."""
 
+    def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:  # pragma: no cover
+        raise NotImplementedError
+
     def entity_profile(self, kind: str, key: str) -> dict | None:
         """Who `key` is: its key, display name (None when unknown) and, for a submitter, staff and
         follower figures; None when the warehouse has never seen it."""

@@ -7,14 +7,16 @@ page used to drill into) now opens that entity's page.
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 import streamlit as st
 
 from dashboard import ui
 from dashboard.analytics_queries import NEEDS
 from dashboard.author_search import author_search
-from dashboard.links import hf_profile_url, link_column, with_link
 from dashboard.link_table import link_table
+from dashboard.links import hf_profile_url, link_column, with_link
 from dashboard.nav import page_file
 from dashboard.repository import WarehouseRepository
 
@@ -67,7 +69,7 @@ def render_leaderboard(repo: WarehouseRepository, kind: str) -> None:
             **HEADERS,
             "link": link_column(header, width="medium"),
             "total_upvotes": st.column_config.ProgressColumn(
-                "Total upvotes", format="%d", max_value=int(board["total_upvotes"].max() or 1) if board.height else 1
+                "Total upvotes", format="%d", max_value=int(cast(int, board["total_upvotes"].max()) or 1) if board.height else 1
             ),
         },
     )

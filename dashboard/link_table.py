@@ -43,7 +43,7 @@ def link_table(frame: pl.DataFrame, key: str, column_config: dict, **kwargs) -> 
             return
         row, column = cells[0]
         value = frame[column][row] if column in frame.columns and frame[column].dtype == pl.String else None
-        if parse_url(value):
+        if value is not None and parse_url(value):
             st.session_state[f"{key}__open"] = value.partition("#")[0]
             st.session_state[f"{key}__version"] = version + 1
 

@@ -66,7 +66,7 @@ def with_link(frame: pl.DataFrame, entity: str, key_col: str, label_col: str, in
     falling back to the key)."""
     links = [
         labelled_url(entity, key, label) if key is not None else None
-        for key, label in zip(frame[key_col].to_list(), frame[label_col].to_list())
+        for key, label in zip(frame[key_col].to_list(), frame[label_col].to_list(), strict=True)
     ]
     return frame.with_columns(pl.Series(into, links, dtype=pl.String))
 

@@ -28,15 +28,31 @@ def _year_chart(frame: pl.DataFrame, year: int) -> alt.Chart:
         alt.Chart(frame.filter(pl.col("year") == year).to_pandas(), title=alt.TitleParams(str(year), anchor="start"))
         .mark_rect(stroke="white", strokeWidth=1.5, cornerRadius=2, clip=True)
         .encode(
-            x=alt.X("week_start:T", title=None, scale=alt.Scale(domain=[d.isoformat() for d in domain]),
-                    axis=alt.Axis(format="%b", tickCount="month", labelAlign="left", grid=False)),
+            x=alt.X(
+                "week_start:T",
+                title=None,
+                scale=alt.Scale(domain=[d.isoformat() for d in domain]),
+                axis=alt.Axis(format="%b", tickCount="month", labelAlign="left", grid=False),
+            ),
             x2="week_end:T",
-            y=alt.Y("weekday:O", sort=WEEKDAYS, title=None, axis=alt.Axis(labelExpr="indexof(['Mon','Wed','Fri'], datum.value) >= 0 ? datum.value : ''")),
-            color=alt.Color("status:N", title="Day", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
-                            legend=alt.Legend(orient="top")),
-            tooltip=[alt.Tooltip("listing_date:T", title="Listing day", format="%a %d %b %Y"),
-                     alt.Tooltip("status:N", title="Status"), alt.Tooltip("papers:Q", title="Papers loaded"),
-                     alt.Tooltip("quarantined:Q", title="Records quarantined")],
+            y=alt.Y(
+                "weekday:O",
+                sort=WEEKDAYS,
+                title=None,
+                axis=alt.Axis(labelExpr="indexof(['Mon','Wed','Fri'], datum.value) >= 0 ? datum.value : ''"),
+            ),
+            color=alt.Color(
+                "status:N",
+                title="Day",
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("listing_date:T", title="Listing day", format="%a %d %b %Y"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("papers:Q", title="Papers loaded"),
+                alt.Tooltip("quarantined:Q", title="Records quarantined"),
+            ],
         )
         .properties(height=120, width="container")
     )

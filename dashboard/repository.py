@@ -15,10 +15,10 @@ from pathlib import Path
 import polars as pl
 
 from dashboard.analytics_queries import AnalyticsQueries
-from dashboard.entity_queries import EntityQueries
 from dashboard.browse_queries import BrowseQueries
-from dashboard.health_queries import HealthQueries
+from dashboard.entity_queries import EntityQueries
 from dashboard.filters import RANKINGS, PaperFilters, where_clause
+from dashboard.health_queries import HealthQueries
 from dashboard.snapshot import once_per_snapshot, open_snapshot
 
 GRAINS = ("day", "week", "month")
@@ -118,8 +118,18 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
     def filter_options(self) -> dict[str, list[str]]:
         """Organisations, submitters and keywords present, for the Papers page's pickers."""
         with open_snapshot(self.path) as con:
-            orgs = [r[0] for r in con.execute("SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1").fetchall()]
-            subs = [r[0] for r in con.execute("SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1").fetchall()]
+            orgs = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1"
+                ).fetchall()
+            ]
+            subs = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1"
+                ).fetchall()
+            ]
             keywords = [r[0] for r in con.execute("SELECT DISTINCT keyword FROM keyword_weekly ORDER BY 1").fetchall()]
         return {"organizations": orgs, "submitters": subs, "keywords": keywords}
 

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import duckdb
 
@@ -96,7 +96,7 @@ def once_per_snapshot(path: Path, key: Hashable, compute: Callable[[duckdb.DuckD
     con, answers = _attached_snapshot(Path(path))
     with _lock:
         if key in answers:
-            return answers[key]
+            return cast(T, answers[key])  # stored by compute() for this key
     with _cursor(con) as cursor:   # the same snapshot the answers belong to, even if a swap came
         value = compute(cursor)
     with _lock:

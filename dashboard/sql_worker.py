@@ -29,7 +29,7 @@ READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 FETCH_BATCH_ROWS = 64
 
 
-def locked_config(memory_limit: str, threads: int) -> dict[str, object]:
+def locked_config(memory_limit: str, threads: int) -> dict[str, str | bool | int | float | list[str]]:
     """The DuckDB configuration the console runs under (lock_configuration must come last)."""
     return {
         "access_mode": "READ_ONLY",
@@ -99,7 +99,7 @@ def run(request: dict, started: float) -> dict:
     timer.start()
     try:
         statement, reason = single_read(request["sql"], con.extract_statements)
-        if reason:
+        if statement is None:
             return {"error": "refused", "message": reason}
         cursor = con.execute(statement)
         columns = [d[0] for d in cursor.description]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import polars as pl
 import streamlit as st
@@ -10,6 +11,8 @@ import streamlit as st
 from dashboard.nav import page_file
 from dashboard.repository import WarehouseRepository
 from dashboard.snapshot import HOW_TO_CREATE
+
+_DateDefault = TypeVar("_DateDefault", date, None)
 
 
 def ready(repo: WarehouseRepository) -> bool:
@@ -76,7 +79,7 @@ def param_list(key: str) -> list[str]:
     return [item for item in raw.split(",") if item]
 
 
-def param_date(key: str, default: date | None) -> date | None:
+def param_date(key: str, default: _DateDefault) -> date | _DateDefault:
     """A YYYY-MM-DD query-string value, or `default` when absent or malformed."""
     try:
         return date.fromisoformat(st.query_params[key])

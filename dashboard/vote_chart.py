@@ -7,7 +7,8 @@ formatted as dates with hours. Paper detail draws it (`st.altair_chart(vote_hist
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 import altair as alt
 import polars as pl
@@ -17,7 +18,7 @@ MIN_SPAN = timedelta(days=1)
 
 def time_domain(observed: pl.Series) -> list[str]:
     """The x domain: the observations' span, widened around its middle to at least a day."""
-    first, last = observed.min(), observed.max()
+    first, last = cast(datetime, observed.min()), cast(datetime, observed.max())
     if last - first >= MIN_SPAN:
         return [first.isoformat(), last.isoformat()]
     middle = first + (last - first) / 2
@@ -26,7 +27,7 @@ def time_domain(observed: pl.Series) -> list[str]:
 
 def vote_history_chart(history: pl.DataFrame, height: int = 240) -> alt.Chart:
     """`history` (observed_at, upvotes) as a line with points, readable with one point or many."""
-    top = max(int(history["upvotes"].max() or 0), 1)
+    top = max(int(cast(int, history["upvotes"].max()) or 0), 1)
     return (
         alt.Chart(history.select("observed_at", "upvotes").to_pandas())
         .mark_line(point=True, color="#FF9D00")

@@ -54,6 +54,7 @@ def run_worker(worker: Path, request: dict, deadline_s: float, max_reply_bytes: 
             if process.poll() is None:
                 process.kill()
             process.wait()
+            assert process.stdout is not None and process.stderr is not None  # both are PIPEs
             process.stdout.close()
             process.stderr.close()
 
@@ -70,6 +71,7 @@ def worker_environment(scratch: str) -> dict[str, str]:
 
 def _collect(process: subprocess.Popen, deadline: float, max_reply_bytes: int) -> WorkerOutcome:
     out, err = bytearray(), bytearray()
+    assert process.stdout is not None and process.stderr is not None  # both are PIPEs
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ, out)
         selector.register(process.stderr, selectors.EVENT_READ, err)

@@ -10,7 +10,7 @@ to the time left.
 from __future__ import annotations
 
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 
@@ -121,7 +121,7 @@ def bounded_get(
     try:
         with http.stream("GET", url, timeout=capped_timeout(timeout, deadline)) as response:
             status = response.status_code
-            failure = failure_for_status(response, datetime.now(timezone.utc))
+            failure = failure_for_status(response, datetime.now(UTC))
             if failure is not None:
                 raise failure
             body = read_body(response, limits.max_body_bytes, deadline)

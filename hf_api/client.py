@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import httpx
 
@@ -160,7 +160,7 @@ class HFClient:
                 raise PageLimitExceeded(listing_date, url, self.limits.max_pages)
             body, items = self._get_page(listing_date, page, budget)
             if fetched_at is None:
-                fetched_at = datetime.now(timezone.utc)
+                fetched_at = datetime.now(UTC)
             keys = [_item_key(item) for item in items]
             if page > 0 and not set(keys) - seen:
                 if items:

@@ -6,12 +6,12 @@ HF's `RateLimit` header (`"api";r=0;t=55` means the window resets in 55 s).
 
 from __future__ import annotations
 
-import orjson
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import httpx
+import orjson
 
 from hf_api.errors import AttemptFailure
 
@@ -32,7 +32,7 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
 
 

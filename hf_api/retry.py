@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_any
-from tenacity import wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from hf_api.defaults import DEFAULT_BACKOFF_MAX_S, DEFAULT_MAX_ATTEMPTS
 from hf_api.errors import AttemptFailure
@@ -97,12 +96,14 @@ class RetryPolicy:
             budget.spend(state.upcoming_sleep)
             self._log_retry(state, listing_date, url)
 
+        attempts_used = stop_after_attempt(self.max_attempts)
+
+        def stop(state: RetryCallState) -> bool:
+            # What stop_any() does; its signature takes stop_base objects, not plain functions.
+            return attempts_used(state) or self._stop_early(state, failures) or budget.refuses(state.upcoming_sleep)
+
         return Retrying(
-            stop=stop_any(
-                stop_after_attempt(self.max_attempts),
-                lambda state: self._stop_early(state, failures),
-                lambda state: budget.refuses(state.upcoming_sleep),
-            ),
+            stop=stop,
             wait=self._wait,
             retry=retry_if_exception(_is_retryable),
             sleep=self.sleep,

@@ -7,7 +7,7 @@ fails once, by name, instead of failing every later import of the folder; nothin
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 LISTING_SUFFIXES = {".txt", ".md"}
@@ -41,6 +41,6 @@ def set_aside(path: Path, reason: str) -> Path:
         target = rejected / f"{path.stem}-{number}{path.suffix}"
         number += 1
     os.replace(path, target)
-    moment = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    moment = datetime.now(UTC).isoformat(timespec="seconds")
     target.with_name(target.name + ".reason").write_text(f"{moment} {path}: {reason}\n", encoding="utf-8")
     return target

@@ -60,6 +60,7 @@ def read_landed_days(raw_dir: Path, days: list[date]) -> LandedDays:
                 skipped += bad  # older than a readable fetch
                 bad = []
             else:
+                assert problem is not None  # _checked returns a fetch or a problem
                 bad.append(problem)
         if bad:
             failed[day] = (f"{bad[-1].describe()} (the newest fetch of the day; fetch the day again "
@@ -83,7 +84,7 @@ def _checked(day: date, folder: Path) -> tuple[RawFetch | None, UnreadableFetch 
         return fetch, None
     if len(pages) != len(digests):
         return None, UnreadableFetch(day, folder, f"{len(pages)} page files, the manifest lists {len(digests)}")
-    for page, digest in zip(pages, digests):
+    for page, digest in zip(pages, digests, strict=True):
         try:
             body = page.read_bytes()
         except OSError as error:

@@ -14,7 +14,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hf_api.url_redaction import redact_userinfo
@@ -44,7 +44,7 @@ class RawFetch:
 
 
 def _folder_name(fetched_at: datetime) -> str:
-    return fetched_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return fetched_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def land_fetch(
@@ -67,7 +67,7 @@ def land_fetch(
             (staging / f"page-{index:04d}.json").write_bytes(body)
         manifest = {
             "listing_date": listing_date.isoformat(),
-            "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(),
+            "fetched_at": fetched_at.astimezone(UTC).isoformat(),
             "url": redact_userinfo(url),
             "pages": len(pages),
             "record_count": record_count,
@@ -141,7 +141,7 @@ def record_failure(raw_dir: Path, listing_date: date, message: str, run_id: str)
     day_dir = raw_dir / listing_date.isoformat()
     day_dir.mkdir(parents=True, exist_ok=True)
     payload = {"listing_date": listing_date.isoformat(), "message": message, "run_id": run_id,
-               "failed_at": datetime.now(timezone.utc).isoformat()}
+               "failed_at": datetime.now(UTC).isoformat()}
     staging = day_dir / f".{LAST_ERROR}.{uuid.uuid4().hex}"
     staging.write_text(json.dumps(payload, indent=2))
     os.replace(staging, day_dir / LAST_ERROR)

@@ -33,7 +33,7 @@ class RangeWatch:
         self._run_id = run_id
         self._on_fetched = on_fetched
         self._on_failed = on_failed
-        self._pending = {day: None for day in days}   # day -> its folder's last seen mtime
+        self._pending: dict[date, int | None] = {day: None for day in days}   # day -> its folder's last seen mtime
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="backfill-watch", daemon=True)
         self._lock = threading.Lock()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from papers_settings import Settings
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from rich.console import Console
 
@@ -34,7 +34,7 @@ def run(args, settings: Settings) -> int:
         return 2
     from orchestration.partitions import FIRST_LISTING_DATE
 
-    first, today = date.fromisoformat(FIRST_LISTING_DATE), datetime.now(timezone.utc).date()
+    first, today = date.fromisoformat(FIRST_LISTING_DATE), datetime.now(UTC).date()
     if args.start < first or args.end > today:
         console.print(f"[red]listing days run from {first} (the first day the API serves) to today "
                       f"({today} UTC); got {args.start} .. {args.end}[/red]")

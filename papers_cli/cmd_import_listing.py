@@ -11,6 +11,7 @@ import os
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from rich.console import Console
 from rich.text import Text
@@ -94,7 +95,9 @@ def _import(console: Console, settings: Settings, name: str, as_of: date | None)
         console.print(Text(f"Import failed; see run {result.run_id} in the Dagster UI.", style="red"))
         return 1
     metadata = result.asset_materializations_for_node("listed_papers")[0].metadata
-    files, rejected = metadata["files"].value, metadata["rejected"].value
+    # Both are JSON metadata the listed_papers asset writes: {file name: details}.
+    files = cast("dict[str, dict]", metadata["files"].value)
+    rejected = cast("dict[str, dict]", metadata["rejected"].value)
     for other, info in sorted(rejected.items()):
         if other != name:
             console.print(Text(f"Set aside {info['path']} (not a listing page): {info['reason']}; "

@@ -92,7 +92,7 @@ class BackfillProgress:
         if own.is_terminal and not own.is_dumb_terminal:
             from papers_cli.progress_bar import TerminalProgress
 
-            progress = TerminalProgress(own, days, raw_dir, published)
+            progress: BackfillProgress = TerminalProgress(own, days, raw_dir, published)
         else:
             progress = PlainProgress(own, days, raw_dir, published)
         progress._owned_file = stream

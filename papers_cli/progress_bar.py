@@ -52,7 +52,7 @@ class _TallyColumn(ProgressColumn):
             f"fetched {figures['fetched']} · loaded {figures['loaded']} · ",
             (f"failed {figures['failed']}", "red" if figures["failed"] else ""),
             f" · {figures['papers_fetched']:,} papers fetched, {figures['papers_loaded']:,} loaded"
-            f" · {figures['days_per_s']} days/s · fetch ETA {'--:--' if eta == 'unknown' else clock_time(eta)}",
+            f" · {figures['days_per_s']} days/s · fetch ETA {clock_time(eta) if isinstance(eta, int) else '--:--'}",
         )
 
 

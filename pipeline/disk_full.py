@@ -21,7 +21,7 @@ _QUOTED_PATH = re.compile(r"""["'](/[^"']+)["']""")
 
 def is_disk_full(error: BaseException) -> bool:
     """Whether `error`, or an error it was raised from, is a full disk."""
-    seen = error
+    seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
@@ -43,7 +43,7 @@ def disk_full_message(error: BaseException, where: Path) -> str:
 
 
 def _failed_path(error: BaseException) -> str | None:
-    seen = error
+    seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, OSError) and seen.filename:
             return str(seen.filename)

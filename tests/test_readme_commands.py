@@ -40,7 +40,7 @@ SECTIONS = ("HF Daily Papers warehouse", "Everyday use")  # the title section is
 def sections(text: str) -> dict[str, str]:
     """README sections by heading (level 1 and 2), each with its text up to the next one."""
     parts = re.split(r"^#{1,2} (.+)$", text, flags=re.MULTILINE)
-    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2])}
+    return {title.strip(): body for title, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def shell_commands(section_text: str) -> list[str]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import polars as pl
 
@@ -74,14 +75,14 @@ def split_by_fetch(frame: pl.DataFrame, fetch_count: int, schema: pl.Schema) -> 
     if fetch_count == 1:
         return [table]
     bounds = frame.get_column("fetch").search_sorted(pl.Series(range(fetch_count + 1), dtype=pl.Int32)).to_list()
-    return [table.slice(start, end - start) for start, end in zip(bounds, bounds[1:])]
+    return [table.slice(start, end - start) for start, end in pairwise(bounds)]
 
 
 def naive_utc(moment: datetime) -> datetime:
     """A timezone-aware datetime as naive UTC (DuckDB TIMESTAMP); naive input is refused, not guessed."""
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise ValueError(f"fetched_at must be a timezone-aware datetime, got {moment!r}")
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def check_listing_date(listing_date: date) -> None:

@@ -73,7 +73,7 @@ def parse_listing(text: str, *, as_of: date, source_file: str) -> pl.DataFrame:
     lines = read_lines(text)
     reader = _Reader(lines, source_file, end_line=max(text.count("\n") + 1, 1))
     page_date = _read_page_date(reader, as_of)
-    rows = []
+    rows: list[dict] = []
     while not reader.at_end():
         row = _read_entry(reader, page_date)
         rows.append({"source_file": source_file, "position": len(rows) + 1, **row, "paper_id": None})
@@ -129,7 +129,9 @@ def _read_page_date(reader: _Reader, as_of: date) -> date:
     while reader.peek() is Kind.TEXT and _squash(reader.current().text).casefold() in PAGE_CHROME:
         reader.index += 1
     line = reader.take(Kind.DATE, expected)
-    page_date = resolve_date(match_date(line.text), as_of)
+    printed = match_date(line.text)
+    assert printed is not None  # take(Kind.DATE) returns a line that match_date classified
+    page_date = resolve_date(printed, as_of)
     if page_date is None:
         raise ListingFormatError(reader.source_file, line.number, "a real calendar day", _show(line.text))
     return page_date
@@ -139,7 +141,7 @@ def _read_entry(reader: _Reader, page_date: date) -> dict:
     if reader.peek() is Kind.TEXT and len(reader.current().text) > MAX_TITLE_CHARS:
         reader.fail(f"a paper title (one line of at most {MAX_TITLE_CHARS} characters)")
     title = reader.take(Kind.TEXT, "a paper title")
-    row = {"title": _squash(title.text), "abstract": None, "author_count": None,
+    row: dict[str, object] = {"title": _squash(title.text), "abstract": None, "author_count": None,
            "listed_date": None, "upvotes": None, "organization": None}
     if reader.at_end():
         return row  # the copy stopped right after the title
@@ -168,6 +170,7 @@ def _read_date(reader: _Reader, page_date: date) -> dict:
         reader.fail(expected)
     reader.index += 1
     printed = match_date(line.text)
+    assert printed is not None  # the line's kind is DATE
     listed = resolve_date(printed, page_date)
     if listed is None:
         raise ListingFormatError(reader.source_file, line.number, "a real calendar day", _show(line.text))

@@ -26,8 +26,8 @@ def check_listing_text(text: str, source_file: str) -> None:
     """Raise ListingFormatError when `text` is empty, binary or markup; return quietly otherwise."""
     binary = _BINARY.search(text)
     if binary:
-        line = text.count("\n", 0, binary.start()) + 1
-        raise ListingFormatError(source_file, line, EXPECTED_TEXT,
+        binary_line = text.count("\n", 0, binary.start()) + 1
+        raise ListingFormatError(source_file, binary_line, EXPECTED_TEXT,
                                  f"binary data (the control character {ord(binary.group()):#04x})")
     first = _first_non_blank(text)
     if first is None:

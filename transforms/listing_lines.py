@@ -89,7 +89,10 @@ def classify(stripped: str) -> Kind:
 
 def author_count(stripped: str) -> int:
     """The N of a "• N authors" line."""
-    return int(_AUTHORS.fullmatch(stripped)["count"])
+    match = _AUTHORS.fullmatch(stripped)
+    if match is None:
+        raise ValueError(f"not an authors line: {stripped!r}")
+    return int(match["count"])
 
 
 def match_date(stripped: str) -> DateLine | None:

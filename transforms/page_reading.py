@@ -13,11 +13,15 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from transforms.json_records import RawRecord, split_page
 from transforms.record_types import type_problem
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 REJECT_SCHEMA = pl.Schema(
     {"fetch": pl.Int32, "record_index": pl.Int32, "paper_id": pl.Utf8, "reason": pl.Utf8, "raw_record": pl.Utf8}
@@ -84,7 +88,7 @@ def record_texts(pages: list[bytes], page_sizes: tuple[int, ...], indices: set[i
     """The verbatim JSON text of the records at `indices` (splitting only the pages that hold them)."""
     texts: dict[int, str] = {}
     offset = 0
-    for page_index, (page, size) in enumerate(zip(pages, page_sizes)):
+    for page_index, (page, size) in enumerate(zip(pages, page_sizes, strict=True)):
         wanted = {index for index in indices if offset <= index < offset + size}
         if wanted:
             records = split_page(page, page_index)
@@ -148,7 +152,7 @@ def _coercible_value_pattern(schema: pl.Schema) -> str:
     return "|".join(f'"(?:{keys(kind)})"\\s*:\\s*{start}' for kind, start in bad_start.items() if keys(kind))
 
 
-def _collect_key_kinds(fields: dict[str, pl.DataType], kinds: dict[str, set[str]]) -> None:
+def _collect_key_kinds(fields: dict[str, PolarsDataType], kinds: dict[str, set[str]]) -> None:
     # A key with different kinds at different levels ("user": object or string) cannot be judged by its
     # name alone; Polars refuses the struct-vs-scalar mismatches it has, so leaving it out is safe.
     for key, dtype in fields.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 import polars as pl
-import polars_hash  # noqa: F401  (registers the .nchash expression namespace)
+import polars_hash
 
 # Letters that NFKD does not decompose into a base letter plus accents.
 _UNDECOMPOSED_LETTERS = {
@@ -79,13 +79,13 @@ def identity_key_from_normalised(
 
 def author_id_expr(identity_key: pl.Expr) -> pl.Expr:
     """First 16 hex digits of sha1(identity_key), computed in Polars (polars-hash)."""
-    return identity_key.nchash.sha1().str.slice(0, AUTHOR_ID_LENGTH)
+    return polars_hash.NonCryptographicHashingNameSpace(identity_key).sha1().str.slice(0, AUTHOR_ID_LENGTH)
 
 
 def author_key_expr(author_id: pl.Expr) -> pl.Expr:
     """The warehouse's author_key(author_id) macro in Polars: the first 16 hex digits of
     md5(author_id) as an unsigned 64-bit number."""
-    return author_id.nchash.md5().str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64)
+    return polars_hash.NonCryptographicHashingNameSpace(author_id).md5().str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64)
 
 
 def author_id_for(identity_key: str) -> str:

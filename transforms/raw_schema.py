@@ -58,7 +58,7 @@ _PAPER = pl.Struct(
 )
 
 ITEM_SCHEMA = pl.Schema(
-    {
+    {  # type: ignore[arg-type]  # mypy types a dict mixing dtype classes (pl.Utf8) and instances as dict[str, object]
         "paper": _PAPER,
         "title": pl.Utf8,
         "summary": pl.Utf8,
@@ -72,7 +72,7 @@ ITEM_SCHEMA = pl.Schema(
 
 # Just what a vote observation needs: cheap to read for older fetches of a day.
 VOTE_ITEM_SCHEMA = pl.Schema(
-    {
+    {  # type: ignore[arg-type]  # mypy types a dict mixing dtype classes (pl.Utf8) and instances as dict[str, object]
         "paper": pl.Struct({"id": pl.Utf8, "upvotes": pl.Int32}),
         "numComments": pl.Int32,
     }

@@ -8,9 +8,14 @@ costs one filter.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from transforms.raw_schema import API_TIMESTAMP_FORMAT
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 Check = tuple[pl.Expr, pl.Expr]  # (row fails, reason)
 
@@ -70,7 +75,7 @@ def failing_records(flat: pl.DataFrame, checks: list[Check], slots: pl.DataFrame
 
 
 def _first_reason(checks: list[Check]) -> pl.Expr:
-    chain = pl.when(checks[0][0].fill_null(False)).then(checks[0][1])
+    chain: Then | ChainedThen = pl.when(checks[0][0].fill_null(False)).then(checks[0][1])
     for fails, reason in checks[1:]:
         chain = chain.when(fails.fill_null(False)).then(reason)
     return chain.otherwise(pl.lit(None, dtype=pl.Utf8)).alias("reason")

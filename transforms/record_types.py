@@ -7,11 +7,14 @@ the slow path are checked here, in Python, before Polars reads them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-_INTEGER_BITS = {pl.Int8: 8, pl.Int16: 16, pl.Int32: 32, pl.Int64: 64}
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
+
+_INTEGER_BITS: dict[PolarsDataType, int] = {pl.Int8: 8, pl.Int16: 16, pl.Int32: 32, pl.Int64: 64}
 
 
 def type_problem(record: Any, schema: pl.Schema) -> str | None:
@@ -37,7 +40,7 @@ def describe_json_value(value: Any) -> str:
     return "object"
 
 
-def _struct_problem(record: dict, fields: dict[str, pl.DataType], prefix: str) -> str | None:
+def _struct_problem(record: dict, fields: dict[str, PolarsDataType], prefix: str) -> str | None:
     for key, dtype in fields.items():
         problem = _value_problem(record.get(key), dtype, f"{prefix}{key}")
         if problem is not None:
@@ -45,7 +48,7 @@ def _struct_problem(record: dict, fields: dict[str, pl.DataType], prefix: str) -
     return None
 
 
-def _value_problem(value: Any, dtype: pl.DataType, path: str) -> str | None:
+def _value_problem(value: Any, dtype: PolarsDataType, path: str) -> str | None:
     if value is None:
         return None
     if isinstance(dtype, pl.Struct):
@@ -63,7 +66,7 @@ def _value_problem(value: Any, dtype: pl.DataType, path: str) -> str | None:
     return _scalar_problem(value, dtype, path)
 
 
-def _scalar_problem(value: Any, dtype: pl.DataType, path: str) -> str | None:
+def _scalar_problem(value: Any, dtype: PolarsDataType, path: str) -> str | None:
     if dtype == pl.Utf8:
         return None if isinstance(value, str) else _mismatch(path, "string", value)
     if dtype == pl.Boolean:

@@ -13,7 +13,7 @@ import polars as pl
 TIMESTAMP = pl.Datetime("us")
 
 PAPERS = pl.Schema(
-    {
+    {  # type: ignore[arg-type]  # mypy types a dict mixing dtype classes (pl.Utf8) and instances as dict[str, object]
         "paper_id": pl.Utf8,
         "title": pl.Utf8,
         "summary": pl.Utf8,
@@ -48,7 +48,7 @@ PAPER_AUTHORS = pl.Schema(
 )
 
 VOTES = pl.Schema(
-    {
+    {  # type: ignore[arg-type]  # mypy types a dict mixing dtype classes (pl.Utf8) and instances as dict[str, object]
         "paper_id": pl.Utf8,
         "observed_at": TIMESTAMP,
         "upvotes": pl.Int32,
@@ -70,7 +70,7 @@ SUBMITTERS = pl.Schema(
 ORGANIZATIONS = pl.Schema({"organization": pl.Utf8, "fullname": pl.Utf8, "avatar_url": pl.Utf8})
 
 QUARANTINED = pl.Schema(
-    {
+    {  # type: ignore[arg-type]  # mypy types a dict mixing dtype classes (pl.Utf8) and instances as dict[str, object]
         "listing_date": pl.Date,
         "fetched_at": TIMESTAMP,
         "record_index": pl.Int32,

@@ -1,17 +1,20 @@
 """Term weighting for search and similar papers: BM25 and TF-IDF cosine, in pure Polars.
 
-Input is a term-occurrences frame: (paper_id, term, title_occurrences, abstract_occurrences). The warehouse makes it with its `text_terms()` SQL macro, the same one that splits
-search queries, so indexed and queried terms always agree. Nothing here does I/O.
+Input is a term-occurrences frame: (paper_id, term, title_occurrences, abstract_occurrences). The
+warehouse makes it with its `text_terms()` SQL macro, the same one that splits search queries, so
+indexed and queried terms always agree. Nothing here does I/O.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 import polars as pl
 
-OCCURRENCES_SCHEMA = {
+OCCURRENCES_SCHEMA = pl.Schema({
     "paper_id": pl.String, "term": pl.String,
     "title_occurrences": pl.UInt32, "abstract_occurrences": pl.UInt32,
-}
+})
 
 
 def weighted_term_counts(occurrences: pl.DataFrame, title_weight: float) -> pl.DataFrame:
@@ -80,9 +83,9 @@ def tfidf_vectors(term_counts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-NEIGHBOUR_SCHEMA = {
+NEIGHBOUR_SCHEMA = pl.Schema({
     "paper_id": pl.String, "similar_paper_id": pl.String, "rank": pl.Int32, "score": pl.Float64,
-}
+})
 
 
 def nearest_neighbours(
@@ -128,9 +131,9 @@ def nearest_neighbours(
     )
 
 
-CODED_NEIGHBOUR_SCHEMA = {
+CODED_NEIGHBOUR_SCHEMA = pl.Schema({
     "paper_code": pl.UInt32, "other_code": pl.UInt32, "rank": pl.Int32, "score": pl.Float64,
-}
+})
 
 
 def neighbours_of_postings(postings: pl.DataFrame, k: int = 5, chunk_papers: int = 20_000) -> pl.DataFrame:
@@ -147,7 +150,7 @@ def neighbours_of_postings(postings: pl.DataFrame, k: int = 5, chunk_papers: int
     parts = [
         _top_k_for(postings.filter(pl.col("paper_code").is_between(start, start + chunk_papers - 1)),
                    postings, k)
-        for start in range(0, int(postings["paper_code"].max()) + 1, chunk_papers)
+        for start in range(0, int(cast(int, postings["paper_code"].max())) + 1, chunk_papers)
     ]
     return pl.concat(parts, how="vertical").select(list(CODED_NEIGHBOUR_SCHEMA)).cast(CODED_NEIGHBOUR_SCHEMA)
 

@@ -10,7 +10,7 @@ the verdict says that the sample is a fixed set of past days.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,7 +20,7 @@ from warehouse.migrate import ensure_readable
 
 def deadline_for(day: date, hour: int) -> datetime:
     """When listing `day` is due: the next day at `hour`:00 UTC."""
-    return datetime.combine(day + timedelta(days=1), time(hour), tzinfo=timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(hour), tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def judge(day: date, now: datetime, hour: int, loaded: bool) -> FreshnessVerdict
     """Pass when `day` is published, or when it is not due yet; fail once it is late."""
     due = deadline_for(day, hour)
     metadata = {"listing_date": day.isoformat(), "due_at_utc": due.isoformat(),
-                "checked_at_utc": now.astimezone(timezone.utc).isoformat(), "published": loaded}
+                "checked_at_utc": now.astimezone(UTC).isoformat(), "published": loaded}
     if loaded:
         return FreshnessVerdict(day, True, f"{day} is in the published warehouse.", metadata)
     if now < due:
@@ -68,7 +68,7 @@ def day_published(published_path: Path, day: date) -> bool:
 
 def newest_due_day(now: datetime, hour: int) -> date:
     """The newest listing day whose deadline has passed at `now`."""
-    yesterday = now.astimezone(timezone.utc).date() - timedelta(days=1)
+    yesterday = now.astimezone(UTC).date() - timedelta(days=1)
     return yesterday if now >= deadline_for(yesterday, hour) else yesterday - timedelta(days=1)
 
 
@@ -85,8 +85,8 @@ def sample_verdict(now: datetime, hour: int, published_path: Path, sample_days: 
              f"{deadline_for(due, hour):%Y-%m-%d %H:%M} UTC) is judged only with the real API "
              "(`papers up --live`).")
     metadata = {"source": "bundled sample", "expected_listing_date": str(newest), "published": loaded,
-                "checked_at_utc": now.astimezone(timezone.utc).isoformat()}
-    if loaded:
+                "checked_at_utc": now.astimezone(UTC).isoformat()}
+    if loaded and newest is not None:
         return FreshnessVerdict(newest, True, f"{newest} is in the published warehouse. {about}", metadata)
     return FreshnessVerdict(newest or due, False, f"{newest} is not in the published warehouse: run "
                             f"`papers up` to load the sample. {about}", metadata)

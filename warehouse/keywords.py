@@ -42,6 +42,7 @@ def refresh_keyword_weeks(con: duckdb.DuckDBPyConnection, weeks: list[date] | No
 
     Runs in the caller's transaction, if any.
     """
+    params: dict[str, object]
     if weeks is None:
         condition, params = "true", {"first": None, "last": None}
     elif not weeks:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -62,7 +62,7 @@ def import_listing(
     """
     frame = parse_listing(text, as_of=as_of, source_file=source_file)
     digest = content_sha256(text)
-    moment = _naive_utc(imported_at or datetime.now(timezone.utc))
+    moment = _naive_utc(imported_at or datetime.now(UTC))
     con.execute("BEGIN TRANSACTION")
     try:
         stored_name = _stored_source_file(con, digest)
@@ -139,4 +139,4 @@ def _insert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, digest: str, mo
 def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -11,9 +11,10 @@ are upserted, never deleted.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import duckdb
 import polars as pl
@@ -103,10 +104,8 @@ def replace_partitions_in_chunks(
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back, keeping the error that made us: when a write fails (a full disk), DuckDB may
     have ended the transaction itself, and ROLLBACK then fails with "no transaction is active"."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
 
 
 def _load_chunk(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], weeks: set[date]) -> list[LoadOutcome]:
@@ -157,7 +156,7 @@ def _incoming_frames(batches: list[PartitionBatch]) -> dict[str, pl.DataFrame]:
 
 
 def _load_records(batches: list[PartitionBatch]) -> pl.DataFrame:
-    loaded_at = _naive_utc(datetime.now(timezone.utc))
+    loaded_at = _naive_utc(datetime.now(UTC))
     return pl.DataFrame({
         "listing_date": [b.listing_date for b in batches],
         "fetched_at": [_naive_utc(b.fetched_at) for b in batches],
@@ -223,4 +222,4 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, update: tuple[
 def _naive_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,7 +33,7 @@ class PublishResult:
 
 def checkpoint_and_log(con: duckdb.DuckDBPyConnection, run_id: str | None) -> datetime:
     """Record the publish in `publish_log` and flush the WAL into the database file."""
-    published_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    published_at = datetime.now(UTC).replace(tzinfo=None)
     con.execute(
         "INSERT INTO publish_log "
         "SELECT ?, ?, (SELECT count(*) FROM partition_loads), (SELECT count(*) FROM papers)",

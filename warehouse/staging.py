@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import fcntl
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 
 def staging_glob(published_path: Path) -> str:
@@ -26,7 +27,7 @@ def locked_staging_file(published_path: Path) -> Iterator[tuple[Path, BinaryIO]]
     """A new, empty staging file beside `published_path`, opened for writing and locked
     until the block ends (the caller renames it or it is deleted here)."""
     staging = published_path.with_name(f".{published_path.name}.{uuid.uuid4().hex}.tmp")
-    handle = open(staging, "xb")
+    handle = open(staging, "xb")  # noqa: SIM115 - closed in `finally` before the unlink; a failed open must unlink nothing
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         yield staging, handle
@@ -40,7 +41,7 @@ def remove_stale_staging_files(published_path: Path) -> list[Path]:
     removed = []
     for staging in published_path.parent.glob(staging_glob(published_path)):
         try:
-            handle = open(staging, "rb")
+            handle = open(staging, "rb")  # noqa: SIM115 - entered with `with handle` below; only the open is guarded
         except FileNotFoundError:
             continue  # its publish finished meanwhile
         with handle:

@@ -49,7 +49,7 @@ def steps(repo: WarehouseRepository, period: Period) -> tuple[Period | None, Per
     if period.view != "day":
         return period.shifted(-1), period.shifted(1)
     before, after = repo.adjacent_days(period.start)
-    return (before and containing("day", before)), (after and containing("day", after))
+    return (containing("day", before) if before else None), (containing("day", after) if after else None)
 
 
 def controls(repo: WarehouseRepository, period: Period, bounds: tuple[date, date]) -> None:
@@ -59,18 +59,18 @@ def controls(repo: WarehouseRepository, period: Period, bounds: tuple[date, date
     previous, following = steps(repo, period)
     unit = period.view
     top = st.columns([2, 3], vertical_alignment="bottom")
-    top[0].segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="browse_view",
+    top[0].segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, key="browse_view",
                              on_change=_on_view_change, args=(period,), label_visibility="collapsed")
     nav = st.columns([1, 1.3, 1], vertical_alignment="bottom")
     nav[0].button(f"Previous {unit}", icon=":material/chevron_left:", width="stretch", key="browse_prev",
                   disabled=previous is None, on_click=go_to, args=(previous,),
-                  help=previous and f"Go to {previous.label}")
+                  help=f"Go to {previous.label}" if previous else None)
     nav[1].date_input("Go to date", key="browse_date", min_value=bounds[0], max_value=bounds[1],
                       format="YYYY-MM-DD", on_change=_on_date_change, args=(period,),
                       label_visibility="collapsed")
     nav[2].button(f"Next {unit}", icon=":material/chevron_right:", width="stretch", key="browse_next",
                   disabled=following is None, on_click=go_to, args=(following,),
-                  help=following and f"Go to {following.label}")
+                  help=f"Go to {following.label}" if following else None)
 
 
 def render(repo: WarehouseRepository) -> None:
@@ -79,7 +79,7 @@ def render(repo: WarehouseRepository) -> None:
     if not ui.ready(repo) or not ui.needs(repo, BROWSE_NEEDS["browse"], "Browsing"):
         return
     lo, hi = repo.date_bounds()
-    if hi is None:
+    if lo is None or hi is None:
         st.info("The published warehouse has no papers yet. Run a backfill to load some days.")
         return
     period = period_from_url(hi)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import altair as alt
 import polars as pl
@@ -40,17 +41,22 @@ def render(repo: WarehouseRepository) -> None:
     newest = fresh["newest_listing_date"]
     ui.seed_state("overview_period", ui.param("period", "30d") if ui.param("period", "30d") in PERIODS else "30d")
     left, right = st.columns([3, 2], vertical_alignment="bottom")
-    period = left.segmented_control("Period", list(PERIODS), key="overview_period", help="Days ending on the newest listing day") or "30d"
+    period = (
+        left.segmented_control("Period", list(PERIODS), key="overview_period", help="Days ending on the newest listing day")
+        or "30d"
+    )
     right.caption(f"Data as of **{ui.fmt_date(newest)}** · last publish {ui.fmt_time(fresh['last_publish'])}")
     ui.publish_params({"period": period}, {"period": "30d"})
 
     current, previous = periods(newest, PERIODS[period])
     now, before = repo.kpis(*current), repo.kpis(*previous)
     st.caption(f"{current[0]:%d %b %Y} – {current[1]:%d %b %Y}, compared with the {PERIODS[period]} days before")
-    for column, (key, label, fmt) in zip(st.columns(len(KPIS)), KPIS):
+    for column, (key, label, fmt) in zip(st.columns(len(KPIS)), KPIS, strict=True):
         value = now[key]
         delta = None if value is None or before[key] is None or not before["papers"] else value - before[key]
-        column.metric(label, "—" if value is None else fmt.format(value), None if delta is None else fmt.format(delta), border=True)
+        column.metric(
+            label, "—" if value is None else fmt.format(value), None if delta is None else fmt.format(delta), border=True
+        )
 
     chart_col, dist_col = st.columns([3, 2])
     with chart_col:
@@ -76,19 +82,33 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(dist.to_pandas())
             .mark_bar(color="#6366F1")
-            .encode(x=alt.X("upvotes:N", sort=None, title="Upvotes", axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)), tooltip=[alt.Tooltip("upvotes:N", title="Upvotes"), alt.Tooltip("papers:Q", title="Papers")])
+            .encode(
+                x=alt.X("upvotes:N", sort=None, title="Upvotes", axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
+                tooltip=[alt.Tooltip("upvotes:N", title="Upvotes"), alt.Tooltip("papers:Q", title="Papers")],
+            )
             .properties(height=280),
             width="stretch",
         )
     st.subheader("Top papers in the period")
     top = repo.papers(PaperFilters(start=current[0], end=current[1], limit=10))
     ui.table(
-        top.select("paper_id", pl.format("/paper?id={}#{}", "paper_id", "title").alias("open"), "listing_date",
-                   "upvotes", pl.col("organization").fill_null("")),
+        top.select(
+            "paper_id",
+            pl.format("/paper?id={}#{}", "paper_id", "title").alias("open"),
+            "listing_date",
+            "upvotes",
+            pl.col("organization").fill_null(""),
+        ),
         column_order=["open", "listing_date", "upvotes", "organization"],
-        column_config={"open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large", help="Opens the paper's page"),
-                       "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"), "organization": "Organisation",
-                       "upvotes": st.column_config.ProgressColumn("Upvotes", format="%d", max_value=max(1, int(top["upvotes"].max() or 1)))},
+        column_config={
+            "open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large", help="Opens the paper's page"),
+            "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"),
+            "organization": "Organisation",
+            "upvotes": st.column_config.ProgressColumn(
+                "Upvotes", format="%d", max_value=max(1, int(cast(int, top["upvotes"].max()) or 1))
+            ),
+        },
     )
 
 if __name__ == "__main__":

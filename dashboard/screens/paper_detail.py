@@ -23,7 +23,7 @@ def pick_paper(repo: WarehouseRepository) -> str | None:
     titles = repo.paper_titles()
     if not titles.height:
         return None
-    labels = dict(zip(titles["paper_id"], titles["title"]))
+    labels = dict(zip(titles["paper_id"], titles["title"], strict=True))
     st.selectbox("Open a paper", list(labels), index=None, key="paper_pick", placeholder="Choose one of the newest papers",
                  format_func=lambda pid: f"{pid} · {labels.get(pid, '')}", on_change=_open_picked)
     return None

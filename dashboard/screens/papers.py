@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import polars as pl
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import ui
 from dashboard.filters import RANKINGS, PaperFilters
@@ -18,6 +20,7 @@ RANK_LABELS = {"upvotes": "Upvotes", "hotness": "Hotness", "velocity": "Velocity
 def read_filters(repo: WarehouseRepository) -> PaperFilters:
     """Draw the filter widgets (seeded from the URL), publish them to the URL, return them."""
     lo, hi = repo.date_bounds()
+    assert lo is not None and hi is not None  # render() stops first when there are no papers
     options = repo.filter_options()
     can_rank = ["upvotes"] if repo.missing_objects(["paper_velocity"]) else list(RANKINGS)
     seeds = {
@@ -34,18 +37,19 @@ def read_filters(repo: WarehouseRepository) -> PaperFilters:
     for key, value in seeds.items():
         ui.seed_state(key, value)
     with st.container(border=True):
-        c = st.columns([1.2, 2, 1, 1, 1.2], vertical_alignment="bottom")
-        basis = c[0].selectbox("Date", list(BASES), format_func=BASES.get, key="papers_basis")
+        c: Sequence[DeltaGenerator] = st.columns([1.2, 2, 1, 1, 1.2], vertical_alignment="bottom")
+        basis = c[0].selectbox("Date", list(BASES), format_func=BASES.__getitem__, key="papers_basis")
         picked = c[1].date_input("Date range", key="papers_dates", format="YYYY-MM-DD")
         min_upvotes = c[2].number_input("Min upvotes", min_value=0, step=5, key="papers_min")
         has_github = c[3].toggle("Has GitHub", key="papers_gh")
-        rank_by = c[4].selectbox("Rank by", can_rank, format_func=RANK_LABELS.get, key="papers_rank")
+        rank_by = c[4].selectbox("Rank by", can_rank, format_func=RANK_LABELS.__getitem__, key="papers_rank")
         c = st.columns(4)
         orgs = c[0].multiselect("Organisation", options["organizations"], key="papers_orgs")
         subs = c[1].multiselect("Submitter", options["submitters"], key="papers_subs")
         include = c[2].multiselect("Keyword includes any", options["keywords"], key="papers_kw")
         exclude = c[3].multiselect("Keyword excludes", options["keywords"], key="papers_nokw")
     start, end = (picked[0], picked[-1]) if isinstance(picked, (list, tuple)) and picked else (None, None)
+    assert basis is not None and rank_by is not None  # select boxes without index=None always hold an option
     ui.publish_params(
         {"basis": basis, "from": start and start.isoformat(), "to": end and end.isoformat(), "min": int(min_upvotes),
          "gh": "1" if has_github else None, "rank": rank_by, "org": orgs, "sub": subs, "kw": include, "nokw": exclude},
@@ -69,7 +73,10 @@ def render(repo: WarehouseRepository) -> None:
     filters = read_filters(repo)
     shown = repo.papers(filters)
     total = repo.count_papers(filters)
-    st.markdown(f"**{total:,} {'paper matches' if total == 1 else 'papers match'}** · showing {shown.height:,}" + (" (the first ones by rank)" if total > shown.height else ""))
+    st.markdown(
+        f"**{total:,} {'paper matches' if total == 1 else 'papers match'}** · showing {shown.height:,}"
+        + (" (the first ones by rank)" if total > shown.height else "")
+    )
     paper_table(shown)
     ui.csv_download(shown, "papers.csv", key="papers_csv")
 

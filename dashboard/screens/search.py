@@ -19,7 +19,9 @@ def render(repo: WarehouseRepository) -> None:
                           icon=":material/search:")
     ui.publish_params({"q": query.strip()})
     if not query.strip():
-        st.caption("Words are matched after folding case, accents and plurals; results are ranked by BM25 (title words count 3×).")
+        st.caption(
+            "Words are matched after folding case, accents and plurals; results are ranked by BM25 (title words count 3×)."
+        )
         return
     hits = repo.search(query)
     noun, verb = ("paper", "matches") if hits.height == 1 else ("papers", "match")
@@ -27,7 +29,10 @@ def render(repo: WarehouseRepository) -> None:
     for hit in hits.iter_rows(named=True):
         with st.container(border=True):
             ui.paper_link(hit["paper_id"], hit["title"])
-            st.caption(f"{hit['paper_id']} · listed {ui.fmt_date(hit['listing_date'])} · {hit['upvotes']} upvotes · score {hit['score']:.2f}")
+            st.caption(
+                f"{hit['paper_id']} · listed {ui.fmt_date(hit['listing_date'])} · "
+                f"{hit['upvotes']} upvotes · score {hit['score']:.2f}"
+            )
 
 
 if __name__ == "__main__":

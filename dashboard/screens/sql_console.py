@@ -18,10 +18,32 @@ from dashboard.sql_console_runner import ConsoleLimits, run_console_query
 EXAMPLES = {
     # Relative to the newest loaded day, not today: a warehouse that is not fetched daily (the
     # bundled sample ends 2025-12-25) still has a "latest month".
-    "Top papers of the latest 30 days": "SELECT paper_id, title, upvotes, listing_date\nFROM papers\nWHERE listing_date > (SELECT max(listing_date) FROM papers) - INTERVAL 30 DAY\nORDER BY upvotes DESC\nLIMIT 20",
-    "Papers per week": "SELECT date_trunc('week', listing_date) AS week, count(*) AS papers, sum(upvotes) AS upvotes\nFROM papers\nGROUP BY ALL\nORDER BY week DESC",
-    "Most prolific authors": "SELECT a.name, count(*) AS papers\nFROM paper_authors pa JOIN authors a USING (author_id)\nGROUP BY ALL\nORDER BY papers DESC\nLIMIT 20",
-    "Fastest risers": "SELECT paper_id, latest_upvotes, upvotes_per_day, hotness\nFROM paper_velocity\nORDER BY hotness DESC\nLIMIT 20",
+    "Top papers of the latest 30 days": (
+        "SELECT paper_id, title, upvotes, listing_date\n"
+        "FROM papers\n"
+        "WHERE listing_date > (SELECT max(listing_date) FROM papers) - INTERVAL 30 DAY\n"
+        "ORDER BY upvotes DESC\n"
+        "LIMIT 20"
+    ),
+    "Papers per week": (
+        "SELECT date_trunc('week', listing_date) AS week, count(*) AS papers, sum(upvotes) AS upvotes\n"
+        "FROM papers\n"
+        "GROUP BY ALL\n"
+        "ORDER BY week DESC"
+    ),
+    "Most prolific authors": (
+        "SELECT a.name, count(*) AS papers\n"
+        "FROM paper_authors pa JOIN authors a USING (author_id)\n"
+        "GROUP BY ALL\n"
+        "ORDER BY papers DESC\n"
+        "LIMIT 20"
+    ),
+    "Fastest risers": (
+        "SELECT paper_id, latest_upvotes, upvotes_per_day, hotness\n"
+        "FROM paper_velocity\n"
+        "ORDER BY hotness DESC\n"
+        "LIMIT 20"
+    ),
     "Daily metrics": "SELECT * FROM daily_metrics ORDER BY listing_date DESC LIMIT 30",
 }
 LIMITS = ConsoleLimits()
@@ -73,7 +95,9 @@ def render(repo: WarehouseRepository) -> None:
             st.error(result.message, icon=":material/block:")
             return
         (st.warning if result.truncated else st.success)(result.message)
-        st.dataframe(result.frame, hide_index=True, width="stretch", height=min(38 + 35 * max(len(result.frame), 1), 560), key="sql_table")
+        st.dataframe(
+            result.frame, hide_index=True, width="stretch", height=min(38 + 35 * max(len(result.frame), 1), 560), key="sql_table"
+        )
         st.download_button(
             f"Download CSV ({len(result.frame):,} rows)", result.frame.to_csv(index=False), file_name="query.csv",
             mime="text/csv", icon=":material/download:", key="sql_csv",

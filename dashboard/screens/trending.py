@@ -7,6 +7,9 @@ always answers the same. The window and the order are in the URL (`?days=7&sort=
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 import streamlit as st
 
 from dashboard import ui
@@ -35,9 +38,9 @@ def render(repo: WarehouseRepository) -> None:
     st.session_state["trending_days"] = ui.param_int("days", 7) if ui.param_int("days", 7) in WINDOWS else 7
     st.session_state["trending_sort"] = ui.param("sort", "hotness") if ui.param("sort") in SORTS else "hotness"
     left, right = st.columns(2, vertical_alignment="bottom")
-    days = left.segmented_control("Listed in the last", list(WINDOWS), format_func=WINDOWS.get,
+    days = left.segmented_control("Listed in the last", list(WINDOWS), format_func=WINDOWS.__getitem__,
                                   key="trending_days", on_change=_on_change) or 7
-    sort = right.segmented_control("Order by", list(SORTS), format_func=SORTS.get, key="trending_sort",
+    sort = right.segmented_control("Order by", list(SORTS), format_func=SORTS.__getitem__, key="trending_sort",
                                    on_change=_on_change) or "hotness"
     papers = repo.trending(days, gain_days=1, limit=500)
     if not papers.height:
@@ -48,7 +51,7 @@ def render(repo: WarehouseRepository) -> None:
     shown = papers.sort([*by, "rank"], descending=[*descending, False], nulls_last=True).head(SHOWN)
     as_of = repo.votes_as_of()
     st.caption(
-        f"{papers.height:,} papers listed in the {days} days up to {ui.fmt_date(papers['listing_date'].max())}. "
+        f"{papers.height:,} papers listed in the {days} days up to {ui.fmt_date(cast(date, papers['listing_date'].max()))}. "
         f"Hotness (upvotes / (age in hours + 2)^1.5) and the upvotes gained over the last 24 h of vote "
         f"history are measured at the newest vote observation, {ui.fmt_time(as_of)}; a gain needs an "
         "observation from a day earlier (re-fetching recent days builds the history)."

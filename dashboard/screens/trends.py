@@ -34,10 +34,20 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(weekly.to_pandas())
             .mark_line(point=True)
-            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b %Y", values=week_ticks(weekly), labelOverlap=True)),
-                    y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
-                    color=alt.Color("keyword:N", title=None), tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("keyword:N", title="Keyword"),
-                             alt.Tooltip("papers:Q", title="Papers")])
+            .encode(
+                x=alt.X(
+                    "yearmonthdate(week_start):T",
+                    title="Week starting",
+                    axis=alt.Axis(format="%d %b %Y", values=week_ticks(weekly), labelOverlap=True),
+                ),
+                y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color("keyword:N", title=None),
+                tooltip=[
+                    alt.Tooltip("week_start:T", title="Week starting"),
+                    alt.Tooltip("keyword:N", title="Keyword"),
+                    alt.Tooltip("papers:Q", title="Papers"),
+                ],
+            )
             .properties(height=300),
             width="stretch",
         )
@@ -59,10 +69,20 @@ def render(repo: WarehouseRepository) -> None:
         st.altair_chart(
             alt.Chart(coverage.to_pandas())
             .mark_area(color="#6366F1", opacity=0.6)
-            .encode(x=alt.X("yearmonthdate(week_start):T", title="Week starting", axis=alt.Axis(format="%d %b", values=week_ticks(coverage), labelOverlap=True)), y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
-                    tooltip=[alt.Tooltip("week_start:T", title="Week starting"), alt.Tooltip("papers:Q", title="Papers"),
-                             alt.Tooltip("papers_with_keywords:Q", title="With keywords"),
-                             alt.Tooltip("coverage:Q", title="Coverage", format=".0%")])
+            .encode(
+                x=alt.X(
+                    "yearmonthdate(week_start):T",
+                    title="Week starting",
+                    axis=alt.Axis(format="%d %b", values=week_ticks(coverage), labelOverlap=True),
+                ),
+                y=alt.Y("coverage:Q", title="Coverage", axis=alt.Axis(format="%")),
+                tooltip=[
+                    alt.Tooltip("week_start:T", title="Week starting"),
+                    alt.Tooltip("papers:Q", title="Papers"),
+                    alt.Tooltip("papers_with_keywords:Q", title="With keywords"),
+                    alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
+                ],
+            )
             .properties(height=260),
             width="stretch",
         )

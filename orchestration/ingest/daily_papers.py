@@ -98,7 +98,7 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
                              "size_mb": round(published.size_bytes / 1e6, 2)},
     }
     if not failures:
-        results = [dg.MaterializeResult(asset_key=spec.key, metadata=metadata[spec.key.path[-1]])
+        results: list[dg.MaterializeResult] = [dg.MaterializeResult(asset_key=spec.key, metadata=metadata[spec.key.path[-1]])
                    for spec in SPECS]
         return [*results, *checks], good, failures
     # Some days failed: report each completed day on its own, so only the failed days stay failed.

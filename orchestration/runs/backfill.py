@@ -117,6 +117,7 @@ def backfill(
 
 
 def _warehouse() -> WarehouseResource:
+    assert defs.resources is not None  # definitions.py gives the Definitions their resources
     return defs.resources["warehouse"]
 
 

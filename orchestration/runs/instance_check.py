@@ -52,7 +52,7 @@ def refuse_dev_server_without_shipped_settings(env: Mapping[str, str] = os.envir
         raise RuntimeError(f"hf_daily_papers refuses to load: {problem}. To fix: {HOW_TO}.")
 
 
-def _get(config: dict, *keys: str):
+def _get(config: object, *keys: str):
     for key in keys:
         if not isinstance(config, dict):
             return None

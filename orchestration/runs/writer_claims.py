@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 CLAIMS_FOLDER = "writer_claims"
@@ -40,7 +40,7 @@ class WriterOwner:
     def of_this_process(cls, run_id: str) -> WriterOwner:
         command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "python"
         return cls(run_id, os.getpid(), socket.gethostname(), command,
-                   datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                   datetime.now(UTC).isoformat(timespec="seconds"))
 
     def describe(self) -> str:
         """`papers backfill ... (pid 123 on host)`."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from bench.eras import era_for
 from bench.fixture_stats import load_fixture_stats
@@ -61,7 +61,7 @@ def test_generated_days_load_through_the_transforms_without_quarantine(tmp_path)
     assert written.papers == 32
     for day in days:
         body = (tmp_path / f"daily_papers_{day.isoformat()}.json").read_bytes()
-        tables = build_listing_tables([body], day, datetime(2026, 1, 1, tzinfo=timezone.utc))
+        tables = build_listing_tables([body], day, datetime(2026, 1, 1, tzinfo=UTC))
         assert tables.quarantined.height == 0
         assert tables.papers.height == 8
         assert tables.paper_authors.height == sum(len(i["paper"]["authors"]) for i in json.loads(body))

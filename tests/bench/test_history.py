@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 import duckdb
 
@@ -22,9 +23,9 @@ def test_a_later_fetch_sees_at_least_as_many_upvotes_and_never_more_than_the_set
     generator = DayGenerator(30, seed=5)
     settled = upvotes(generator.day_bytes(END))
     seen = [upvotes(generator.day_bytes(END, days_after=k)) for k in range(15)]
-    for earlier, later in zip(seen, seen[1:]):
-        assert all(a <= b for a, b in zip(earlier, later))
-    assert all(s <= f for s, f in zip(seen[-1], settled))
+    for earlier, later in pairwise(seen):
+        assert all(a <= b for a, b in zip(earlier, later, strict=True))
+    assert all(s <= f for s, f in zip(seen[-1], settled, strict=True))
     assert sum(seen[0]) < 0.6 * sum(settled)    # half on the listing day (plus rounding)
     assert sum(seen[-1]) > 0.99 * sum(settled)
 
@@ -32,9 +33,9 @@ def test_a_later_fetch_sees_at_least_as_many_upvotes_and_never_more_than_the_set
 def test_a_backfill_then_fourteen_daily_runs_each_fetching_fifteen_days():
     fetches = list(history_fetches(DayGenerator(2, seed=5), END, n_days=40))
     runs = Counter(fetched_at for _, _, fetched_at in fetches)
-    backfill = datetime(2026, 6, 6, 23, tzinfo=timezone.utc)
+    backfill = datetime(2026, 6, 6, 23, tzinfo=UTC)
     assert runs[backfill] == 26                  # every day up to END - 14
-    assert sorted(runs)[1:] == [datetime(2026, 6, d, 23, tzinfo=timezone.utc) for d in range(7, 21)]
+    assert sorted(runs)[1:] == [datetime(2026, 6, d, 23, tzinfo=UTC) for d in range(7, 21)]
     assert all(runs[run] == 15 for run in sorted(runs)[1:])
     per_day = Counter(day for day, _, _ in fetches)
     assert per_day[END] == 1 and per_day[END - timedelta(days=14)] == 15 and per_day[END - timedelta(days=39)] == 1

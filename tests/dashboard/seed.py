@@ -17,6 +17,7 @@ from warehouse.keywords import refresh_keyword_weeks
 
 NEWEST = date(2025, 1, 14)
 
+# fmt: off
 PAPERS = [
     # (paper_id, title, summary, published_at, listing_date, upvotes, comments, submitter, org, github, project_page, keywords, authors)
     # Top paper: has GitHub and a project page, three vote observations (velocity), two keywords.
@@ -30,6 +31,7 @@ PAPERS = [
     # Previous period (2024-12-30): the baseline for the KPI deltas; arXiv date two weeks earlier.
     ("2412.00005", "Policy Gradients Revisited", "RL policy gradients again.", datetime(2024, 12, 16, 8), date(2024, 12, 30), 20, 3, "alice", None, None, None, ["RL"], 1),
 ]
+# fmt: on
 
 AUTHORS = [
     ("a-ann", "Ann Li", "annli", "hf:annli"),  # claimed author on three papers

@@ -36,7 +36,7 @@ def test_trending_is_hottest_first_with_gains_from_the_vote_history(repo):
     # As of the newest observation, 2025-01-14 08:00. 14 days up to 2025-01-14: all but 2412.00005.
     trending = repo.trending(n_days=14, gain_days=8)
     assert trending["paper_id"].to_list() == ["2501.00004", "2501.00001", "2501.00003", "2501.00002"]
-    gained = dict(zip(trending["paper_id"], trending["upvotes_gained"]))
+    gained = dict(zip(trending["paper_id"], trending["upvotes_gained"], strict=True))
     # Since 2025-01-06 08:00: 2501.00001 went 10 -> 50; 2501.00002 was 10 then and still is;
     # 2501.00003 and 2501.00004 were listed later, so they had 0 then.
     assert gained == {"2501.00001": 40, "2501.00002": 0, "2501.00003": 30, "2501.00004": 5}
@@ -67,7 +67,9 @@ def test_a_period_reads_and_writes_its_url_key(view, key, start, end):
     assert (period.start, period.end, period.key) == (start, end, key)
 
 
-@pytest.mark.parametrize(("view", "key"), [("week", "2025-W54"), ("month", "2025-13"), ("day", "14/01/2025"), ("week", "2025-01")])
+@pytest.mark.parametrize(
+    ("view", "key"), [("week", "2025-W54"), ("month", "2025-13"), ("day", "14/01/2025"), ("week", "2025-01")]
+)
 def test_a_bad_url_key_is_no_period(view, key):
     assert parse(view, key) is None
 

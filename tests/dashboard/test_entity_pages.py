@@ -131,7 +131,10 @@ def test_organisation_page(repo):
     people = at.dataframe[1].value
     # Ben is on both deepseek-ai papers, Ann on one
     assert people["author"].tolist() == [labelled_url("author", "a-ben", "Ben Lee"), labelled_url("author", "a-ann", "Ann Li")]
-    assert at.dataframe[2].value["link"].tolist() == [labelled_url("submitter", "akhaliq", "akhaliq"), labelled_url("submitter", "bob", "bob")]
+    assert at.dataframe[2].value["link"].tolist() == [
+        labelled_url("submitter", "akhaliq", "akhaliq"),
+        labelled_url("submitter", "bob", "bob"),
+    ]
     for frame in at.dataframe:
         assert_readable(frame)
 
@@ -149,7 +152,10 @@ def test_submitter_page():
     # the more upvoted first
     assert at.dataframe[0].value["upvotes"].tolist() == [7, 5]
     orgs = at.dataframe[2].value["link"].tolist()
-    assert orgs == [labelled_url("organization", "old-lab", "old-lab"), labelled_url("organization", "deepseek-ai", "deepseek-ai")]
+    assert orgs == [
+        labelled_url("organization", "old-lab", "old-lab"),
+        labelled_url("organization", "deepseek-ai", "deepseek-ai"),
+    ]
 
 
 def test_any_author_is_found_by_name_accents_and_case_ignored(repo):

@@ -33,7 +33,10 @@ def test_overview_top_papers_and_freshness(repo):
     top = at.dataframe[0].value
     # All five seeded papers fall within the 30 days up to 2025-01-14, best first.
     assert top["upvotes"].tolist() == [50, 30, 20, 10, 5]
-    assert top["paper_id"].tolist() == repo.papers(PaperFilters(start=date(2024, 12, 16), end=date(2025, 1, 14), limit=10))["paper_id"].to_list()
+    assert (
+        top["paper_id"].tolist()
+        == repo.papers(PaperFilters(start=date(2024, 12, 16), end=date(2025, 1, 14), limit=10))["paper_id"].to_list()
+    )
     assert any("Tue 14 Jan 2025" in c.value and "2025-01-14 12:00 UTC" in c.value for c in at.caption)
 
 

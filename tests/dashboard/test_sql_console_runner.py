@@ -155,7 +155,7 @@ def test_every_duckdb_value_type_comes_back_with_its_value(warehouse_path):
         expected = con.execute(sql).fetchall()[0]
     shown = result.frame.iloc[0].tolist()
     # pandas shows timestamps as its Timestamp (equal to the datetime); NaN equals nothing.
-    assert [a == b or (a != a and b != b) for a, b in zip(shown, expected)] == [True] * len(expected)
+    assert [a == b or (a != a and b != b) for a, b in zip(shown, expected, strict=True)] == [True] * len(expected)
 
 
 def test_a_reply_that_would_run_code_in_the_dashboard_is_not_loaded(warehouse_path, tmp_path):

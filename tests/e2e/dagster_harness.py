@@ -153,13 +153,12 @@ class DagsterDev:
     # -- process --------------------------------------------------------------------------
     def start(self) -> DagsterDev:
         """Start `dagster dev` and wait until the webserver answers /server_info."""
-        log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [str(DAGSTER), "dev", *CODE_TARGET, "-h", "127.0.0.1", "-p", str(self.port)],
-            cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [str(DAGSTER), "dev", *CODE_TARGET, "-h", "127.0.0.1", "-p", str(self.port)],
+                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_until(self._ready, self.startup_timeout, f"dagster dev on {self.url}")
         wait_until(self._location_loaded, self.startup_timeout, "the code location to load")
         return self

@@ -4,7 +4,7 @@ read back from the check's executions."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -72,7 +72,7 @@ def execute_from_ui(dagster: DagsterDev) -> dict:
 
 
 def test_the_check_runs_from_the_ui_fails_while_late_and_passes_once_published(tmp_path):
-    yesterday = datetime.now(timezone.utc).date() - timedelta(days=1)
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
     publish_days(tmp_path, [yesterday - timedelta(days=1)])
     # Hour 0: yesterday is due from midnight UTC on; the HF URL is never called by the check.
     env = {"HF_API_BASE_URL": "http://127.0.0.1:9", "PAPERS_FRESHNESS_HOUR_UTC": "0"}

@@ -64,8 +64,11 @@ def postgres_url():
     data, port = root / "data", free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
-    run = lambda *cmd: subprocess.run(_as_postgres_user([str(c) for c in cmd]), check=True,  # noqa: E731
-                                      capture_output=True, text=True, timeout=120)
+
+    def run(*cmd):
+        return subprocess.run(_as_postgres_user([str(c) for c in cmd]), check=True, capture_output=True, text=True,
+                              timeout=120)
+
     run(bin_dir / "initdb", "-D", data, "-U", DB_USER, "--auth=trust", "-E", "UTF8")
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
     run(bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", root / "postgres.log", "-w", "start")

@@ -67,7 +67,12 @@ def grid_rows(page, count: int, index: int = 0) -> list[list[str]]:
 def test_every_page_renders_without_error(page, dashboard):
     base, _ = dashboard
     SHOTS.mkdir(parents=True, exist_ok=True)
-    query = {"paper": "?id=2501.00001", "search": "?q=reasoning", "authors": "?key=a-ann", "papers": "?from=2024-12-01&to=2025-01-31"}
+    query = {
+        "paper": "?id=2501.00001",
+        "search": "?q=reasoning",
+        "authors": "?key=a-ann",
+        "papers": "?from=2024-12-01&to=2025-01-31",
+    }
     for name, (_, _, _, url_path) in PAGES.items():
         visit(page, f"{base}/{'' if name == 'overview' else url_path}{query.get(name, '')}")
         assert page.locator('[data-testid="stException"]').count() == 0, name

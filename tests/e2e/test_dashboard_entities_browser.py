@@ -5,8 +5,7 @@ entity pages at 1440x900 and at a phone's 390x844 go to test-artifacts/screensho
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from dashboard.links import labelled_url
 from tests.dashboard.entity_seed import OLD_PAPER, OLD_TITLE, add_old_paper

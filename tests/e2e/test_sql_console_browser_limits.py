@@ -76,12 +76,19 @@ def submit(tab, sql: str) -> None:
 
 
 ATTACKS = [
-    ("SELECT " + "(" * 400_000 + "1" + ")" * 400_000,
-     "The SQL is 800,008 characters long; the console runs statements of at most 100,000."),
+    (
+        "SELECT " + "(" * 400_000 + "1" + ")" * 400_000,
+        "The SQL is 800,008 characters long; the console runs statements of at most 100,000.",
+    ),
     ("SELECT list_sum(range(1000000000))", "Stopped: the query needed more memory than the console allows"),
-    ("SELECT i, repeat('x', 1000000) AS s FROM range(1000) t(i)", "Stopped: the query needed more memory than the console allows"),
-    ("SELECT i, repeat('x', 100000) AS s FROM range(1000) t(i)",
-     "Result truncated at 16 MB: showing the first 159 rows; the result has more."),
+    (
+        "SELECT i, repeat('x', 1000000) AS s FROM range(1000) t(i)",
+        "Stopped: the query needed more memory than the console allows",
+    ),
+    (
+        "SELECT i, repeat('x', 100000) AS s FROM range(1000) t(i)",
+        "Result truncated at 16 MB: showing the first 159 rows; the result has more.",
+    ),
 ]
 
 

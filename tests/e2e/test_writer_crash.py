@@ -36,9 +36,9 @@ SLOWER = {"*": "always:slow:4"}
 
 def start_papers(args: list[str], home, base_url: str, log_path) -> subprocess.Popen:
     """`papers ARGS` in the background, its output into `log_path` (SIGINT not ignored)."""
-    log = open(log_path, "w")
-    return subprocess.Popen([str(PAPERS), *args], env=papers_env(home, base_url), cwd=REPO_ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
+    with open(log_path, "w") as log:  # the child writes to its own copy of the descriptor
+        return subprocess.Popen([str(PAPERS), *args], env=papers_env(home, base_url), cwd=REPO_ROOT,
+                                stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_until(condition, timeout: float = 120, what: str = "condition") -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, timezone
+from datetime import UTC, date
 
 import pytest
 
@@ -55,7 +55,7 @@ def test_pages_until_a_short_page(days_dir):
     assert [r.page for r in server.requests] == [0, 1, 2]
     assert fetched.url == f"{server.base_url}/api/daily_papers?date=2024-05-27&limit=2&p=0"
     assert fetched.listing_date == DAY
-    assert fetched.fetched_at.tzinfo is timezone.utc
+    assert fetched.fetched_at.tzinfo is UTC
 
 
 def test_a_full_last_page_costs_one_empty_page_that_is_not_kept(days_dir):
@@ -74,9 +74,8 @@ def test_an_empty_day_keeps_its_one_empty_page(days_dir):
 
 
 def test_server_that_ignores_p_is_stopped_after_one_repeat(days_dir):
-    with FakeHFServer(days_dir, faults={"*": "always:ignore-p"}) as server:
-        with client_for(server, page_size=2) as client:
-            fetched = client.fetch_day(DAY)
+    with FakeHFServer(days_dir, faults={"*": "always:ignore-p"}) as server, client_for(server, page_size=2) as client:
+        fetched = client.fetch_day(DAY)
     # Page 1 repeats page 0, so paging stops there and the repeat is dropped.
     assert [r.page for r in server.requests] == [0, 1]
     assert page_ids(fetched) == [["2405.00001", "2405.00002"]]
@@ -86,12 +85,11 @@ def test_server_that_ignores_p_is_stopped_after_one_repeat(days_dir):
 def test_token_is_sent_but_never_shown(days_dir, caplog):
     caplog.set_level(logging.DEBUG)
     faults = {"2024-05-27": ["503", "ok"], "2024-05-28": ["404"]}
-    with FakeHFServer(days_dir, faults=faults) as server:
-        with client_for(server, token=TOKEN) as client:
-            client.fetch_day(DAY)
-            with pytest.raises(FetchError) as raised:
-                client.fetch_day(date(2024, 5, 28))
-            shown = [repr(client), str(raised.value), repr(raised.value), caplog.text]
+    with FakeHFServer(days_dir, faults=faults) as server, client_for(server, token=TOKEN) as client:
+        client.fetch_day(DAY)
+        with pytest.raises(FetchError) as raised:
+            client.fetch_day(date(2024, 5, 28))
+        shown = [repr(client), str(raised.value), repr(raised.value), caplog.text]
     assert [r.authorized for r in server.requests] == [True, True, True]
     assert "503" in caplog.text  # the retry was logged ...
     assert not [text for text in shown if TOKEN in text]  # ... without the token anywhere
@@ -106,9 +104,11 @@ def test_no_token_no_authorization_header(days_dir):
 def test_every_request_and_retry_passes_the_rate_limiter(days_dir):
     clock = FakeClock()
     limiter = RateLimiter(2.0, clock=clock, sleep=clock.sleep)
-    with FakeHFServer(days_dir, faults={"2024-05-27": ["503", "ok"]}) as server:
-        with client_for(server, page_size=2, rate_limiter=limiter) as client:
-            client.fetch_day(DAY)
+    with (
+        FakeHFServer(days_dir, faults={"2024-05-27": ["503", "ok"]}) as server,
+        client_for(server, page_size=2, rate_limiter=limiter) as client,
+    ):
+        client.fetch_day(DAY)
     # 4 requests (a 503, then pages 0-2); the fake clock stands still between them, so each one
     # after the first waits its 0.5 s slot.
     assert len(server.requests) == 4

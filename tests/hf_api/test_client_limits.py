@@ -184,11 +184,12 @@ def test_every_day_gets_its_own_wait_budget(days_dir):
     clock = FakeClock()
     limits = FetchLimits(max_retry_wait_s=150)
     faults = {KEY: ["429:retry-after=100", "ok"] * 2}
-    with FakeHFServer(days_dir, faults=faults) as server:
-        with HFClient(server.base_url, requests_per_second=None, sleep=clock.sleep,
-                      limits=limits) as client:
-            assert client.fetch_day(DAY).record_count == 3
-            assert client.fetch_day(DAY).record_count == 3
+    with (
+        FakeHFServer(days_dir, faults=faults) as server,
+        HFClient(server.base_url, requests_per_second=None, sleep=clock.sleep, limits=limits) as client,
+    ):
+        assert client.fetch_day(DAY).record_count == 3
+        assert client.fetch_day(DAY).record_count == 3
     assert clock.sleeps == [100.0, 100.0]
 
 
@@ -205,7 +206,8 @@ def test_an_encoding_that_was_not_asked_for_is_a_clear_failure():
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Encoding", "br")])
         return [b"\x0b\x00\x80[]\x03"]
 
-    with HFClient("http://hf.test", transport=httpx.WSGITransport(app=app), max_attempts=1,
-                  requests_per_second=None) as client:
-        with pytest.raises(FetchError, match="Content-Encoding 'br', which was not asked for"):
-            client.fetch_day(DAY)
+    with (
+        HFClient("http://hf.test", transport=httpx.WSGITransport(app=app), max_attempts=1, requests_per_second=None) as client,
+        pytest.raises(FetchError, match="Content-Encoding 'br', which was not asked for"),
+    ):
+        client.fetch_day(DAY)

@@ -10,7 +10,7 @@ import json
 import logging
 import pickle
 import socket
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -46,12 +46,11 @@ def clock():
 def fetch(days_dir, faults, clock, **kwargs):
     """Fetch DAY through a fake server with `faults`; returns (FetchedDay or FetchError, server)."""
     kwargs = {"requests_per_second": None, "sleep": clock.sleep, **kwargs}
-    with FakeHFServer(days_dir, faults={KEY: faults}) as server:
-        with HFClient(server.base_url, **kwargs) as client:
-            try:
-                return client.fetch_day(DAY), server
-            except FetchError as error:
-                return error, server
+    with FakeHFServer(days_dir, faults={KEY: faults}) as server, HFClient(server.base_url, **kwargs) as client:
+        try:
+            return client.fetch_day(DAY), server
+        except FetchError as error:
+            return error, server
 
 
 def statuses(server):
@@ -81,13 +80,13 @@ def test_retry_after_as_http_date(days_dir, clock):
 
 
 def test_retry_after_beyond_max_wait_gives_up_at_once(days_dir, clock):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     error, server = fetch(days_dir, ["429:retry-after=600"], clock, max_wait_s=120)
     assert isinstance(error, FetchError)
     assert (error.attempts, error.last_status, clock.sleeps) == (1, 429, [])
     until = datetime.strptime(error.reason, "rate limited until %Y-%m-%dT%H:%M:%SZ")
-    until = until.replace(tzinfo=timezone.utc)
-    after = datetime.now(timezone.utc)
+    until = until.replace(tzinfo=UTC)
+    after = datetime.now(UTC)
     assert before + timedelta(seconds=599) <= until <= after + timedelta(seconds=600)
     assert server.hits == {KEY: 1}
 
@@ -108,7 +107,7 @@ def test_backoff_doubles_with_jitter_up_to_the_cap(days_dir, clock):
     # Wait n is min(5, 2**(n-1) + U(0, 1)): [1,2], [2,3], [4,5], then capped at 5 twice.
     bounds = [(1, 2), (2, 3), (4, 5), (5, 5), (5, 5)]
     assert len(clock.sleeps) == 5
-    assert all(low <= wait <= high for wait, (low, high) in zip(clock.sleeps, bounds))
+    assert all(low <= wait <= high for wait, (low, high) in zip(clock.sleeps, bounds, strict=True))
 
 
 def test_retries_are_logged_with_date_status_and_wait(days_dir, clock, caplog):

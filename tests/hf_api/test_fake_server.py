@@ -51,9 +51,8 @@ def test_retry_after_date_is_an_http_date():
 
 
 def test_truncated_announces_more_than_it_sends():
-    with FakeHFServer(faults={"2024-05-27": ["truncated"]}) as server:
-        with pytest.raises(httpx.RemoteProtocolError):
-            get(server, "2024-05-27")
+    with FakeHFServer(faults={"2024-05-27": ["truncated"]}) as server, pytest.raises(httpx.RemoteProtocolError):
+        get(server, "2024-05-27")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -16,7 +16,7 @@ from hf_api.response import (
     retry_after_seconds,
 )
 
-NOW = datetime(2026, 11, 26, 10, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, 0, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_retry_after_wins_over_ratelimit_and_sets_retry_at():
     response = httpx.Response(429, headers={"Retry-After": "10", "RateLimit": '"api";r=0;t=55'})
     failure = failure_for_status(response, NOW)
     assert (failure.server_wait_s, failure.retry_at, failure.retryable) == (
-        10.0, datetime(2026, 11, 26, 10, 0, 10, tzinfo=timezone.utc), True
+        10.0, datetime(2026, 11, 26, 10, 0, 10, tzinfo=UTC), True
     )
 
 

@@ -1,6 +1,6 @@
 """Freshness: yesterday's listing published by the deadline hour, per partition."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 import pytest
@@ -23,7 +23,7 @@ DAY = date(2025, 3, 3)
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def publish_days(home, days: list[date]) -> None:
@@ -97,7 +97,7 @@ def execute_check(home, base_url: str = "http://hf.invalid") -> dg.AssetCheckEva
 
 
 def yesterday() -> date:
-    return datetime.now(timezone.utc).date() - timedelta(days=1)
+    return datetime.now(UTC).date() - timedelta(days=1)
 
 
 def test_the_check_executes_on_its_own_and_fails_while_the_due_day_is_missing(tmp_path, monkeypatch):

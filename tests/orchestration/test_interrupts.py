@@ -23,9 +23,8 @@ def test_sigterm_in_python_code_stops_the_block_and_the_handlers_are_restored():
     before = signal.getsignal(signal.SIGTERM)
     signal_soon(signal.SIGTERM)
     started = time.monotonic()
-    with pytest.raises(StepInterrupted) as stopped:
-        with stop_on_signals():
-            time.sleep(30)
+    with pytest.raises(StepInterrupted) as stopped, stop_on_signals():
+        time.sleep(30)
     assert time.monotonic() - started < 5
     assert not stopped.value.allow_retries and "SIGTERM" in str(stopped.value.description)
     assert received_signal() == "SIGTERM"
@@ -37,9 +36,8 @@ def test_a_signal_during_a_duckdb_statement_counts_as_the_interrupt(tmp_path):
     con.execute("CREATE TABLE t AS SELECT 1::BIGINT AS x")
     con.execute("BEGIN")
     signal_soon(signal.SIGINT)
-    with pytest.raises(StepInterrupted):
-        with stop_on_signals():
-            con.execute("INSERT INTO t SELECT count(*) FROM range(3000000000)")
+    with pytest.raises(StepInterrupted), stop_on_signals():
+        con.execute("INSERT INTO t SELECT count(*) FROM range(3000000000)")
     # DuckDB reported "Query interrupted" instead of our exception; the transaction is still ours
     # to roll back, and nothing of the statement was kept.
     con.execute("ROLLBACK")
@@ -47,7 +45,6 @@ def test_a_signal_during_a_duckdb_statement_counts_as_the_interrupt(tmp_path):
 
 
 def test_other_errors_pass_through_unchanged():
-    with pytest.raises(RuntimeError, match="not a signal"):
-        with stop_on_signals():
-            raise RuntimeError("not a signal")
+    with pytest.raises(RuntimeError, match="not a signal"), stop_on_signals():
+        raise RuntimeError("not a signal")
     assert received_signal() is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import duckdb
 from rich.console import Console
@@ -27,7 +27,7 @@ class FakeClock:
 
 
 def land(raw_dir, day, records, run_id=RUN, second=0):
-    moment = datetime(2025, 3, 6, 12, 0, second, tzinfo=timezone.utc)
+    moment = datetime(2025, 3, 6, 12, 0, second, tzinfo=UTC)
     land_fetch(raw_dir, day, moment, "http://x", [b"[]"], records, {"run_id": run_id})
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 
-from papers_cli import cmd_up
 from rich.console import Console
+
+from papers_cli import cmd_up
 
 
 class FinishedProcess:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from landing.raw_store import land_fetch, list_fetches
 from pipeline.load_days import day_chunks
@@ -12,7 +12,7 @@ START = date(2025, 3, 3)
 
 def land(raw_dir, day: date, size: int, fetches: int = 1) -> None:
     for i in range(fetches):
-        at = datetime(2025, 3, 10, 8, i, tzinfo=timezone.utc)
+        at = datetime(2025, 3, 10, 8, i, tzinfo=UTC)
         land_fetch(raw_dir, day, at, f"test://{day}", [b"[" + b" " * (size - 2) + b"]"], 0)
 
 
@@ -22,7 +22,7 @@ def chunked_days(raw_dir, days, max_bytes) -> list[list[date]]:
 
 def test_days_are_cut_where_their_raw_json_passes_the_limit(tmp_path):
     days = [START + timedelta(days=i) for i in range(6)]
-    for day, size in zip(days, [40, 40, 30, 100, 10, 10]):
+    for day, size in zip(days, [40, 40, 30, 100, 10, 10], strict=True):
         land(tmp_path, day, size)
     assert chunked_days(tmp_path, days, max_bytes=100) == [
         days[0:2],      # 40 + 40; a third day would pass 100
@@ -45,7 +45,7 @@ def land_sample_days(raw_dir, sample_api_dir) -> list[date]:
     days = []
     for path in sorted(sample_api_dir.glob("daily_papers_*.json")):
         day = date.fromisoformat(path.stem.removeprefix("daily_papers_"))
-        land_fetch(raw_dir, day, datetime(2026, 1, 1, tzinfo=timezone.utc), f"test://{day}", [path.read_bytes()], 0)
+        land_fetch(raw_dir, day, datetime(2026, 1, 1, tzinfo=UTC), f"test://{day}", [path.read_bytes()], 0)
         days.append(day)
     return days
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # A fetch time with an offset, so the UTC conversion is exercised: 2025-01-02 03:04:05 UTC.
 FETCHED_AT = datetime.fromisoformat("2025-01-02T05:04:05+02:00")
 FETCHED_AT_UTC = datetime(2025, 1, 2, 3, 4, 5)
-assert FETCHED_AT.astimezone(timezone.utc).replace(tzinfo=None) == FETCHED_AT_UTC
+assert FETCHED_AT.astimezone(UTC).replace(tzinfo=None) == FETCHED_AT_UTC
 
 
 def page(*items: object) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -34,7 +34,7 @@ def write_synthetic_days(folder: Path, days: int) -> list[tuple[date, Path]]:
 
 
 def main(days: int) -> None:
-    fetched_at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fetched_at = datetime(2026, 1, 1, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:
         files = write_synthetic_days(Path(tmp), days)
         megabytes = sum(path.stat().st_size for _, path in files) / 1e6

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-
 from datetime import date, datetime
 
 import polars as pl
 from polars.testing import assert_frame_equal
 
 from tests.transforms.api_pages import FETCHED_AT, FETCHED_AT_UTC, page
-from transforms import author_id_for, build_listing_tables
-from transforms import table_schemas
+from transforms import author_id_for, build_listing_tables, table_schemas
 
 DAY = date(2025, 1, 2)
 

@@ -15,9 +15,9 @@ from transforms import (
     ListingTables,
     build_listing_tables,
     build_listing_tables_for_days,
+    table_schemas,
     vote_observations,
 )
-from transforms import table_schemas
 
 DAY = date(2025, 1, 2)
 SAMPLE_API_DIR = Path(__file__).resolve().parents[2] / "hf_api" / "sample_days"

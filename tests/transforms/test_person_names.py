@@ -8,8 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_series_equal
 
-from transforms import author_id_expr, author_id_for, author_identity_key_expr, normalise_person_name
-from transforms import normalise_person_name_expr
+from transforms import author_id_expr, author_id_for, author_identity_key_expr, normalise_person_name, normalise_person_name_expr
 
 # (listed name, normalised) worked out by hand from the rule: NFKD, drop accents, fold letters NFKD
 # cannot split, lowercase, apostrophes dropped, other punctuation -> space, whitespace collapsed.

@@ -3,7 +3,7 @@ helpers that fill the NOT NULL columns a test does not care about."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -52,7 +52,7 @@ class HandMadeWarehouse:
         """Run a query and return its rows as dicts."""
         cursor = self.con.execute(sql, params or [])
         columns = [column[0] for column in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_author_key_is_the_first_16_hex_digits_of_the_md5_of_the_id_in_sql_and_p
     apply_schema(con)
     ids = ["aa3c2060e578fe28", "alice", "Łukasz", "ffffffffffffffff"]
     in_polars = pl.DataFrame({"author_id": ids}).select(author_key_expr(pl.col("author_id")))["author_id"].to_list()
-    for author_id, polars_key in zip(ids, in_polars):
+    for author_id, polars_key in zip(ids, in_polars, strict=True):
         expected = int(hashlib.md5(author_id.encode()).hexdigest()[:16], 16)
         assert con.execute("SELECT author_key(?)", [author_id]).fetchone()[0] == expected == polars_key
 
@@ -104,7 +104,9 @@ def test_the_asset_check_fails_when_two_author_ids_share_a_key(con):
     from orchestration.ingest.table_checks import table_check_results
 
     replace_partition(con, with_second_author(con, batch(con, [paper("2405.00001", 3)])))
-    con.execute("INSERT INTO authors (author_id, name, identity_key, author_key) VALUES ('a2', 'Bo', 'name:bo', author_key('a2'))")
+    con.execute(
+        "INSERT INTO authors (author_id, name, identity_key, author_key) VALUES ('a2', 'Bo', 'name:bo', author_key('a2'))"
+    )
     passed = lambda: {r.check_name: r.passed for r in table_check_results(con, [DAY])}["author_keys_unique"]  # noqa: E731
     assert passed()
     # a collision cannot be found by hand in md5: give a2 the key of a1
