@@ -32,9 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
     from orchestration.runs.backfill import backfill
     from orchestration.runs.instance import ensure_dagster_instance
+    from papers_settings import Settings
     from pipeline.date_ranges import contiguous_ranges, days_between
     from warehouse.db import scalar
-    from papers_settings import Settings
 
     import_s = time.perf_counter() - started
     days = days_between(args.start, args.end)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from hf_api.client import FetchError, HFClient
 from landing.raw_store import (
     RawFetch,
     clear_failure,
@@ -13,7 +14,6 @@ from landing.raw_store import (
     list_fetches,
     record_failure,
 )
-from hf_api.client import FetchError, HFClient
 
 # Tags that group the runs of one backfill. A retry inside the same backfill (or the same run)
 # reuses the days it already landed instead of fetching them again.

@@ -20,7 +20,7 @@ The built-ins are also superseded in 1.13 (freshness policies). What remains cus
 smallest part: one check and one sensor around the verdict.
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import dagster as dg
 
@@ -28,8 +28,7 @@ from hf_api.defaults import SAMPLE
 from hf_api.sample_replay import bundled_sample_dates
 from orchestration.resources import HFApiResource, WarehouseResource
 from papers_settings import Settings
-from papers_settings.settings import DEFAULT_FRESHNESS_HOUR_UTC as DEFAULT_FRESHNESS_HOUR
-from papers_settings.settings import FRESHNESS_HOUR_ENV
+from papers_settings.settings import DEFAULT_FRESHNESS_HOUR_UTC as DEFAULT_FRESHNESS_HOUR, FRESHNESS_HOUR_ENV
 from warehouse.freshness import FreshnessVerdict, freshness_verdict
 
 PUBLISHED = dg.AssetKey("published_warehouse")
@@ -65,7 +64,7 @@ def listing_published_by_deadline(
     warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.AssetCheckResult:
     """Fails when the newest due listing day is not published, saying how late and how to fix it."""
-    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
+    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(),
                                 warehouse.published_path, _sample_days(hf_api))
     return dg.AssetCheckResult(passed=verdict.passed, severity=dg.AssetCheckSeverity.WARN,
                                description=verdict.description, metadata=verdict.metadata)
@@ -82,7 +81,7 @@ def listing_freshness_sensor(
     context: dg.SensorEvaluationContext, warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.SensorResult | dg.SkipReason:
     """Evaluate the check; record it when the verdict changed since the last tick."""
-    verdict = freshness_verdict(datetime.now(timezone.utc), freshness_hour(),
+    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(),
                                 warehouse.published_path, _sample_days(hf_api))
     state = f"{verdict.day.isoformat()}:{'pass' if verdict.passed else 'fail'}"
     if context.cursor == state:

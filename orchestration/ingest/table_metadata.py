@@ -14,7 +14,7 @@ from warehouse.load import LoadOutcome
 def table_metadata(con, outcomes: list[LoadOutcome]) -> dict[str, dict]:
     """Row counts per table, plus per-day counts and a preview on `papers`."""
     counts = _table_counts(con)
-    metadata = {name: {"table_rows": n, "dagster/row_count": n} for name, n in counts.items()}
+    metadata: dict[str, dict] = {name: {"table_rows": n, "dagster/row_count": n} for name, n in counts.items()}
     metadata["papers"] |= {
         "papers_loaded_by_day": dg.MetadataValue.json(
             {o.listing_date.isoformat(): o.papers for o in outcomes}),

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.repository import WarehouseRepository
-from tests.dashboard.seed import seed_warehouse
 from papers_settings import Settings
+from tests.dashboard.seed import seed_warehouse
 
 
 @pytest.fixture

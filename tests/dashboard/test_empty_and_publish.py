@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from dashboard.nav import PAGES
+from papers_settings import Settings
 from tests.dashboard.apptest_helpers import metrics, open_page
 from tests.dashboard.seed import seed_warehouse
-from papers_settings import Settings
 
 
 def has_fetched_at(con) -> bool:

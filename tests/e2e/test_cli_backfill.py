@@ -10,10 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from hf_api.sample_replay import day_file
-from tests.e2e.cli_helpers import REPO_ROOT, published_rows, run_papers
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
-from hf_api.sample_replay import day_file
+from tests.e2e.cli_helpers import REPO_ROOT, published_rows, run_papers
 
 pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)

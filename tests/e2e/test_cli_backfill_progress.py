@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, published_rows, run_papers
-from tests.e2e.test_cli_backfill import expected_rows
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
+from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, published_rows, run_papers
+from tests.e2e.test_cli_backfill import expected_rows
 
 pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 from tests.e2e.dagster_harness import (
     REPO_ROOT,
     DagsterDev,
@@ -26,8 +28,6 @@ from tests.e2e.dagster_harness import (
     published_papers,
     served_papers,
 )
-from hf_api.testing.fake_server import FakeHFServer
-from hf_api.testing.fixture_days import fixture_days
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(600)]
 POSTGRES_PROFILE = REPO_ROOT / "deploy" / "dagster.postgres.yaml"

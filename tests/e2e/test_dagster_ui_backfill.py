@@ -18,6 +18,8 @@ from datetime import date, timedelta
 import pytest
 import yaml
 
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 from tests.e2e.dagster_harness import (
     REPO_ROOT,
     SHIPPED_DAGSTER_YAML,
@@ -28,8 +30,6 @@ from tests.e2e.dagster_harness import (
     served_papers,
     wait_until,
 )
-from hf_api.testing.fake_server import FakeHFServer
-from hf_api.testing.fixture_days import fixture_days
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 FIRST = date(2025, 3, 1)

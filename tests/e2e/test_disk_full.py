@@ -16,10 +16,10 @@ import subprocess
 
 import pytest
 
-from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, papers_env, published_rows
-from tests.e2e.test_cli_backfill import END, START, table_snapshot
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
+from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, papers_env, published_rows
+from tests.e2e.test_cli_backfill import END, START, table_snapshot
 
 pytestmark = pytest.mark.e2e
 LEFT_FREE = 50_000

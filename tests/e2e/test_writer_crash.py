@@ -18,10 +18,10 @@ from unittest import mock
 import dagster as dg
 import pytest
 
-from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, papers_env, published_rows, run_papers
-from tests.e2e.test_cli_backfill import expected_rows, loaded_rows, table_snapshot
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
+from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, papers_env, published_rows, run_papers
+from tests.e2e.test_cli_backfill import expected_rows, loaded_rows, table_snapshot
 
 pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)

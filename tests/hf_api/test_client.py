@@ -121,8 +121,8 @@ def test_a_client_from_settings_uses_token_and_attempts(days_dir, monkeypatch):
         monkeypatch.setenv("HF_TOKEN", TOKEN)
         monkeypatch.setenv("HF_MAX_ATTEMPTS", "2")
         monkeypatch.setenv("HF_REQUESTS_PER_SECOND", "0")
-        with client_from_settings(Settings.from_env(), sleep=FakeClock().sleep) as client:
-            with pytest.raises(FetchError) as raised:
-                client.fetch_day(DAY)
+        with client_from_settings(Settings.from_env(), sleep=FakeClock().sleep) as client, \
+                pytest.raises(FetchError) as raised:
+            client.fetch_day(DAY)
     assert raised.value.attempts == 2
     assert [r.authorized for r in server.requests] == [True, True]

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from hf_api.sample_replay import BUNDLED_SAMPLE_DIR, day_file, recorded_dates
-from tests.conftest import REPO_ROOT
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.faults import FaultPlan, parse_step
 from hf_api.testing.fixture_days import fixture_days
+from tests.conftest import REPO_ROOT
 
 URL = "/api/daily_papers"
 

@@ -8,15 +8,14 @@ from datetime import date
 import httpx
 import pytest
 
-from hf_api.client import HFClient
 from hf_api.config import client_from_settings
-from papers_settings import Settings
 from hf_api.sample_replay import (
     BUNDLED_SAMPLE_DIR,
     bundled_sample_dates,
     day_file,
     make_replay_app,
 )
+from papers_settings import Settings
 
 DAY = date(2024, 5, 27)
 # Seven papers: with limit=3 they make pages of 3, 3 and a short last page of 1.

@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from pipeline.fetch_days import fetch_and_land
 from hf_api.client import HFClient
 from hf_api.sample_replay import day_file
-from hf_api.url_redaction import redact_userinfo
 from hf_api.testing.fake_server import FakeHFServer
+from hf_api.url_redaction import redact_userinfo
 from papers_settings import Settings, SettingsError
+from pipeline.fetch_days import fetch_and_land
 
 GOOD, BAD = date(2024, 5, 27), date(2024, 5, 28)
 PASSWORD, TOKEN = "s3cretPassw0rd", "hf_SecretToken987"

@@ -9,13 +9,13 @@ import dagster as dg
 import duckdb
 import pytest
 
+from hf_api.limits import FetchLimits
+from hf_api.sample_replay import day_file
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 from landing.raw_store import last_failure, list_fetches
 from orchestration.ingest.daily_papers import daily_papers
 from orchestration.resources import HFApiResource, WarehouseResource
-from hf_api.sample_replay import day_file
-from hf_api.limits import FetchLimits
-from hf_api.testing.fake_server import FakeHFServer
-from hf_api.testing.fixture_days import fixture_days
 
 START = date(2025, 2, 3)
 

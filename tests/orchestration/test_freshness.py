@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 import pytest
 
+from hf_api.sample_replay import bundled_sample_dates
 from orchestration.ingest.freshness_check import (
     CHECK_NAME,
     FRESHNESS_HOUR_ENV,
@@ -15,7 +16,6 @@ from orchestration.ingest.freshness_check import (
 )
 from orchestration.partitions import daily_partitions
 from orchestration.resources import HFApiResource, WarehouseResource
-from hf_api.sample_replay import bundled_sample_dates
 from warehouse.db import connect_writer
 from warehouse.freshness import day_published, deadline_for, judge, newest_due_day
 

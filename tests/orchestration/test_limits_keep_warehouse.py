@@ -8,9 +8,9 @@ from datetime import date
 import dagster as dg
 import pytest
 
-from landing.raw_store import last_failure, list_fetches
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
+from landing.raw_store import last_failure, list_fetches
 from papers_settings import Settings
 from tests.orchestration.test_daily_papers_asset import published, run_range
 

@@ -5,11 +5,11 @@ from datetime import date
 import dagster as dg
 import pytest
 
+from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fixture_days import fixture_days
 from orchestration.ingest.daily_papers import daily_papers
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.text_search.search_tables import SEARCH_KEYS, search_tables, search_tables_after_loads
-from hf_api.testing.fake_server import FakeHFServer
-from hf_api.testing.fixture_days import fixture_days
 from tests.orchestration.test_daily_papers_asset import published, run_range
 
 START = date(2025, 2, 3)

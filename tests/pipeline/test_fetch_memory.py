@@ -8,10 +8,10 @@ from datetime import date
 
 import httpx
 
-from pipeline.fetch_days import fetch_and_land
 from hf_api.client import HFClient
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
+from pipeline.fetch_days import fetch_and_land
 
 
 def live_responses() -> int:
