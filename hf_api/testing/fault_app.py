@@ -44,28 +44,40 @@ class Instruments:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.requests: list[RequestRecord] = []
+        # One slot per request in the order requests ARRIVED, filled when each one finishes: a
+        # WSGI response is closed after its bytes are sent, so a client's next request can arrive
+        # (and finish) before the previous one is closed; appending at the close reorders them.
+        self._slots: list[RequestRecord | None] = []
         self.hits: Counter[str] = Counter()
         self.in_flight = 0
         self.max_in_flight = 0
 
-    def enter(self, date_key: str | None) -> None:
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """The finished requests, in the order they arrived."""
+        with self._lock:
+            return [record for record in self._slots if record is not None]
+
+    def enter(self, date_key: str | None) -> int:
+        """Count a request in; returns its slot for `leave`."""
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             if date_key:
                 self.hits[date_key] += 1
+            self._slots.append(None)
+            return len(self._slots) - 1
 
-    def leave(self, record: RequestRecord) -> None:
+    def leave(self, slot: int, record: RequestRecord) -> None:
         with self._lock:
             self.in_flight -= 1
-            self.requests.append(record)
+            self._slots[slot] = record
 
     def snapshot(self) -> dict:
         """Everything, as JSON-ready data."""
         with self._lock:
             return {
-                "requests": [r.to_json() for r in self.requests],
+                "requests": [r.to_json() for r in self._slots if r is not None],
                 "hits": dict(self.hits),
                 "in_flight": self.in_flight,
                 "max_in_flight": self.max_in_flight,
@@ -114,7 +126,7 @@ class FaultInjector:
         started_at = time.time()
         # Held for the whole request, so a reset meanwhile cannot unbalance the in-flight count.
         instruments = self.instruments
-        instruments.enter(date_key)
+        slot = instruments.enter(date_key)
         statuses: list[int] = []
 
         def recording_start_response(status, headers, exc_info=None):
@@ -124,7 +136,7 @@ class FaultInjector:
         try:
             yield from self._answer(fault, environ, recording_start_response)
         finally:
-            instruments.leave(RequestRecord(
+            instruments.leave(slot, RequestRecord(
                 path=environ.get("PATH_INFO", ""),
                 query=environ.get("QUERY_STRING", ""),
                 date=date_key,
