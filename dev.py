@@ -2,7 +2,8 @@
 """Set the project up and run it, with nothing but Python 3.11 on the machine.
 
     python3 dev.py up      # install into .venv, load the bundled sample, start Dagster UI + dashboard
-    python3 dev.py test    # install into .venv (and the test browser/database), lint, run the whole suite
+    python3 dev.py test    # install into .venv (and the test browser/database), lint, then run the
+                           # whole suite on every core (pytest-xdist) and print its wall time
     python3 dev.py lint    # ruff check and mypy (their settings are in pyproject.toml)
 
 Installs uv (pinned) into .tools/, then `uv sync --locked` builds .venv from uv.lock; .venv/bin
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -67,6 +69,19 @@ def lint() -> int:
     return int(failed)
 
 
+def run_suite(args: list[str]) -> int:
+    """pytest over tests/ on every core, then the wall time (with the load, which skews it)."""
+    # One worker per core (pytest-xdist); a test file stays on one worker, so a module's shared
+    # server (dashboard, dagster dev) starts once; the order tests/conftest.py gives is kept.
+    parallel = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
+    started = time.monotonic()
+    code = subprocess.call([VENV / "bin" / "python", "-m", "pytest", *parallel, *args], cwd=ROOT)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"suite wall time: {time.monotonic() - started:.0f} s on {os.cpu_count()} cores "
+          f"(load average now {load})", flush=True)
+    return code
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "up":
@@ -78,7 +93,7 @@ def main(argv: list[str]) -> int:
         if lint():
             print("lint failed: fix the findings above first (python3 dev.py lint)")
             return 1
-        return subprocess.call([VENV / "bin" / "python", "-m", "pytest", *argv[1:]], cwd=ROOT)
+        return run_suite(argv[1:])
     if command == "lint":
         setup()
         return lint()

@@ -26,3 +26,14 @@ def papers_home(tmp_path, monkeypatch) -> Path:
 def sample_api_dir() -> Path:
     """Real HF API responses bundled with the project (four eras of the API)."""
     return SAMPLE_API_DIR
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """End-to-end test files first, the rest in their usual order.
+
+    `python3 dev.py test` hands whole files to its workers in this order: the long end-to-end
+    files (real dagster dev, streamlit, chromium) started last would leave one worker running
+    them while the other idles. Tests do not depend on their order; a serial run is unchanged
+    but for the order.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)

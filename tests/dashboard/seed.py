@@ -7,9 +7,11 @@ the rows below; each row says why it is here.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+from papers_settings import Settings
 from warehouse.author_papers import fill_author_keys, refresh_author_papers
 from warehouse.db import connect_writer
 from warehouse.derived import rebuild_derived_tables
@@ -104,4 +106,13 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    return path
+
+
+def publish_copy(seeded: Path) -> Path:
+    """Copy the closed, checkpointed warehouse file `seeded` to the published warehouse path of
+    $PAPERS_HOME (seeding once and copying is what keeps the dashboard tests fast)."""
+    path = Settings.from_env().warehouse.published_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seeded, path)
     return path

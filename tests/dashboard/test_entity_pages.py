@@ -5,6 +5,7 @@ hand from those rows."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -13,12 +14,21 @@ from dashboard.links import labelled_url, parse_url, url
 from dashboard.nav import PAGES
 from tests.dashboard.apptest_helpers import markdown, metrics, open_page
 from tests.dashboard.entity_seed import OLD_PAPER, OLD_TITLE, add_old_paper
+from tests.dashboard.seed import publish_copy
+
+
+@pytest.fixture(scope="module")
+def old_paper_file(seeded_file, tmp_path_factory):
+    """The seeded warehouse with the 2024-06-03 paper of Dana Álvarez and Ann Li, built once."""
+    path = tmp_path_factory.mktemp("old_paper") / "warehouse.duckdb"
+    shutil.copyfile(seeded_file, path)
+    return add_old_paper(path)
 
 
 @pytest.fixture(autouse=True)
-def old_paper(warehouse_path):
-    """The seeded warehouse with the 2024-06-03 paper of Dana Álvarez and Ann Li."""
-    return add_old_paper(warehouse_path)
+def warehouse_path(papers_home, old_paper_file):
+    """Every test here: its own published copy of the seeded warehouse with the old paper."""
+    return publish_copy(old_paper_file)
 
 
 def links(at) -> dict[str, str]:
