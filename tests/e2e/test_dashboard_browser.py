@@ -123,4 +123,6 @@ def test_sql_console_runs_a_query_and_refuses_a_write(page, dashboard):
     editor.fill("DELETE FROM papers")
     page.get_by_role("button", name="Run query").click()
     settle(page)
-    assert page.get_by_text("DELETE is not allowed").count() == 1
+    # The refusal is drawn by the run the click starts; Streamlit shows no status for a run's
+    # first half second, so wait for the text rather than read it once.
+    expect(page.get_by_text("DELETE is not allowed")).to_have_count(1)
