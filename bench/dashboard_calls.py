@@ -3,6 +3,10 @@ called with arguments a user would give them (the range a page opens with, the t
 organisation, keyword...). Methods are found by introspection, so a query added to the
 repository is measured without touching the benchmark; one whose arguments are unknown here is
 listed as skipped, never silently dropped.
+
+Entity pages are measured on the largest entities of the warehouse (the author on most papers, the
+organisation and the submitter with most papers), the author search with the needles people type
+(NAME_SEARCHES), and each entity page also whole: every data call its page makes (entity_page[...]).
 """
 
 from __future__ import annotations
@@ -26,26 +30,57 @@ def sample_arguments(repo) -> dict:
 
     newest = repo.scalar("SELECT max(listing_date) FROM papers")
     top = lambda sql: repo.scalar(sql)  # noqa: E731
+    # the largest entities: their pages are the slowest to draw
+    busiest = top("SELECT author_id FROM paper_authors GROUP BY 1 ORDER BY count(*) DESC, author_id LIMIT 1")
+    busiest_name = repo.scalar("SELECT name FROM authors WHERE author_id = $1", [busiest]) or "Li"
     keywords = [r for r in repo.frame(
         "SELECT k FROM (SELECT lower(unnest(ai_keywords)) AS k FROM papers) GROUP BY k ORDER BY count(*) DESC LIMIT 3"
     )["k"].to_list()]
     return {
         "start": newest - timedelta(days=DEFAULT_DAYS - 1), "end": newest, "grain": "week", "day": newest,
         "paper_id": top("SELECT paper_id FROM papers ORDER BY upvotes DESC, paper_id LIMIT 1"),
-        "author_id": top("SELECT author_id FROM paper_authors GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+        "author_id": busiest,
         "organization": top("SELECT organization FROM papers WHERE organization IS NOT NULL "
-                            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+                            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
         "submitter": top("SELECT submitted_by FROM papers WHERE submitted_by IS NOT NULL "
-                         "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"),
+                         "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
         "keywords": keywords, "query_text": "language model reasoning",
-        # the author search as a person types it: a surname of the most prolific author
-        "name_text": (repo.scalar("SELECT a.name FROM authors a JOIN paper_authors pa USING (author_id) "
-                                  "GROUP BY a.name ORDER BY count(*) DESC LIMIT 1") or "li").split()[-1],
+        "busiest_name": busiest_name, "name_text": name_searches(busiest_name)["surname"],
     }
+
+
+def name_searches(name: str) -> dict[str, str]:
+    """The author search as people type it, from the most prolific author's `name`: a common
+    two-letter needle (matches most authors), the surname, two words in another order and case
+    (the surname and the first name's start), the exact name."""
+    words = name.split()
+    first, last = words[0], words[-1]
+    return {"short": "li", "surname": last, "two_words": f"{last.upper()} {first[:3].lower()}", "exact": name}
+
+
+def entity_page_calls(repo, kind: str, key: str) -> Callable[[], object]:
+    """Every data call the page of one entity makes (dashboard.entity_page.render_entity): profile,
+    papers, figures, papers per month, the papers table, the people table, the related table."""
+    from dashboard import entity_frames as ef
+    from dashboard.entity_page import PEOPLE_SHOWN
+
+    column, entity = ("submitted_by", "submitter") if kind == "organizations" else ("organization", "organization")
+
+    def page() -> None:
+        repo.entity_profile(kind, key)
+        papers = repo.entity_papers(kind, key)
+        ef.figures(papers)
+        ef.papers_per_month(papers)
+        ef.paper_table(papers)
+        ef.people_table(repo.entity_people(kind, key, limit=PEOPLE_SHOWN))
+        ef.grouped_table(papers, column, entity)
+
+    return page
 
 
 def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     """(name -> zero-argument call) for every repository query, and (name -> why skipped)."""
+    from dashboard.author_search import SHOWN as SEARCH_SHOWN
     from dashboard.entity_page import PEOPLE_SHOWN
     from dashboard.filters import PaperFilters
     from dashboard.leaderboard_page import DEFAULT_DAYS as BOARD_DAYS, SHOWN_ROWS
@@ -72,6 +107,12 @@ def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, st
             skipped[name] = f"no sample value for {', '.join(missing)}"
             continue
         calls[name] = _bind(method, params, page_args)
+    if "find_authors" in calls:  # the search box asks for the matches it shows
+        del calls["find_authors"]
+        for label, text in name_searches(args["busiest_name"]).items():
+            calls[f"find_authors[{label}]"] = lambda text=text: repo.find_authors(text, limit=SEARCH_SHOWN)
+    for kind, key in KIND_KEYS.items():
+        calls[f"entity_page[{kind}]"] = entity_page_calls(repo, kind, args[key])
     return calls, skipped
 
 

@@ -19,6 +19,14 @@ class RecordingRepository(WarehouseRepository):
         self.seen["co_authors"] = (start, end)
         return super().co_authors(author_id, start, end)
 
+    def entity_people(self, kind, key, limit=200):
+        self.seen.setdefault("entity_people", []).append((kind, key, limit))
+        return super().entity_people(kind, key, limit)
+
+    def find_authors(self, name_text, limit=50):
+        self.seen.setdefault("find_authors", []).append((name_text, limit))
+        return super().find_authors(name_text, limit)
+
     def kpis(self, start, end):
         self.seen["kpis"] = (start, end)
         return super().kpis(start, end)
@@ -35,3 +43,23 @@ def test_every_query_is_called_and_leaderboard_pages_use_their_own_range(tmp_pat
     newest = repo.date_bounds()[1]
     assert repo.seen["co_authors"] == (newest - timedelta(days=BOARD_DAYS - 1), newest)
     assert repo.seen["kpis"] == (newest - timedelta(days=29), newest)
+
+
+def test_entity_pages_are_timed_on_the_largest_entities_and_the_search_on_typed_needles(tmp_path):
+    from dashboard.author_search import SHOWN
+    from dashboard.entity_page import PEOPLE_SHOWN
+
+    repo = RecordingRepository(seed_warehouse(tmp_path / "warehouse.duckdb"))
+    repo.seen = {}
+    calls, _ = dashboard_calls(repo)
+    for kind in ("authors", "organizations", "submitters"):
+        calls[f"entity_page[{kind}]"]()
+    # Ann Li is on 3 papers (Ben and Cat on 2), deepseek-ai has 2 papers (google 1), akhaliq and
+    # alice submitted 2 each (the tie goes to the first username)
+    largest = [("authors", "a-ann", PEOPLE_SHOWN), ("organizations", "deepseek-ai", PEOPLE_SHOWN),
+               ("submitters", "akhaliq", PEOPLE_SHOWN)]
+    assert repo.seen["entity_people"] == largest
+    for label in ("short", "surname", "two_words", "exact"):
+        calls[f"find_authors[{label}]"]()
+    assert repo.seen["find_authors"] == [("li", SHOWN), ("Li", SHOWN), ("LI ann", SHOWN), ("Ann Li", SHOWN)]
+    assert "find_authors" not in calls
