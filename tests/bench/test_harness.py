@@ -101,6 +101,19 @@ def test_only_reruns_the_named_measurements_on_the_days_already_generated(tmp_pa
     assert not any("generate" in line for line in said)
 
 
+def test_only_queries_builds_its_history_without_generating_the_year_of_days(tmp_path):
+    from bench.run import run_benchmark
+
+    plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
+    out, said = tmp_path / "out.json", []
+    run_benchmark(plan, "papers bench --only queries_1x", out=out, work_dir=tmp_path / "work",
+                  end=date(2026, 6, 2), say=said.append, only={"queries_1x"})
+    details = json.loads(out.read_text())["details"]
+    assert set(details) == {"queries_1x"} and details["queries_1x"]["queries"]
+    assert not any("generate" in line for line in said)
+    assert not (tmp_path / "work" / "days_1x").exists()
+
+
 def test_the_command_refuses_an_unknown_step():
     from papers_cli.cmd_bench import _steps
 
