@@ -11,6 +11,7 @@ organisation and the submitter with most papers), the author search with the nee
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from datetime import timedelta
@@ -110,7 +111,7 @@ def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, st
     if "find_authors" in calls:  # the search box asks for the matches it shows
         del calls["find_authors"]
         for label, text in name_searches(args["busiest_name"]).items():
-            calls[f"find_authors[{label}]"] = lambda text=text: repo.find_authors(text, limit=SEARCH_SHOWN)
+            calls[f"find_authors[{label}]"] = functools.partial(repo.find_authors, text, limit=SEARCH_SHOWN)
     for kind, key in KIND_KEYS.items():
         calls[f"entity_page[{kind}]"] = entity_page_calls(repo, kind, args[key])
     return calls, skipped
