@@ -27,7 +27,7 @@ UV_VERSION = "0.13.8"
 # Debian packages the test suite drives: a real browser for Playwright, a PostgreSQL server.
 TEST_SYSTEM_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/lib/postgresql": "postgresql"}
 # Each must pass; the paths they check and their rules are in pyproject.toml.
-LINTERS = (("ruff", "check", "."), ("mypy",))
+LINTERS = (("ruff", "check", "."), ("ruff", "format", "--check", "."), ("mypy",))
 
 
 def run(*cmd: str | os.PathLike, **kwargs) -> None:
@@ -52,8 +52,10 @@ def install_test_system_packages() -> None:
     if not missing:
         return
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        print(f"note: {', '.join(missing)} not installed; the tests that need them will skip "
-              "(install them with: sudo apt-get install -y " + " ".join(missing) + ")")
+        print(
+            f"note: {', '.join(missing)} not installed; the tests that need them will skip "
+            "(install them with: sudo apt-get install -y " + " ".join(missing) + ")"
+        )
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run("apt-get", "update", "-q", env=env)
@@ -77,8 +79,7 @@ def run_suite(args: list[str]) -> int:
     started = time.monotonic()
     code = subprocess.call([VENV / "bin" / "python", "-m", "pytest", *parallel, *args], cwd=ROOT)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"suite wall time: {time.monotonic() - started:.0f} s on {os.cpu_count()} cores "
-          f"(load average now {load})", flush=True)
+    print(f"suite wall time: {time.monotonic() - started:.0f} s on {os.cpu_count()} cores (load average now {load})", flush=True)
     return code
 
 

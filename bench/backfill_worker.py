@@ -53,12 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     con = duckdb.connect(str(settings.warehouse.published_path), read_only=True)
     papers = scalar(con, "SELECT count(*) FROM papers")
     con.close()
-    print(json.dumps({
-        "seconds": seconds, "import_s": import_s, "runs": len(report.runs), "days": len(days),
-        "loaded": len(report.loaded), "failed": {str(k): v for k, v in report.failed.items()},
-        "published_papers": papers, "step_seconds": steps,
-        "peak_rss_mb": own_peak_rss_mb(),
-    }))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "import_s": import_s,
+                "runs": len(report.runs),
+                "days": len(days),
+                "loaded": len(report.loaded),
+                "failed": {str(k): v for k, v in report.failed.items()},
+                "published_papers": papers,
+                "step_seconds": steps,
+                "peak_rss_mb": own_peak_rss_mb(),
+            }
+        )
+    )
     return 0
 
 

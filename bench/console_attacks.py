@@ -54,8 +54,9 @@ def measure(db: Path, sql: str, worker: Path | None = None, **limits) -> Measure
         sql_file.write_text(sql)
         args = [sys.executable, "-m", "bench.console_harness", str(db), str(sql_file), json.dumps(limits)]
         started = time.monotonic()
-        harness = subprocess.Popen(args + ([str(worker)] if worker else []), cwd=REPO_ROOT,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        harness = subprocess.Popen(
+            args + ([str(worker)] if worker else []), cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         watched = psutil.Process(harness.pid)
         dashboard_peak = worker_peak = 0
         while harness.poll() is None:
@@ -82,8 +83,10 @@ def main() -> None:
     print(f"{'attack':44} {'status':9} {'answer s':>8} {'dashboard MB':>13} {'worker MB':>10}  message")
     for name, sql, limits in ATTACKS:
         m = measure(db, sql, **limits)
-        print(f"{name:44} {m.outcome['status']:9} {m.outcome['console_s']:8.1f} {m.dashboard_peak / 1e6:13.0f} "
-              f"{m.worker_peak / 1e6:10.0f}  {m.outcome['message'][:70]}")
+        print(
+            f"{name:44} {m.outcome['status']:9} {m.outcome['console_s']:8.1f} {m.dashboard_peak / 1e6:13.0f} "
+            f"{m.worker_peak / 1e6:10.0f}  {m.outcome['message'][:70]}"
+        )
 
 
 if __name__ == "__main__":

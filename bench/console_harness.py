@@ -24,14 +24,18 @@ def main() -> None:
     started = time.monotonic()
     result = run_console_query(Path(db), sql, limits, worker=worker)
     console_s = time.monotonic() - started
-    print(json.dumps({
-        "status": result.status,
-        "message": result.message,
-        "rows": len(result.frame),
-        "truncated": result.truncated,
-        "console_s": console_s,
-        "peak_rss_bytes": int(own_peak_rss_mb() * 2**20),
-    }))
+    print(
+        json.dumps(
+            {
+                "status": result.status,
+                "message": result.message,
+                "rows": len(result.frame),
+                "truncated": result.truncated,
+                "console_s": console_s,
+                "peak_rss_bytes": int(own_peak_rss_mb() * 2**20),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

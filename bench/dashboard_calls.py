@@ -34,19 +34,29 @@ def sample_arguments(repo) -> dict:
     # the largest entities: their pages are the slowest to draw
     busiest = top("SELECT author_id FROM paper_authors GROUP BY 1 ORDER BY count(*) DESC, author_id LIMIT 1")
     busiest_name = repo.scalar("SELECT name FROM authors WHERE author_id = $1", [busiest]) or "Li"
-    keywords = [r for r in repo.frame(
-        "SELECT k FROM (SELECT lower(unnest(ai_keywords)) AS k FROM papers) GROUP BY k ORDER BY count(*) DESC LIMIT 3"
-    )["k"].to_list()]
+    keywords = [
+        r
+        for r in repo.frame(
+            "SELECT k FROM (SELECT lower(unnest(ai_keywords)) AS k FROM papers) GROUP BY k ORDER BY count(*) DESC LIMIT 3"
+        )["k"].to_list()
+    ]
     return {
-        "start": newest - timedelta(days=DEFAULT_DAYS - 1), "end": newest, "grain": "week", "day": newest,
+        "start": newest - timedelta(days=DEFAULT_DAYS - 1),
+        "end": newest,
+        "grain": "week",
+        "day": newest,
         "paper_id": top("SELECT paper_id FROM papers ORDER BY upvotes DESC, paper_id LIMIT 1"),
         "author_id": busiest,
-        "organization": top("SELECT organization FROM papers WHERE organization IS NOT NULL "
-                            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
-        "submitter": top("SELECT submitted_by FROM papers WHERE submitted_by IS NOT NULL "
-                         "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
-        "keywords": keywords, "query_text": "language model reasoning",
-        "busiest_name": busiest_name, "name_text": name_searches(busiest_name)["surname"],
+        "organization": top(
+            "SELECT organization FROM papers WHERE organization IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ),
+        "submitter": top(
+            "SELECT submitted_by FROM papers WHERE submitted_by IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ),
+        "keywords": keywords,
+        "query_text": "language model reasoning",
+        "busiest_name": busiest_name,
+        "name_text": name_searches(busiest_name)["surname"],
     }
 
 

@@ -15,19 +15,19 @@ class Era:
     """Field presence for one era; shares are per item."""
 
     name: str
-    submitter: bool             # item submittedBy (B onwards)
+    submitter: bool  # item submittedBy (B onwards)
     discussion_id: bool
-    thumbnail_key: str          # 'mediaUrl' in A, 'thumbnail' later
-    item_summary: bool          # D, E duplicate the abstract at item level
-    hard_wrapped: bool          # A-C keep arXiv line breaks in paper.title / summary
-    daily_submission: bool      # paper.submittedOnDailyAt / submittedOnDailyBy (D, E)
+    thumbnail_key: str  # 'mediaUrl' in A, 'thumbnail' later
+    item_summary: bool  # D, E duplicate the abstract at item level
+    hard_wrapped: bool  # A-C keep arXiv line breaks in paper.title / summary
+    daily_submission: bool  # paper.submittedOnDailyAt / submittedOnDailyBy (D, E)
     linked_author_share: float  # author slots with a linked HF user
     media_share: float
     organization_share: float
     github_share: float
     project_page_share: float
-    ai_share: float             # ai_summary + ai_keywords
-    item_published_shift_h: float | None   # D: paper.publishedAt - 5 h, E: - 4 h; None: a submit time
+    ai_share: float  # ai_summary + ai_keywords
+    item_published_shift_h: float | None  # D: paper.publishedAt - 5 h, E: - 4 h; None: a submit time
 
 
 ERAS = {

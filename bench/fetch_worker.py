@@ -55,26 +55,27 @@ def dlt_source(base_url: str, days: list[date]):
     def listing_dates():
         yield [{"date": day.isoformat()} for day in days]  # one page: dependent resources take lists
 
-    return rest_api_source({
-        "client": {"base_url": base_url},
-        "resources": [
-            listing_dates,
-            {
-                "name": "daily_papers",
-                "include_from_parent": ["date"],
-                "endpoint": {
-                    "path": "api/daily_papers",
-                    "params": {
-                        "date": "{resources.listing_dates.date}",
-                        "limit": 100,
+    return rest_api_source(
+        {
+            "client": {"base_url": base_url},
+            "resources": [
+                listing_dates,
+                {
+                    "name": "daily_papers",
+                    "include_from_parent": ["date"],
+                    "endpoint": {
+                        "path": "api/daily_papers",
+                        "params": {
+                            "date": "{resources.listing_dates.date}",
+                            "limit": 100,
+                        },
+                        "data_selector": "$",
+                        "paginator": {"type": "page_number", "page_param": "p", "base_page": 0, "total_path": None},
                     },
-                    "data_selector": "$",
-                    "paginator": {"type": "page_number", "page_param": "p", "base_page": 0,
-                                  "total_path": None},
                 },
-            },
-        ],
-    })
+            ],
+        }
+    )
 
 
 def run_dlt(base_url: str, days: list[date], work: Path) -> dict:
@@ -86,16 +87,22 @@ def run_dlt(base_url: str, days: list[date], work: Path) -> dict:
 
     db_path = work / "dlt.duckdb"
     pipeline = dlt.pipeline(
-        pipeline_name="bench_daily_papers", pipelines_dir=str(work / "dlt_pipelines"),
-        destination=dlt.destinations.duckdb(str(db_path)), dataset_name="hf",
+        pipeline_name="bench_daily_papers",
+        pipelines_dir=str(work / "dlt_pipelines"),
+        destination=dlt.destinations.duckdb(str(db_path)),
+        dataset_name="hf",
     )
     start = time.perf_counter()
     pipeline.run(dlt_source(base_url, days))
     seconds = time.perf_counter() - start
     con = duckdb.connect(str(db_path), read_only=True)
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hf' "
-        "AND table_name NOT LIKE '\\_dlt%' ESCAPE '\\'").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'hf' "
+            "AND table_name NOT LIKE '\\_dlt%' ESCAPE '\\'"
+        ).fetchall()
+    ]
     rows = {t: con.execute(f'SELECT count(*) FROM hf."{t}"').fetchall()[0][0] for t in sorted(tables)}
     con.close()
     return {"seconds": seconds, "rows": rows}

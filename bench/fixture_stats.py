@@ -21,28 +21,28 @@ from hf_api.sample_replay import BUNDLED_SAMPLE_DIR
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*|[0-9]+(?:\.[0-9]+)?%?")
 
 # Assumed tails (the fixtures hold 46 papers, 3 with >= 50 authors: 71, 313, 358).
-BIG_AUTHOR_LIST_SHARE = 0.03      # lists of 40..150 authors (big lab papers)
-HUGE_AUTHOR_LIST_SHARE = 0.012    # lists of 250..450 authors (NVIDIA/Gemini-style reports)
-UPVOTE_TAIL_SHARE = 0.03          # papers of the day that go viral: 60..600 upvotes
+BIG_AUTHOR_LIST_SHARE = 0.03  # lists of 40..150 authors (big lab papers)
+HUGE_AUTHOR_LIST_SHARE = 0.012  # lists of 250..450 authors (NVIDIA/Gemini-style reports)
+UPVOTE_TAIL_SHARE = 0.03  # papers of the day that go viral: 60..600 upvotes
 
 
 @dataclass(frozen=True)
 class FixtureStats:
     """What the real responses show, ready for sampling."""
 
-    words: tuple[str, ...]             # vocabulary of titles and abstracts
-    word_counts: tuple[int, ...]       # occurrences of each word (the sampling weights)
+    words: tuple[str, ...]  # vocabulary of titles and abstracts
+    word_counts: tuple[int, ...]  # occurrences of each word (the sampling weights)
     first_names: tuple[str, ...]
     last_names: tuple[str, ...]
-    keywords: tuple[str, ...]          # real ai_keywords
-    organizations: tuple[tuple[str, str], ...]   # (slug, fullname)
-    author_counts: tuple[int, ...]     # authors per paper, lists under 50 only (the body)
+    keywords: tuple[str, ...]  # real ai_keywords
+    organizations: tuple[tuple[str, str], ...]  # (slug, fullname)
+    author_counts: tuple[int, ...]  # authors per paper, lists under 50 only (the body)
     upvotes: tuple[int, ...]
     comments: tuple[int, ...]
     summary_chars: tuple[int, ...]
     title_words: tuple[int, ...]
     author_status: tuple[tuple[str, int], ...]
-    relative_avatar_share: float       # submitters whose avatarUrl is a site-relative path
+    relative_avatar_share: float  # submitters whose avatarUrl is a site-relative path
 
     def lognormal(self, values: tuple[int, ...]) -> tuple[float, float]:
         """(mu, sigma) of log1p(values), for a smooth body around the observed values."""

@@ -44,8 +44,7 @@ class GeneratedSet:
 class DayGenerator:
     """Generates listing days of `papers_per_day` items each (one year sizes the pools)."""
 
-    def __init__(self, papers_per_day: int = DEFAULT_PAPERS_PER_DAY, seed: int = DEFAULT_SEED,
-                 era_mode: str = "by_date") -> None:
+    def __init__(self, papers_per_day: int = DEFAULT_PAPERS_PER_DAY, seed: int = DEFAULT_SEED, era_mode: str = "by_date") -> None:
         if papers_per_day < 0:
             raise ValueError(f"papers_per_day must be >= 0, got {papers_per_day}")
         self.papers_per_day = papers_per_day
@@ -82,8 +81,7 @@ def upvote_share(days_after: int) -> float:
 def seen_after(items: list[dict], days_after: int) -> list[dict]:
     """The items as a fetch `days_after` days after the listing day sees them."""
     share = upvote_share(days_after)
-    return [{**item, "paper": {**item["paper"], "upvotes": round(item["paper"]["upvotes"] * share)}}
-            for item in items]
+    return [{**item, "paper": {**item["paper"], "upvotes": round(item["paper"]["upvotes"] * share)}} for item in items]
 
 
 def encode(items: list[dict]) -> bytes:
@@ -123,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     generator = DayGenerator(args.papers_per_day, args.seed, args.era_mode)
     result = write_days(args.out, day_range(args.end, args.days), generator)
-    print(f"{len(result.days)} days, {result.papers} papers, {result.author_slots} author slots, "
-          f"{result.bytes / 1e6:.1f} MB in {result.folder}")
+    print(
+        f"{len(result.days)} days, {result.papers} papers, {result.author_slots} author slots, "
+        f"{result.bytes / 1e6:.1f} MB in {result.folder}"
+    )
     return 0
 
 

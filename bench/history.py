@@ -23,8 +23,7 @@ from warehouse.db import connect_writer
 from warehouse.paths import WarehousePaths
 
 
-def build_published_history(home: Path, end: date, n_days: int, papers_per_day: int, seed: int,
-                            derive: bool = True) -> dict:
+def build_published_history(home: Path, end: date, n_days: int, papers_per_day: int, seed: int, derive: bool = True) -> dict:
     """Generate `n_days` days ending at `end` in memory, load, derive and publish under `home`.
 
     Returns the published path and the seconds each phase took. derive=False leaves the derived
@@ -54,12 +53,19 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     started = time.perf_counter()
     result = publish_copy(working, published, published_at)
     timings["publish_s"] = time.perf_counter() - started
-    return {"path": str(published), "papers": result.papers, "days": n_days,
-            "size_mb": result.size_bytes / 1e6, "derived_rows": derived, **timings}
+    return {
+        "path": str(published),
+        "papers": result.papers,
+        "days": n_days,
+        "size_mb": result.size_bytes / 1e6,
+        "derived_rows": derived,
+        **timings,
+    }
 
 
-def history_fetches(generator: DayGenerator, end: date, n_days: int,
-                    schedule_days: int = TRAILING_DAYS) -> Iterator[tuple[date, list[bytes], datetime]]:
+def history_fetches(
+    generator: DayGenerator, end: date, n_days: int, schedule_days: int = TRAILING_DAYS
+) -> Iterator[tuple[date, list[bytes], datetime]]:
     """(day, pages, fetched_at) of a backfill of the days up to `end - schedule_days`, then of
     `schedule_days` daily runs up to `end`, each fetching its day and the trailing days."""
     days = day_range(end, n_days)
@@ -85,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-derive", action="store_true", help="leave search/similar tables empty")
     args = parser.parse_args(argv)
 
-    result = build_published_history(args.home, args.end, args.days, args.papers_per_day, args.seed,
-                                     derive=not args.no_derive)
+    result = build_published_history(args.home, args.end, args.days, args.papers_per_day, args.seed, derive=not args.no_derive)
     result["peak_rss_mb"] = own_peak_rss_mb()
     print(json.dumps(result))
     return 0

@@ -100,11 +100,16 @@ class ItemFactory:
             moment = listed if era.name == "E" else listed + timedelta(seconds=int(rng.integers(0, 86400)))
             paper["submittedOnDailyAt"] = iso(moment)
             paper["submittedOnDailyBy"] = {k: submitter[k] for k in ("_id", "avatarUrl", "isPro", "fullname")} | {
-                "user": submitter["name"], "type": "user"}
+                "user": submitter["name"],
+                "type": "user",
+            }
         self.optional_paper_fields(rng, era, paper)
         shift = era.item_published_shift_h
-        item_time = published - timedelta(hours=shift) if shift else listed - timedelta(hours=2) + timedelta(
-            seconds=int(rng.integers(0, 22 * 3600)))
+        item_time = (
+            published - timedelta(hours=shift)
+            if shift
+            else listed - timedelta(hours=2) + timedelta(seconds=int(rng.integers(0, 22 * 3600)))
+        )
         item["publishedAt"] = iso(item_time)
         item["title"] = title
         if era.item_summary:
@@ -139,8 +144,12 @@ class ItemFactory:
             paper["ai_keywords"] = list(dict.fromkeys(pools.keywords[int(k)] for k in picks))
         if draws[4] < era.organization_share:
             slug, fullname = pools.organizations[int(skewed(rng, len(pools.organizations), 1, ORG_SKEW)[0])]
-            paper["organization"] = {"_id": f"{zlib.crc32(slug.encode()):024x}", "name": slug,
-                                     "fullname": fullname, "avatar": f"{CDN}/{slug}/logo.png"}
+            paper["organization"] = {
+                "_id": f"{zlib.crc32(slug.encode()):024x}",
+                "name": slug,
+                "fullname": fullname,
+                "avatar": f"{CDN}/{slug}/logo.png",
+            }
 
     def authors(self, rng: np.random.Generator, listed: datetime, era: Era) -> list[dict]:
         """The author list: skewed people, sequential _ids, linked users and quirks of real lists."""
@@ -153,13 +162,19 @@ class ItemFactory:
             rows.append({"_id": f"{base:024x}", "name": "NVIDIA", "hidden": False})
             seq = 2  # the next _id is skipped, as in 2512.20856
         linked = rng.random(n) < era.linked_author_share
-        for k, person in enumerate(people[len(rows):], start=len(rows)):
+        for k, person in enumerate(people[len(rows) :], start=len(rows)):
             author = {"_id": f"{base + seq:024x}", "name": pools.person_name(int(person)), "hidden": False}
             seq += 1
             username = pools.person_username(int(person)) if linked[k] else None
             if username:
-                author["user"] = {"_id": f"{int(person):024x}", "avatarUrl": f"/avatars/{int(person):032x}.svg",
-                                  "isPro": False, "fullname": author["name"], "user": username, "type": "user"}
+                author["user"] = {
+                    "_id": f"{int(person):024x}",
+                    "avatarUrl": f"/avatars/{int(person):032x}.svg",
+                    "isPro": False,
+                    "fullname": author["name"],
+                    "user": username,
+                    "type": "user",
+                }
                 author["status"] = str(rng.choice(self.statuses, p=self.status_p))
                 author["statusLastChangedAt"] = iso(listed + timedelta(hours=int(rng.integers(1, 48))))
             rows.append(author)
@@ -181,8 +196,16 @@ class ItemFactory:
     def _user(self, username: str, fullname: str, key: int, era: Era, *, is_hf: bool) -> dict:
         relative = key % 100 < 100 * self.pools.stats.relative_avatar_share
         avatar = f"/avatars/{key:032x}.svg" if relative else f"{CDN}/{key:024x}/avatar.png"
-        user = {"_id": f"{key:024x}", "avatarUrl": avatar, "fullname": fullname, "name": username,
-                "type": "user", "isPro": key % 7 == 0, "isHf": is_hf, "isMod": False}
+        user = {
+            "_id": f"{key:024x}",
+            "avatarUrl": avatar,
+            "fullname": fullname,
+            "name": username,
+            "type": "user",
+            "isPro": key % 7 == 0,
+            "isHf": is_hf,
+            "isMod": False,
+        }
         if era.name in ("D", "E"):
             user["isHfAdmin"] = False
         if key % 4:

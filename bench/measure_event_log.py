@@ -55,9 +55,12 @@ def time_run(yaml: str) -> float:
     """Seconds for one run over the quarter's 92 partitions."""
     with tempfile.TemporaryDirectory() as folder, _instance(Path(folder), yaml) as instance:
         start = time.perf_counter()
-        result = dg.materialize([quarter], instance=instance, run_config=QUIET, tags={
-            "dagster/asset_partition_range_start": "2025-01-01",
-            "dagster/asset_partition_range_end": "2025-04-02"})
+        result = dg.materialize(
+            [quarter],
+            instance=instance,
+            run_config=QUIET,
+            tags={"dagster/asset_partition_range_start": "2025-01-01", "dagster/asset_partition_range_end": "2025-04-02"},
+        )
         assert result.success
         return time.perf_counter() - start
 
@@ -68,10 +71,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     info = describe_machine()
-    print(f"dagster {dg.__version__}; {info['cpu']}; {info['logical_cores']} cores; "
-          f"load at start {info['load_average_at_start']}")
-    figures: dict[str, dict[str, list[float]]] = {"stock": {"events": [], "run": []},
-                                                  "pooled": {"events": [], "run": []}}
+    print(
+        f"dagster {dg.__version__}; {info['cpu']}; {info['logical_cores']} cores; load at start {info['load_average_at_start']}"
+    )
+    figures: dict[str, dict[str, list[float]]] = {"stock": {"events": [], "run": []}, "pooled": {"events": [], "run": []}}
     for _ in range(args.rounds):
         for name, yaml in (("stock", STOCK), ("pooled", POOLED)):
             figures[name]["events"].append(time_events(yaml, args.events))
@@ -79,8 +82,7 @@ def main() -> None:
     for measure, unit, scale in (("events", "ms/event", 1e3), ("run", "s/run", 1)):
         stock = statistics.median(figures["stock"][measure]) * scale
         pooled = statistics.median(figures["pooled"][measure]) * scale
-        print(f"{measure}: stock {stock:.2f} {unit}, pooled {pooled:.2f} {unit}, "
-              f"{stock / pooled:.1f}x (median of {args.rounds})")
+        print(f"{measure}: stock {stock:.2f} {unit}, pooled {pooled:.2f} {unit}, {stock / pooled:.1f}x (median of {args.rounds})")
 
 
 if __name__ == "__main__":

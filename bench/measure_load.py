@@ -79,9 +79,12 @@ def floor_load(days_dir: Path, db_path: Path) -> dict:
 
 
 def _columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
+        ).fetchall()
+    ]
 
 
 def _insert_common_columns(con, table: str) -> None:
@@ -106,10 +109,14 @@ def measure_load(days_dir: Path, work_dir: Path, rounds: int = 3) -> dict:
     for result in (floor, project):
         result["rows_total"] = sum(result["rows"].values())
         result["rows_per_s"] = result["rows_total"] / result["seconds"]
-    mismatched = {t: (project["rows"][t], floor["rows"][t]) for t in COUNTED_TABLES
-                  if project["rows"][t] != floor["rows"][t]}
-    return {"project": project, "floor": floor, "ratio": project["seconds"] / floor["seconds"],
-            "rounds": rounds, "row_count_differences": mismatched}
+    mismatched = {t: (project["rows"][t], floor["rows"][t]) for t in COUNTED_TABLES if project["rows"][t] != floor["rows"][t]}
+    return {
+        "project": project,
+        "floor": floor,
+        "ratio": project["seconds"] / floor["seconds"],
+        "rounds": rounds,
+        "row_count_differences": mismatched,
+    }
 
 
 def _median_run(runs: list[dict]) -> dict:

@@ -41,6 +41,5 @@ def time_queries(published: Path, repeats: int) -> dict:
             started = time.perf_counter()
             call()
             samples.append((time.perf_counter() - started) * 1000)
-        results[name] = {"p50_ms": percentile(samples, 50), "p95_ms": percentile(samples, 95),
-                         "max_ms": max(samples)}
+        results[name] = {"p50_ms": percentile(samples, 50), "p95_ms": percentile(samples, 95), "max_ms": max(samples)}
     return {"queries": results, "skipped": skipped, "failed": failed, "repeats": repeats}

@@ -13,23 +13,26 @@ from pathlib import Path
 from bench.subprocesses import WorkerFailed, product_env, run_worker
 from hf_api.testing.fake_server import FakeHFServer
 
-DLT_RSS_LIMIT_MB = 16_000   # of the machine's 24 GB; our own workers keep the 8 GB default
+DLT_RSS_LIMIT_MB = 16_000  # of the machine's 24 GB; our own workers keep the 8 GB default
 
 
 def measure_fetch(days_dir: Path, days: list[date], work: Path) -> dict:
     """The project's fetch + transform + load vs dlt's REST API source, same server, same days."""
     span = ["--start", days[0].isoformat(), "--end", days[-1].isoformat()]
     with FakeHFServer(days_dir) as server:
-        project = run_worker("bench.fetch_worker", ["project", "--base-url", server.base_url, *span,
-                                                    "--work", str(work / "fetch_project")])
+        project = run_worker(
+            "bench.fetch_worker", ["project", "--base-url", server.base_url, *span, "--work", str(work / "fetch_project")]
+        )
         project["requests"] = len(server.requests)
         server.reset_instruments()
         if importlib.util.find_spec("dlt") is None:
-            return {"project": project, "dlt": None,
-                    "dlt_skipped": "dlt is not installed: run `uv sync --group bench`"}
+            return {"project": project, "dlt": None, "dlt_skipped": "dlt is not installed: run `uv sync --group bench`"}
         # dlt holds a year in memory (7.5-8.2 GB measured): the default 8 GB guard killed it once.
-        dlt = run_worker("bench.fetch_worker", ["dlt", "--base-url", server.base_url, *span,
-                                                "--work", str(work / "fetch_dlt")], rss_limit_mb=DLT_RSS_LIMIT_MB)
+        dlt = run_worker(
+            "bench.fetch_worker",
+            ["dlt", "--base-url", server.base_url, *span, "--work", str(work / "fetch_dlt")],
+            rss_limit_mb=DLT_RSS_LIMIT_MB,
+        )
         dlt["requests"] = len(server.requests)
     return {"project": project, "dlt": dlt, "speedup": dlt["seconds"] / project["seconds"]}
 
@@ -38,8 +41,9 @@ def backfill(days_dir: Path, days: list[date], home: Path, per_partition: bool =
     """One `papers backfill`-style run over `days` from the local server, in a fresh process."""
     args = ["--start", days[0].isoformat(), "--end", days[-1].isoformat()]
     with FakeHFServer(days_dir) as server:
-        return run_worker("bench.backfill_worker", args + (["--per-partition"] if per_partition else []),
-                          product_env(home, server.base_url))
+        return run_worker(
+            "bench.backfill_worker", args + (["--per-partition"] if per_partition else []), product_env(home, server.base_url)
+        )
 
 
 def measure_backfill(days_dir: Path, days: list[date], sample_days: int, work: Path) -> dict:
@@ -75,6 +79,9 @@ def measure_memory(days_dir: Path, days: list[date], home: Path) -> dict:
     except WorkerFailed as failure:
         if not failure.killed:
             raise
-        return {"killed_by_guard": True, "peak_rss_mb": failure.peak_rss_mb,
-                "days_landed_before_kill": len(list((home / "raw" / "daily_papers").glob("????-??-??"))),
-                "message": str(failure).splitlines()[0]}
+        return {
+            "killed_by_guard": True,
+            "peak_rss_mb": failure.peak_rss_mb,
+            "days_landed_before_kill": len(list((home / "raw" / "daily_papers").glob("????-??-??"))),
+            "message": str(failure).splitlines()[0],
+        }

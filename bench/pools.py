@@ -16,7 +16,7 @@ from bench.fixture_stats import FixtureStats
 
 # Frequent submitters in the fixtures (akhaliq 5/33, taesiri 4/33 of submitted items).
 FREQUENT_SUBMITTERS = (("akhaliq", "AK", 0.14), ("taesiri", "taesiri", 0.10))
-AUTHOR_SKEW = 3.0       # top 1 % of people fill ~21 % of author slots
+AUTHOR_SKEW = 3.0  # top 1 % of people fill ~21 % of author slots
 ORG_SKEW = 2.0
 SUBMITTER_SKEW = 2.0
 KEYWORD_SKEW = 2.5

@@ -42,4 +42,4 @@ def load_landed(con, raw_dir: Path, days: list[date]) -> None:
     from pipeline.load_days import load_days
 
     for start in range(0, len(days), MAX_PARTITIONS_PER_RUN):
-        load_days(con, raw_dir, days[start:start + MAX_PARTITIONS_PER_RUN], log)
+        load_days(con, raw_dir, days[start : start + MAX_PARTITIONS_PER_RUN], log)

@@ -43,8 +43,7 @@ def headline(details: dict, plan) -> dict:
         "peak_rss_10x_killed_by_guard": bool(_get(details, "memory_10x", "killed_by_guard")),
     }
     figures["targets_met"] = {
-        key: (None if figures[key] is None else
-              (figures[key] <= target if kind == "max" else figures[key] >= target))
+        key: (None if figures[key] is None else (figures[key] <= target if kind == "max" else figures[key] >= target))
         for key, (target, kind) in TARGETS.items()
     }
     return figures
@@ -65,11 +64,16 @@ def print_report(results: dict, console: Console | None = None) -> None:
     head = Table("figure", "value", "target", "met", title="Benchmark headline")
     for key, (target, kind) in TARGETS.items():
         met = results.get("targets_met", {}).get(key)
-        head.add_row(key, _fmt(results.get(key)), f"{'<=' if kind == 'max' else '>='} {target:g}",
-                     {True: "yes", False: "NO", None: "-"}[met])
+        head.add_row(
+            key,
+            _fmt(results.get(key)),
+            f"{'<=' if kind == 'max' else '>='} {target:g}",
+            {True: "yes", False: "NO", None: "-"}[met],
+        )
     head.add_row("backfill_one_run_per_partition_ratio", _fmt(results.get("backfill_one_run_per_partition_ratio")), "", "")
-    head.add_row("backfill_one_process_per_partition_ratio",
-                 _fmt(results.get("backfill_one_process_per_partition_ratio")), "", "")
+    head.add_row(
+        "backfill_one_process_per_partition_ratio", _fmt(results.get("backfill_one_process_per_partition_ratio")), "", ""
+    )
     console.print(head)
     _measurements(console, details)
     _queries(console, details)
@@ -79,9 +83,11 @@ def print_report(results: dict, console: Console | None = None) -> None:
     for note in results.get("notes", []):
         console.print(f"note: {note}")
     machine = results.get("machine", {})
-    console.print(f"machine: {machine.get('cpu')}, {machine.get('logical_cores')} cores, "
-                  f"{machine.get('memory_gb')} GB, {machine.get('os')}, Python {machine.get('python')}, "
-                  f"load average at start {machine.get('load_average_at_start')}")
+    console.print(
+        f"machine: {machine.get('cpu')}, {machine.get('logical_cores')} cores, "
+        f"{machine.get('memory_gb')} GB, {machine.get('os')}, Python {machine.get('python')}, "
+        f"load average at start {machine.get('load_average_at_start')}"
+    )
     console.print(f"command: {results.get('command')}")
 
 
@@ -90,29 +96,48 @@ def _measurements(console: Console, details: dict) -> None:
     for side in ("project", "floor"):
         run = _get(details, "load", side)
         if run:
-            table.add_row(f"load: {side}", _fmt(run["seconds"]), _fmt(run["rows_per_s"], 0),
-                          f"{run['rows_total']:,} rows")
+            table.add_row(f"load: {side}", _fmt(run["seconds"]), _fmt(run["rows_per_s"], 0), f"{run['rows_total']:,} rows")
     for side in ("project", "dlt"):
         run = _get(details, "fetch_vs_dlt", side)
         if run:
-            table.add_row(f"fetch+load: {side}", _fmt(run["seconds"]), "",
-                          f"{run['requests']} requests, peak RSS {run['peak_rss_mb']:.0f} MB")
+            table.add_row(
+                f"fetch+load: {side}",
+                _fmt(run["seconds"]),
+                "",
+                f"{run['requests']} requests, peak RSS {run['peak_rss_mb']:.0f} MB",
+            )
     backfill = details.get("backfill") or {}
     if "batched" in backfill:
         b = backfill["batched"]
         table.add_row("backfill: batched", _fmt(b["seconds"]), "", f"{b['days']} days in {b['runs']} runs")
         s = backfill["per_partition_sample"]
-        table.add_row("backfill: run per day", _fmt(backfill["per_partition_extrapolated_s"]), "",
-                      f"extrapolated from {s['runs']} runs at {backfill['per_partition_run_s']:.2f} s each")
-        table.add_row("backfill: process per day", _fmt(backfill["per_partition_fresh_process_extrapolated_s"]), "",
-                      f"extrapolated, {backfill['per_partition_fresh_process_run_s']:.2f} s per run incl. start-up")
+        table.add_row(
+            "backfill: run per day",
+            _fmt(backfill["per_partition_extrapolated_s"]),
+            "",
+            f"extrapolated from {s['runs']} runs at {backfill['per_partition_run_s']:.2f} s each",
+        )
+        table.add_row(
+            "backfill: process per day",
+            _fmt(backfill["per_partition_fresh_process_extrapolated_s"]),
+            "",
+            f"extrapolated, {backfill['per_partition_fresh_process_run_s']:.2f} s per run incl. start-up",
+        )
     memory = details.get("memory_10x") or {}
     if memory.get("killed_by_guard"):
-        table.add_row("backfill 10x (memory)", "-", "", f"killed by the memory guard at {memory['peak_rss_mb']:.0f} MB "
-                      f"after {memory['days_landed_before_kill']} of the days")
+        table.add_row(
+            "backfill 10x (memory)",
+            "-",
+            "",
+            f"killed by the memory guard at {memory['peak_rss_mb']:.0f} MB after {memory['days_landed_before_kill']} of the days",
+        )
     elif "peak_rss_mb" in memory:
-        table.add_row("backfill 10x (memory)", _fmt(memory["seconds"]), "",
-                      f"peak RSS {memory['peak_rss_mb']:.0f} MB, {memory['published_papers']:,} papers")
+        table.add_row(
+            "backfill 10x (memory)",
+            _fmt(memory["seconds"]),
+            "",
+            f"peak RSS {memory['peak_rss_mb']:.0f} MB, {memory['published_papers']:,} papers",
+        )
     console.print(table)
 
 
@@ -121,10 +146,17 @@ def _queries(console: Console, details: dict) -> None:
     if not (q1 or q10):
         return
     papers = [_get(details, f"queries_{s}", "warehouse", "papers") for s in ("1x", "10x")]
-    table = Table("dashboard query", "p50 1x", "p95 1x", "p50 10x", "p95 10x",
-                  title=f"Dashboard queries, ms (1x = {_fmt(papers[0])} papers, 10x = {_fmt(papers[1])})")
+    table = Table(
+        "dashboard query",
+        "p50 1x",
+        "p95 1x",
+        "p50 10x",
+        "p95 10x",
+        title=f"Dashboard queries, ms (1x = {_fmt(papers[0])} papers, 10x = {_fmt(papers[1])})",
+    )
     for name in sorted(set(q1) | set(q10)):
         a, b = q1.get(name, {}), q10.get(name, {})
-        table.add_row(escape(name), _fmt(a.get("p50_ms"), 0), _fmt(a.get("p95_ms"), 0),
-                      _fmt(b.get("p50_ms"), 0), _fmt(b.get("p95_ms"), 0))
+        table.add_row(
+            escape(name), _fmt(a.get("p50_ms"), 0), _fmt(a.get("p95_ms"), 0), _fmt(b.get("p50_ms"), 0), _fmt(b.get("p95_ms"), 0)
+        )
     console.print(table)

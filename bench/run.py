@@ -32,17 +32,28 @@ STEPS = ("generate", "load", "fetch_vs_dlt", "backfill", "memory_10x", "queries_
 DAY_STEPS = {"load", "fetch_vs_dlt", "backfill", "memory_10x"}
 
 
-def run_benchmark(plan: BenchPlan, command: str, out: Path = RESULTS_DIR / "latest.json",
-                  work_dir: Path | None = None, end: date | None = None,
-                  say: Callable[[str], None] = print, only: set[str] | None = None) -> dict:
+def run_benchmark(
+    plan: BenchPlan,
+    command: str,
+    out: Path = RESULTS_DIR / "latest.json",
+    work_dir: Path | None = None,
+    end: date | None = None,
+    say: Callable[[str], None] = print,
+    only: set[str] | None = None,
+) -> dict:
     """Run every measurement of `plan` (or those in `only`); returns (and writes to `out`) the
     results. Days already generated in `work_dir` for the same plan are reused."""
     end = end or date.today()
     work = Path(work_dir or tempfile.mkdtemp(prefix="papers-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"command": command, "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                     "machine": describe_machine(), "plan": {**plan.__dict__, "papers_per_day": plan.papers_per_day,
-                     "end": end.isoformat()}, "notes": plan.notes(), "details": {}}
+    results: dict = {
+        "command": command,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": describe_machine(),
+        "plan": {**plan.__dict__, "papers_per_day": plan.papers_per_day, "end": end.isoformat()},
+        "notes": plan.notes(),
+        "details": {},
+    }
     details = results["details"]
 
     def step(name: str, action: Callable[[], dict]) -> None:
@@ -89,14 +100,27 @@ def _generate(work: Path, days: list[date], plan: BenchPlan) -> dict:
     for label, per_day in (("1x", plan.papers_per_day), ("10x", plan.papers_per_day_10x)):
         started = time.perf_counter()
         result = write_days(work / f"days_{label}", days, DayGenerator(per_day, DEFAULT_SEED))
-        made[label] = {"days": len(result.days), "papers": result.papers, "author_slots": result.author_slots,
-                       "json_mb": result.bytes / 1e6, "seconds": time.perf_counter() - started}
+        made[label] = {
+            "days": len(result.days),
+            "papers": result.papers,
+            "author_slots": result.author_slots,
+            "json_mb": result.bytes / 1e6,
+            "seconds": time.perf_counter() - started,
+        }
     return made
 
 
 def _queries(work: Path, label: str, end: date, plan: BenchPlan, per_day: int) -> dict:
-    args = ["--end", end.isoformat(), "--days", str(plan.history_days),
-            "--papers-per-day", str(per_day), "--seed", str(DEFAULT_SEED)]
+    args = [
+        "--end",
+        end.isoformat(),
+        "--days",
+        str(plan.history_days),
+        "--papers-per-day",
+        str(per_day),
+        "--seed",
+        str(DEFAULT_SEED),
+    ]
     home = work / f"history_{label}"
     try:
         history = run_worker("bench.history", ["--home", str(home), *args])

@@ -22,8 +22,9 @@ class WorkerFailed(RuntimeError):
         self.killed = killed
 
 
-def run_worker(module: str, args: list[str], env: dict[str, str] | None = None,
-               timeout_s: float = 7200, rss_limit_mb: float = 8000) -> dict:
+def run_worker(
+    module: str, args: list[str], env: dict[str, str] | None = None, timeout_s: float = 7200, rss_limit_mb: float = 8000
+) -> dict:
     """`python -m module args` with `env` added; its last stdout line as JSON, plus wall_s and
     sampled_peak_rss_mb (the process tree's RSS, sampled every 0.2 s). A worker whose tree
     passes `rss_limit_mb` is killed, so a memory blow-up fails the measurement, not the machine."""
@@ -31,8 +32,14 @@ def run_worker(module: str, args: list[str], env: dict[str, str] | None = None,
 
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", module, *args], cwd=REPO_ROOT, stdout=out,
-                                stderr=err, text=True, env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            cwd=REPO_ROOT,
+            stdout=out,
+            stderr=err,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         peak, killed = 0.0, None
         while proc.poll() is None:
             peak = max(peak, _tree_rss_mb(psutil, proc.pid))
@@ -66,7 +73,9 @@ def product_env(home: Path, base_url: str) -> dict[str, str]:
     """The environment a product process reads: its own PAPERS_HOME and DAGSTER_HOME, the local
     server as the API, and no client-side rate limit (the server is local)."""
     return {
-        "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-        "HF_API_BASE_URL": base_url, "HF_REQUESTS_PER_SECOND": "0",
+        "PAPERS_HOME": str(home),
+        "DAGSTER_HOME": str(home / "dagster"),
+        "HF_API_BASE_URL": base_url,
+        "HF_REQUESTS_PER_SECOND": "0",
         "HF_TOKEN": "",
     }

@@ -41,8 +41,10 @@ NEEDS = {
 DRILLDOWN = {
     # ap.listing_date repeats the range so DuckDB skips the other days' rows; the author's rows are
     # found by their integer key (unique: asset check author_keys_unique), not by comparing text
-    "authors": ("SELECT p.* FROM papers p JOIN author_papers ap USING (paper_id) WHERE ap.author_key = author_key($key) "
-                "AND ap.listing_date BETWEEN $start AND $end"),
+    "authors": (
+        "SELECT p.* FROM papers p JOIN author_papers ap USING (paper_id) WHERE ap.author_key = author_key($key) "
+        "AND ap.listing_date BETWEEN $start AND $end"
+    ),
     "organizations": "SELECT p.* FROM papers p WHERE p.organization = $key",
     "submitters": "SELECT p.* FROM papers p WHERE p.submitted_by = $key",
 }
@@ -103,16 +105,14 @@ class AnalyticsQueries:
     def keyword_weekly(self, keywords: list[str]) -> pl.DataFrame:
         """Weekly paper counts of the given keywords."""
         return self.frame(
-            "SELECT week_start, keyword, papers FROM keyword_weekly WHERE list_contains(?, keyword) "
-            "ORDER BY week_start, keyword",
+            "SELECT week_start, keyword, papers FROM keyword_weekly WHERE list_contains(?, keyword) ORDER BY week_start, keyword",
             [keywords],
         )
 
     def top_keywords(self, limit: int = 15) -> pl.DataFrame:
         """The keywords on most papers overall."""
         return self.frame(
-            "SELECT keyword, sum(papers) AS papers FROM keyword_weekly GROUP BY ALL "
-            "ORDER BY papers DESC, keyword LIMIT ?",
+            "SELECT keyword, sum(papers) AS papers FROM keyword_weekly GROUP BY ALL ORDER BY papers DESC, keyword LIMIT ?",
             [limit],
         )
 

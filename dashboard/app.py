@@ -24,15 +24,21 @@ def home() -> None:
 
 navigation = {
     section: [
-        st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=PAGES[name][3],
-                visibility="hidden" if name in HIDDEN else "visible")
+        st.Page(
+            PAGES[name][0],
+            title=PAGES[name][1],
+            icon=PAGES[name][2],
+            url_path=PAGES[name][3],
+            visibility="hidden" if name in HIDDEN else "visible",
+        )
         for name in names
     ]
     for section, names in SECTIONS.items()
 }
 first_section = next(iter(navigation))
-navigation[first_section].insert(0, st.Page(home, title=PAGES["overview"][1], icon=PAGES["overview"][2],
-                                            url_path="home", default=True, visibility="hidden"))
+navigation[first_section].insert(
+    0, st.Page(home, title=PAGES["overview"][1], icon=PAGES["overview"][2], url_path="home", default=True, visibility="hidden")
+)
 page = st.navigation(navigation)
 links.note_page(page.url_path)
 ui.sidebar_freshness(current_repository())

@@ -14,8 +14,9 @@ SHOWN = 25
 def author_search(repo: WarehouseRepository, key: str) -> None:
     """A search box over every author's name (or HF username); each match links to its page."""
     ui.seed_state(key, ui.param("find"))
-    text = st.text_input("Find an author by name", key=key, placeholder="e.g. Yann LeCun, or an HF username",
-                         icon=":material/person_search:")
+    text = st.text_input(
+        "Find an author by name", key=key, placeholder="e.g. Yann LeCun, or an HF username", icon=":material/person_search:"
+    )
     ui.publish_params({"find": text.strip()})
     if not text.strip():
         return

@@ -40,21 +40,27 @@ def console_access(address: str | None, setting: str | None) -> ConsoleAccess:
     """The console's state for a dashboard bound to `address` with `PAPERS_SQL_CONSOLE` = `setting`."""
     choice = (setting or "auto").strip().lower()
     if choice not in CHOICES:
-        return ConsoleAccess(False, f"The SQL console is off: {SETTING} is '{setting}', and it must be one of "
-                             f"{', '.join(CHOICES)}.")
+        return ConsoleAccess(
+            False, f"The SQL console is off: {SETTING} is '{setting}', and it must be one of {', '.join(CHOICES)}."
+        )
     if choice == "on":
         return ConsoleAccess(True)
     if choice == "off":
-        return ConsoleAccess(False, f"The SQL console is off because `{SETTING}=off`. Unset it (or set it to on) "
-                             "and restart the dashboard to use it.")
+        return ConsoleAccess(
+            False,
+            f"The SQL console is off because `{SETTING}=off`. Unset it (or set it to on) and restart the dashboard to use it.",
+        )
     if is_loopback(address):
         return ConsoleAccess(True)
     where = f"on {address}" if address else "on every network interface"
-    return ConsoleAccess(False, (
-        f"The SQL console is off because this dashboard listens {where}, so anyone who can reach it over the "
-        "network could run queries on the warehouse. To use it, restart the dashboard on 127.0.0.1 (the default "
-        f"of `papers up`), or turn it on anyway with `papers up --enable-sql-console` or `{SETTING}=on`."
-    ))
+    return ConsoleAccess(
+        False,
+        (
+            f"The SQL console is off because this dashboard listens {where}, so anyone who can reach it over the "
+            "network could run queries on the warehouse. To use it, restart the dashboard on 127.0.0.1 (the default "
+            f"of `papers up`), or turn it on anyway with `papers up --enable-sql-console` or `{SETTING}=on`."
+        ),
+    )
 
 
 def current_console_access() -> ConsoleAccess:

@@ -30,14 +30,14 @@ def papers_per_month(papers: pl.DataFrame) -> pl.DataFrame:
     schema = pl.Schema({"month": pl.Date, "papers": pl.UInt32, "upvotes": pl.Int64})
     if not papers.height:
         return pl.DataFrame(schema=schema)
-    counted = (
-        papers.group_by(pl.col("listing_date").dt.truncate("1mo").alias("month"))
-        .agg(pl.len().alias("papers"), pl.col("upvotes").sum().cast(pl.Int64).alias("upvotes"))
+    counted = papers.group_by(pl.col("listing_date").dt.truncate("1mo").alias("month")).agg(
+        pl.len().alias("papers"), pl.col("upvotes").sum().cast(pl.Int64).alias("upvotes")
     )
     first, last = cast(date, counted["month"].min()), cast(date, counted["month"].max())
     months = pl.date_range(first, last, "1mo", eager=True).alias("month")
     return (
-        months.to_frame().join(counted, on="month", how="left")
+        months.to_frame()
+        .join(counted, on="month", how="left")
         .with_columns(pl.col("papers").fill_null(0), pl.col("upvotes").fill_null(0))
         .cast(schema)
     )
@@ -49,8 +49,11 @@ def papers_by(papers: pl.DataFrame, column: str) -> pl.DataFrame:
     return (
         papers.filter(pl.col(column).is_not_null())
         .group_by(column)
-        .agg(pl.len().alias("papers"), pl.col("upvotes").sum().cast(pl.Int64).alias("upvotes"),
-             pl.col("listing_date").max().alias("last_listing_date"))
+        .agg(
+            pl.len().alias("papers"),
+            pl.col("upvotes").sum().cast(pl.Int64).alias("upvotes"),
+            pl.col("listing_date").max().alias("last_listing_date"),
+        )
         .sort(["papers", "upvotes", column], descending=[True, True, False])
     )
 
@@ -61,8 +64,13 @@ def paper_table(papers: pl.DataFrame) -> pl.DataFrame:
     shown = with_link(shown, "organization", "organization", "organization", "organization_link")
     shown = with_link(shown, "submitter", "submitted_by", "submitted_by", "submitter_link")
     return shown.select(
-        "paper", "listing_date", "upvotes", pl.col("num_comments").fill_null(0), "author_count",
-        pl.col("organization_link").fill_null(""), pl.col("submitter_link").fill_null(""),
+        "paper",
+        "listing_date",
+        "upvotes",
+        pl.col("num_comments").fill_null(0),
+        "author_count",
+        pl.col("organization_link").fill_null(""),
+        pl.col("submitter_link").fill_null(""),
         pl.col("github_repo").fill_null(""),
     )
 

@@ -80,9 +80,13 @@ def summary(papers: pl.DataFrame) -> None:
     median = "—" if shown["median_upvotes"] is None else f"{shown['median_upvotes']:,.1f}"
     # a wrapping row: on a phone the five figures take two or three lines, not five
     with st.container(horizontal=True, gap="medium"):
-        for label, value in [("Papers", f"{shown['papers']:,}"), ("Total upvotes", f"{shown['upvotes']:,}"),
-                             ("Median upvotes", median), ("First listed", ef.month_label(shown["first"])),
-                             ("Last listed", ef.month_label(shown["last"]))]:
+        for label, value in [
+            ("Papers", f"{shown['papers']:,}"),
+            ("Total upvotes", f"{shown['upvotes']:,}"),
+            ("Median upvotes", median),
+            ("First listed", ef.month_label(shown["first"])),
+            ("Last listed", ef.month_label(shown["last"])),
+        ]:
             st.metric(label, value, width="content")
 
 
@@ -98,8 +102,11 @@ def activity(papers: pl.DataFrame) -> None:
         .encode(
             x=alt.X("yearmonth(month):O", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True)),
             y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1, format="d")),
-            tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("papers:Q", title="Papers"),
-                     alt.Tooltip("upvotes:Q", title="Upvotes")],
+            tooltip=[
+                alt.Tooltip("yearmonth(month):T", title="Month"),
+                alt.Tooltip("papers:Q", title="Papers"),
+                alt.Tooltip("upvotes:Q", title="Upvotes"),
+            ],
         )
         .properties(height=200),
         width="stretch",
@@ -110,7 +117,9 @@ def papers_section(papers: pl.DataFrame, kind: str, key: str) -> None:
     """Every paper, most upvoted first, with a CSV download."""
     st.subheader(f"Papers ({papers.height:,})")
     link_table(
-        ef.paper_table(papers), key=f"{kind}_papers", max_height=460,
+        ef.paper_table(papers),
+        key=f"{kind}_papers",
+        max_height=460,
         column_config={
             "paper": link_column("Title", width="large"),
             "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"),
@@ -135,7 +144,9 @@ def people_section(repo, kind: str, key: str) -> None:
         st.caption("Nobody else is listed on these papers." if kind == "authors" else "No authors listed.")
         return
     link_table(
-        ef.people_table(people), key=f"{kind}_people", max_height=420,
+        ef.people_table(people),
+        key=f"{kind}_people",
+        max_height=420,
         column_config={
             "author": link_column("Name", width="medium"),
             "hf_profile": st.column_config.LinkColumn("HF profile", display_text=r"huggingface\.co/(.+)$"),
@@ -153,7 +164,9 @@ def related(title: str, table: pl.DataFrame, key: str) -> None:
         st.caption(f"No {title.lower()} on these papers.")
         return
     link_table(
-        table, key=key, max_height=320,
+        table,
+        key=key,
+        max_height=320,
         column_config={
             "link": link_column(title[:-1], width="medium"),
             "papers": st.column_config.NumberColumn("Papers"),

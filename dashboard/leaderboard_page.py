@@ -59,8 +59,10 @@ def render_leaderboard(repo: WarehouseRepository, kind: str) -> None:
     board = repo.leaderboard(kind, start, end, limit=SHOWN_ROWS)
     total = repo.leaderboard_size(kind, start, end)
     shown = f" (the top {board.height:,} below)" if total > board.height else ""
-    st.caption(f"{total:,} {title.lower()} with papers listed {start:%d %b %Y} – {end:%d %b %Y}{shown}. "
-               f"Open a name for its page, with every paper of all time.")
+    st.caption(
+        f"{total:,} {title.lower()} with papers listed {start:%d %b %Y} – {end:%d %b %Y}{shown}. "
+        f"Open a name for its page, with every paper of all time."
+    )
     link_table(
         display_board(board, kind),
         key=f"{kind}_board",
@@ -80,10 +82,16 @@ def display_board(board: pl.DataFrame, kind: str) -> pl.DataFrame:
     """The board as shown: the name a link to the entity page (labelled by its full name, else
     its key), ids dropped, no empty cell shown as 'None'."""
     _, key_col, label_col, entity, _ = KINDS[kind]
-    labels = board[label_col] if kind != "submitters" else board.select(
-        pl.when(pl.col("fullname").is_not_null() & (pl.col("fullname") != pl.col("submitter")))
-        .then(pl.format("{} ({})", "fullname", "submitter")).otherwise(pl.col("submitter")).alias("label")
-    )["label"]
+    labels = (
+        board[label_col]
+        if kind != "submitters"
+        else board.select(
+            pl.when(pl.col("fullname").is_not_null() & (pl.col("fullname") != pl.col("submitter")))
+            .then(pl.format("{} ({})", "fullname", "submitter"))
+            .otherwise(pl.col("submitter"))
+            .alias("label")
+        )["label"]
+    )
     shown = with_link(board.with_columns(labels.alias("_label")), entity, key_col, "_label", "link")
     if kind == "authors":
         profiles = [hf_profile_url(u) if u else "" for u in board["hf_username"].to_list()]

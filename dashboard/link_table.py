@@ -24,8 +24,10 @@ def open_in_app(url: str) -> None:
     Why not st.switch_page: the query string it sets reaches the browser before the page change,
     so history gets an entry of the old page with the new id (back then shows nothing useful).
     """
-    st.html(f"<script>history.pushState({{}}, '', {json.dumps(url)}); dispatchEvent(new PopStateEvent('popstate'));</script>",
-            unsafe_allow_javascript=True)
+    st.html(
+        f"<script>history.pushState({{}}, '', {json.dumps(url)}); dispatchEvent(new PopStateEvent('popstate'));</script>",
+        unsafe_allow_javascript=True,
+    )
     st.stop()
 
 

@@ -63,7 +63,7 @@ def card(row: dict, rank: int) -> str:
     meta = []
     if row.get("organization"):
         meta.append(anchor(url("organization", row["organization"]), row.get("organization_name") or row["organization"]))
-    meta.append(f'{row["author_count"]} author{"s" if row["author_count"] != 1 else ""}')
+    meta.append(f"{row['author_count']} author{'s' if row['author_count'] != 1 else ''}")
     if row.get("github_repo"):
         label = "GitHub ★ " + stars(row["github_stars"]) if row.get("github_stars") is not None else "GitHub"
         meta.append(anchor(row["github_repo"], label))

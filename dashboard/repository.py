@@ -100,8 +100,7 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
             for i, (lo, hi) in enumerate(UPVOTE_BUCKETS)
         )
         counts = self.frame(
-            f"SELECT CASE {cases} END AS bucket, count(*) AS papers FROM papers "
-            "WHERE listing_date BETWEEN ? AND ? GROUP BY ALL",
+            f"SELECT CASE {cases} END AS bucket, count(*) AS papers FROM papers WHERE listing_date BETWEEN ? AND ? GROUP BY ALL",
             [start, end],
         )
         labels = pl.DataFrame(
@@ -207,21 +206,27 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
 
     def paper_titles(self, limit: int = 2000) -> pl.DataFrame:
         """Newest papers' ids and titles, for the paper picker."""
-        return self.frame(
-            "SELECT paper_id, title FROM papers ORDER BY listing_date DESC, upvotes DESC LIMIT ?", [limit]
-        )
+        return self.frame("SELECT paper_id, title FROM papers ORDER BY listing_date DESC, upvotes DESC LIMIT ?", [limit])
 
 
 def _missing_objects(con, names: list[str]) -> list[str]:
     # Views and tables first: listing duckdb_functions() (every built-in too) costs ~100 ms.
-    found = {row[0] for row in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND list_contains($1, view_name) "
-        "UNION SELECT table_name FROM duckdb_tables() WHERE list_contains($1, table_name)", [names]
-    ).fetchall()}
+    found = {
+        row[0]
+        for row in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND list_contains($1, view_name) "
+            "UNION SELECT table_name FROM duckdb_tables() WHERE list_contains($1, table_name)",
+            [names],
+        ).fetchall()
+    }
     rest = [name for name in names if name not in found]
     if rest:
-        found |= {row[0] for row in con.execute(
-            "SELECT function_name FROM duckdb_functions() "
-            "WHERE function_type IN ('macro', 'table_macro') AND list_contains($1, function_name)", [rest]
-        ).fetchall()}
+        found |= {
+            row[0]
+            for row in con.execute(
+                "SELECT function_name FROM duckdb_functions() "
+                "WHERE function_type IN ('macro', 'table_macro') AND list_contains($1, function_name)",
+                [rest],
+            ).fetchall()
+        }
     return [name for name in names if name not in found]

@@ -50,10 +50,16 @@ def search_top(con, query_text: str, limit: int | None) -> pl.DataFrame | None:
     matched = np.bincount(keys)
     found = np.flatnonzero(matched)
     kept = found if limit is None else found[sums[found] >= _nth_largest(sums[found], limit)]
-    return con.sql(RESULT_SQL, params={
-        "keys": kept.tolist(), "scores": sums[kept].tolist(), "matched": matched[kept].tolist(),
-        "terms": terms, "limit": limit,
-    }).pl()
+    return con.sql(
+        RESULT_SQL,
+        params={
+            "keys": kept.tolist(),
+            "scores": sums[kept].tolist(),
+            "matched": matched[kept].tolist(),
+            "terms": terms,
+            "limit": limit,
+        },
+    ).pl()
 
 
 def _nth_largest(values: np.ndarray, n: int) -> float:

@@ -97,7 +97,7 @@ def once_per_snapshot(path: Path, key: Hashable, compute: Callable[[duckdb.DuckD
     with _lock:
         if key in answers:
             return cast(T, answers[key])  # stored by compute() for this key
-    with _cursor(con) as cursor:   # the same snapshot the answers belong to, even if a swap came
+    with _cursor(con) as cursor:  # the same snapshot the answers belong to, even if a swap came
         value = compute(cursor)
     with _lock:
         answers[key] = value

@@ -64,23 +64,33 @@ def run_console_query(
 ) -> ConsoleResult:
     """Run one read-only statement on the warehouse at `db_path` in a separate worker process."""
     if len(sql) > limits.max_sql_chars:
-        return ConsoleResult("refused", f"The SQL is {len(sql):,} characters long; the console runs statements "
-                             f"of at most {limits.max_sql_chars:,}.")
+        return ConsoleResult(
+            "refused",
+            f"The SQL is {len(sql):,} characters long; the console runs statements of at most {limits.max_sql_chars:,}.",
+        )
     if not db_path.exists():
         return ConsoleResult("refused", f"No published warehouse at {db_path}.")
     if not _slots.acquire(blocking=False):
         return ConsoleResult("busy", f"{MAX_WORKERS} console queries are already running; try again shortly.")
     try:
-        outcome = run_worker(worker, _request(db_path, sql, limits), limits.timeout_s + limits.kill_grace_s,
-                             limits.max_result_bytes + REPLY_OVERHEAD_BYTES)
+        outcome = run_worker(
+            worker,
+            _request(db_path, sql, limits),
+            limits.timeout_s + limits.kill_grace_s,
+            limits.max_result_bytes + REPLY_OVERHEAD_BYTES,
+        )
     finally:
         _slots.release()
     if outcome.kind == "deadline":
-        return ConsoleResult("killed", f"Stopped: the query did not end at the {limits.timeout_s:g} s limit, "
-                             "so its worker process was ended.")
+        return ConsoleResult(
+            "killed", f"Stopped: the query did not end at the {limits.timeout_s:g} s limit, so its worker process was ended."
+        )
     if outcome.kind == "oversize":
-        return ConsoleResult("too_big", f"Stopped: the worker sent more than the {limits.max_result_bytes / 1e6:g} MB "
-                             "result limit, so its worker process was ended.")
+        return ConsoleResult(
+            "too_big",
+            f"Stopped: the worker sent more than the {limits.max_result_bytes / 1e6:g} MB "
+            "result limit, so its worker process was ended.",
+        )
     if outcome.kind == "died":
         return _died(outcome, limits)
     try:
@@ -107,8 +117,11 @@ def _died(outcome, limits: ConsoleLimits) -> ConsoleResult:
     how = signal_name(outcome.returncode)
     if "MemoryError" in outcome.stderr_tail or how == "SIGABRT":
         # An allocation failure DuckDB cannot turn into an exception ends in std::terminate (SIGABRT).
-        return ConsoleResult("memory", f"Stopped: the query worker died ({how}), most likely out of its "
-                             f"{limits.worker_address_space_bytes / 2**30:g} GB of memory.")
+        return ConsoleResult(
+            "memory",
+            f"Stopped: the query worker died ({how}), most likely out of its "
+            f"{limits.worker_address_space_bytes / 2**30:g} GB of memory.",
+        )
     return ConsoleResult("sql", f"The query worker failed ({how}): {outcome.stderr_tail or 'no output'}")
 
 
@@ -120,8 +133,10 @@ def _to_result(reply: dict, limits: ConsoleLimits) -> ConsoleResult:
     if reply["cut"] == "rows":
         message = f"Showing the first {limits.row_cap:,} rows; the result has more."
     elif reply["cut"] == "bytes":
-        message = (f"Result truncated at {limits.max_result_bytes / 1e6:g} MB: showing the first {len(frame):,} rows; "
-                   "the result has more.")
+        message = (
+            f"Result truncated at {limits.max_result_bytes / 1e6:g} MB: showing the first {len(frame):,} rows; "
+            "the result has more."
+        )
     return ConsoleResult("ok", message, frame, reply["cut"] is not None, reply["elapsed_s"])
 
 

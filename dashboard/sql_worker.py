@@ -105,8 +105,11 @@ def run(request: dict, started: float) -> dict:
         columns = [d[0] for d in cursor.description]
         header_bytes = len(pickle.dumps(columns))
         if header_bytes > request["max_result_bytes"]:
-            return {"error": "too_big", "message": f"Refused: the result has {len(columns):,} columns; their names alone "
-                    f"pass the {request['max_result_bytes'] / 1e6:g} MB result limit."}
+            return {
+                "error": "too_big",
+                "message": f"Refused: the result has {len(columns):,} columns; their names alone "
+                f"pass the {request['max_result_bytes'] / 1e6:g} MB result limit.",
+            }
         rows, cut, size = fetch_capped(cursor, request["row_cap"], request["max_result_bytes"] - header_bytes)
     except duckdb.InterruptException:
         return {"error": "timeout", "message": f"Stopped: the query ran past the {request['timeout_s']:g} s limit."}
@@ -119,14 +122,15 @@ def run(request: dict, started: float) -> dict:
     finally:
         timer.cancel()
         con.close()
-    return {"error": None, "columns": columns, "rows": rows, "cut": cut, "bytes": size,
-            "elapsed_s": time.monotonic() - started}
+    return {"error": None, "columns": columns, "rows": rows, "cut": cut, "bytes": size, "elapsed_s": time.monotonic() - started}
 
 
 def memory_message(request: dict) -> str:
     """What the console says when a query runs out of the memory it may use."""
-    return (f"Stopped: the query needed more memory than the console allows "
-            f"({request['memory_limit']} for DuckDB, {request['address_space_bytes'] / 2**30:g} GB for the whole worker).")
+    return (
+        f"Stopped: the query needed more memory than the console allows "
+        f"({request['memory_limit']} for DuckDB, {request['address_space_bytes'] / 2**30:g} GB for the whole worker)."
+    )
 
 
 def main() -> None:

@@ -140,8 +140,12 @@ def csv_download(frame: pl.DataFrame, file_name: str, key: str) -> None:
     """A button that downloads exactly `frame` as CSV (list columns joined with '; ')."""
     flat = frame.with_columns(pl.col(c).list.join("; ") for c, t in frame.schema.items() if t == pl.List(pl.String))
     st.download_button(
-        f"Download CSV ({frame.height:,} rows)", flat.write_csv(), file_name=file_name, mime="text/csv",
-        icon=":material/download:", key=key,
+        f"Download CSV ({frame.height:,} rows)",
+        flat.write_csv(),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
     )
 
 

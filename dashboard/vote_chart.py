@@ -32,12 +32,17 @@ def vote_history_chart(history: pl.DataFrame, height: int = 240) -> alt.Chart:
         alt.Chart(history.select("observed_at", "upvotes").to_pandas())
         .mark_line(point=True, color="#FF9D00")
         .encode(
-            x=alt.X("observed_at:T", title="Observed (UTC)", scale=alt.Scale(domain=time_domain(history["observed_at"])),
-                    axis=alt.Axis(format="%d %b %H:%M", labelAngle=0, tickCount=6)),
-            y=alt.Y("upvotes:Q", title="Upvotes", scale=alt.Scale(domain=[0, top]),
-                    axis=alt.Axis(format="d", tickMinStep=1)),
-            tooltip=[alt.Tooltip("observed_at:T", title="Observed (UTC)", format="%Y-%m-%d %H:%M"),
-                     alt.Tooltip("upvotes:Q", title="Upvotes")],
+            x=alt.X(
+                "observed_at:T",
+                title="Observed (UTC)",
+                scale=alt.Scale(domain=time_domain(history["observed_at"])),
+                axis=alt.Axis(format="%d %b %H:%M", labelAngle=0, tickCount=6),
+            ),
+            y=alt.Y("upvotes:Q", title="Upvotes", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(format="d", tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip("observed_at:T", title="Observed (UTC)", format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("upvotes:Q", title="Upvotes"),
+            ],
         )
         .properties(height=height)
     )

@@ -23,8 +23,15 @@ from pathlib import Path
 
 # What `fetchmany` values pickle as (DuckDB's Python types); nothing else may be loaded.
 REPLY_CLASSES = {
-    ("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
-    ("datetime", "timezone"), ("decimal", "Decimal"), ("uuid", "UUID"), ("uuid", "SafeUUID"), ("pytz", "_p"),
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("decimal", "Decimal"),
+    ("uuid", "UUID"),
+    ("uuid", "SafeUUID"),
+    ("pytz", "_p"),
 }
 
 
@@ -45,7 +52,10 @@ def run_worker(worker: Path, request: dict, deadline_s: float, max_reply_bytes: 
         request_file.write_bytes(pickle.dumps(request))
         process = subprocess.Popen(
             [sys.executable, "-I", str(worker), str(request_file)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=scratch,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=scratch,
             env=worker_environment(scratch),
         )
         try:

@@ -20,8 +20,7 @@ from hf_api.response import failure_for_request_error, failure_for_status
 
 # Only what zlib decodes, so every body can be decompressed with a bound.
 ACCEPT_ENCODING = "gzip, deflate"
-_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16,
-               "deflate": zlib.MAX_WBITS | 32}
+_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS | 32}
 
 
 class _Identity:
@@ -38,8 +37,7 @@ def deadline_failure(deadline: Deadline, status: int | None = None) -> AttemptFa
     status: of the answer whose body was still arriving, None when no headers came.
     """
     return AttemptFailure(
-        f"no complete answer within the {deadline.seconds:g} s request deadline "
-        f"(raise {REQUEST_DEADLINE_ENV} to allow more)",
+        f"no complete answer within the {deadline.seconds:g} s request deadline (raise {REQUEST_DEADLINE_ENV} to allow more)",
         status,
     )
 
@@ -47,8 +45,7 @@ def deadline_failure(deadline: Deadline, status: int | None = None) -> AttemptFa
 def too_large_failure(max_bytes: int, status: int) -> AttemptFailure:
     """The failure of a body past the size limit; not retried, the same body would come back."""
     return AttemptFailure(
-        f"response body larger than the {max_bytes}-byte limit "
-        f"(raise {MAX_BODY_BYTES_ENV} to allow more)",
+        f"response body larger than the {max_bytes}-byte limit (raise {MAX_BODY_BYTES_ENV} to allow more)",
         status,
         retryable=False,
     )
@@ -62,8 +59,10 @@ def capped_timeout(timeout: httpx.Timeout, deadline: Deadline) -> httpx.Timeout:
         return left if value is None else min(value, left)
 
     return httpx.Timeout(
-        connect=cap(timeout.connect), read=cap(timeout.read),
-        write=cap(timeout.write), pool=cap(timeout.pool),
+        connect=cap(timeout.connect),
+        read=cap(timeout.read),
+        write=cap(timeout.write),
+        pool=cap(timeout.pool),
     )
 
 
@@ -108,9 +107,7 @@ def read_body(response: httpx.Response, max_bytes: int, deadline: Deadline) -> b
     return bytes(body)
 
 
-def bounded_get(
-    http: httpx.Client, url: str, timeout: httpx.Timeout, limits: FetchLimits
-) -> tuple[bytes, str, int]:
+def bounded_get(http: httpx.Client, url: str, timeout: httpx.Timeout, limits: FetchLimits) -> tuple[bytes, str, int]:
     """GET `url`: (decoded body, content type, status) of a 2xx answer, else AttemptFailure.
 
     An error answer's body is never read; a request still running at the deadline fails with

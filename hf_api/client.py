@@ -104,9 +104,7 @@ class HFClient:
         self._request_base_url = str(request_url.copy_with(userinfo=b""))
         self.base_url = redact_userinfo(base_url.rstrip("/"))
         self.page_size = page_size
-        self.retry_policy = RetryPolicy(
-            max_attempts, max_wait_s, backoff_base_s, backoff_max_s, bad_payload_attempts, sleep
-        )
+        self.retry_policy = RetryPolicy(max_attempts, max_wait_s, backoff_base_s, backoff_max_s, bad_payload_attempts, sleep)
         self.rate_limiter = rate_limiter or RateLimiter(requests_per_second)
         self.limits = limits or FetchLimits()
         self._timeout = timeout
@@ -174,9 +172,7 @@ class HFClient:
         first_url = self.page_url(listing_date, 0)
         return FetchedDay(listing_date, fetched_at, first_url, pages, len(seen))
 
-    def _get_page(
-        self, listing_date: date, page: int, budget: RetryWaitBudget
-    ) -> tuple[bytes, list[dict]]:
+    def _get_page(self, listing_date: date, page: int, budget: RetryWaitBudget) -> tuple[bytes, list[dict]]:
         url = self.page_url(listing_date, page)
         failures: list[AttemptFailure] = []
         try:

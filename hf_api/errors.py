@@ -60,10 +60,7 @@ class FetchError(Exception):
     def __str__(self) -> str:
         status = f"last status {self.last_status}" if self.last_status else "no HTTP response"
         noun = "attempt" if self.attempts == 1 else "attempts"
-        return (
-            f"{self.listing_date.isoformat()}: gave up after {self.attempts} {noun} on "
-            f"{self.url}: {status} ({self.reason})"
-        )
+        return f"{self.listing_date.isoformat()}: gave up after {self.attempts} {noun} on {self.url}: {status} ({self.reason})"
 
     def __reduce__(self):
         # Keeps the error picklable across Dagster's process boundary.

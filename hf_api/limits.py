@@ -35,9 +35,7 @@ class FetchLimits:
             if getattr(self, name) <= 0:
                 raise ValueError(f"FetchLimits.{name} must be > 0, got {getattr(self, name)}")
         if self.max_retry_wait_s < 0:
-            raise ValueError(
-                f"FetchLimits.max_retry_wait_s must be >= 0, got {self.max_retry_wait_s}"
-            )
+            raise ValueError(f"FetchLimits.max_retry_wait_s must be >= 0, got {self.max_retry_wait_s}")
 
 
 class Deadline:

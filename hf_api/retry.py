@@ -133,6 +133,12 @@ class RetryPolicy:
         wait = state.upcoming_sleep
         log.warning(
             "%s: attempt %d/%d failed (%s: %s) on %s; retrying in %.1f s",
-            listing_date, state.attempt_number, self.max_attempts, answer, failure, url, wait,
+            listing_date,
+            state.attempt_number,
+            self.max_attempts,
+            answer,
+            failure,
+            url,
+            wait,
             extra={"listing_date": listing_date.isoformat(), "status": status, "wait_s": wait},
         )

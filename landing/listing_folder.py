@@ -18,8 +18,7 @@ def listing_files(folder: Path) -> list[Path]:
     """The listing pages waiting in a folder, in name order (hidden files are partial copies)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix in LISTING_SUFFIXES and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in LISTING_SUFFIXES and not p.name.startswith("."))
 
 
 def stored_name(name: str) -> str:

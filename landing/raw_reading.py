@@ -63,8 +63,7 @@ def read_landed_days(raw_dir: Path, days: list[date]) -> LandedDays:
                 assert problem is not None  # _checked returns a fetch or a problem
                 bad.append(problem)
         if bad:
-            failed[day] = (f"{bad[-1].describe()} (the newest fetch of the day; fetch the day again "
-                           "to replace it)")
+            failed[day] = f"{bad[-1].describe()} (the newest fetch of the day; fetch the day again to replace it)"
             skipped += bad[:-1]
         elif good:
             readable[day] = good
@@ -90,8 +89,7 @@ def _checked(day: date, folder: Path) -> tuple[RawFetch | None, UnreadableFetch 
         except OSError as error:
             return None, UnreadableFetch(day, page, _reason(error))
         if hashlib.sha256(body).hexdigest() != digest:
-            return None, UnreadableFetch(
-                day, page, f"its content ({len(body)} bytes) is not what was landed (SHA-256 differs)")
+            return None, UnreadableFetch(day, page, f"its content ({len(body)} bytes) is not what was landed (SHA-256 differs)")
     return fetch, None
 
 

@@ -111,8 +111,7 @@ def fetch_folders(raw_dir: Path, listing_date: date) -> list[Path]:
     day_dir = raw_dir / listing_date.isoformat()
     if not day_dir.is_dir():
         return []
-    return sorted(p for p in day_dir.iterdir()
-                  if not p.name.startswith(".") and (p / MANIFEST).is_file())
+    return sorted(p for p in day_dir.iterdir() if not p.name.startswith(".") and (p / MANIFEST).is_file())
 
 
 def list_fetches(raw_dir: Path, listing_date: date) -> list[RawFetch]:
@@ -140,8 +139,12 @@ def record_failure(raw_dir: Path, listing_date: date, message: str, run_id: str)
     """Remember why a day's latest fetch failed (shown by the CLI and the health page)."""
     day_dir = raw_dir / listing_date.isoformat()
     day_dir.mkdir(parents=True, exist_ok=True)
-    payload = {"listing_date": listing_date.isoformat(), "message": message, "run_id": run_id,
-               "failed_at": datetime.now(UTC).isoformat()}
+    payload = {
+        "listing_date": listing_date.isoformat(),
+        "message": message,
+        "run_id": run_id,
+        "failed_at": datetime.now(UTC).isoformat(),
+    }
     staging = day_dir / f".{LAST_ERROR}.{uuid.uuid4().hex}"
     staging.write_text(json.dumps(payload, indent=2))
     os.replace(staging, day_dir / LAST_ERROR)

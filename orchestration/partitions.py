@@ -7,9 +7,7 @@ import dagster as dg
 FIRST_LISTING_DATE = "2023-05-04"  # the first date the daily_papers API serves
 
 # end_offset=1: today's listing is a partition too, since HF fills it during the day.
-daily_partitions = dg.DailyPartitionsDefinition(
-    start_date=FIRST_LISTING_DATE, timezone="UTC", end_offset=1
-)
+daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_LISTING_DATE, timezone="UTC", end_offset=1)
 
 # A run per partition costs a process start-up each (seconds); a year of days in ranges of a
 # quarter costs 4 runs (bench: a year took ~20% less than in 12 runs of 31 days; each run also

@@ -39,17 +39,18 @@ class HFApiResource(dg.ConfigurableResource):
 
     def client(self) -> HFClient:
         """A new client; use it as a context manager."""
-        limits = FetchLimits(self.request_deadline_s, self.max_body_bytes, self.max_pages_per_day,
-                             self.max_retry_wait_per_day_s)
+        limits = FetchLimits(self.request_deadline_s, self.max_body_bytes, self.max_pages_per_day, self.max_retry_wait_per_day_s)
         # strip(): an EnvVar reaches here as the raw variable; Settings applied the same rule.
-        return client_from_settings(Settings(
-            hf_api_base_url=self.base_url.strip(),
-            hf_token=self.token.strip() if self.token else None,
-            hf_requests_per_second=self.requests_per_second,
-            hf_max_attempts=self.max_attempts,
-            hf_backoff_max_s=self.backoff_max_s,
-            hf_limits=limits,
-        ))
+        return client_from_settings(
+            Settings(
+                hf_api_base_url=self.base_url.strip(),
+                hf_token=self.token.strip() if self.token else None,
+                hf_requests_per_second=self.requests_per_second,
+                hf_max_attempts=self.max_attempts,
+                hf_backoff_max_s=self.backoff_max_s,
+                hf_limits=limits,
+            )
+        )
 
 
 class WarehouseResource(dg.ConfigurableResource):

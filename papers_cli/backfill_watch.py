@@ -27,13 +27,19 @@ class RangeWatch:
     records a day's failure, once per day, from the watching thread.
     """
 
-    def __init__(self, raw_dir: Path, days: list[date], run_id: str,
-                 on_fetched: Callable[[date, int], None], on_failed: Callable[[date, str], None]):
+    def __init__(
+        self,
+        raw_dir: Path,
+        days: list[date],
+        run_id: str,
+        on_fetched: Callable[[date, int], None],
+        on_failed: Callable[[date, str], None],
+    ):
         self._raw_dir = raw_dir
         self._run_id = run_id
         self._on_fetched = on_fetched
         self._on_failed = on_failed
-        self._pending: dict[date, int | None] = {day: None for day in days}   # day -> its folder's last seen mtime
+        self._pending: dict[date, int | None] = {day: None for day in days}  # day -> its folder's last seen mtime
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="backfill-watch", daemon=True)
         self._lock = threading.Lock()
@@ -77,8 +83,7 @@ class RangeWatch:
                     self._pending[day] = mtime
 
     def _settle(self, day: date) -> bool:
-        fetch = next((f for f in reversed(list_fetches(self._raw_dir, day))
-                      if f.tags.get("run_id") == self._run_id), None)
+        fetch = next((f for f in reversed(list_fetches(self._raw_dir, day)) if f.tags.get("run_id") == self._run_id), None)
         if fetch is not None:
             self._on_fetched(day, fetch.record_count)
             return True

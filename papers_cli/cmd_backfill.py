@@ -16,7 +16,8 @@ from papers_cli.dates import iso_date
 
 def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
-        "backfill", help="fetch, load and publish a range of listing days",
+        "backfill",
+        help="fetch, load and publish a range of listing days",
         description="Materialize raw_daily_papers -> warehouse tables -> published_warehouse for "
         "every listing date from START to END (inclusive), in batched Dagster runs that show in "
         "the Dagster UI. Exits non-zero if any day failed, naming each one.",
@@ -36,8 +37,10 @@ def run(args, settings: Settings) -> int:
 
     first, today = date.fromisoformat(FIRST_LISTING_DATE), datetime.now(UTC).date()
     if args.start < first or args.end > today:
-        console.print(f"[red]listing days run from {first} (the first day the API serves) to today "
-                      f"({today} UTC); got {args.start} .. {args.end}[/red]")
+        console.print(
+            f"[red]listing days run from {first} (the first day the API serves) to today "
+            f"({today} UTC); got {args.start} .. {args.end}[/red]"
+        )
         return 2
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
     from orchestration.runs.backfill import backfill
@@ -50,10 +53,13 @@ def run(args, settings: Settings) -> int:
 
     console.print(f"Backfilling {len(days)} day(s) in {len(ranges)} run(s)...")
     try:
-        with ensure_dagster_instance(settings) as instance, BackfillProgress.for_console(
-                console, days, settings.warehouse.raw_dir, settings.warehouse.published_path) as progress:
-            report = backfill(ranges, instance, on_range_done=progress.range_done,
-                              on_range_start=progress.range_started)
+        with (
+            ensure_dagster_instance(settings) as instance,
+            BackfillProgress.for_console(
+                console, days, settings.warehouse.raw_dir, settings.warehouse.published_path
+            ) as progress,
+        ):
+            report = backfill(ranges, instance, on_range_done=progress.range_done, on_range_start=progress.range_started)
     except KeyboardInterrupt as stop:
         from orchestration.runs.writer_runs import stopped_message
 
@@ -61,9 +67,11 @@ def run(args, settings: Settings) -> int:
         return 130
     console.print(f"Loaded {len(report.loaded)} day(s); backfill id {report.backfill_id}.")
     if report.search_failure:
-        console.print(f"[red]The loaded days are published, but the search tables were not rebuilt: "
-                      f"{report.search_failure}[/red]\nRebuild them from the Dagster UI: asset search_index, "
-                      "Materialize.")
+        console.print(
+            f"[red]The loaded days are published, but the search tables were not rebuilt: "
+            f"{report.search_failure}[/red]\nRebuild them from the Dagster UI: asset search_index, "
+            "Materialize."
+        )
     if report.failed:
         console.print(f"[red]{len(report.failed)} day(s) failed:[/red]")
         for day, reason in sorted(report.failed.items()):

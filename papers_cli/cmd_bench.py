@@ -16,21 +16,26 @@ from pathlib import Path
 
 def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
-        "bench", help="run the benchmark and write bench/results/latest.json",
+        "bench",
+        help="run the benchmark and write bench/results/latest.json",
         description="Generate realistic API days, serve them from a local server and measure the "
         "load against DuckDB's own floor, fetch+load against dlt, the Dagster backfill batched and "
         "per partition, dashboard query latency at 1x and 10x history, and peak memory at 10x. "
         "Needs the bench dependency group for dlt: `uv sync --group bench`.",
     )
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="multiplies papers per day (default 1 = 50 a day)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a few minutes: 20 days, small history, shrunk comparisons (says so)")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiplies papers per day (default 1 = 50 a day)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few minutes: 20 days, small history, shrunk comparisons (says so)"
+    )
     parser.add_argument("--out", type=Path, help="results JSON (default bench/results/latest.json)")
     parser.add_argument("--work-dir", type=Path, help="keep generated days and warehouses here")
-    parser.add_argument("--only", type=_steps, metavar="STEP[,STEP]",
-                        help="run only these measurements (reusing the days generated in --work-dir): "
-                             "load, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x")
+    parser.add_argument(
+        "--only",
+        type=_steps,
+        metavar="STEP[,STEP]",
+        help="run only these measurements (reusing the days generated in --work-dir): "
+        "load, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -47,8 +52,14 @@ def run(args, settings: Settings) -> int:
         print(error, file=sys.stderr)
         return 2
     command = "papers bench" + "".join(f" {shlex.quote(a)}" for a in sys.argv[2:])
-    run_benchmark(plan, command, out=args.out or RESULTS_DIR / "latest.json", work_dir=args.work_dir,
-                  say=lambda text: print(text, file=sys.stderr, flush=True), only=args.only)
+    run_benchmark(
+        plan,
+        command,
+        out=args.out or RESULTS_DIR / "latest.json",
+        work_dir=args.work_dir,
+        say=lambda text: print(text, file=sys.stderr, flush=True),
+        only=args.only,
+    )
     return 0
 
 

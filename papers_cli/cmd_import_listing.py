@@ -21,15 +21,17 @@ from papers_cli.dates import iso_date
 
 def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
-        "import-listing", help="import a listing page copied from huggingface.co/papers",
+        "import-listing",
+        help="import a listing page copied from huggingface.co/papers",
         description="Checks the page, copies it into $PAPERS_HOME/listings/ and runs the Dagster "
         "asset listed_papers, which imports it once per content and publishes the warehouse. "
         "A file that is not a listing page (an HTML save, an empty or binary file, another "
         "format) is refused with exit status 1 and nothing is copied or imported.",
     )
     parser.add_argument("file", help="the saved page (plain text)")
-    parser.add_argument("--as-of", type=iso_date, default=None,
-                        help="the date the page was saved (resolves dates without a year; default today)")
+    parser.add_argument(
+        "--as-of", type=iso_date, default=None, help="the date the page was saved (resolves dates without a year; default today)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -84,8 +86,9 @@ def _import(console: Console, settings: Settings, name: str, as_of: date | None)
 
     try:
         with ensure_dagster_instance(settings) as instance:
-            result = execute_writer_job(defs.resolve_job_def("import_listings_job"), instance,
-                                        run_config={**run_config, **QUIET_RUN_CONFIG})
+            result = execute_writer_job(
+                defs.resolve_job_def("import_listings_job"), instance, run_config={**run_config, **QUIET_RUN_CONFIG}
+            )
     except KeyboardInterrupt as stop:
         from orchestration.runs.writer_runs import stopped_message
 
@@ -100,8 +103,12 @@ def _import(console: Console, settings: Settings, name: str, as_of: date | None)
     rejected = cast("dict[str, dict]", metadata["rejected"].value)
     for other, info in sorted(rejected.items()):
         if other != name:
-            console.print(Text(f"Set aside {info['path']} (not a listing page): {info['reason']}; "
-                               f"moved to {info['moved_to']}", style="yellow"))
+            console.print(
+                Text(
+                    f"Set aside {info['path']} (not a listing page): {info['reason']}; moved to {info['moved_to']}",
+                    style="yellow",
+                )
+            )
     outcome = files.get(name)
     if outcome is None:
         reason = rejected.get(name, {}).get("reason", "the import run did not find it")

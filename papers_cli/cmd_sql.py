@@ -18,10 +18,11 @@ from warehouse.db import connect_reader
 
 def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
-        "sql", help="run a read-only SQL query on the published warehouse",
+        "sql",
+        help="run a read-only SQL query on the published warehouse",
         description="Run one query on $PAPERS_HOME/warehouse.duckdb, opened read-only.",
     )
-    parser.add_argument("query", help="the SQL text, e.g. \"SELECT count(*) FROM papers\"")
+    parser.add_argument("query", help='the SQL text, e.g. "SELECT count(*) FROM papers"')
     parser.add_argument("--max-rows", type=int, default=50, help="rows to print (default 50)")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     parser.set_defaults(handler=run)
@@ -48,6 +49,7 @@ def run(args, settings: Settings) -> int:
     shown, more = rows[: args.max_rows], len(rows) > args.max_rows
     if args.csv:
         import csv
+
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         writer.writerows(shown)

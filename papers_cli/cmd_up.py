@@ -16,23 +16,28 @@ from papers_settings.settings import default_to_sample
 
 def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
-        "up", help="load the sample days, publish the warehouse, start Dagster UI and dashboard",
+        "up",
+        help="load the sample days, publish the warehouse, start Dagster UI and dashboard",
         description="Sets PAPERS_HOME and DAGSTER_HOME up, materializes the bundled sample days "
         "(offline, replayed through the same HF client), publishes the warehouse, then runs "
         "`dagster dev` and the Streamlit dashboard until Ctrl-C.",
     )
-    parser.add_argument("--live", action="store_true",
-                        help="use the real HF API (HF_API_BASE_URL) instead of the bundled sample")
+    parser.add_argument("--live", action="store_true", help="use the real HF API (HF_API_BASE_URL) instead of the bundled sample")
     parser.add_argument("--dagster-port", type=int, default=3000)
     parser.add_argument("--dashboard-port", type=int, default=8501)
-    parser.add_argument("--dashboard-host", default=settings.dashboard_host,
-                        help="address the dashboard listens on (default 127.0.0.1, or $PAPERS_DASHBOARD_HOST); "
-                        "any other address turns the SQL console off unless --enable-sql-console")
-    parser.add_argument("--enable-sql-console", action="store_true",
-                        help="keep the SQL console on even when the dashboard listens beyond loopback "
-                        "(sets PAPERS_SQL_CONSOLE=on for the dashboard)")
-    parser.add_argument("--no-serve", action="store_true",
-                        help="only load and publish; do not start the UI and dashboard")
+    parser.add_argument(
+        "--dashboard-host",
+        default=settings.dashboard_host,
+        help="address the dashboard listens on (default 127.0.0.1, or $PAPERS_DASHBOARD_HOST); "
+        "any other address turns the SQL console off unless --enable-sql-console",
+    )
+    parser.add_argument(
+        "--enable-sql-console",
+        action="store_true",
+        help="keep the SQL console on even when the dashboard listens beyond loopback "
+        "(sets PAPERS_SQL_CONSOLE=on for the dashboard)",
+    )
+    parser.add_argument("--no-serve", action="store_true", help="only load and publish; do not start the UI and dashboard")
     parser.set_defaults(handler=run)
 
 
@@ -53,8 +58,7 @@ def run(args, settings: Settings) -> int:
     console.print(f"Published warehouse: {settings.warehouse.published_path}")
     if args.no_serve:
         return 0
-    return _serve(console, args.dagster_port, args.dashboard_port, args.dashboard_host,
-                  sql_console_on=args.enable_sql_console)
+    return _serve(console, args.dagster_port, args.dashboard_port, args.dashboard_host, sql_console_on=args.enable_sql_console)
 
 
 def _load_missing_sample_days(console, settings: Settings, instance, sample_days) -> int:
@@ -79,10 +83,9 @@ def _loaded(path: Path, day) -> bool:
     if not path.exists():
         return False
     from warehouse.db import connect_reader
+
     with connect_reader(path) as con:
-        return con.execute(
-            "SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]
-        ).fetchall()[0][0] > 0
+        return con.execute("SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]).fetchall()[0][0] > 0
 
 
 def settings_line(home, base_url: str | None) -> str:
@@ -94,8 +97,19 @@ def settings_line(home, base_url: str | None) -> str:
 
 def dashboard_command(bin_dir: Path, app: Path, host: str, port: int) -> list[str]:
     """The `streamlit run` command of the dashboard, bound to `host` only."""
-    return [str(bin_dir / "streamlit"), "run", str(app), "--server.headless", "true", "--server.address", host,
-            "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    return [
+        str(bin_dir / "streamlit"),
+        "run",
+        str(app),
+        "--server.headless",
+        "true",
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
 
 
 def dashboard_env(dagster_port: int, sql_console_on: bool = False) -> dict[str, str]:
@@ -107,19 +121,28 @@ def dashboard_env(dagster_port: int, sql_console_on: bool = False) -> dict[str, 
     return env
 
 
-def _serve(console, dagster_port: int, dashboard_port: int, dashboard_host: str = "127.0.0.1",
-           sql_console_on: bool = False) -> int:
+def _serve(
+    console, dagster_port: int, dashboard_port: int, dashboard_host: str = "127.0.0.1", sql_console_on: bool = False
+) -> int:
     bin_dir = Path(sys.executable).parent
     repo = REPO_ROOT
-    processes = [subprocess.Popen(
-        # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names
-        # the code location hf_daily_papers (with -m it would be "orchestration.definitions").
-        [str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=repo,
-    )]
+    processes = [
+        subprocess.Popen(
+            # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names
+            # the code location hf_daily_papers (with -m it would be "orchestration.definitions").
+            [str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)],
+            cwd=repo,
+        )
+    ]
     app = repo / "dashboard" / "app.py"
     if app.exists():
-        processes.append(subprocess.Popen(dashboard_command(bin_dir, app, dashboard_host, dashboard_port), cwd=repo,
-                                          env=dashboard_env(dagster_port, sql_console_on)))
+        processes.append(
+            subprocess.Popen(
+                dashboard_command(bin_dir, app, dashboard_host, dashboard_port),
+                cwd=repo,
+                env=dashboard_env(dagster_port, sql_console_on),
+            )
+        )
     console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
     if app.exists():
         console.print(f"Dashboard:   http://{dashboard_host}:{dashboard_port}")

@@ -33,9 +33,9 @@ class DayTally:
         self.total = len(days)
         self.clock = clock
         self.started = clock()
-        self.fetched: dict[date, int] = {}   # day -> records landed
-        self.loaded: dict[date, int] = {}    # day -> papers in the published warehouse
-        self.failed: dict[date, str] = {}    # day -> reason
+        self.fetched: dict[date, int] = {}  # day -> records landed
+        self.loaded: dict[date, int] = {}  # day -> papers in the published warehouse
+        self.failed: dict[date, str] = {}  # day -> reason
         self._lock = threading.RLock()
 
     def record(self, outcome: str, day: date, value: int | str) -> None:
@@ -61,17 +61,24 @@ class DayTally:
         """The running figures, as plain-line fields."""
         with self._lock:
             eta = self.eta_seconds()
-            return {"fetched": len(self.fetched), "loaded": len(self.loaded), "failed": len(self.failed),
-                    "days": self.total, "papers_fetched": sum(self.fetched.values()),
-                    "papers_loaded": sum(self.loaded.values()), "days_per_s": f"{self.rate():.2f}",
-                    "eta_s": "unknown" if eta is None else round(eta)}
+            return {
+                "fetched": len(self.fetched),
+                "loaded": len(self.loaded),
+                "failed": len(self.failed),
+                "days": self.total,
+                "papers_fetched": sum(self.fetched.values()),
+                "papers_loaded": sum(self.loaded.values()),
+                "days_per_s": f"{self.rate():.2f}",
+                "eta_s": "unknown" if eta is None else round(eta),
+            }
 
 
 class BackfillProgress:
     """Receives a backfill's range callbacks, watches each run's days, and shows every day's outcome."""
 
-    def __init__(self, console: Console, days: list[date], raw_dir: Path, published: Path,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, console: Console, days: list[date], raw_dir: Path, published: Path, clock: Callable[[], float] = time.monotonic
+    ):
         self.console = console
         self.tally = DayTally(days, clock)
         self._raw_dir = raw_dir
@@ -114,8 +121,7 @@ class BackfillProgress:
 
     def range_started(self, first: date, last: date, run_id: str) -> None:
         """Start watching the days of the run `run_id` that are not done yet."""
-        days = [d for d in days_between(first, last)
-                if d not in self.tally.fetched and d not in self.tally.failed]
+        days = [d for d in days_between(first, last) if d not in self.tally.fetched and d not in self.tally.failed]
         self._watch = RangeWatch(self._raw_dir, days, run_id, self.day_fetched, self.day_failed).start()
 
     def range_done(self, first: date, last: date, failed: dict[date, str]) -> None:
@@ -173,8 +179,7 @@ class PlainProgress(BackfillProgress):
 def plain_line(day: date, event: str, papers: int | None, tally: DayTally, reason: str | None = None) -> str:
     """`day=2025-03-03 event=fetched papers=12 fetched=1 loaded=0 failed=0 days=5 ...`; a reason
     comes last, JSON-quoted (so it holds no control character or line break)."""
-    fields = {"day": day.isoformat(), "event": event, **({"papers": papers} if papers is not None else {}),
-              **tally.fields()}
+    fields = {"day": day.isoformat(), "event": event, **({"papers": papers} if papers is not None else {}), **tally.fields()}
     if reason is not None:
         fields["reason"] = json.dumps(" ".join(reason.split()))
     return " ".join(f"{key}={value}" for key, value in fields.items())

@@ -16,8 +16,14 @@ class TerminalProgress(BackfillProgress):
     def __init__(self, console, days, raw_dir, published, clock=time.monotonic):
         super().__init__(console, days, raw_dir, published, clock)
         self.bar = Progress(
-            SpinnerColumn(), TextColumn("Backfill"), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
-            _TallyColumn(self.tally), console=console, get_time=clock,
+            SpinnerColumn(),
+            TextColumn("Backfill"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("days"),
+            _TallyColumn(self.tally),
+            console=console,
+            get_time=clock,
         )
         self._task = self.bar.add_task("days", total=self.tally.total)
 

@@ -79,24 +79,19 @@ class Settings:
             dagster_home=Path(dagster_text).resolve() if dagster_text else papers_home / "dagster",
             hf_api_base_url=values.http_url(env, "HF_API_BASE_URL", DEFAULT_BASE_URL, also=SAMPLE),
             hf_token=values.text(env, "HF_TOKEN"),
-            hf_requests_per_second=values.number(
-                env, "HF_REQUESTS_PER_SECOND", DEFAULT_REQUESTS_PER_SECOND, 0),
+            hf_requests_per_second=values.number(env, "HF_REQUESTS_PER_SECOND", DEFAULT_REQUESTS_PER_SECOND, 0),
             hf_max_attempts=values.whole_number(env, "HF_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1),
             hf_backoff_max_s=values.number(env, "HF_BACKOFF_MAX_S", DEFAULT_BACKOFF_MAX_S, 0),
             hf_limits=FetchLimits(
-                request_deadline_s=values.number(
-                    env, REQUEST_DEADLINE_ENV, default_limits.request_deadline_s, 0, above=True),
-                max_body_bytes=values.whole_number(
-                    env, MAX_BODY_BYTES_ENV, default_limits.max_body_bytes, 1),
+                request_deadline_s=values.number(env, REQUEST_DEADLINE_ENV, default_limits.request_deadline_s, 0, above=True),
+                max_body_bytes=values.whole_number(env, MAX_BODY_BYTES_ENV, default_limits.max_body_bytes, 1),
                 max_pages=values.whole_number(env, MAX_PAGES_ENV, default_limits.max_pages, 1),
-                max_retry_wait_s=values.number(
-                    env, MAX_RETRY_WAIT_ENV, default_limits.max_retry_wait_s, 0),
+                max_retry_wait_s=values.number(env, MAX_RETRY_WAIT_ENV, default_limits.max_retry_wait_s, 0),
             ),
             freshness_hour_utc=values.hour(env, FRESHNESS_HOUR_ENV, DEFAULT_FRESHNESS_HOUR_UTC),
             sql_console=values.text(env, SQL_CONSOLE_ENV),
             dashboard_host=values.text(env, "PAPERS_DASHBOARD_HOST") or DEFAULT_DASHBOARD_HOST,
-            dagster_ui_url=values.http_url(
-                env, "DAGSTER_UI_URL", DEFAULT_DAGSTER_UI_URL).rstrip("/"),
+            dagster_ui_url=values.http_url(env, "DAGSTER_UI_URL", DEFAULT_DAGSTER_UI_URL).rstrip("/"),
         )
 
     @property

@@ -35,8 +35,7 @@ def whole_number(environ: Mapping[str, str], name: str, default: int, minimum: i
     return value
 
 
-def number(environ: Mapping[str, str], name: str, default: float, minimum: float,
-           *, above: bool = False) -> float:
+def number(environ: Mapping[str, str], name: str, default: float, minimum: float, *, above: bool = False) -> float:
     """A finite number >= `minimum` (> `minimum` when `above`), or `default` when unset."""
     raw = text(environ, name)
     if raw is None:
@@ -46,8 +45,13 @@ def number(environ: Mapping[str, str], name: str, default: float, minimum: float
         value = float(raw)
     except ValueError:
         value = None
-    if value is None or value != value or value in (float("inf"), float("-inf")) \
-            or value < minimum or (above and value == minimum):
+    if (
+        value is None
+        or value != value
+        or value in (float("inf"), float("-inf"))
+        or value < minimum
+        or (above and value == minimum)
+    ):
         raise SettingsError(f"{name}={raw!r} is not a number {bound}")
     return value
 

@@ -38,8 +38,10 @@ def disk_full_message(error: BaseException, where: Path) -> str:
         free = f"{shutil.disk_usage(where).free / 1e6:.1f} MB free"
     except OSError:
         free = "free space unknown"
-    return (f"No space left on device writing {path} ({free} on the disk of {where}); the "
-            "published warehouse was not changed. Free some space and run again.")
+    return (
+        f"No space left on device writing {path} ({free} on the disk of {where}); the "
+        "published warehouse was not changed. Free some space and run again."
+    )
 
 
 def _failed_path(error: BaseException) -> str | None:

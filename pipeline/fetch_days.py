@@ -41,9 +41,7 @@ def landed_by(raw_dir: Path, day: date, run_id: str, backfill: str | None) -> Ra
     return None
 
 
-def fetch_and_land(
-    client: HFClient, raw_dir: Path, days: list[date], run_id: str, backfill: str | None, log
-) -> FetchOutcome:
+def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: str, backfill: str | None, log) -> FetchOutcome:
     """Fetch each day (or reuse this run's/backfill's earlier fetch) and land it atomically."""
     tags = {"run_id": run_id, **({"backfill": backfill} if backfill else {})}
     outcome = FetchOutcome()
@@ -59,9 +57,7 @@ def fetch_and_land(
             record_failure(raw_dir, day, str(error), run_id)
             outcome.failures[day] = str(error)
             continue
-        outcome.landed[day] = land_fetch(
-            raw_dir, day, fetched.fetched_at, fetched.url, fetched.pages, fetched.record_count, tags
-        )
+        outcome.landed[day] = land_fetch(raw_dir, day, fetched.fetched_at, fetched.url, fetched.pages, fetched.record_count, tags)
         clear_failure(raw_dir, day)
         log.info(f"{day}: landed {fetched.record_count} records")
     # An httpx Response and its stream refer to each other, so a landed day's body is freed only

@@ -36,7 +36,8 @@ def _batch(day: date, fetches: list[RawFetch], tables, older_votes: pl.DataFrame
     votes = tables.votes
     if older_votes is not None:
         votes = pl.concat([older_votes.filter(pl.col("listing_date") == day), votes]).unique(
-            subset=["paper_id", "observed_at"], keep="last", maintain_order=True)
+            subset=["paper_id", "observed_at"], keep="last", maintain_order=True
+        )
     return PartitionBatch(
         listing_date=day,
         fetched_at=fetches[-1].fetched_at,

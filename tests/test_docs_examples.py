@@ -34,14 +34,15 @@ def test_the_page_has_examples_to_check():
 
 
 def test_every_worked_example_prints_what_the_page_shows(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"PAPERS_HOME", "DAGSTER_HOME", "HF_API_BASE_URL", "HF_TOKEN", "VIRTUAL_ENV"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PAPERS_HOME", "DAGSTER_HOME", "HF_API_BASE_URL", "HF_TOKEN", "VIRTUAL_ENV"}
+    }
     env.update(PAPERS_HOME=str(tmp_path / "papers_home"), PATH=f"{REPO_ROOT / '.venv' / 'bin'}:{env['PATH']}")
-    set_up = subprocess.run(["papers", "up", "--no-serve"], cwd=REPO_ROOT, env=env, capture_output=True,
-                            text=True, timeout=600)
+    set_up = subprocess.run(["papers", "up", "--no-serve"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert set_up.returncode == 0, set_up.stderr[-3000:]
     for command, expected in examples(PAGE.read_text()):
-        done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, f"{command}\n{done.stderr[-3000:]}"
         assert done.stdout.splitlines() == expected, f"{command}\nprinted:\n{done.stdout}"

@@ -22,11 +22,35 @@ GENERATED = {"bench/results/latest.json"}
 # Top-level folders a named path may start with: today's, and those of this layout (so a folder that moves away
 # still has its old paths checked, and fails).
 NOT_SOURCE = {".git", ".venv", ".tools", "data", "test-artifacts", "__pycache__", ".pytest_cache"}
-TOP_DIRS = "(?:" + "|".join(sorted(map(re.escape, {
-    ".ci", ".streamlit", "bench", "dashboard", "deploy", "docs", "orchestration", "papers_cli", "tests",
-    "transforms", "warehouse",
-    *(p.name for p in REPO_ROOT.iterdir() if p.is_dir() and p.name not in NOT_SOURCE and not p.name.endswith(".egg-info")),
-}))) + ")"
+TOP_DIRS = (
+    "(?:"
+    + "|".join(
+        sorted(
+            map(
+                re.escape,
+                {
+                    ".ci",
+                    ".streamlit",
+                    "bench",
+                    "dashboard",
+                    "deploy",
+                    "docs",
+                    "orchestration",
+                    "papers_cli",
+                    "tests",
+                    "transforms",
+                    "warehouse",
+                    *(
+                        p.name
+                        for p in REPO_ROOT.iterdir()
+                        if p.is_dir() and p.name not in NOT_SOURCE and not p.name.endswith(".egg-info")
+                    ),
+                },
+            )
+        )
+    )
+    + ")"
+)
 REPO_PATH = re.compile(r"(?<![\w/.$-])(" + TOP_DIRS + r"/[\w./*-]*[\w*/])(?!<)")
 MODULE = re.compile(r"(?:^|\s)-m (" + TOP_DIRS + r"(?:\.\w+)+)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^()\s]+)\)")
@@ -78,8 +102,10 @@ def broken(source: Path, target: str) -> str | None:
     if not destination.exists():
         return f"{shown(source)}: link to {target}: no file {shown(destination)}"
     if fragment and destination.suffix == ".md" and fragment not in anchors(destination):
-        return (f"{shown(source)}: link to {target}: no heading with anchor #{fragment} in "
-                f"{destination.name} (has: {', '.join(sorted(anchors(destination)))})")
+        return (
+            f"{shown(source)}: link to {target}: no heading with anchor #{fragment} in "
+            f"{destination.name} (has: {', '.join(sorted(anchors(destination)))})"
+        )
     return None
 
 
@@ -87,8 +113,7 @@ def every_link() -> list[tuple[Path, str]]:
     return [(path, target) for path in markdown_files() for target in links(path)]
 
 
-@pytest.mark.parametrize(("source", "target"), every_link(),
-                         ids=[f"{shown(p)}->{t}" for p, t in every_link()])
+@pytest.mark.parametrize(("source", "target"), every_link(), ids=[f"{shown(p)}->{t}" for p, t in every_link()])
 def test_link_resolves(source: Path, target: str):
     destination = (source.parent / target.partition("#")[0]).resolve()
     written_elsewhere = WRITTEN_ELSEWHERE.get(shown(destination))
@@ -129,9 +154,11 @@ def test_the_readme_links_every_page_of_docs():
 
 def test_a_missing_file_and_a_missing_heading_are_reported(tmp_path):
     page = tmp_path / "page.md"
-    page.write_text("# Title\n\n## Where `x` is read, and why\n\n"
-                    "[ok](#where-x-is-read-and-why) [self](page.md#title) [web](https://example.com/a.md)\n"
-                    "[gone](other.md) [no heading](#nowhere)\n```\n[in code](not-a-link.md)\n```\n")
+    page.write_text(
+        "# Title\n\n## Where `x` is read, and why\n\n"
+        "[ok](#where-x-is-read-and-why) [self](page.md#title) [web](https://example.com/a.md)\n"
+        "[gone](other.md) [no heading](#nowhere)\n```\n[in code](not-a-link.md)\n```\n"
+    )
     assert links(page) == ["#where-x-is-read-and-why", "page.md#title", "other.md", "#nowhere"]
     assert broken(page, "#where-x-is-read-and-why") is None and broken(page, "page.md#title") is None
     assert "no file" in broken(page, "other.md")
@@ -140,9 +167,10 @@ def test_a_missing_file_and_a_missing_heading_are_reported(tmp_path):
 
 def test_repository_paths_are_found_in_prose_and_commands(tmp_path):
     page = tmp_path / "page.md"
-    page.write_text("Read `warehouse/db.py` and warehouse/views/*.sql; run `python -m bench.run` or\n"
-                    "```\ndagster code-server start -m orchestration.definitions\n```\n"
-                    "not `$PAPERS_HOME/raw/daily_papers/<date>/` nor `listings/rejected/` nor bench/results/latest.json")
-    assert repository_paths(page) == ["bench/run.py", "orchestration/definitions.py", "warehouse/db.py",
-                                      "warehouse/views/*.sql"]
+    page.write_text(
+        "Read `warehouse/db.py` and warehouse/views/*.sql; run `python -m bench.run` or\n"
+        "```\ndagster code-server start -m orchestration.definitions\n```\n"
+        "not `$PAPERS_HOME/raw/daily_papers/<date>/` nor `listings/rejected/` nor bench/results/latest.json"
+    )
+    assert repository_paths(page) == ["bench/run.py", "orchestration/definitions.py", "warehouse/db.py", "warehouse/views/*.sql"]
     assert all(exists(p) for p in repository_paths(page)) and not exists("warehouse/nowhere.py")

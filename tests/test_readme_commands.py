@@ -70,8 +70,13 @@ def serves_pages(command: str, env: dict[str, str]) -> str:
     ports = free_port(), free_port()
     process = subprocess.Popen(
         ["bash", "-c", f"{command} --dagster-port {ports[0]} --dashboard-port {ports[1]}"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True)
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline, answered = time.monotonic() + 420, set()
         while answered != set(ports) and time.monotonic() < deadline and process.poll() is None:
@@ -83,8 +88,11 @@ def serves_pages(command: str, env: dict[str, str]) -> str:
                     pass
             time.sleep(2)
         if answered == set(ports):
-            location = httpx.post(f"http://127.0.0.1:{ports[0]}/graphql", timeout=30, json={
-                "query": "{ workspaceOrError { ... on Workspace { locationEntries { name } } } }"}).json()
+            location = httpx.post(
+                f"http://127.0.0.1:{ports[0]}/graphql",
+                timeout=30,
+                json={"query": "{ workspaceOrError { ... on Workspace { locationEntries { name } } } }"},
+            ).json()
             names = [e["name"] for e in location["data"]["workspaceOrError"]["locationEntries"]]
     finally:
         if process.poll() is None:
@@ -116,10 +124,12 @@ def test_every_quick_start_and_everyday_command_works_offline(tmp_path):
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
             fixture_days(days_dir, (end - start).days + 1, start)
     home = tmp_path / "papers_home"
-    base_env = {k: v for k, v in os.environ.items()
-                if k not in {"PAPERS_HOME", "DAGSTER_HOME", "HF_API_BASE_URL", "HF_TOKEN", "VIRTUAL_ENV"}}
-    base_env.update(PAPERS_HOME=str(home), PATH=f"{base_env['PATH']}:{REPO_ROOT / '.venv' / 'bin'}",
-                    HF_REQUESTS_PER_SECOND="0")
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PAPERS_HOME", "DAGSTER_HOME", "HF_API_BASE_URL", "HF_TOKEN", "VIRTUAL_ENV"}
+    }
+    base_env.update(PAPERS_HOME=str(home), PATH=f"{base_env['PATH']}:{REPO_ROOT / '.venv' / 'bin'}", HF_REQUESTS_PER_SECOND="0")
     with FakeHFServer(days_dir) as server:
         for command in commands:
             env = dict(base_env)
@@ -131,8 +141,7 @@ def test_every_quick_start_and_everyday_command_works_offline(tmp_path):
                 continue
             if command == "python3 dev.py test":
                 command += " --collect-only -q"
-            done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True,
-                                  text=True, timeout=900)
+            done = subprocess.run(["bash", "-c", command], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900)
             output = done.stdout + done.stderr
             assert done.returncode == 0, f"{command}\n{output[-3000:]}"
             if command.startswith("papers sql"):

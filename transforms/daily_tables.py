@@ -90,9 +90,7 @@ def build_listing_tables_for_days(fetches: Sequence[ListingFetch]) -> dict[date,
     }
     split = {name: split_by_fetch(built[name], len(fetches), schema) for name, schema in _TABLES.items()}
     return {
-        fetch.listing_date: _day_tables(
-            {name: frames[position] for name, frames in split.items()}, duplicates.get(position, 0)
-        )
+        fetch.listing_date: _day_tables({name: frames[position] for name, frames in split.items()}, duplicates.get(position, 0))
         for position, fetch in enumerate(fetches)
     }
 
@@ -128,6 +126,4 @@ def _refuse_repeated_days(fetches: Sequence[ListingFetch]) -> None:
     days = [fetch.listing_date for fetch in fetches]
     repeated = sorted({day for day in days if days.count(day) > 1})
     if repeated:
-        raise ValueError(
-            f"one fetch per listing date, got several for {repeated}: pass older fetches to vote_observations"
-        )
+        raise ValueError(f"one fetch per listing date, got several for {repeated}: pass older fetches to vote_observations")

@@ -39,8 +39,7 @@ def read_fetches(fetches: Sequence[ListingFetch], schema: pl.Schema) -> FetchesR
     """Read every fetch's pages with `schema`; raises ListingPageError naming the page that is not a JSON array."""
     flags = iter(suspicious_pages([page for fetch in fetches for page in fetch.pages], schema))
     reads = [
-        read_pages(fetch.pages, schema, position, [next(flags) for _ in fetch.pages])
-        for position, fetch in enumerate(fetches)
+        read_pages(fetch.pages, schema, position, [next(flags) for _ in fetch.pages]) for position, fetch in enumerate(fetches)
     ]
     # One chunk: every later step on a frame of hundreds of chunks is many times slower.
     items = pl.concat([read.items for read in reads], rechunk=True)

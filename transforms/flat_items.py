@@ -63,8 +63,4 @@ def flatten_listing(items: pl.DataFrame) -> pl.DataFrame:
 
 def flatten_votes(items: pl.DataFrame) -> pl.DataFrame:
     """Items read with raw_schema.VOTE_ITEM_SCHEMA -> record_index, has_paper, paper_id, upvotes, num_comments."""
-    return (
-        items.with_columns(_RECORD_INDEX, _HAS_PAPER)
-        .unnest("paper", separator=_SEPARATOR)
-        .rename(_IDENTITY_NAMES)
-    )
+    return items.with_columns(_RECORD_INDEX, _HAS_PAPER).unnest("paper", separator=_SEPARATOR).rename(_IDENTITY_NAMES)

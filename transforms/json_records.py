@@ -46,9 +46,7 @@ def split_page(page: bytes, page_index: int) -> list[RawRecord]:
         if position < len(text) and text[position] == "]":
             return _expect_end(text, position + 1, page_index, records)
         if position >= len(text) or text[position] != ",":
-            raise ListingPageError(
-                f"page {page_index}: expected ',' or ']' after record {len(records) - 1} at char {position}"
-            )
+            raise ListingPageError(f"page {page_index}: expected ',' or ']' after record {len(records) - 1} at char {position}")
         position = _skip_whitespace(text, position + 1)
 
 

@@ -37,14 +37,14 @@ __all__ = ["LISTING_SCHEMA", "ListingFormatError", "normalise_title", "parse_lis
 LISTING_SCHEMA = pl.Schema(
     {
         "source_file": pl.String,
-        "position": pl.Int32,        # 1-based order on the page
+        "position": pl.Int32,  # 1-based order on the page
         "title": pl.String,
-        "abstract": pl.String,       # null only for a last entry cut off after its title
-        "author_count": pl.Int32,    # null when the entry shows no "• N authors"
-        "listed_date": pl.Date,      # null when the entry shows no date
-        "upvotes": pl.Int32,         # null when the page prints no count after the date
-        "organization": pl.String,   # the organisation line as printed, e.g. "HuggingFaceFW FineData"
-        "paper_id": pl.String,       # always null here: the warehouse links it by title
+        "abstract": pl.String,  # null only for a last entry cut off after its title
+        "author_count": pl.Int32,  # null when the entry shows no "• N authors"
+        "listed_date": pl.Date,  # null when the entry shows no date
+        "upvotes": pl.Int32,  # null when the page prints no count after the date
+        "organization": pl.String,  # the organisation line as printed, e.g. "HuggingFaceFW FineData"
+        "paper_id": pl.String,  # always null here: the warehouse links it by title
     }
 )
 
@@ -141,8 +141,14 @@ def _read_entry(reader: _Reader, page_date: date) -> dict:
     if reader.peek() is Kind.TEXT and len(reader.current().text) > MAX_TITLE_CHARS:
         reader.fail(f"a paper title (one line of at most {MAX_TITLE_CHARS} characters)")
     title = reader.take(Kind.TEXT, "a paper title")
-    row: dict[str, object] = {"title": _squash(title.text), "abstract": None, "author_count": None,
-           "listed_date": None, "upvotes": None, "organization": None}
+    row: dict[str, object] = {
+        "title": _squash(title.text),
+        "abstract": None,
+        "author_count": None,
+        "listed_date": None,
+        "upvotes": None,
+        "organization": None,
+    }
     if reader.at_end():
         return row  # the copy stopped right after the title
     row["abstract"] = _squash(reader.take(Kind.TEXT, f"the abstract of {title.text!r}").text)

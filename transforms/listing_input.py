@@ -12,10 +12,7 @@ import re
 
 from transforms.listing_lines import ListingFormatError
 
-EXPECTED_TEXT = (
-    "the text of a huggingface.co/papers page as copied from the browser "
-    "(select all, copy, paste into a .txt file)"
-)
+EXPECTED_TEXT = "the text of a huggingface.co/papers page as copied from the browser (select all, copy, paste into a .txt file)"
 # C0 control characters other than tab, line feed, vertical tab, form feed and carriage return.
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _MARKUP_START = re.compile(r"<[!?A-Za-z]")
@@ -27,8 +24,9 @@ def check_listing_text(text: str, source_file: str) -> None:
     binary = _BINARY.search(text)
     if binary:
         binary_line = text.count("\n", 0, binary.start()) + 1
-        raise ListingFormatError(source_file, binary_line, EXPECTED_TEXT,
-                                 f"binary data (the control character {ord(binary.group()):#04x})")
+        raise ListingFormatError(
+            source_file, binary_line, EXPECTED_TEXT, f"binary data (the control character {ord(binary.group()):#04x})"
+        )
     first = _first_non_blank(text)
     if first is None:
         raise ListingFormatError(source_file, 1, EXPECTED_TEXT, "an empty file")

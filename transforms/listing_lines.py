@@ -14,9 +14,7 @@ from enum import Enum
 
 MONTHS = {
     name: number
-    for number, name in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
-    )
+    for number, name in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)
 }
 _DATE = re.compile(r"(?P<month>[A-Z][a-z]{2}) (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: (?P<upvotes>\d+))?")
 # What is left of a date line when the copy stopped in the middle of it ("Ma", "Mar 1, 20").
@@ -41,10 +39,10 @@ class ListingFormatError(ValueError):
 class Kind(Enum):
     """What a non-blank line of a listing page is."""
 
-    AUTHORS = "authors"      # "  • 11 authors"
+    AUTHORS = "authors"  # "  • 11 authors"
     SEPARATOR = "separator"  # "·", between the author count (or organisation) and the date
-    DATE = "date"            # "Mar 1, 2023", "Jun 5", "Jan 29, 2024 7"
-    TEXT = "text"            # anything else: chrome, title, abstract, organisation
+    DATE = "date"  # "Mar 1, 2023", "Jun 5", "Jan 29, 2024 7"
+    TEXT = "text"  # anything else: chrome, title, abstract, organisation
 
 
 @dataclass(frozen=True)

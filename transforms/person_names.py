@@ -64,17 +64,11 @@ def author_identity_key_expr(name: pl.Expr, username: pl.Expr, status: pl.Expr) 
     return identity_key_from_normalised(normalise_person_name_expr(name), name, username, status)
 
 
-def identity_key_from_normalised(
-    normalised: pl.Expr, name: pl.Expr, username: pl.Expr, status: pl.Expr
-) -> pl.Expr:
+def identity_key_from_normalised(normalised: pl.Expr, name: pl.Expr, username: pl.Expr, status: pl.Expr) -> pl.Expr:
     """author_identity_key_expr with the normalised name already computed (it is the costly part)."""
     claimed = username.is_not_null() & status.fill_null("").ne(_PENDING_STATUS)
     name_part = pl.when(normalised.ne("")).then(normalised).otherwise(name.str.strip_chars().str.to_lowercase())
-    return (
-        pl.when(claimed)
-        .then(pl.concat_str(pl.lit("hf:"), username))
-        .otherwise(pl.concat_str(pl.lit("name:"), name_part))
-    )
+    return pl.when(claimed).then(pl.concat_str(pl.lit("hf:"), username)).otherwise(pl.concat_str(pl.lit("name:"), name_part))
 
 
 def author_id_expr(identity_key: pl.Expr) -> pl.Expr:

@@ -67,10 +67,7 @@ def failing_records(flat: pl.DataFrame, checks: list[Check], slots: pl.DataFrame
     if not failures:
         return pl.DataFrame(schema=FAILURE_SCHEMA)
     return (
-        pl.concat(failures)
-        .unique(subset=_RECORD_KEY, keep="first", maintain_order=True)
-        .sort(_RECORD_KEY)
-        .cast(FAILURE_SCHEMA)
+        pl.concat(failures).unique(subset=_RECORD_KEY, keep="first", maintain_order=True).sort(_RECORD_KEY).cast(FAILURE_SCHEMA)
     )
 
 

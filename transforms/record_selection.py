@@ -48,7 +48,7 @@ def quarantine_rows(
         wanted = {index for f, index in keys if f == fetch}
         found = record_texts(pages[fetch], page_sizes[fetch], wanted)
         texts.update({(fetch, index): text for index, text in found.items()})
-    rule_rejects = failures.with_columns(
-        pl.Series("raw_record", [texts[key] for key in keys], dtype=pl.Utf8)
-    ).select(REJECT_SCHEMA.names())
+    rule_rejects = failures.with_columns(pl.Series("raw_record", [texts[key] for key in keys], dtype=pl.Utf8)).select(
+        REJECT_SCHEMA.names()
+    )
     return pl.concat([type_rejects, rule_rejects]).sort(_RECORD_KEY)

@@ -34,8 +34,9 @@ PAPERS = pl.Schema(
     }
 )
 
-AUTHORS = pl.Schema({"author_id": pl.Utf8, "name": pl.Utf8, "hf_username": pl.Utf8, "identity_key": pl.Utf8,
-                     "author_key": pl.UInt64})
+AUTHORS = pl.Schema(
+    {"author_id": pl.Utf8, "name": pl.Utf8, "hf_username": pl.Utf8, "identity_key": pl.Utf8, "author_key": pl.UInt64}
+)
 
 PAPER_AUTHORS = pl.Schema(
     {
@@ -99,6 +100,5 @@ def _columns(frame: pl.DataFrame, schema: pl.Schema) -> list[pl.Expr]:
         raise ValueError(f"cannot build table: columns {missing} were not produced")
     # A cast that changes nothing still costs an expression: only cast what differs.
     return [
-        pl.col(name) if frame.schema[name] == dtype else pl.col(name).cast(dtype, strict=True)
-        for name, dtype in schema.items()
+        pl.col(name) if frame.schema[name] == dtype else pl.col(name).cast(dtype, strict=True) for name, dtype in schema.items()
     ]

@@ -11,10 +11,14 @@ from typing import cast
 
 import polars as pl
 
-OCCURRENCES_SCHEMA = pl.Schema({
-    "paper_id": pl.String, "term": pl.String,
-    "title_occurrences": pl.UInt32, "abstract_occurrences": pl.UInt32,
-})
+OCCURRENCES_SCHEMA = pl.Schema(
+    {
+        "paper_id": pl.String,
+        "term": pl.String,
+        "title_occurrences": pl.UInt32,
+        "abstract_occurrences": pl.UInt32,
+    }
+)
 
 
 def weighted_term_counts(occurrences: pl.DataFrame, title_weight: float) -> pl.DataFrame:
@@ -25,8 +29,9 @@ def weighted_term_counts(occurrences: pl.DataFrame, title_weight: float) -> pl.D
     return occurrences.select(
         "paper_id",
         "term",
-        (title_weight * pl.col("title_occurrences").fill_null(0)
-         + pl.col("abstract_occurrences").fill_null(0)).cast(pl.Float64).alias("tf"),
+        (title_weight * pl.col("title_occurrences").fill_null(0) + pl.col("abstract_occurrences").fill_null(0))
+        .cast(pl.Float64)
+        .alias("tf"),
     ).filter(pl.col("tf") > 0)
 
 
@@ -54,10 +59,7 @@ def bm25_index(term_counts: pl.DataFrame, k1: float = BM25_K1, b: float = BM25_B
         .select(
             "term",
             "paper_id",
-            (
-                pl.col("idf") * pl.col("tf") * (k1 + 1.0)
-                / (pl.col("tf") + k1 * pl.col("length_norm"))
-            ).alias("score"),
+            (pl.col("idf") * pl.col("tf") * (k1 + 1.0) / (pl.col("tf") + k1 * pl.col("length_norm"))).alias("score"),
         )
     )
 
@@ -70,22 +72,23 @@ def tfidf_vectors(term_counts: pl.DataFrame) -> pl.DataFrame:
     n_docs = term_counts["paper_id"].n_unique()
     return (
         term_counts.with_columns(pl.len().over("term").alias("df"))
+        .with_columns(((1.0 + pl.col("tf").log()) * (n_docs / pl.col("df")).log()).alias("raw_weight"))
         .with_columns(
-            ((1.0 + pl.col("tf").log()) * (n_docs / pl.col("df")).log()).alias("raw_weight")
-        )
-        .with_columns(
-            (pl.col("raw_weight") / (pl.col("raw_weight") ** 2).sum().sqrt().over("paper_id"))
-            .fill_nan(0.0)
-            .alias("weight")
+            (pl.col("raw_weight") / (pl.col("raw_weight") ** 2).sum().sqrt().over("paper_id")).fill_nan(0.0).alias("weight")
         )
         .filter(pl.col("weight") > 0)
         .select("paper_id", "term", "df", "weight")
     )
 
 
-NEIGHBOUR_SCHEMA = pl.Schema({
-    "paper_id": pl.String, "similar_paper_id": pl.String, "rank": pl.Int32, "score": pl.Float64,
-})
+NEIGHBOUR_SCHEMA = pl.Schema(
+    {
+        "paper_id": pl.String,
+        "similar_paper_id": pl.String,
+        "rank": pl.Int32,
+        "score": pl.Float64,
+    }
+)
 
 
 def nearest_neighbours(
@@ -117,23 +120,27 @@ def nearest_neighbours(
     term_codes = _codes(linking, "term", "term_code")
     postings = _pruned_postings(
         linking.join(paper_codes, on="paper_id").join(term_codes, on="term"),
-        terms_per_paper, papers_per_term,
+        terms_per_paper,
+        papers_per_term,
     )
     coded = neighbours_of_postings(postings, k=k, chunk_papers=chunk_papers)
     return (
-        coded
-        .join(paper_codes, on="paper_code")
-        .join(paper_codes.rename({"paper_code": "other_code", "paper_id": "similar_paper_id"}),
-              on="other_code")
+        coded.join(paper_codes, on="paper_code")
+        .join(paper_codes.rename({"paper_code": "other_code", "paper_id": "similar_paper_id"}), on="other_code")
         .sort(["paper_id", "rank"])
         .select(list(NEIGHBOUR_SCHEMA))
         .cast(NEIGHBOUR_SCHEMA)
     )
 
 
-CODED_NEIGHBOUR_SCHEMA = pl.Schema({
-    "paper_code": pl.UInt32, "other_code": pl.UInt32, "rank": pl.Int32, "score": pl.Float64,
-})
+CODED_NEIGHBOUR_SCHEMA = pl.Schema(
+    {
+        "paper_code": pl.UInt32,
+        "other_code": pl.UInt32,
+        "rank": pl.Int32,
+        "score": pl.Float64,
+    }
+)
 
 
 def neighbours_of_postings(postings: pl.DataFrame, k: int = 5, chunk_papers: int = 20_000) -> pl.DataFrame:
@@ -148,8 +155,7 @@ def neighbours_of_postings(postings: pl.DataFrame, k: int = 5, chunk_papers: int
     if postings.is_empty():
         return pl.DataFrame(schema=CODED_NEIGHBOUR_SCHEMA)
     parts = [
-        _top_k_for(postings.filter(pl.col("paper_code").is_between(start, start + chunk_papers - 1)),
-                   postings, k)
+        _top_k_for(postings.filter(pl.col("paper_code").is_between(start, start + chunk_papers - 1)), postings, k)
         for start in range(0, int(cast(int, postings["paper_code"].max())) + 1, chunk_papers)
     ]
     return pl.concat(parts, how="vertical").select(list(CODED_NEIGHBOUR_SCHEMA)).cast(CODED_NEIGHBOUR_SCHEMA)

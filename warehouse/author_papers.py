@@ -27,8 +27,7 @@ def insert_author_papers(con: duckdb.DuckDBPyConnection, days: list[date]) -> No
     """Insert the author_papers rows of `days` (their old rows must be gone). Runs in the
     caller's transaction, if any."""
     if days:
-        con.execute(AUTHOR_PAPERS_SQL.format(
-            days="pa.listing_date = ANY($days) AND p.listing_date = ANY($days)"), {"days": days})
+        con.execute(AUTHOR_PAPERS_SQL.format(days="pa.listing_date = ANY($days) AND p.listing_date = ANY($days)"), {"days": days})
 
 
 def refresh_author_papers(con: duckdb.DuckDBPyConnection) -> None:
@@ -45,7 +44,6 @@ def fill_author_keys(con: duckdb.DuckDBPyConnection) -> None:
 def fill_author_tables_if_missing(con: duckdb.DuckDBPyConnection) -> None:
     """Fill authors.author_key and author_papers in a warehouse made before they existed."""
     fill_author_keys(con)
-    [(rows, slots)] = con.execute(
-        "SELECT (SELECT count(*) FROM author_papers), (SELECT count(*) FROM paper_authors)").fetchall()
+    [(rows, slots)] = con.execute("SELECT (SELECT count(*) FROM author_papers), (SELECT count(*) FROM paper_authors)").fetchall()
     if rows == 0 and slots > 0:
         refresh_author_papers(con)

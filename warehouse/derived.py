@@ -14,7 +14,7 @@ from transforms import text_index
 from warehouse.db import SCHEMA_DIR, execute_with_rows, scalar, within_memory_limits
 
 DERIVED_TABLES_DDL = SCHEMA_DIR / "003_derived_tables.sql"
-TITLE_WEIGHT = 3          # a title occurrence counts three abstract occurrences (search and similarity)
+TITLE_WEIGHT = 3  # a title occurrence counts three abstract occurrences (search and similarity)
 SIMILAR_PER_PAPER = 5
 
 # text_terms() (050_search.sql) applied to whole columns: the same rule, but an anti-join on the
@@ -48,9 +48,7 @@ def derive_tables(occurrences: pl.DataFrame) -> dict[str, pl.DataFrame]:
     counts = text_index.weighted_term_counts(occurrences, title_weight=TITLE_WEIGHT)
     return {
         "search_index": text_index.bm25_index(counts),
-        "similar_papers": text_index.nearest_neighbours(
-            text_index.tfidf_vectors(counts), k=SIMILAR_PER_PAPER
-        ),
+        "similar_papers": text_index.nearest_neighbours(text_index.tfidf_vectors(counts), k=SIMILAR_PER_PAPER),
     }
 
 
@@ -61,12 +59,12 @@ def derive_tables(occurrences: pl.DataFrame) -> dict[str, pl.DataFrame]:
 # group-bys fit a small limit: with whole-history statements a 10x year needed 150 MB and its
 # backfill peaked at ~490 MB; a rebuild that still runs out is retried under the next limit.
 REBUILD_MEMORY_LIMITS = ("96MB", "600MB", "2GB")
-NEIGHBOUR_CHUNK_PAPERS = 500       # papers scored per step: ~ chunk x 20 x 50 products in memory
+NEIGHBOUR_CHUNK_PAPERS = 500  # papers scored per step: ~ chunk x 20 x 50 products in memory
 TERMS_PER_PAPER = 20
 PAPERS_PER_TERM = 50
 
-TOKEN_CHUNK_PAPERS = 4_000         # papers tokenised (and their terms weighed) per statement
-INDEX_CHUNK_POSTINGS = 3_000_000   # search_index rows sorted per statement
+TOKEN_CHUNK_PAPERS = 4_000  # papers tokenised (and their terms weighed) per statement
+INDEX_CHUNK_POSTINGS = 3_000_000  # search_index rows sorted per statement
 
 # Papers numbered into chunks; a paper's terms are all counted within its own chunk.
 # (first, last) paper_id of each chunk of papers, in paper_id order.
@@ -168,8 +166,17 @@ def _search_index(con: duckdb.DuckDBPyConnection, n_docs: float, mean_length: fl
     """Fill search_index from derived_counts, one range of terms at a time."""
     ranges = con.execute(TERM_RANGES_SQL, {"rows": INDEX_CHUNK_POSTINGS}).fetchall()
     for first, last in ranges:
-        con.execute(SEARCH_INDEX_SQL, {"k1": text_index.BM25_K1, "b": text_index.BM25_B, "n_docs": n_docs,
-                                       "mean_length": mean_length, "first": first, "last": last})
+        con.execute(
+            SEARCH_INDEX_SQL,
+            {
+                "k1": text_index.BM25_K1,
+                "b": text_index.BM25_B,
+                "n_docs": n_docs,
+                "mean_length": mean_length,
+                "first": first,
+                "last": last,
+            },
+        )
 
 
 def _similar_papers(con: duckdb.DuckDBPyConnection, paper_chunks: list[tuple[str, str]], n_docs: float) -> None:
@@ -183,10 +190,8 @@ def _similar_papers(con: duckdb.DuckDBPyConnection, paper_chunks: list[tuple[str
     con.execute(POSTINGS_SQL, {"papers": PAPERS_PER_TERM})
     con.execute("DROP TABLE derived_top_terms")
     con.execute(CODES_SQL)
-    postings = con.sql(CODED_POSTINGS_SQL).pl().cast(
-        {"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
-    neighbours = text_index.neighbours_of_postings(
-        postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
+    postings = con.sql(CODED_POSTINGS_SQL).pl().cast({"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
+    neighbours = text_index.neighbours_of_postings(postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
     del postings
     execute_with_rows(con, SIMILAR_SQL, neighbours)
 
@@ -227,5 +232,4 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return {table: scalar(con, f"SELECT count(*) FROM {table}")
-            for table in ("search_index", "similar_papers")}
+    return {table: scalar(con, f"SELECT count(*) FROM {table}") for table in ("search_index", "similar_papers")}

@@ -36,18 +36,27 @@ class FreshnessVerdict:
 def judge(day: date, now: datetime, hour: int, loaded: bool) -> FreshnessVerdict:
     """Pass when `day` is published, or when it is not due yet; fail once it is late."""
     due = deadline_for(day, hour)
-    metadata = {"listing_date": day.isoformat(), "due_at_utc": due.isoformat(),
-                "checked_at_utc": now.astimezone(UTC).isoformat(), "published": loaded}
+    metadata = {
+        "listing_date": day.isoformat(),
+        "due_at_utc": due.isoformat(),
+        "checked_at_utc": now.astimezone(UTC).isoformat(),
+        "published": loaded,
+    }
     if loaded:
         return FreshnessVerdict(day, True, f"{day} is in the published warehouse.", metadata)
     if now < due:
         return FreshnessVerdict(day, True, f"{day} is not published yet; it is due at {due:%Y-%m-%d %H:%M} UTC.", metadata)
     late_by = now - due
-    return FreshnessVerdict(day, False, (
-        f"{day} is not in the published warehouse; it was due at {due:%Y-%m-%d %H:%M} UTC "
-        f"({_hours(late_by)} late). Backfill it: `papers backfill --start {day} --end {day}`, or "
-        "in the Dagster UI, Assets > published_warehouse > Materialize, partition " + str(day)
-        + "."), metadata)
+    return FreshnessVerdict(
+        day,
+        False,
+        (
+            f"{day} is not in the published warehouse; it was due at {due:%Y-%m-%d %H:%M} UTC "
+            f"({_hours(late_by)} late). Backfill it: `papers backfill --start {day} --end {day}`, or "
+            "in the Dagster UI, Assets > published_warehouse > Materialize, partition " + str(day) + "."
+        ),
+        metadata,
+    )
 
 
 def _hours(delta: timedelta) -> str:
@@ -61,8 +70,7 @@ def day_published(published_path: Path, day: date) -> bool:
         return False
     ensure_readable(Path(published_path))
     with duckdb.connect(str(published_path), read_only=True) as con:
-        rows = con.execute("SELECT count(*) FROM partition_loads WHERE listing_date = ?",
-                           [day]).fetchall()
+        rows = con.execute("SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]).fetchall()
     return rows[0][0] > 0
 
 
@@ -79,21 +87,27 @@ def sample_verdict(now: datetime, hour: int, published_path: Path, sample_days: 
     servable = [d for d in sample_days if d <= due]
     newest = max(servable) if servable else None
     loaded = newest is not None and day_published(published_path, newest)
-    about = (f"HF_API_BASE_URL=sample: the source is the bundled sample, a fixed set of "
-             f"{len(sample_days)} past days ({', '.join(map(str, sample_days))}), so the newest day it "
-             f"can serve is {newest}. Freshness against yesterday's listing (due "
-             f"{deadline_for(due, hour):%Y-%m-%d %H:%M} UTC) is judged only with the real API "
-             "(`papers up --live`).")
-    metadata = {"source": "bundled sample", "expected_listing_date": str(newest), "published": loaded,
-                "checked_at_utc": now.astimezone(UTC).isoformat()}
+    about = (
+        f"HF_API_BASE_URL=sample: the source is the bundled sample, a fixed set of "
+        f"{len(sample_days)} past days ({', '.join(map(str, sample_days))}), so the newest day it "
+        f"can serve is {newest}. Freshness against yesterday's listing (due "
+        f"{deadline_for(due, hour):%Y-%m-%d %H:%M} UTC) is judged only with the real API "
+        "(`papers up --live`)."
+    )
+    metadata = {
+        "source": "bundled sample",
+        "expected_listing_date": str(newest),
+        "published": loaded,
+        "checked_at_utc": now.astimezone(UTC).isoformat(),
+    }
     if loaded and newest is not None:
         return FreshnessVerdict(newest, True, f"{newest} is in the published warehouse. {about}", metadata)
-    return FreshnessVerdict(newest or due, False, f"{newest} is not in the published warehouse: run "
-                            f"`papers up` to load the sample. {about}", metadata)
+    return FreshnessVerdict(
+        newest or due, False, f"{newest} is not in the published warehouse: run `papers up` to load the sample. {about}", metadata
+    )
 
 
-def freshness_verdict(now: datetime, hour: int, published_path: Path,
-                      sample_days: list[date] | None = None) -> FreshnessVerdict:
+def freshness_verdict(now: datetime, hour: int, published_path: Path, sample_days: list[date] | None = None) -> FreshnessVerdict:
     """The verdict for the newest day that is due at `now` (`sample_days`: the bundled days, when
     the source is the sample)."""
     if sample_days is not None:

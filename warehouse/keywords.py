@@ -62,6 +62,7 @@ def refresh_keyword_weeks(con: duckdb.DuckDBPyConnection, weeks: list[date] | No
 def fill_keyword_weeks_if_missing(con: duckdb.DuckDBPyConnection) -> None:
     """Fill the keyword tables of a warehouse made before they existed (its papers, no weeks)."""
     [(weeks, papers)] = con.execute(
-        "SELECT (SELECT count(*) FROM keyword_week_coverage), (SELECT count(*) FROM papers)").fetchall()
+        "SELECT (SELECT count(*) FROM keyword_week_coverage), (SELECT count(*) FROM papers)"
+    ).fetchall()
     if weeks == 0 and papers > 0:
         refresh_keyword_weeks(con)

@@ -101,7 +101,9 @@ def read_listing_file(path: Path, *, name: str | None = None) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ListingFormatError(
-            name or path.name, line, "UTF-8 text",
+            name or path.name,
+            line,
+            "UTF-8 text",
             f"the byte {data[error.start]:#04x} (not UTF-8: a binary file, or text saved in another encoding)",
         ) from error
 
@@ -122,9 +124,7 @@ def relink_listed_papers(con: duckdb.DuckDBPyConnection) -> int:
 
 def _stored_source_file(con: duckdb.DuckDBPyConnection, digest: str) -> str | None:
     # fetchall, not fetchone: DuckDB 2 keeps a fetchone() result open (see warehouse.db.scalar).
-    [(name,)] = con.execute(
-        "SELECT min(source_file) FROM listed_papers WHERE content_sha256 = ?", [digest]
-    ).fetchall()
+    [(name,)] = con.execute("SELECT min(source_file) FROM listed_papers WHERE content_sha256 = ?", [digest]).fetchall()
     return name
 
 

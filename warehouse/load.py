@@ -60,7 +60,7 @@ class LoadOutcome:
     paper_authors: int
     votes: int
     quarantined: int
-    replaced: bool          # False when an empty answer was refused to protect existing rows
+    replaced: bool  # False when an empty answer was refused to protect existing rows
     previous_papers: int
 
 
@@ -78,9 +78,7 @@ def replace_partitions(con: duckdb.DuckDBPyConnection, batches: list[PartitionBa
     return replace_partitions_in_chunks(con, [batches])
 
 
-def replace_partitions_in_chunks(
-    con: duckdb.DuckDBPyConnection, chunks: Iterable[list[PartitionBatch]]
-) -> list[LoadOutcome]:
+def replace_partitions_in_chunks(con: duckdb.DuckDBPyConnection, chunks: Iterable[list[PartitionBatch]]) -> list[LoadOutcome]:
     """replace_partitions for batches that arrive chunk by chunk, still in one transaction.
 
     `chunks` may be a generator that transforms each chunk's days when asked, so a long range is
@@ -129,14 +127,13 @@ def _load_chunk(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], w
 
 
 def _paper_counts(con: duckdb.DuckDBPyConnection, days: list[date]) -> dict[date, int]:
-    rows = con.execute(
-        "SELECT listing_date, count(*) FROM papers WHERE listing_date = ANY(?) GROUP BY 1", [days]
-    ).fetchall()
+    rows = con.execute("SELECT listing_date, count(*) FROM papers WHERE listing_date = ANY(?) GROUP BY 1", [days]).fetchall()
     return dict(rows)
 
 
 def _incoming_frames(batches: list[PartitionBatch]) -> dict[str, pl.DataFrame]:
     """The batches' rows as one frame per table, with a paper kept on the latest of its days."""
+
     def stacked(name: str) -> pl.DataFrame:
         return pl.concat([getattr(b, name) for b in batches], how="vertical_relaxed")
 
@@ -157,15 +154,17 @@ def _incoming_frames(batches: list[PartitionBatch]) -> dict[str, pl.DataFrame]:
 
 def _load_records(batches: list[PartitionBatch]) -> pl.DataFrame:
     loaded_at = _naive_utc(datetime.now(UTC))
-    return pl.DataFrame({
-        "listing_date": [b.listing_date for b in batches],
-        "fetched_at": [_naive_utc(b.fetched_at) for b in batches],
-        "fetch_count": [b.fetch_count for b in batches],
-        "raw_records": [b.raw_records for b in batches],
-        "loaded_papers": [b.papers.height for b in batches],
-        "quarantined": [b.quarantined_records.height for b in batches],
-        "loaded_at": [loaded_at] * len(batches),
-    })
+    return pl.DataFrame(
+        {
+            "listing_date": [b.listing_date for b in batches],
+            "fetched_at": [_naive_utc(b.fetched_at) for b in batches],
+            "fetch_count": [b.fetch_count for b in batches],
+            "raw_records": [b.raw_records for b in batches],
+            "loaded_papers": [b.papers.height for b in batches],
+            "quarantined": [b.quarantined_records.height for b in batches],
+            "loaded_at": [loaded_at] * len(batches),
+        }
+    )
 
 
 def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list[date]:
@@ -179,21 +178,25 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list
     insert_author_papers(con, days)
     for table, (key, update) in UPSERTED_TABLES.items():
         _upsert(con, table, key, update, incoming[table])
-    execute_with_rows(con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows",
-                   incoming["partition_loads"])
+    execute_with_rows(
+        con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows", incoming["partition_loads"]
+    )
     return weeks_of([*days, *moved_from])
 
 
 def _days_papers_move_from(con: duckdb.DuckDBPyConnection, papers: pa.Table) -> list[date]:
     """The days, already loaded, of papers that arrive again (on another day or the same)."""
-    return [row[0] for row in execute_with_rows(
-        con, "SELECT DISTINCT listing_date FROM papers WHERE paper_id IN (SELECT paper_id FROM incoming_rows)",
-        papers,
-    ).fetchall()]
+    return [
+        row[0]
+        for row in execute_with_rows(
+            con,
+            "SELECT DISTINCT listing_date FROM papers WHERE paper_id IN (SELECT paper_id FROM incoming_rows)",
+            papers,
+        ).fetchall()
+    ]
 
 
-def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], moved_from: list[date],
-                       papers: pa.Table) -> None:
+def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], moved_from: list[date], papers: pa.Table) -> None:
     # A paper listed again on another day moves to the day loaded last: delete it by id too,
     # so the primary key holds and the paper is never counted on two days. Its rows in every
     # table carry its old listing date, so only those days and the loaded ones are read.
@@ -213,8 +216,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, update: tuple[
     assignments = ", ".join(f"{col} = coalesce(EXCLUDED.{col}, {table}.{col})" for col in update)
     execute_with_rows(
         con,
-        f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows "
-        f"ON CONFLICT ({key}) DO UPDATE SET {assignments}",
+        f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows ON CONFLICT ({key}) DO UPDATE SET {assignments}",
         rows,
     )
 

@@ -53,8 +53,19 @@ def migration_command(path: Path, new: Path) -> list[str]:
     uv = PROJECT_UV if PROJECT_UV.exists() else shutil.which("uv")
     if uv is None:
         raise MigrationError(_refusal(path, "uv is not installed (run `python3 dev.py setup`)"))
-    return [str(uv), "run", "--quiet", "--no-project", "--with", WRITER_DUCKDB,
-            "python", "-m", "warehouse.migrate_copy", str(path), str(new)]
+    return [
+        str(uv),
+        "run",
+        "--quiet",
+        "--no-project",
+        "--with",
+        WRITER_DUCKDB,
+        "python",
+        "-m",
+        "warehouse.migrate_copy",
+        str(path),
+        str(new),
+    ]
 
 
 def _migrate(path: Path) -> Path:
@@ -77,8 +88,11 @@ def _migrate(path: Path) -> Path:
         os.replace(new, path)
     finally:
         new.unlink(missing_ok=True)
-    print(f"migrated {path} (DuckDB storage version {number}) to the format duckdb "
-          f"{duckdb.__version__} reads; the old file is kept as {backup}", file=sys.stderr)
+    print(
+        f"migrated {path} (DuckDB storage version {number}) to the format duckdb "
+        f"{duckdb.__version__} reads; the old file is kept as {backup}",
+        file=sys.stderr,
+    )
     return backup
 
 
@@ -87,8 +101,7 @@ def _verify(new: Path, expected: dict[str, int]) -> None:
     con = duckdb.connect(str(new), read_only=True)
     try:
         tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
-        found = {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0]
-                 for s, t in tables}
+        found = {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0] for s, t in tables}
     finally:
         con.close()
     if found != expected:
@@ -103,11 +116,13 @@ def _move_wal(path: Path, backup: Path) -> None:
 
 
 def _refusal(path: Path, reason: str) -> str:
-    return (f"{path} was written by a newer DuckDB (storage version {storage_number(path)}; duckdb "
-            f"{duckdb.__version__} reads {READABLE_STORAGE_NUMBERS.start}-{READABLE_STORAGE_NUMBERS.stop - 1}) "
-            f"and migrating it failed: {reason}. Migrate it by hand from {REPO_ROOT}: "
-            f"`.tools/bin/uv run --no-project --with {WRITER_DUCKDB} python -m warehouse.migrate_copy "
-            f"{path} {path}.new && mv {path} {path}.bak && mv {path}.new {path}`")
+    return (
+        f"{path} was written by a newer DuckDB (storage version {storage_number(path)}; duckdb "
+        f"{duckdb.__version__} reads {READABLE_STORAGE_NUMBERS.start}-{READABLE_STORAGE_NUMBERS.stop - 1}) "
+        f"and migrating it failed: {reason}. Migrate it by hand from {REPO_ROOT}: "
+        f"`.tools/bin/uv run --no-project --with {WRITER_DUCKDB} python -m warehouse.migrate_copy "
+        f"{path} {path}.new && mv {path} {path}.bak && mv {path}.new {path}`"
+    )
 
 
 @contextmanager

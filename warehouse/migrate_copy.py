@@ -27,9 +27,7 @@ def table_counts(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, int]
         [catalog],
     ).fetchall()
     return {
-        f"{schema}.{table}": con.execute(
-            f'SELECT count(*) FROM "{catalog}"."{schema}"."{table}"'
-        ).fetchall()[0][0]
+        f"{schema}.{table}": con.execute(f'SELECT count(*) FROM "{catalog}"."{schema}"."{table}"').fetchall()[0][0]
         for schema, table in tables
     }
 

@@ -35,8 +35,7 @@ def checkpoint_and_log(con: duckdb.DuckDBPyConnection, run_id: str | None) -> da
     """Record the publish in `publish_log` and flush the WAL into the database file."""
     published_at = datetime.now(UTC).replace(tzinfo=None)
     con.execute(
-        "INSERT INTO publish_log "
-        "SELECT ?, ?, (SELECT count(*) FROM partition_loads), (SELECT count(*) FROM papers)",
+        "INSERT INTO publish_log SELECT ?, ?, (SELECT count(*) FROM partition_loads), (SELECT count(*) FROM papers)",
         [published_at, run_id],
     )
     con.execute("CHECKPOINT")

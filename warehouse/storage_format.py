@@ -34,7 +34,7 @@ def storage_number(path: Path) -> int | None:
         return None
     if not header:
         return None
-    if len(header) < 20 or header[_MAGIC_OFFSET:_MAGIC_OFFSET + 4] != _MAGIC:
+    if len(header) < 20 or header[_MAGIC_OFFSET : _MAGIC_OFFSET + 4] != _MAGIC:
         raise ValueError(f"{path} is not a DuckDB database file (no DUCK header)")
     return struct.unpack_from("<Q", header, _MAGIC_OFFSET + len(_MAGIC))[0]
 

@@ -59,18 +59,46 @@ def controls(repo: WarehouseRepository, period: Period, bounds: tuple[date, date
     previous, following = steps(repo, period)
     unit = period.view
     top = st.columns([2, 3], vertical_alignment="bottom")
-    top[0].segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, key="browse_view",
-                             on_change=_on_view_change, args=(period,), label_visibility="collapsed")
+    top[0].segmented_control(
+        "View",
+        list(VIEWS),
+        format_func=VIEWS.__getitem__,
+        key="browse_view",
+        on_change=_on_view_change,
+        args=(period,),
+        label_visibility="collapsed",
+    )
     nav = st.columns([1, 1.3, 1], vertical_alignment="bottom")
-    nav[0].button(f"Previous {unit}", icon=":material/chevron_left:", width="stretch", key="browse_prev",
-                  disabled=previous is None, on_click=go_to, args=(previous,),
-                  help=f"Go to {previous.label}" if previous else None)
-    nav[1].date_input("Go to date", key="browse_date", min_value=bounds[0], max_value=bounds[1],
-                      format="YYYY-MM-DD", on_change=_on_date_change, args=(period,),
-                      label_visibility="collapsed")
-    nav[2].button(f"Next {unit}", icon=":material/chevron_right:", width="stretch", key="browse_next",
-                  disabled=following is None, on_click=go_to, args=(following,),
-                  help=f"Go to {following.label}" if following else None)
+    nav[0].button(
+        f"Previous {unit}",
+        icon=":material/chevron_left:",
+        width="stretch",
+        key="browse_prev",
+        disabled=previous is None,
+        on_click=go_to,
+        args=(previous,),
+        help=f"Go to {previous.label}" if previous else None,
+    )
+    nav[1].date_input(
+        "Go to date",
+        key="browse_date",
+        min_value=bounds[0],
+        max_value=bounds[1],
+        format="YYYY-MM-DD",
+        on_change=_on_date_change,
+        args=(period,),
+        label_visibility="collapsed",
+    )
+    nav[2].button(
+        f"Next {unit}",
+        icon=":material/chevron_right:",
+        width="stretch",
+        key="browse_next",
+        disabled=following is None,
+        on_click=go_to,
+        args=(following,),
+        help=f"Go to {following.label}" if following else None,
+    )
 
 
 def render(repo: WarehouseRepository) -> None:
@@ -87,18 +115,26 @@ def render(repo: WarehouseRepository) -> None:
     summary = repo.period_summary(period.start, period.end)
     st.subheader(period.label)
     if not summary["papers"]:
-        st.info(f"No papers were listed in {period.label}. The warehouse holds listings from "
-                f"{ui.fmt_date(lo)} to {ui.fmt_date(hi)}; use the buttons to step to a day with papers.")
+        st.info(
+            f"No papers were listed in {period.label}. The warehouse holds listings from "
+            f"{ui.fmt_date(lo)} to {ui.fmt_date(hi)}; use the buttons to step to a day with papers."
+        )
         return
     cards = repo.paper_cards(period.start, period.end, limit=SHOWN[period.view])
     left, right = st.columns([3, 1], vertical_alignment="center")
     days = "" if period.view == "day" else f" over {summary['days']} listing day{'s' if summary['days'] != 1 else ''}"
-    left.markdown(f"**{summary['papers']:,} paper{'s' if summary['papers'] != 1 else ''}**{days} · "
-                  f"{summary['upvotes']:,} upvotes · ranked by upvotes"
-                  + (f" · the top {cards.height} shown" if summary["papers"] > cards.height else ""))
+    left.markdown(
+        f"**{summary['papers']:,} paper{'s' if summary['papers'] != 1 else ''}**{days} · "
+        f"{summary['upvotes']:,} upvotes · ranked by upvotes"
+        + (f" · the top {cards.height} shown" if summary["papers"] > cards.height else "")
+    )
     with right:
-        st.page_link(page_file("papers"), label="All of them in the Papers table", icon=":material/table:",
-                     query_params={"from": period.start.isoformat(), "to": period.end.isoformat()})
+        st.page_link(
+            page_file("papers"),
+            label="All of them in the Papers table",
+            icon=":material/table:",
+            query_params={"from": period.start.isoformat(), "to": period.end.isoformat()},
+        )
     paper_cards(cards)
 
 

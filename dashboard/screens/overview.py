@@ -70,8 +70,11 @@ def render(repo: WarehouseRepository) -> None:
             .encode(
                 x=alt.X("period_start:T", title=None),
                 y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
-                tooltip=[alt.Tooltip("period_start:T", title=grain.capitalize()), alt.Tooltip("papers:Q", title="Papers"),
-                         alt.Tooltip("upvotes:Q", title="Upvotes")],
+                tooltip=[
+                    alt.Tooltip("period_start:T", title=grain.capitalize()),
+                    alt.Tooltip("papers:Q", title="Papers"),
+                    alt.Tooltip("upvotes:Q", title="Upvotes"),
+                ],
             )
             .properties(height=280),
             width="stretch",
@@ -110,6 +113,7 @@ def render(repo: WarehouseRepository) -> None:
             ),
         },
     )
+
 
 if __name__ == "__main__":
     from dashboard.context import current_repository

@@ -24,8 +24,15 @@ def pick_paper(repo: WarehouseRepository) -> str | None:
     if not titles.height:
         return None
     labels = dict(zip(titles["paper_id"], titles["title"], strict=True))
-    st.selectbox("Open a paper", list(labels), index=None, key="paper_pick", placeholder="Choose one of the newest papers",
-                 format_func=lambda pid: f"{pid} · {labels.get(pid, '')}", on_change=_open_picked)
+    st.selectbox(
+        "Open a paper",
+        list(labels),
+        index=None,
+        key="paper_pick",
+        placeholder="Choose one of the newest papers",
+        format_func=lambda pid: f"{pid} · {labels.get(pid, '')}",
+        on_change=_open_picked,
+    )
     return None
 
 
@@ -52,8 +59,10 @@ def vote_history(repo: WarehouseRepository, paper_id: str) -> None:
     history = repo.vote_history(paper_id)
     if history.height == 1:
         seen = history.row(0, named=True)
-        st.caption(f"One observation so far ({seen['upvotes']:,} upvotes at {ui.fmt_time(seen['observed_at'])}): "
-                   "re-fetching recent days builds the history.")
+        st.caption(
+            f"One observation so far ({seen['upvotes']:,} upvotes at {ui.fmt_time(seen['observed_at'])}): "
+            "re-fetching recent days builds the history."
+        )
     elif not history.height:
         st.caption("No observation yet: re-fetching recent days builds the history.")
     if history.height >= 2:  # one point makes no line: the caption above says what was seen
@@ -128,6 +137,7 @@ def people(repo: WarehouseRepository, paper: dict) -> None:
         with st.expander(f"All {len(authors)} authors"):
             for author in authors[AUTHORS_SHOWN:]:
                 page_link("author", author["author_id"], f"{author['position']}. {author['name']}")
+
 
 if __name__ == "__main__":
     from dashboard.context import current_repository

@@ -51,14 +51,31 @@ def read_filters(repo: WarehouseRepository) -> PaperFilters:
     start, end = (picked[0], picked[-1]) if isinstance(picked, (list, tuple)) and picked else (None, None)
     assert basis is not None and rank_by is not None  # select boxes without index=None always hold an option
     ui.publish_params(
-        {"basis": basis, "from": start and start.isoformat(), "to": end and end.isoformat(), "min": int(min_upvotes),
-         "gh": "1" if has_github else None, "rank": rank_by, "org": orgs, "sub": subs, "kw": include, "nokw": exclude},
+        {
+            "basis": basis,
+            "from": start and start.isoformat(),
+            "to": end and end.isoformat(),
+            "min": int(min_upvotes),
+            "gh": "1" if has_github else None,
+            "rank": rank_by,
+            "org": orgs,
+            "sub": subs,
+            "kw": include,
+            "nokw": exclude,
+        },
         {"basis": "listing", "min": 0, "rank": "upvotes"},
     )
     return PaperFilters(
-        start=start, end=end, date_basis=basis, organizations=tuple(orgs), submitters=tuple(subs),
-        include_keywords=tuple(include), exclude_keywords=tuple(exclude), has_github=has_github,
-        min_upvotes=int(min_upvotes), rank_by=rank_by,
+        start=start,
+        end=end,
+        date_basis=basis,
+        organizations=tuple(orgs),
+        submitters=tuple(subs),
+        include_keywords=tuple(include),
+        exclude_keywords=tuple(exclude),
+        has_github=has_github,
+        min_upvotes=int(min_upvotes),
+        rank_by=rank_by,
     )
 
 
@@ -84,8 +101,7 @@ def render(repo: WarehouseRepository) -> None:
 # Title first and wide, then what a reader scans (upvotes, organisation, GitHub) in the first
 # ~1,100 px a 1440 px screen shows beside the sidebar; the rest after.
 COLUMNS = {
-    "open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large",
-                                        help="Opens the paper's page"),
+    "open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large", help="Opens the paper's page"),
     "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD", width="small"),
     "upvotes": st.column_config.NumberColumn("Upvotes", format="%d", width="small"),
     "organization": st.column_config.TextColumn("Organisation", width="medium"),
@@ -93,8 +109,9 @@ COLUMNS = {
     "num_comments": st.column_config.NumberColumn("Comments", format="%d", width="small"),
     "submitted_by": st.column_config.TextColumn("Submitter", width="small"),
     "hotness": st.column_config.TextColumn("Hotness", width="small"),
-    "upvotes_per_day": st.column_config.TextColumn("Upvotes/day", width="small",
-                                                   help="— when the paper has a single vote observation"),
+    "upvotes_per_day": st.column_config.TextColumn(
+        "Upvotes/day", width="small", help="— when the paper has a single vote observation"
+    ),
     "arxiv_date": st.column_config.DateColumn("arXiv", format="YYYY-MM-DD", width="small"),
     "keywords": st.column_config.ListColumn("Keywords", width="medium"),
     "paper_id": st.column_config.TextColumn("Paper id", width="small"),
@@ -117,8 +134,9 @@ def paper_table(shown: pl.DataFrame) -> None:
         # As text: a missing rate shows as a dash, not as "None".
         *[_text(column, digits) for column, digits in (("hotness", 3), ("upvotes_per_day", 1)) if column in shown.columns],
     )
-    ui.table(table, key="papers_table", max_height=640,
-             column_order=[c for c in COLUMNS if c in table.columns], column_config=COLUMNS)
+    ui.table(
+        table, key="papers_table", max_height=640, column_order=[c for c in COLUMNS if c in table.columns], column_config=COLUMNS
+    )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ def render(repo: WarehouseRepository) -> None:
     if not ui.ready(repo) or not ui.needs(repo, NEEDS["search"], "Search"):
         return
     ui.seed_state("search_q", ui.param("q"))
-    query = st.text_input("Search titles and abstracts", key="search_q", placeholder="e.g. diffusion sampler",
-                          icon=":material/search:")
+    query = st.text_input(
+        "Search titles and abstracts", key="search_q", placeholder="e.g. diffusion sampler", icon=":material/search:"
+    )
     ui.publish_params({"q": query.strip()})
     if not query.strip():
         st.caption(

@@ -39,10 +39,7 @@ EXAMPLES = {
         "LIMIT 20"
     ),
     "Fastest risers": (
-        "SELECT paper_id, latest_upvotes, upvotes_per_day, hotness\n"
-        "FROM paper_velocity\n"
-        "ORDER BY hotness DESC\n"
-        "LIMIT 20"
+        "SELECT paper_id, latest_upvotes, upvotes_per_day, hotness\nFROM paper_velocity\nORDER BY hotness DESC\nLIMIT 20"
     ),
     "Daily metrics": "SELECT * FROM daily_metrics ORDER BY listing_date DESC LIMIT 30",
 }
@@ -99,8 +96,12 @@ def render(repo: WarehouseRepository) -> None:
             result.frame, hide_index=True, width="stretch", height=min(38 + 35 * max(len(result.frame), 1), 560), key="sql_table"
         )
         st.download_button(
-            f"Download CSV ({len(result.frame):,} rows)", result.frame.to_csv(index=False), file_name="query.csv",
-            mime="text/csv", icon=":material/download:", key="sql_csv",
+            f"Download CSV ({len(result.frame):,} rows)",
+            result.frame.to_csv(index=False),
+            file_name="query.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="sql_csv",
         )
 
 

@@ -38,10 +38,16 @@ def render(repo: WarehouseRepository) -> None:
     st.session_state["trending_days"] = ui.param_int("days", 7) if ui.param_int("days", 7) in WINDOWS else 7
     st.session_state["trending_sort"] = ui.param("sort", "hotness") if ui.param("sort") in SORTS else "hotness"
     left, right = st.columns(2, vertical_alignment="bottom")
-    days = left.segmented_control("Listed in the last", list(WINDOWS), format_func=WINDOWS.__getitem__,
-                                  key="trending_days", on_change=_on_change) or 7
-    sort = right.segmented_control("Order by", list(SORTS), format_func=SORTS.__getitem__, key="trending_sort",
-                                   on_change=_on_change) or "hotness"
+    days = (
+        left.segmented_control(
+            "Listed in the last", list(WINDOWS), format_func=WINDOWS.__getitem__, key="trending_days", on_change=_on_change
+        )
+        or 7
+    )
+    sort = (
+        right.segmented_control("Order by", list(SORTS), format_func=SORTS.__getitem__, key="trending_sort", on_change=_on_change)
+        or "hotness"
+    )
     papers = repo.trending(days, gain_days=1, limit=500)
     if not papers.height:
         st.info("No papers in this warehouse yet.")

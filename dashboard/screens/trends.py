@@ -58,9 +58,12 @@ def render(repo: WarehouseRepository) -> None:
         st.caption("Newest week's keywords scored against their own 8-week baseline (z-score, std floored at 1 paper).")
         ui.table(
             rising.select("keyword", "papers", "baseline_mean", "z_score"),
-            column_config={"keyword": "Keyword", "papers": st.column_config.NumberColumn("Papers", format="%d"),
-                           "baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
-                           "z_score": st.column_config.NumberColumn("z-score", format="%.2f")},
+            column_config={
+                "keyword": "Keyword",
+                "papers": st.column_config.NumberColumn("Papers", format="%d"),
+                "baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
+                "z_score": st.column_config.NumberColumn("z-score", format="%.2f"),
+            },
         )
     with right:
         st.subheader("Keyword coverage")

@@ -58,9 +58,7 @@ class FakeHFServer:
     def start(self) -> FakeHFServer:
         """Start serving in a daemon thread."""
         # A short poll keeps stop() quick; the default 0.5 s adds up over a test suite.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -151,9 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     faults = json.loads(args.faults.read_text()) if args.faults else None
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    server = FakeHFServer(
-        args.days_dir, faults, host=args.host, port=args.port, quiet=not args.verbose
-    )
+    server = FakeHFServer(args.days_dir, faults, host=args.host, port=args.port, quiet=not args.verbose)
     with server:
         print(f"FAKE_HF_SERVER_URL={server.base_url}", flush=True)
         try:

@@ -136,16 +136,19 @@ class FaultInjector:
         try:
             yield from self._answer(fault, environ, recording_start_response)
         finally:
-            instruments.leave(slot, RequestRecord(
-                path=environ.get("PATH_INFO", ""),
-                query=environ.get("QUERY_STRING", ""),
-                date=date_key,
-                page=int(page) if page and page.isdigit() else None,
-                status=statuses[0] if statuses else None,
-                fault=fault.spec,
-                authorized=bool(environ.get("HTTP_AUTHORIZATION")),
-                started_at=started_at,
-            ))
+            instruments.leave(
+                slot,
+                RequestRecord(
+                    path=environ.get("PATH_INFO", ""),
+                    query=environ.get("QUERY_STRING", ""),
+                    date=date_key,
+                    page=int(page) if page and page.isdigit() else None,
+                    status=statuses[0] if statuses else None,
+                    fault=fault.spec,
+                    authorized=bool(environ.get("HTTP_AUTHORIZATION")),
+                    started_at=started_at,
+                ),
+            )
 
     def _hostile(self, fault: Fault, environ: dict) -> hostile_bodies.Answer | None:
         if fault.kind == "gzip-bomb":

@@ -33,9 +33,7 @@ from dataclasses import dataclass
 
 _DATE_KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}|\*)$")
 _STATUS_OPTIONS = {"retry-after", "retry-after-date", "ratelimit-t"}
-_BODY_KINDS = {
-    "ok", "truncated", "invalid-json", "html", "json-object", "ignore-p", "endless", "endless-pages"
-}
+_BODY_KINDS = {"ok", "truncated", "invalid-json", "html", "json-object", "ignore-p", "endless", "endless-pages"}
 _TIMED_KINDS = {"slow": 0.5, "hang": 30.0, "drip": 1.0}
 _SIZED_KINDS = {"gzip-bomb": 1024.0, "big": 200.0}
 

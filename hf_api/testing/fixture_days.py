@@ -27,9 +27,7 @@ def _shift_to(stamp: str, day: date) -> str:
 def rewrite_day(items: list[dict], day: date, day_index: int) -> list[dict]:
     """The items with unique paper ids and `submittedOnDailyAt` moved to `day`."""
     if len(items) >= MAX_ITEMS_PER_DAY:
-        raise ValueError(
-            f"a source day has {len(items)} items; at most {MAX_ITEMS_PER_DAY - 1} fit"
-        )
+        raise ValueError(f"a source day has {len(items)} items; at most {MAX_ITEMS_PER_DAY - 1} fit")
     out = []
     for index, item in enumerate(items):
         paper = dict(item["paper"])
@@ -40,9 +38,7 @@ def rewrite_day(items: list[dict], day: date, day_index: int) -> list[dict]:
     return out
 
 
-def fixture_days(
-    days_dir: Path, n_days: int, start: date, *, source_dir: Path = BUNDLED_SAMPLE_DIR
-) -> list[date]:
+def fixture_days(days_dir: Path, n_days: int, start: date, *, source_dir: Path = BUNDLED_SAMPLE_DIR) -> list[date]:
     """Write `n_days` consecutive days from `start` into `days_dir`; returns their dates.
 
     Day i is a copy of the real recorded day number i mod (number of sources), with paper ids

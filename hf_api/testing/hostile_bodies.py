@@ -90,7 +90,6 @@ def endless_page(query_string: str) -> Answer:
     day = query.get("date", ["?"])[-1]
     page = query.get("p", ["0"])[-1]
     limit = int(query.get("limit", ["100"])[-1])
-    items = [{"paper": {"id": f"{day}-p{page}-{i}"}, "title": f"item {i} of page {page}"}
-             for i in range(limit)]
+    items = [{"paper": {"id": f"{day}-p{page}-{i}"}, "title": f"item {i} of page {page}"} for i in range(limit)]
     body = json.dumps(items).encode()
     return "200 OK", [JSON, ("Content-Length", str(len(body)))], iter([body])

@@ -28,14 +28,12 @@ TABLE_KEYS = [dg.AssetKey(name) for name in TABLE_DESCRIPTIONS]
 
 
 def _spec(key: dg.AssetKey, description: str, deps, group: str, kinds: set[str]) -> dg.AssetSpec:
-    return dg.AssetSpec(key, description=description, deps=deps, group_name=group, kinds=kinds,
-                        partitions_def=daily_partitions)
+    return dg.AssetSpec(key, description=description, deps=deps, group_name=group, kinds=kinds, partitions_def=daily_partitions)
 
 
 SPECS = [
     _spec(RAW, RAW_DESCRIPTION, [], "ingest", {"json"}),
-    *[_spec(key, TABLE_DESCRIPTIONS[key.path[-1]], [RAW], "warehouse", {"duckdb", "polars"})
-      for key in TABLE_KEYS],
+    *[_spec(key, TABLE_DESCRIPTIONS[key.path[-1]], [RAW], "warehouse", {"duckdb", "polars"}) for key in TABLE_KEYS],
     # Declared on raw rather than on the tables: with a two-hop chain inside this non-subsettable
     # multi-asset, Dagster 1.13.27 refuses asset-page backfills (its TimeWindowPartitionsSubset
     # compares unequal to itself). The publish step still runs after the load, in the same step.
@@ -53,8 +51,7 @@ SPECS = [
     # full disk) are reported as they are, and Dagster retries a step with a policy when it is
     # interrupted, so Ctrl-C restarted the step. A crashed run is retried by run_retries.
 )
-def daily_papers(context: dg.AssetExecutionContext, hf_api: HFApiResource,
-                 warehouse: WarehouseResource):
+def daily_papers(context: dg.AssetExecutionContext, hf_api: HFApiResource, warehouse: WarehouseResource):
     """Fetch, land, load and publish every listing day of the run's partition range."""
     days = [date.fromisoformat(key) for key in context.partition_keys]
     # The work runs before anything is yielded: Ctrl-C stops it at once (runs/interrupts.py), and the
@@ -69,8 +66,9 @@ def daily_papers(context: dg.AssetExecutionContext, hf_api: HFApiResource,
 def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: list[date]):
     """The events to report, the days loaded, and the days that failed (day -> reason)."""
     with hf_api.client() as client:
-        fetched = fetch_and_land(client, warehouse.raw_dir, days, context.run.run_id,
-                                 backfill_id(dict(context.run.tags)), context.log)
+        fetched = fetch_and_land(
+            client, warehouse.raw_dir, days, context.run.run_id, backfill_id(dict(context.run.tags)), context.log
+        )
     landed = read_landed_days(warehouse.raw_dir, sorted(fetched.landed))
     for skipped in landed.skipped:
         context.log.warning(f"{skipped.listing_date}: skipped an older fetch, {skipped.describe()}")
@@ -91,18 +89,23 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
     published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
     records = sum(found[-1].record_count for found in landed.readable.values())
     metadata |= {
-        RAW.path[-1]: {"days": len(good), "records": records,
-                       "raw_dir": dg.MetadataValue.path(str(warehouse.raw_dir))},
-        PUBLISHED.path[-1]: {"path": dg.MetadataValue.path(str(published.path)),
-                             "papers": published.papers, "partitions_loaded": published.partitions,
-                             "size_mb": round(published.size_bytes / 1e6, 2)},
+        RAW.path[-1]: {"days": len(good), "records": records, "raw_dir": dg.MetadataValue.path(str(warehouse.raw_dir))},
+        PUBLISHED.path[-1]: {
+            "path": dg.MetadataValue.path(str(published.path)),
+            "papers": published.papers,
+            "partitions_loaded": published.partitions,
+            "size_mb": round(published.size_bytes / 1e6, 2),
+        },
     }
     if not failures:
-        results: list[dg.MaterializeResult] = [dg.MaterializeResult(asset_key=spec.key, metadata=metadata[spec.key.path[-1]])
-                   for spec in SPECS]
+        results: list[dg.MaterializeResult] = [
+            dg.MaterializeResult(asset_key=spec.key, metadata=metadata[spec.key.path[-1]]) for spec in SPECS
+        ]
         return [*results, *checks], good, failures
     # Some days failed: report each completed day on its own, so only the failed days stay failed.
-    materializations = [dg.AssetMaterialization(asset_key=spec.key, partition=day.isoformat(),
-                                                metadata=metadata[spec.key.path[-1]])
-                        for day in good for spec in SPECS]
+    materializations = [
+        dg.AssetMaterialization(asset_key=spec.key, partition=day.isoformat(), metadata=metadata[spec.key.path[-1]])
+        for day in good
+        for spec in SPECS
+    ]
     return [*materializations, *checks], good, failures

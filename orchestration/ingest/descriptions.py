@@ -12,8 +12,7 @@ TABLE_DESCRIPTIONS = {
     "upvotes and num_comments are the latest observation.",
     "authors": "One row per person (grain: author_id = hash of the claimed HF username, else of "
     "the normalised name); shared across days and upserted.",
-    "paper_authors": "One row per author slot of a paper (grain: paper_id, position), in the "
-    "order the paper lists them.",
+    "paper_authors": "One row per author slot of a paper (grain: paper_id, position), in the order the paper lists them.",
     "votes": "One row per paper per fetch (grain: paper_id, observed_at): the upvote history "
     "that re-fetching recent days builds.",
     "quarantined_records": "Raw records that could not be read, with the reason and the record "

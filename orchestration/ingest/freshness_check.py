@@ -44,8 +44,11 @@ def freshness_hour(environ: dict | None = None) -> int:
 def evaluation(verdict: FreshnessVerdict) -> dg.AssetCheckEvaluation:
     """The verdict as an evaluation of the check (what the sensor records without a run)."""
     return dg.AssetCheckEvaluation(
-        asset_key=PUBLISHED, check_name=CHECK_NAME, passed=verdict.passed,
-        severity=dg.AssetCheckSeverity.WARN, description=verdict.description,
+        asset_key=PUBLISHED,
+        check_name=CHECK_NAME,
+        passed=verdict.passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=verdict.description,
         metadata=verdict.metadata,
     )
 
@@ -60,14 +63,12 @@ def _sample_days(hf_api: HFApiResource) -> list[date] | None:
     description="The newest listing day that is due is in the published warehouse (a day is due "
     f"the next day at {FRESHNESS_HOUR_ENV}:00 UTC, default {DEFAULT_FRESHNESS_HOUR}).",
 )
-def listing_published_by_deadline(
-    warehouse: WarehouseResource, hf_api: HFApiResource
-) -> dg.AssetCheckResult:
+def listing_published_by_deadline(warehouse: WarehouseResource, hf_api: HFApiResource) -> dg.AssetCheckResult:
     """Fails when the newest due listing day is not published, saying how late and how to fix it."""
-    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(),
-                                warehouse.published_path, _sample_days(hf_api))
-    return dg.AssetCheckResult(passed=verdict.passed, severity=dg.AssetCheckSeverity.WARN,
-                               description=verdict.description, metadata=verdict.metadata)
+    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(), warehouse.published_path, _sample_days(hf_api))
+    return dg.AssetCheckResult(
+        passed=verdict.passed, severity=dg.AssetCheckSeverity.WARN, description=verdict.description, metadata=verdict.metadata
+    )
 
 
 @dg.sensor(
@@ -81,8 +82,7 @@ def listing_freshness_sensor(
     context: dg.SensorEvaluationContext, warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.SensorResult | dg.SkipReason:
     """Evaluate the check; record it when the verdict changed since the last tick."""
-    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(),
-                                warehouse.published_path, _sample_days(hf_api))
+    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(), warehouse.published_path, _sample_days(hf_api))
     state = f"{verdict.day.isoformat()}:{'pass' if verdict.passed else 'fail'}"
     if context.cursor == state:
         return dg.SkipReason(f"unchanged: {verdict.description}")

@@ -1,6 +1,5 @@
 """Schedules: the newest listing every day, plus a re-fetch of the trailing days for vote history."""
 
-
 from datetime import timedelta
 
 import dagster as dg

@@ -8,36 +8,61 @@ import dagster as dg
 
 # (asset, check name, description, SQL counting offending rows among the loaded days)
 _CHECKS = [
-    ("papers", "unique_paper_ids", "No paper_id appears twice in papers.",
-     "SELECT count(*) - count(DISTINCT paper_id) FROM papers"),
-    ("paper_authors", "unique_author_slots", "No (paper_id, position) appears twice in paper_authors.",
-     "SELECT count(*) - count(DISTINCT (paper_id, position)) FROM paper_authors"),
-    ("votes", "one_observation_per_paper_per_fetch", "No (paper_id, observed_at) appears twice in votes.",
-     "SELECT count(*) - count(DISTINCT (paper_id, observed_at)) FROM votes"),
-    ("paper_authors", "authors_point_at_papers_and_authors",
-     "Every paper_authors row points at an existing paper and an existing author.",
-     "SELECT count(*) FROM paper_authors pa "
-     "WHERE pa.listing_date = ANY($days) AND (NOT EXISTS (SELECT 1 FROM papers p WHERE p.paper_id = pa.paper_id) "
-     "OR NOT EXISTS (SELECT 1 FROM authors a WHERE a.author_id = pa.author_id))"),
-    ("paper_authors", "author_keys_unique",
-     "Every author has an author_key and no two share one (the integer the author leaderboards group and look authors up by).",
-     "SELECT count(*) - count(DISTINCT author_key) FROM authors"),
-    ("papers", "upvotes_not_negative", "upvotes and num_comments are never negative.",
-     "SELECT count(*) FROM papers WHERE listing_date = ANY($days) "
-     "AND (upvotes < 0 OR coalesce(num_comments, 0) < 0)"),
-    ("votes", "vote_upvotes_not_negative", "Every vote observation has upvotes >= 0.",
-     "SELECT count(*) FROM votes WHERE listing_date = ANY($days) AND upvotes < 0"),
-    ("quarantined_records", "raw_records_accounted_for",
-     "For each loaded day, raw records = loaded papers + quarantined records.",
-     "SELECT count(*) FROM partition_loads l WHERE l.listing_date = ANY($days) AND l.raw_records <> "
-     "(SELECT count(*) FROM papers p WHERE p.listing_date = l.listing_date) + "
-     "(SELECT count(*) FROM quarantined_records q WHERE q.listing_date = l.listing_date AND q.fetched_at = l.fetched_at)"),
+    (
+        "papers",
+        "unique_paper_ids",
+        "No paper_id appears twice in papers.",
+        "SELECT count(*) - count(DISTINCT paper_id) FROM papers",
+    ),
+    (
+        "paper_authors",
+        "unique_author_slots",
+        "No (paper_id, position) appears twice in paper_authors.",
+        "SELECT count(*) - count(DISTINCT (paper_id, position)) FROM paper_authors",
+    ),
+    (
+        "votes",
+        "one_observation_per_paper_per_fetch",
+        "No (paper_id, observed_at) appears twice in votes.",
+        "SELECT count(*) - count(DISTINCT (paper_id, observed_at)) FROM votes",
+    ),
+    (
+        "paper_authors",
+        "authors_point_at_papers_and_authors",
+        "Every paper_authors row points at an existing paper and an existing author.",
+        "SELECT count(*) FROM paper_authors pa "
+        "WHERE pa.listing_date = ANY($days) AND (NOT EXISTS (SELECT 1 FROM papers p WHERE p.paper_id = pa.paper_id) "
+        "OR NOT EXISTS (SELECT 1 FROM authors a WHERE a.author_id = pa.author_id))",
+    ),
+    (
+        "paper_authors",
+        "author_keys_unique",
+        "Every author has an author_key and no two share one (the integer the author leaderboards group and look authors up by).",
+        "SELECT count(*) - count(DISTINCT author_key) FROM authors",
+    ),
+    (
+        "papers",
+        "upvotes_not_negative",
+        "upvotes and num_comments are never negative.",
+        "SELECT count(*) FROM papers WHERE listing_date = ANY($days) AND (upvotes < 0 OR coalesce(num_comments, 0) < 0)",
+    ),
+    (
+        "votes",
+        "vote_upvotes_not_negative",
+        "Every vote observation has upvotes >= 0.",
+        "SELECT count(*) FROM votes WHERE listing_date = ANY($days) AND upvotes < 0",
+    ),
+    (
+        "quarantined_records",
+        "raw_records_accounted_for",
+        "For each loaded day, raw records = loaded papers + quarantined records.",
+        "SELECT count(*) FROM partition_loads l WHERE l.listing_date = ANY($days) AND l.raw_records <> "
+        "(SELECT count(*) FROM papers p WHERE p.listing_date = l.listing_date) + "
+        "(SELECT count(*) FROM quarantined_records q WHERE q.listing_date = l.listing_date AND q.fetched_at = l.fetched_at)",
+    ),
 ]
 
-TABLE_CHECK_SPECS = [
-    dg.AssetCheckSpec(name, asset=asset, description=description)
-    for asset, name, description, _ in _CHECKS
-]
+TABLE_CHECK_SPECS = [dg.AssetCheckSpec(name, asset=asset, description=description) for asset, name, description, _ in _CHECKS]
 
 
 def table_check_results(con, days: list[date]) -> list[dg.AssetCheckResult]:
@@ -45,11 +70,13 @@ def table_check_results(con, days: list[date]) -> list[dg.AssetCheckResult]:
     results = []
     for asset, name, _, sql in _CHECKS:
         offending = con.execute(sql, {"days": days} if "$days" in sql else {}).fetchall()[0][0]
-        results.append(dg.AssetCheckResult(
-            asset_key=asset,
-            check_name=name,
-            passed=offending == 0,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={"offending_rows": offending, "days_checked": len(days)},
-        ))
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=asset,
+                check_name=name,
+                passed=offending == 0,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"offending_rows": offending, "days_checked": len(days)},
+            )
+        )
     return results

@@ -16,10 +16,8 @@ def table_metadata(con, outcomes: list[LoadOutcome]) -> dict[str, dict]:
     counts = _table_counts(con)
     metadata: dict[str, dict] = {name: {"table_rows": n, "dagster/row_count": n} for name, n in counts.items()}
     metadata["papers"] |= {
-        "papers_loaded_by_day": dg.MetadataValue.json(
-            {o.listing_date.isoformat(): o.papers for o in outcomes}),
-        "kept_existing_rows_for": dg.MetadataValue.json(
-            [o.listing_date.isoformat() for o in outcomes if not o.replaced]),
+        "papers_loaded_by_day": dg.MetadataValue.json({o.listing_date.isoformat(): o.papers for o in outcomes}),
+        "kept_existing_rows_for": dg.MetadataValue.json([o.listing_date.isoformat() for o in outcomes if not o.replaced]),
         "preview": _preview(con, [o.listing_date for o in outcomes]),
     }
     return metadata

@@ -23,11 +23,17 @@ class ListingImportConfig(dg.Config):
 
 
 @dg.asset(
-    pool=DUCKDB_WRITER_POOL, group_name="listings", kinds={"duckdb", "polars"},
-    check_specs=[dg.AssetCheckSpec(
-        EVERY_PAGE_IMPORTED, asset="listed_papers",
-        description="Every file in $PAPERS_HOME/listings/ was a listing page; the ones that were "
-        "not are named here and were moved to listings/rejected/.")],
+    pool=DUCKDB_WRITER_POOL,
+    group_name="listings",
+    kinds={"duckdb", "polars"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            EVERY_PAGE_IMPORTED,
+            asset="listed_papers",
+            description="Every file in $PAPERS_HOME/listings/ was a listing page; the ones that were "
+            "not are named here and were moved to listings/rejected/.",
+        )
+    ],
 )
 def listed_papers(
     context: dg.AssetExecutionContext, config: ListingImportConfig, warehouse: WarehouseResource
@@ -51,8 +57,7 @@ def listed_papers(
             except (ListingFormatError, OSError) as error:
                 rejected[path.name] = _reject(context, path, error)
                 continue
-            imported[path.name] = {"rows": result.rows, "linked": result.linked,
-                                   "already_imported": result.already_imported}
+            imported[path.name] = {"rows": result.rows, "linked": result.linked, "already_imported": result.already_imported}
             context.log.info(f"{path.name}: {result.rows} entries, {result.linked} linked")
     finally:
         con.close()
@@ -64,9 +69,14 @@ def listed_papers(
             "new_files": sum(not v["already_imported"] for v in imported.values()),
             "published": dg.MetadataValue.path(str(published.path)),
         },
-        check_results=[dg.AssetCheckResult(
-            check_name=EVERY_PAGE_IMPORTED, passed=not rejected, severity=dg.AssetCheckSeverity.WARN,
-            metadata={"rejected": dg.MetadataValue.json(rejected)})],
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=EVERY_PAGE_IMPORTED,
+                passed=not rejected,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"rejected": dg.MetadataValue.json(rejected)},
+            )
+        ],
     )
 
 
@@ -83,13 +93,13 @@ def _reject(context: dg.AssetExecutionContext, path: Path, error: Exception) -> 
 
 
 import_listings_job = dg.define_asset_job(
-    "import_listings_job", selection=[listed_papers],
+    "import_listings_job",
+    selection=[listed_papers],
     description="Import every saved listing page in $PAPERS_HOME/listings/ and publish.",
 )
 
 
-@dg.sensor(job=import_listings_job, minimum_interval_seconds=30,
-           default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(job=import_listings_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
 def new_listing_files(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     """Starts an import when a listing page with new content appears in `$PAPERS_HOME/listings/`."""
     digests = sorted(_page_key(p) for p in listing_files(warehouse.home / "listings"))

@@ -33,8 +33,8 @@ class BackfillReport:
     backfill_id: str
     loaded: list[date] = field(default_factory=list)
     failed: dict[date, str] = field(default_factory=dict)
-    runs: list[str] = field(default_factory=list)    # the load runs
-    search_run: str | None = None                   # the run that rebuilt the search tables
+    runs: list[str] = field(default_factory=list)  # the load runs
+    search_run: str | None = None  # the run that rebuilt the search tables
     search_failure: str | None = None
 
     @property
@@ -48,7 +48,8 @@ def run_range(
     """Materialize raw -> tables -> published for one contiguous range, in one run."""
     job = defs.resolve_job_def("daily_papers_job")
     result = execute_writer_job(
-        job, instance,
+        job,
+        instance,
         run_id=run_id,
         run_config=QUIET_RUN_CONFIG,
         tags={
@@ -62,8 +63,7 @@ def run_range(
 
 def rebuild_search_tables(instance: dg.DagsterInstance) -> tuple[bool, str, str]:
     """Rebuild and publish the search tables, in one run."""
-    result = execute_writer_job(defs.resolve_job_def("search_tables_job"), instance,
-                                run_config=QUIET_RUN_CONFIG)
+    result = execute_writer_job(defs.resolve_job_def("search_tables_job"), instance, run_config=QUIET_RUN_CONFIG)
     return result.success, result.run_id, _failure_summary(result)
 
 

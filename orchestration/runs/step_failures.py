@@ -34,7 +34,9 @@ class DaysFailed(dg.Failure):
             description=(
                 f"{len(reasons)} day(s) failed to fetch; {len(landed)} other day(s) of this range "
                 "were fetched and kept, and nothing already in the warehouse was changed.\n"
-                + "\n".join(lines) + "\n" + rerun_hint(first, last)
+                + "\n".join(lines)
+                + "\n"
+                + rerun_hint(first, last)
             ),
             metadata={
                 "failed_days": dg.MetadataValue.json(reasons),

@@ -39,8 +39,7 @@ class WriterOwner:
     @classmethod
     def of_this_process(cls, run_id: str) -> WriterOwner:
         command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "python"
-        return cls(run_id, os.getpid(), socket.gethostname(), command,
-                   datetime.now(UTC).isoformat(timespec="seconds"))
+        return cls(run_id, os.getpid(), socket.gethostname(), command, datetime.now(UTC).isoformat(timespec="seconds"))
 
     def describe(self) -> str:
         """`papers backfill ... (pid 123 on host)`."""

@@ -32,14 +32,19 @@ def _recover(instance: dg.DagsterInstance, owner: WriterOwner) -> str:
     run = instance.get_run_by_id(owner.run_id)
     marked = ""
     if run is not None and not run.is_finished:
-        instance.report_run_failed(run, message=(
-            f"The process that ran this run, {owner.describe()}, ended without finishing it "
-            f"(killed, or out of memory); marked failed by pid {os.getpid()} on {socket.gethostname()}."
-        ))
+        instance.report_run_failed(
+            run,
+            message=(
+                f"The process that ran this run, {owner.describe()}, ended without finishing it "
+                f"(killed, or out of memory); marked failed by pid {os.getpid()} on {socket.gethostname()}."
+            ),
+        )
         marked = f"marked {run.status.value} run failed, "
     instance.event_log_storage.free_concurrency_slots_for_run(owner.run_id)
-    return (f"Recovered after a writer that died: run {owner.run_id} of {owner.describe()}: "
-            f"{marked}its {DUCKDB_WRITER_POOL} slot freed.")
+    return (
+        f"Recovered after a writer that died: run {owner.run_id} of {owner.describe()}: "
+        f"{marked}its {DUCKDB_WRITER_POOL} slot freed."
+    )
 
 
 def _free_slots_of_finished_runs(instance: dg.DagsterInstance) -> list[str]:
@@ -55,6 +60,5 @@ def _free_slots_of_finished_runs(instance: dg.DagsterInstance) -> list[str]:
         run = instance.get_run_by_id(run_id)
         if run is not None and run.is_finished:
             storage.free_concurrency_slots_for_run(run_id)
-            lines.append(f"Freed the {DUCKDB_WRITER_POOL} slot still held by run {run_id}, "
-                         f"which had ended ({run.status.value}).")
+            lines.append(f"Freed the {DUCKDB_WRITER_POOL} slot still held by run {run_id}, which had ended ({run.status.value}).")
     return lines

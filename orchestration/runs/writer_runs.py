@@ -48,8 +48,10 @@ def stopped_message(stop: KeyboardInterrupt) -> str:
         what = f"Stopped by {stop.signal_name}: run {stop.run_id} is marked failed"
     else:
         what = "Stopped (Ctrl-C or SIGTERM) while no run was writing"
-    return (f"{what}; nothing is half-written (an unfinished load is rolled back, the published "
-            "warehouse is replaced whole or not at all). Run the same command again to do the rest.")
+    return (
+        f"{what}; nothing is half-written (an unfinished load is rolled back, the published "
+        "warehouse is replaced whole or not at all). Run the same command again to do the rest."
+    )
 
 
 def print_to_stderr(line: str) -> None:
@@ -71,15 +73,17 @@ def execute_writer_job(
     run_id = run_id or make_new_run_id()
     owner = WriterOwner.of_this_process(run_id)
     owner_tags = {"papers/pid": str(owner.pid), "papers/host": owner.host}
-    writer_steps = [node.name for node in job.nodes_in_topological_order
-                    if getattr(node.definition, "pool", None) == DUCKDB_WRITER_POOL]
+    writer_steps = [
+        node.name for node in job.nodes_in_topological_order if getattr(node.definition, "pool", None) == DUCKDB_WRITER_POOL
+    ]
     with sigterm_as_interrupt(), claim_file(claims_dir(instance.root_directory), owner):
         try:
             if writer_steps:
                 wait_for_writer_slot(instance, run_id, writer_steps[0], notify)
             clear_received_signal()
-            result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False,
-                                            tags={**(tags or {}), **owner_tags}, **execute_kwargs)
+            result = job.execute_in_process(
+                instance=instance, run_id=run_id, raise_on_error=False, tags={**(tags or {}), **owner_tags}, **execute_kwargs
+            )
         finally:
             _free_slots(instance, run_id)
     interrupted_by = _interrupted_by(result)
@@ -101,8 +105,9 @@ def _interrupted_by(result: dg.ExecuteInProcessResult) -> str | None:
     return None
 
 
-def wait_for_writer_slot(instance: dg.DagsterInstance, run_id: str, step_key: str,
-                         notify: Notify = print_to_stderr, poll_seconds: float = POLL_SECONDS) -> None:
+def wait_for_writer_slot(
+    instance: dg.DagsterInstance, run_id: str, step_key: str, notify: Notify = print_to_stderr, poll_seconds: float = POLL_SECONDS
+) -> None:
     """Claim the writer pool slot for `run_id`'s `step_key`, waiting while another writer has it.
 
     Dead writers are recovered before each try; the holder is named once (again if it changes).
@@ -118,8 +123,7 @@ def wait_for_writer_slot(instance: dg.DagsterInstance, run_id: str, step_key: st
             return
         holders = _describe_holders(instance, run_id)
         if holders != announced:
-            notify(f"Waiting for the {DUCKDB_WRITER_POOL} slot (one writer at a time), held by "
-                   f"{holders}; Ctrl-C stops waiting.")
+            notify(f"Waiting for the {DUCKDB_WRITER_POOL} slot (one writer at a time), held by {holders}; Ctrl-C stops waiting.")
             announced = holders
         time.sleep(poll_seconds)
 
@@ -134,8 +138,7 @@ def _pool_is_limited(instance: dg.DagsterInstance) -> bool:
         return False
     limit = next((p for p in storage.get_pool_limits() if p.name == DUCKDB_WRITER_POOL), None)
     default = config.default_pool_limit
-    if (limit is None and default is not None) or (
-            limit is not None and limit.from_default and limit.limit != default):
+    if (limit is None and default is not None) or (limit is not None and limit.from_default and limit.limit != default):
         storage.initialize_concurrency_limit_to_default(DUCKDB_WRITER_POOL)
         limit = next((p for p in storage.get_pool_limits() if p.name == DUCKDB_WRITER_POOL), None)
     return limit is not None
@@ -150,9 +153,14 @@ def _describe_holders(instance: dg.DagsterInstance, own_run_id: str) -> str:
     described = []
     for run_id in run_ids:
         owner = read_owner(directory, run_id)
-        who = owner.describe() if owner else (
-            "not run by a `papers` command: a run from the Dagster UI, or one left by a version "
-            "without this check; if nothing runs it any more, terminate it in the Dagster UI")
+        who = (
+            owner.describe()
+            if owner
+            else (
+                "not run by a `papers` command: a run from the Dagster UI, or one left by a version "
+                "without this check; if nothing runs it any more, terminate it in the Dagster UI"
+            )
+        )
         described.append(f"run {run_id} ({who})")
     return ", ".join(described)
 

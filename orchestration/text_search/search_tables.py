@@ -21,8 +21,7 @@ SEARCH_KEYS = [dg.AssetKey("search_index"), dg.AssetKey("similar_papers")]
 SEARCH_DESCRIPTIONS = {
     "search_index": "One row per (term, paper): the paper's BM25 score for that term over its "
     "title and abstract (grain: term, paper_id). `search_papers(query)` reads it.",
-    "similar_papers": "The five nearest papers of each paper by TF-IDF cosine over title and "
-    "abstract (grain: paper_id, rank).",
+    "similar_papers": "The five nearest papers of each paper by TF-IDF cosine over title and abstract (grain: paper_id, rank).",
 }
 
 # Run once the loads are done: after any load of papers, but not while a run or backfill that
@@ -33,9 +32,17 @@ AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondit
 
 @dg.multi_asset(
     name="search_tables",
-    specs=[dg.AssetSpec(key, description=SEARCH_DESCRIPTIONS[key.path[-1]], deps=[dg.AssetKey("papers")],
-                        group_name="search", kinds={"duckdb"}, automation_condition=AFTER_LOADS_SETTLE)
-           for key in SEARCH_KEYS],
+    specs=[
+        dg.AssetSpec(
+            key,
+            description=SEARCH_DESCRIPTIONS[key.path[-1]],
+            deps=[dg.AssetKey("papers")],
+            group_name="search",
+            kinds={"duckdb"},
+            automation_condition=AFTER_LOADS_SETTLE,
+        )
+        for key in SEARCH_KEYS
+    ],
     pool=DUCKDB_WRITER_POOL,
 )
 def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -48,13 +55,19 @@ def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             con.close()
         published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
     for key in SEARCH_KEYS:
-        yield dg.MaterializeResult(asset_key=key, metadata={
-            "dagster/row_count": counts[key.path[-1]], "papers": published.papers,
-            "published": dg.MetadataValue.path(str(published.path))})
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "dagster/row_count": counts[key.path[-1]],
+                "papers": published.papers,
+                "published": dg.MetadataValue.path(str(published.path)),
+            },
+        )
 
 
 search_tables_job = dg.define_asset_job(
-    name="search_tables_job", selection=dg.AssetSelection.assets(*SEARCH_KEYS),
+    name="search_tables_job",
+    selection=dg.AssetSelection.assets(*SEARCH_KEYS),
     description="Rebuild the search index and similar papers from every loaded paper, then publish.",
 )
 

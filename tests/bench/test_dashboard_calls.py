@@ -56,8 +56,11 @@ def test_entity_pages_are_timed_on_the_largest_entities_and_the_search_on_typed_
         calls[f"entity_page[{kind}]"]()
     # Ann Li is on 3 papers (Ben and Cat on 2), deepseek-ai has 2 papers (google 1), akhaliq and
     # alice submitted 2 each (the tie goes to the first username)
-    largest = [("authors", "a-ann", PEOPLE_SHOWN), ("organizations", "deepseek-ai", PEOPLE_SHOWN),
-               ("submitters", "akhaliq", PEOPLE_SHOWN)]
+    largest = [
+        ("authors", "a-ann", PEOPLE_SHOWN),
+        ("organizations", "deepseek-ai", PEOPLE_SHOWN),
+        ("submitters", "akhaliq", PEOPLE_SHOWN),
+    ]
     assert repo.seen["entity_people"] == largest
     for label in ("short", "surname", "two_words", "exact"):
         calls[f"find_authors[{label}]"]()

@@ -10,8 +10,8 @@ from bench.fixture_stats import load_fixture_stats
 from bench.generate import DayGenerator, day_range, write_days
 from transforms import build_listing_tables
 
-ERA_A_DAY = date(2024, 5, 27)   # before 2024-08-01: mediaUrl, no submitter, no discussionId
-ERA_E_DAY = date(2026, 6, 1)    # after 2026-05-01: today's shape
+ERA_A_DAY = date(2024, 5, 27)  # before 2024-08-01: mediaUrl, no submitter, no discussionId
+ERA_E_DAY = date(2026, 6, 1)  # after 2026-05-01: today's shape
 
 
 def test_same_seed_and_day_give_the_same_bytes_whatever_else_is_generated():

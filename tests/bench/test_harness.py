@@ -26,7 +26,7 @@ def test_percentile_interpolates_between_ranks():
 def test_headline_extrapolates_a_short_backfill_and_judges_targets():
     plan = BenchPlan(1.0, True, year_days=73, per_partition_days=1, history_days=1, query_repeats=1)
     details = {
-        "load": {"ratio": 2.0},                            # above the 1.5 target
+        "load": {"ratio": 2.0},  # above the 1.5 target
         "backfill": {"batched": {"seconds": 4.0}, "ratio": 9.0},  # 73 days in 4 s -> 365 days in 20 s
         "queries_10x": {"queries": {"a": {"p95_ms": 12.0}, "b": {"p95_ms": 70.0}}},
     }
@@ -55,7 +55,7 @@ def test_the_load_figure_is_each_sides_median_round():
 
     runs = [{"seconds": 5.0, "rows": {}}, {"seconds": 9.0, "rows": {}}, {"seconds": 4.0, "rows": {}}]
     assert _median_run(runs) == {"seconds": 5.0, "rows": {}, "seconds_each_round": [5.0, 9.0, 4.0]}
-    assert _median_run(runs[:2])["seconds"] == 5.0   # even count: the lower middle, not a mean
+    assert _median_run(runs[:2])["seconds"] == 5.0  # even count: the lower middle, not a mean
 
 
 def test_quick_plan_says_what_it_shrinks():
@@ -71,13 +71,18 @@ def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
 
     plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
     out = tmp_path / "latest.json"
-    run_benchmark(plan, "papers bench --quick", out=out, work_dir=tmp_path / "work",
-                  end=date(2026, 6, 2), say=lambda _: None)
+    run_benchmark(plan, "papers bench --quick", out=out, work_dir=tmp_path / "work", end=date(2026, 6, 2), say=lambda _: None)
     results = json.loads(out.read_text())
     errors = {k: v["error"] for k, v in results["details"].items() if "error" in v}
     assert errors == {}
-    for key in ("load_ratio_vs_duckdb_floor", "speedup_vs_dlt", "backfill_365_days_s",
-                "backfill_one_run_per_partition_ratio", "dashboard_query_p95_ms_10x", "peak_rss_mb_10x"):
+    for key in (
+        "load_ratio_vs_duckdb_floor",
+        "speedup_vs_dlt",
+        "backfill_365_days_s",
+        "backfill_one_run_per_partition_ratio",
+        "dashboard_query_p95_ms_10x",
+        "peak_rss_mb_10x",
+    ):
         assert results[key] is not None, key
     assert results["details"]["backfill"]["batched"]["loaded"] == 2
     assert results["machine"]["logical_cores"] >= 1
@@ -89,12 +94,14 @@ def test_only_reruns_the_named_measurements_on_the_days_already_generated(tmp_pa
     plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
     work, first, again = tmp_path / "work", tmp_path / "first.json", tmp_path / "again.json"
     said: list[str] = []
-    run_benchmark(plan, "papers bench --only load", out=first, work_dir=work, end=date(2026, 6, 2),
-                  say=said.append, only={"load"})
-    assert set(json.loads(first.read_text())["details"]) == {"generate", "load"}   # nothing to reuse yet
+    run_benchmark(
+        plan, "papers bench --only load", out=first, work_dir=work, end=date(2026, 6, 2), say=said.append, only={"load"}
+    )
+    assert set(json.loads(first.read_text())["details"]) == {"generate", "load"}  # nothing to reuse yet
     said.clear()
-    run_benchmark(plan, "papers bench --only load", out=again, work_dir=work, end=date(2026, 6, 2),
-                  say=said.append, only={"load"})
+    run_benchmark(
+        plan, "papers bench --only load", out=again, work_dir=work, end=date(2026, 6, 2), say=said.append, only={"load"}
+    )
     results = json.loads(again.read_text())
     assert set(results["details"]) == {"load"} and results["only"] == ["load"]
     assert results["load_ratio_vs_duckdb_floor"] is not None and results["backfill_365_days_s"] is None
@@ -106,8 +113,15 @@ def test_only_queries_builds_its_history_without_generating_the_year_of_days(tmp
 
     plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
     out, said = tmp_path / "out.json", []
-    run_benchmark(plan, "papers bench --only queries_1x", out=out, work_dir=tmp_path / "work",
-                  end=date(2026, 6, 2), say=said.append, only={"queries_1x"})
+    run_benchmark(
+        plan,
+        "papers bench --only queries_1x",
+        out=out,
+        work_dir=tmp_path / "work",
+        end=date(2026, 6, 2),
+        say=said.append,
+        only={"queries_1x"},
+    )
     details = json.loads(out.read_text())["details"]
     assert set(details) == {"queries_1x"} and details["queries_1x"]["queries"]
     assert not any("generate" in line for line in said)

@@ -26,7 +26,7 @@ def test_a_later_fetch_sees_at_least_as_many_upvotes_and_never_more_than_the_set
     for earlier, later in pairwise(seen):
         assert all(a <= b for a, b in zip(earlier, later, strict=True))
     assert all(s <= f for s, f in zip(seen[-1], settled, strict=True))
-    assert sum(seen[0]) < 0.6 * sum(settled)    # half on the listing day (plus rounding)
+    assert sum(seen[0]) < 0.6 * sum(settled)  # half on the listing day (plus rounding)
     assert sum(seen[-1]) > 0.99 * sum(settled)
 
 
@@ -34,7 +34,7 @@ def test_a_backfill_then_fourteen_daily_runs_each_fetching_fifteen_days():
     fetches = list(history_fetches(DayGenerator(2, seed=5), END, n_days=40))
     runs = Counter(fetched_at for _, _, fetched_at in fetches)
     backfill = datetime(2026, 6, 6, 23, tzinfo=UTC)
-    assert runs[backfill] == 26                  # every day up to END - 14
+    assert runs[backfill] == 26  # every day up to END - 14
     assert sorted(runs)[1:] == [datetime(2026, 6, d, 23, tzinfo=UTC) for d in range(7, 21)]
     assert all(runs[run] == 15 for run in sorted(runs)[1:])
     per_day = Counter(day for day, _, _ in fetches)

@@ -26,12 +26,20 @@ def add_old_paper(path: Path) -> Path:
         con.execute(
             "INSERT INTO papers (paper_id, title, summary, published_at, listing_date, upvotes, num_comments, "
             "submitted_by, organization, ai_keywords, author_count) VALUES (?, ?, ?, ?, ?, 7, NULL, 'bob', 'old-lab', ?, 2)",
-            [OLD_PAPER, OLD_TITLE, "We train reasoning models with reinforcement learning policies.",
-             datetime(2024, 5, 30, 9), OLD_DAY, ["RL"]],
+            [
+                OLD_PAPER,
+                OLD_TITLE,
+                "We train reasoning models with reinforcement learning policies.",
+                datetime(2024, 5, 30, 9),
+                OLD_DAY,
+                ["RL"],
+            ],
         )
         con.execute("INSERT INTO authors (author_id, name, hf_username, identity_key) VALUES (?, ?, ?, ?)", list(DANA))
-        con.executemany("INSERT INTO paper_authors VALUES (?, ?, ?, ?, ?)",
-                        [(OLD_PAPER, "a-dana", 1, DANA[1], OLD_DAY), (OLD_PAPER, "a-ann", 2, "Ann Li", OLD_DAY)])
+        con.executemany(
+            "INSERT INTO paper_authors VALUES (?, ?, ?, ?, ?)",
+            [(OLD_PAPER, "a-dana", 1, DANA[1], OLD_DAY), (OLD_PAPER, "a-ann", 2, "Ann Li", OLD_DAY)],
+        )
         con.execute("INSERT INTO votes VALUES (?, ?, 7, NULL, ?)", [OLD_PAPER, datetime(2024, 6, 3, 8), OLD_DAY])
         refresh_author_papers(con)
         fill_author_keys(con)

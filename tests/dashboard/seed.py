@@ -42,20 +42,25 @@ AUTHORS = [
 ]
 
 PAPER_AUTHORS = [
-    ("2501.00001", "a-ann", 1), ("2501.00001", "a-ben", 2),
+    ("2501.00001", "a-ann", 1),
+    ("2501.00001", "a-ben", 2),
     ("2501.00002", "a-cat", 1),
-    ("2501.00003", "a-ann", 1), ("2501.00003", "a-cat", 2),
+    ("2501.00003", "a-ann", 1),
+    ("2501.00003", "a-cat", 2),
     ("2501.00004", "a-ben", 1),
     ("2412.00005", "a-ann", 1),
 ]
 
 VOTES = [
     # The top paper was seen three times as its count grew: 10 -> 40 -> 50.
-    ("2501.00001", datetime(2025, 1, 6, 8), 10), ("2501.00001", datetime(2025, 1, 6, 20), 40),
+    ("2501.00001", datetime(2025, 1, 6, 8), 10),
+    ("2501.00001", datetime(2025, 1, 6, 20), 40),
     ("2501.00001", datetime(2025, 1, 7, 8), 50),
     # Every other paper was seen once, at its final count.
-    ("2501.00002", datetime(2025, 1, 6, 8), 10), ("2501.00003", datetime(2025, 1, 7, 8), 30),
-    ("2501.00004", datetime(2025, 1, 14, 8), 5), ("2412.00005", datetime(2024, 12, 30, 8), 20),
+    ("2501.00002", datetime(2025, 1, 6, 8), 10),
+    ("2501.00003", datetime(2025, 1, 7, 8), 30),
+    ("2501.00004", datetime(2025, 1, 14, 8), 5),
+    ("2412.00005", datetime(2024, 12, 30, 8), 20),
 ]
 
 # Loaded days: 2024-12-30, 2025-01-06, 2025-01-07, 2025-01-14 -> 16 calendar days, 12 missing.
@@ -67,16 +72,27 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
     path.parent.mkdir(parents=True, exist_ok=True)
     con = connect_writer(path)
     try:
-        columns = ["paper_id", "title", "summary", "published_at", "listing_date", "upvotes", "num_comments",
-                   "submitted_by", "organization", "github_repo", "project_page", "ai_keywords", "author_count"]
+        columns = [
+            "paper_id",
+            "title",
+            "summary",
+            "published_at",
+            "listing_date",
+            "upvotes",
+            "num_comments",
+            "submitted_by",
+            "organization",
+            "github_repo",
+            "project_page",
+            "ai_keywords",
+            "author_count",
+        ]
         rows = [list(p) for p in PAPERS]
         # papers.fetched_at is being dropped from the core DDL; fill it only where it still exists.
         if "fetched_at" in [r[0] for r in con.execute("SELECT name FROM pragma_table_info('papers')").fetchall()]:
             columns.append("fetched_at")
             rows = [[*p, datetime.combine(p[4], datetime.min.time()).replace(hour=8)] for p in PAPERS]
-        con.executemany(
-            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
-        )
+        con.executemany(f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
         con.executemany("INSERT INTO authors (author_id, name, hf_username, identity_key) VALUES (?, ?, ?, ?)", AUTHORS)
         listing = {p[0]: p[4] for p in PAPERS}
         names = {a[0]: a[1] for a in AUTHORS}
@@ -84,14 +100,20 @@ def seed_warehouse(path: Path, published_at: datetime = datetime(2025, 1, 14, 12
             "INSERT INTO paper_authors VALUES (?, ?, ?, ?, ?)",
             [(pid, aid, pos, names[aid], listing[pid]) for pid, aid, pos in PAPER_AUTHORS],
         )
+        con.executemany("INSERT INTO votes VALUES (?, ?, ?, NULL, ?)", [(pid, at, up, listing[pid]) for pid, at, up in VOTES])
         con.executemany(
-            "INSERT INTO votes VALUES (?, ?, ?, NULL, ?)", [(pid, at, up, listing[pid]) for pid, at, up in VOTES]
+            "INSERT INTO submitters (username, fullname) VALUES (?, ?)", [("akhaliq", "AK"), ("alice", "Alice"), ("bob", "Bob")]
         )
-        con.executemany("INSERT INTO submitters (username, fullname) VALUES (?, ?)", [("akhaliq", "AK"), ("alice", "Alice"), ("bob", "Bob")])
-        con.executemany("INSERT INTO organizations (organization, fullname) VALUES (?, ?)", [("deepseek-ai", "DeepSeek"), ("google", "Google")])
+        con.executemany(
+            "INSERT INTO organizations (organization, fullname) VALUES (?, ?)",
+            [("deepseek-ai", "DeepSeek"), ("google", "Google")],
+        )
         con.executemany(
             "INSERT INTO partition_loads VALUES (?, ?, 1, ?, ?, ?, ?)",
-            [(d, datetime.combine(d, datetime.min.time()), n + q, n, q, datetime.combine(d, datetime.min.time())) for d, n, q in LOADS],
+            [
+                (d, datetime.combine(d, datetime.min.time()), n + q, n, q, datetime.combine(d, datetime.min.time()))
+                for d, n, q in LOADS
+            ],
         )
         # One unreadable record on 2025-01-07: the Data health page lists it.
         con.execute(

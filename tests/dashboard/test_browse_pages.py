@@ -69,7 +69,7 @@ def test_a_day_without_papers_says_so_and_a_bad_key_falls_back_to_the_newest():
 
 def test_cards_link_organisations_authors_and_submitters_to_their_pages():
     html = "".join(h.proto.body for h in open_page("browse", view="day", date="2025-01-06").get("html"))
-    for href in ('/paper?id=2501.00001', '/organization?id=deepseek-ai', '/author?id=a-ann', '/submitter?id=akhaliq'):
+    for href in ("/paper?id=2501.00001", "/organization?id=deepseek-ai", "/author?id=a-ann", "/submitter?id=akhaliq"):
         assert f'href="{href}"' in html
 
 
@@ -93,7 +93,7 @@ def test_data_health_tiles_calendar_and_run_links(monkeypatch):
     publishes = at.dataframe[3].value
     assert publishes["run"].tolist() == ["http://127.0.0.1:3999/runs/run-1"]
     [chart] = at.get("vega_lite_chart")  # the calendar
-    assert "\"status\"" in chart.proto.spec and "\"vconcat\"" in chart.proto.spec
+    assert '"status"' in chart.proto.spec and '"vconcat"' in chart.proto.spec
 
 
 def test_the_papers_table_opens_a_paper_in_one_click_and_shows_no_none():

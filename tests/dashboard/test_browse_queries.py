@@ -41,7 +41,7 @@ def test_trending_is_hottest_first_with_gains_from_the_vote_history(repo):
     # 2501.00003 and 2501.00004 were listed later, so they had 0 then.
     assert gained == {"2501.00001": 40, "2501.00002": 0, "2501.00003": 30, "2501.00004": 5}
     # hotness = upvotes / (age in hours + 2) ^ 1.5; 2501.00004 is 8 h old.
-    assert trending["hotness"][0] == pytest.approx(5 / 10 ** 1.5)
+    assert trending["hotness"][0] == pytest.approx(5 / 10**1.5)
 
 
 def test_trending_over_one_day_counts_only_papers_listed_in_it(repo):
@@ -57,11 +57,14 @@ def test_load_calendar_marks_every_day_loaded_quarantined_or_missing(repo):
     assert days.filter(days["status"] == "quarantined")["listing_date"].to_list() == [date(2025, 1, 7)]
 
 
-@pytest.mark.parametrize(("view", "key", "start", "end"), [
-    ("day", "2025-01-07", date(2025, 1, 7), date(2025, 1, 7)),
-    ("week", "2025-W01", date(2024, 12, 30), date(2025, 1, 5)),  # ISO week 1 starts in December
-    ("month", "2024-02", date(2024, 2, 1), date(2024, 2, 29)),  # leap year
-])
+@pytest.mark.parametrize(
+    ("view", "key", "start", "end"),
+    [
+        ("day", "2025-01-07", date(2025, 1, 7), date(2025, 1, 7)),
+        ("week", "2025-W01", date(2024, 12, 30), date(2025, 1, 5)),  # ISO week 1 starts in December
+        ("month", "2024-02", date(2024, 2, 1), date(2024, 2, 29)),  # leap year
+    ],
+)
 def test_a_period_reads_and_writes_its_url_key(view, key, start, end):
     period = parse(view, key)
     assert (period.start, period.end, period.key) == (start, end, key)

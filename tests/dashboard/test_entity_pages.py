@@ -178,9 +178,14 @@ def test_any_author_is_found_by_name_accents_and_case_ignored(repo):
     assert repo.find_authors("zzz").height == 0 and repo.find_authors("  ").height == 0
 
 
-@pytest.mark.parametrize(("kind", "key", "label"), [
-    ("authors", "a-ann", "Ann Li"), ("organizations", "deepseek-ai", "DeepSeek"), ("submitters", "akhaliq", "AK (akhaliq)"),
-])
+@pytest.mark.parametrize(
+    ("kind", "key", "label"),
+    [
+        ("authors", "a-ann", "Ann Li"),
+        ("organizations", "deepseek-ai", "DeepSeek"),
+        ("submitters", "akhaliq", "AK (akhaliq)"),
+    ],
+)
 def test_leaderboard_names_link_to_entity_pages(kind, key, label):
     at = open_page(kind, **{"from": "2025-01-01", "to": "2025-01-14"})
     board = at.dataframe[0]

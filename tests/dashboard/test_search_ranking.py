@@ -36,18 +36,24 @@ def hand_warehouse():
 def generated():
     """120 generated papers (bench generator): common words match most of them."""
     warehouse = HandMadeWarehouse()
-    items = [item for day in (DAY, date(2025, 1, 23), date(2025, 1, 24))
-             for item in DayGenerator(40, seed=3).items(day)]
-    warehouse.insert("papers", [
-        paper(item["paper"]["id"], DAY, item["paper"]["upvotes"], title=item["paper"]["title"],
-              summary=item["paper"]["summary"]) for item in items])
+    items = [item for day in (DAY, date(2025, 1, 23), date(2025, 1, 24)) for item in DayGenerator(40, seed=3).items(day)]
+    warehouse.insert(
+        "papers",
+        [
+            paper(
+                item["paper"]["id"], DAY, item["paper"]["upvotes"], title=item["paper"]["title"], summary=item["paper"]["summary"]
+            )
+            for item in items
+        ],
+    )
     rebuild_derived_tables(warehouse.con)
     yield warehouse.con
     warehouse.con.close()
 
 
-@pytest.mark.parametrize("query", ["language model reasoning", "model", "learning via diffusion", "zzzz unknown",
-                                   "the of and", ""])
+@pytest.mark.parametrize(
+    "query", ["language model reasoning", "model", "learning via diffusion", "zzzz unknown", "the of and", ""]
+)
 @pytest.mark.parametrize("limit", [1, 10, 50, None])
 def test_the_same_rows_as_the_macro(generated, query, limit):
     assert_same(search_top(generated, query, limit), macro(generated, query, limit))
@@ -58,11 +64,15 @@ def test_common_words_match_most_papers_so_the_comparison_is_not_trivial(generat
 
 
 def test_ties_at_the_last_kept_score_are_ordered_by_upvotes_then_id(hand_warehouse):
-    hand_warehouse.insert("papers", [
-        paper("b", DAY, 5, title="Alpha"), paper("a", DAY, 5, title="Alpha"),   # same score, same upvotes
-        paper("c", DAY, 9, title="Alpha"),                                      # same score, more upvotes
-        paper("d", DAY, 1, title="Beta"),
-    ])
+    hand_warehouse.insert(
+        "papers",
+        [
+            paper("b", DAY, 5, title="Alpha"),
+            paper("a", DAY, 5, title="Alpha"),  # same score, same upvotes
+            paper("c", DAY, 9, title="Alpha"),  # same score, more upvotes
+            paper("d", DAY, 1, title="Beta"),
+        ],
+    )
     rebuild_derived_tables(hand_warehouse.con)
     found = search_top(hand_warehouse.con, "alpha", 2)
     assert found["paper_id"].to_list() == ["c", "a"]

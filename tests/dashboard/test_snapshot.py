@@ -25,7 +25,7 @@ def test_queries_share_one_open_snapshot_while_the_file_is_unchanged(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     write_warehouse(path, 3)
     with open_snapshot(path) as con:
-        con.execute("CREATE TABLE memory.main.marker AS SELECT 1 AS x")   # lives in the shared in-memory db
+        con.execute("CREATE TABLE memory.main.marker AS SELECT 1 AS x")  # lives in the shared in-memory db
     with open_snapshot(path) as con:
         assert con.execute("SELECT count(*) FROM memory.main.marker").fetchall() == [(1,)]
         assert con.execute("SELECT count(*) FROM papers").fetchall() == [(3,)]
@@ -39,7 +39,7 @@ def test_a_swapped_in_file_is_read_by_the_next_query(tmp_path):
     write_warehouse(staged, 5)
     os.replace(staged, path)
     assert count(path) == 5
-    with open_snapshot(path) as con:   # a new database: the old one's in-memory objects are gone
+    with open_snapshot(path) as con:  # a new database: the old one's in-memory objects are gone
         assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'marker'").fetchall() == [(0,)]
 
 
@@ -94,9 +94,9 @@ def test_an_answer_about_the_file_is_computed_once_per_snapshot(tmp_path):
 
     assert once_per_snapshot(path, "papers", papers) == 3
     assert once_per_snapshot(path, "papers", papers) == 3
-    assert len(computed) == 1                       # remembered while the file is unchanged
+    assert len(computed) == 1  # remembered while the file is unchanged
     staged = tmp_path / "staged.duckdb"
     write_warehouse(staged, 5)
     os.replace(staged, path)
-    assert once_per_snapshot(path, "papers", papers) == 5   # a publish swapped it: asked again
+    assert once_per_snapshot(path, "papers", papers) == 5  # a publish swapped it: asked again
     assert len(computed) == 2

@@ -25,8 +25,14 @@ def sample_warehouse(tmp_path_factory) -> Path:
     """The published warehouse of the bundled sample days, loaded by `papers up --no-serve`."""
     home = tmp_path_factory.mktemp("papers_home")
     env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), "HF_API_BASE_URL": "sample"}
-    done = subprocess.run([str(Path(sys.executable).parent / "papers"), "up", "--no-serve"], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "papers"), "up", "--no-serve"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     return home / "warehouse.duckdb"
 

@@ -34,9 +34,7 @@ def assert_bounded(measured: Measured) -> None:
 def test_an_800_kb_nested_query_is_refused_without_being_parsed(warehouse_path):
     measured = measure(warehouse_path, NESTED_800_KB)
     assert measured.outcome["status"] == "refused"
-    assert measured.outcome["message"] == (
-        "The SQL is 800,008 characters long; the console runs statements of at most 100,000."
-    )
+    assert measured.outcome["message"] == ("The SQL is 800,008 characters long; the console runs statements of at most 100,000.")
     assert measured.worker_peak == 0  # refused before any worker started
     assert_bounded(measured)
 
@@ -82,8 +80,9 @@ def test_a_large_result_is_truncated_at_the_byte_cap(warehouse_path):
 def test_a_worker_that_drips_its_reply_is_killed_at_the_deadline(tmp_path, warehouse_path):
     # Stands in for a slow result transfer: a worker that sends one byte of its reply every 0.2 s.
     dripping = tmp_path / "dripping_worker.py"
-    dripping.write_text("import sys, time\nwhile True:\n    sys.stdout.buffer.write(b'x')\n"
-                        "    sys.stdout.buffer.flush()\n    time.sleep(0.2)\n")
+    dripping.write_text(
+        "import sys, time\nwhile True:\n    sys.stdout.buffer.write(b'x')\n    sys.stdout.buffer.flush()\n    time.sleep(0.2)\n"
+    )
     measured = measure(warehouse_path, "SELECT 1", worker=dripping, timeout_s=1.0, kill_grace_s=1.0)
     assert measured.outcome["status"] == "killed"
     assert measured.outcome["message"] == "Stopped: the query did not end at the 1 s limit, so its worker process was ended."
@@ -93,8 +92,7 @@ def test_a_worker_that_drips_its_reply_is_killed_at_the_deadline(tmp_path, wareh
 def test_a_worker_that_sends_too_much_is_killed_before_the_dashboard_holds_it(tmp_path, warehouse_path):
     # A worker gone wrong that streams 1 GB: the dashboard stops reading past 16 MB + 1 MB.
     flooding = tmp_path / "flooding_worker.py"
-    flooding.write_text("import sys\nchunk = b'x' * 1_000_000\nfor _ in range(1000):\n"
-                        "    sys.stdout.buffer.write(chunk)\n")
+    flooding.write_text("import sys\nchunk = b'x' * 1_000_000\nfor _ in range(1000):\n    sys.stdout.buffer.write(chunk)\n")
     measured = measure(warehouse_path, "SELECT 1", worker=flooding)
     assert measured.outcome["status"] == "too_big"
     assert measured.outcome["message"] == (
@@ -117,8 +115,9 @@ NEVER_ENDS = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SE
 )
 def test_a_second_query_completes_while_a_hostile_one_runs(warehouse_path, hostile_sql, hostile_limits):
     hostile: dict = {}
-    thread = threading.Thread(target=lambda: hostile.update(
-        result=run_console_query(warehouse_path, hostile_sql, hostile_limits)))
+    thread = threading.Thread(
+        target=lambda: hostile.update(result=run_console_query(warehouse_path, hostile_sql, hostile_limits))
+    )
     thread.start()
     try:
         wait_for_worker_of(psutil.Process())

@@ -104,10 +104,13 @@ def test_the_console_can_be_turned_on_explicitly_beyond_loopback(listening_on, m
     assert not at.warning and at.dataframe[0].value["n"].tolist() == [5]
 
 
-@pytest.mark.parametrize(("setting", "message"), [
-    ("off", "The SQL console is off because `PAPERS_SQL_CONSOLE=off`."),
-    ("yes", "The SQL console is off: PAPERS_SQL_CONSOLE is 'yes', and it must be one of auto, on, off."),
-])
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("off", "The SQL console is off because `PAPERS_SQL_CONSOLE=off`."),
+        ("yes", "The SQL console is off: PAPERS_SQL_CONSOLE is 'yes', and it must be one of auto, on, off."),
+    ],
+)
 def test_the_console_can_be_turned_off_or_misconfigured_on_loopback(monkeypatch, setting, message):
     monkeypatch.setenv("PAPERS_SQL_CONSOLE", setting)
     at = open_page("sql")

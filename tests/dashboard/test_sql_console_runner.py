@@ -73,9 +73,7 @@ def test_a_never_ending_query_is_interrupted_at_the_timeout(warehouse_path):
 
 
 def test_a_huge_cross_join_is_stopped(warehouse_path):
-    result = run_console_query(
-        warehouse_path, "SELECT count(*) FROM range(100000000) a, range(100000) b", FAST
-    )
+    result = run_console_query(warehouse_path, "SELECT count(*) FROM range(100000000) a, range(100000) b", FAST)
     assert result.status in {"timeout", "memory"}
     assert result.message.startswith("Stopped")
     assert_still_answers(warehouse_path)
@@ -137,7 +135,7 @@ def test_duplicate_column_names_are_made_unique(warehouse_path):
 def test_unparsable_sql_is_refused_by_the_worker(warehouse_path):
     result = run_console_query(warehouse_path, "SELEC 1", FAST)
     assert result.status == "refused"
-    assert result.message.startswith("Could not parse the SQL: Parser Error: syntax error at or near \"SELEC\"")
+    assert result.message.startswith('Could not parse the SQL: Parser Error: syntax error at or near "SELEC"')
 
 
 def test_every_duckdb_value_type_comes_back_with_its_value(warehouse_path):
@@ -171,8 +169,9 @@ def test_a_reply_that_would_run_code_in_the_dashboard_is_not_loaded(warehouse_pa
     )
     result = run_console_query(warehouse_path, "SELECT 1", FAST, worker=evil)
     assert result.status == "sql"
-    assert result.message == ("The query worker's reply could not be read: the worker's reply holds a "
-                              "posix.system, which the console does not load")
+    assert result.message == (
+        "The query worker's reply could not be read: the worker's reply holds a posix.system, which the console does not load"
+    )
     assert not marker.exists()
 
 

@@ -40,7 +40,11 @@ def run_papers(args: list[str], papers_home: Path, base_url: str, timeout: float
     """Run `papers ARGS` with a private PAPERS_HOME/DAGSTER_HOME pointed at `base_url`."""
     env = papers_env(papers_home, base_url)
     done = subprocess.run(
-        [str(PAPERS), *args], env=env, cwd=REPO_ROOT, capture_output=True, text=True,
+        [str(PAPERS), *args],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
         timeout=timeout,
     )
     return CliResult(done.returncode, done.stdout + done.stderr)

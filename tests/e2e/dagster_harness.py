@@ -29,8 +29,13 @@ DAGSTER = Path(sys.executable).parent / "dagster"
 SHIPPED_DAGSTER_YAML = REPO_ROOT / "deploy" / "dagster.yaml"
 # The assets a user selects on the asset page to backfill a range end to end.
 INGEST_ASSETS = [
-    ["raw_daily_papers"], ["papers"], ["authors"], ["paper_authors"], ["votes"],
-    ["quarantined_records"], ["published_warehouse"],
+    ["raw_daily_papers"],
+    ["papers"],
+    ["authors"],
+    ["paper_authors"],
+    ["votes"],
+    ["quarantined_records"],
+    ["published_warehouse"],
 ]
 BACKFILL_DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
 RUN_DONE = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -132,8 +137,13 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
 class DagsterDev:
     """A `dagster dev` process group on a free port, with a GraphQL client for it."""
 
-    def __init__(self, papers_home: Path, env: dict[str, str] | None = None,
-                 profile: Path = SHIPPED_DAGSTER_YAML, startup_timeout: float = 180) -> None:
+    def __init__(
+        self,
+        papers_home: Path,
+        env: dict[str, str] | None = None,
+        profile: Path = SHIPPED_DAGSTER_YAML,
+        startup_timeout: float = 180,
+    ) -> None:
         self.papers_home = Path(papers_home)
         self.dagster_home = prepare_dagster_home(self.papers_home / "dagster", profile)
         self.port = free_port()
@@ -156,7 +166,10 @@ class DagsterDev:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [str(DAGSTER), "dev", *CODE_TARGET, "-h", "127.0.0.1", "-p", str(self.port)],
-                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         wait_until(self._ready, self.startup_timeout, f"dagster dev on {self.url}")
@@ -172,9 +185,11 @@ class DagsterDev:
             return False
 
     def _location_loaded(self) -> bool:
-        data = self.graphql("{ workspaceOrError { ... on Workspace { locationEntries { "
-                            "loadStatus locationOrLoadError { __typename ... on PythonError "
-                            "{ message } } } } } }")
+        data = self.graphql(
+            "{ workspaceOrError { ... on Workspace { locationEntries { "
+            "loadStatus locationOrLoadError { __typename ... on PythonError "
+            "{ message } } } } } }"
+        )
         entries = data["workspaceOrError"]["locationEntries"]
         for entry in entries:
             error = entry["locationOrLoadError"] or {}
@@ -227,8 +242,7 @@ class DagsterDev:
     # -- GraphQL --------------------------------------------------------------------------
     def graphql(self, query: str, variables: dict | None = None) -> dict:
         """POST a query to /graphql; raises with the server's errors if there are any."""
-        answer = self._http.post(f"{self.url}/graphql",
-                                 json={"query": query, "variables": variables or {}})
+        answer = self._http.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}})
         if answer.status_code != 200:
             raise RuntimeError(f"GraphQL HTTP {answer.status_code}: {answer.text[:3000]}")
         body = answer.json()
@@ -236,8 +250,7 @@ class DagsterDev:
             raise RuntimeError(f"GraphQL errors: {body['errors']}")
         return body["data"]
 
-    def launch_backfill(self, partitions: list[str], assets: list[list[str]] = INGEST_ASSETS,
-                        title: str | None = None) -> str:
+    def launch_backfill(self, partitions: list[str], assets: list[list[str]] = INGEST_ASSETS, title: str | None = None) -> str:
         """What the asset page's Materialize > partitions dialog sends; returns the backfill id."""
         params = {
             "assetSelection": [{"path": path} for path in assets],
@@ -260,8 +273,7 @@ class DagsterDev:
 
     def runs(self, backfill_id: str) -> list[dict]:
         """Runs of a backfill (retries included), newest first, with their tags as a dict."""
-        data = self.graphql(RUNS, {"filter": {"tags": [{"key": "dagster/backfill",
-                                                         "value": backfill_id}]}})
+        data = self.graphql(RUNS, {"filter": {"tags": [{"key": "dagster/backfill", "value": backfill_id}]}})
         runs = data["runsOrError"]["results"]
         return [{**run, "tags": {t["key"]: t["value"] for t in run["tags"]}} for run in runs]
 
@@ -272,12 +284,14 @@ class DagsterDev:
 
     def wait_for_backfill(self, backfill_id: str, timeout: float = 420) -> dict:
         """Poll until the backfill and all its runs (and run retries) are finished."""
+
         def finished():
             status = self.backfill(backfill_id)
             if status["status"] not in BACKFILL_DONE:
                 return None
             runs = self.runs(backfill_id)
             return status if all(r["status"] in RUN_DONE for r in runs) else None
+
         try:
             return wait_until(finished, timeout, f"backfill {backfill_id}", interval=1)
         except TimeoutError as error:
@@ -338,7 +352,8 @@ def published_papers(papers_home: Path) -> dict[str, tuple[str, int]]:
     with duckdb.connect(str(papers_home / "warehouse.duckdb"), read_only=True) as con:
         rows = con.execute(
             "SELECT p.paper_id, p.listing_date::VARCHAR, count(pa.position) FROM papers p "
-            "LEFT JOIN paper_authors pa USING (paper_id) GROUP BY ALL").fetchall()
+            "LEFT JOIN paper_authors pa USING (paper_id) GROUP BY ALL"
+        ).fetchall()
     return {paper_id: (day, slots) for paper_id, day, slots in rows}
 
 

@@ -20,8 +20,15 @@ from tests.dashboard.seed import seed_warehouse
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags chromium keeps dialling out, and this machine refuses it.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def free_port() -> int:
@@ -33,9 +40,22 @@ def free_port() -> int:
 
 def streamlit_command(port: int, *extra: str) -> list[str]:
     """`streamlit run dashboard/app.py` headless on `port` (run it from the repo root)."""
-    return [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-            "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            *extra]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard/app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        *extra,
+    ]
 
 
 def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path | None = None, seconds: float = 60) -> None:

@@ -33,23 +33,28 @@ def expected_rows(days_dir, days) -> dict[str, tuple]:
         for item in json.loads(day_file(days_dir, day).read_text()):
             paper = item["paper"]
             expected[paper["id"]] = (
-                day, " ".join(paper["title"].split()), paper["upvotes"], item["numComments"],
+                day,
+                " ".join(paper["title"].split()),
+                paper["upvotes"],
+                item["numComments"],
                 [author["name"] for author in paper["authors"]],
             )
     return expected
 
 
 def loaded_rows(home) -> dict[str, tuple]:
-    rows = published_rows(home, """
+    rows = published_rows(
+        home,
+        """
         SELECT p.paper_id, p.listing_date, p.title, p.upvotes, p.num_comments,
                list(pa.name_as_listed ORDER BY pa.position)
-        FROM papers p JOIN paper_authors pa USING (paper_id) GROUP BY ALL""")
+        FROM papers p JOIN paper_authors pa USING (paper_id) GROUP BY ALL""",
+    )
     return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
 
 def table_snapshot(home) -> dict[str, list]:
-    return {t: published_rows(home, f"SELECT * FROM {t} ORDER BY ALL")
-            for t in ("papers", "authors", "paper_authors")}
+    return {t: published_rows(home, f"SELECT * FROM {t} ORDER BY ALL") for t in ("papers", "authors", "paper_authors")}
 
 
 def test_backfill_loads_exactly_what_the_server_serves_and_a_rerun_changes_nothing(tmp_path, served_days):
@@ -60,8 +65,9 @@ def test_backfill_loads_exactly_what_the_server_serves_and_a_rerun_changes_nothi
         assert first.returncode == 0, first.output
         assert loaded_rows(home) == expected_rows(days_dir, days)
         # the search tables were rebuilt once, after the last run, over every loaded paper
-        assert published_rows(home, "SELECT count(DISTINCT paper_id) FROM search_index") == \
-            published_rows(home, "SELECT count(*) FROM papers")
+        assert published_rows(home, "SELECT count(DISTINCT paper_id) FROM search_index") == published_rows(
+            home, "SELECT count(*) FROM papers"
+        )
         before = table_snapshot(home)
         votes_before = published_rows(home, "SELECT count(*) FROM votes")[0][0]
         again = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
@@ -77,14 +83,24 @@ def test_a_reader_holding_the_warehouse_open_never_sees_an_error_or_half_a_day(t
     stop = tmp_path / "stop"
     with FakeHFServer(days_dir) as server:
         # One day first, so there is a published file for the readers to open.
-        assert run_papers(["backfill", "--start", str(START), "--end", str(START)], home,
-                          server.base_url).returncode == 0
-        readers = {mode: subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.reader_process", mode, str(home / "warehouse.duckdb"),
-             str(tmp_path / f"{mode}.json"), str(stop)], cwd=REPO_ROOT) for mode in ("hold", "poll")}
+        assert run_papers(["backfill", "--start", str(START), "--end", str(START)], home, server.base_url).returncode == 0
+        readers = {
+            mode: subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.e2e.reader_process",
+                    mode,
+                    str(home / "warehouse.duckdb"),
+                    str(tmp_path / f"{mode}.json"),
+                    str(stop),
+                ],
+                cwd=REPO_ROOT,
+            )
+            for mode in ("hold", "poll")
+        }
         try:
-            result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home,
-                                server.base_url)
+            result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
         finally:
             stop.touch()
             for reader in readers.values():
@@ -123,8 +139,7 @@ def test_a_day_that_always_fails_is_reported_and_loses_nothing(tmp_path, served_
     home = tmp_path / "home"
     bad = days[2]
     with FakeHFServer(days_dir) as server:
-        assert run_papers(["backfill", "--start", str(bad), "--end", str(bad)], home,
-                          server.base_url).returncode == 0
+        assert run_papers(["backfill", "--start", str(bad), "--end", str(bad)], home, server.base_url).returncode == 0
         before = published_rows(home, f"SELECT * FROM papers WHERE listing_date = '{bad}' ORDER BY ALL")
         server.reset_faults({str(bad): "always:503"})
         result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)

@@ -53,8 +53,7 @@ def test_into_a_pipe_every_day_gets_plain_lines_with_its_real_figures(tmp_path, 
     days_dir, days, per_day = served
     bad = days[2]
     with FakeHFServer(days_dir, faults={str(bad): "always:503"}) as server:
-        result = run_papers(["backfill", "--start", str(START), "--end", str(END)], tmp_path / "home",
-                            server.base_url)
+        result = run_papers(["backfill", "--start", str(START), "--end", str(END)], tmp_path / "home", server.base_url)
     assert result.returncode == 1, result.output
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", result.output), "control characters in piped output"
     assert "Traceback" not in result.output
@@ -62,11 +61,9 @@ def test_into_a_pipe_every_day_gets_plain_lines_with_its_real_figures(tmp_path, 
     events = {(day, event): papers for day, event, papers, _ in lines}
     good = [d for d in days if d != bad]
     # Each day exactly once per event: fetched then loaded for a good day, failed for the bad one.
-    assert sorted(events) == sorted([(str(d), e) for d in good for e in ("fetched", "loaded")]
-                                    + [(str(bad), "failed")])
+    assert sorted(events) == sorted([(str(d), e) for d in good for e in ("fetched", "loaded")] + [(str(bad), "failed")])
     assert len(lines) == len(events)
-    loaded = dict(published_rows(tmp_path / "home",
-                                 "SELECT listing_date, count(*) FROM papers GROUP BY 1"))
+    loaded = dict(published_rows(tmp_path / "home", "SELECT listing_date, count(*) FROM papers GROUP BY 1"))
     for day in good:
         # fetched: the records the server served for the day; loaded: what the warehouse holds.
         assert events[(str(day), "fetched")] == per_day[day]
@@ -87,14 +84,24 @@ def test_into_a_pipe_every_day_gets_plain_lines_with_its_real_figures(tmp_path, 
 
 def run_in_a_terminal(args: list[str], home: Path, base_url: str, timeout: float = 300) -> tuple[int, str]:
     """Run `papers ARGS` with a pseudo-terminal as its stdin, stdout and stderr; returns everything it wrote."""
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-           "HF_API_BASE_URL": base_url, "HF_MAX_ATTEMPTS": "2", "HF_BACKOFF_MAX_S": "0.2",
-           "HF_REQUESTS_PER_SECOND": "0", "COLUMNS": "200", "LINES": "50", "TERM": "xterm"}
+    env = {
+        **os.environ,
+        "PAPERS_HOME": str(home),
+        "DAGSTER_HOME": str(home / "dagster"),
+        "HF_API_BASE_URL": base_url,
+        "HF_MAX_ATTEMPTS": "2",
+        "HF_BACKOFF_MAX_S": "0.2",
+        "HF_REQUESTS_PER_SECOND": "0",
+        "COLUMNS": "200",
+        "LINES": "50",
+        "TERM": "xterm",
+    }
     for key in ("HF_TOKEN", "NO_COLOR", "TTY_COMPATIBLE", "FORCE_COLOR"):
         env.pop(key, None)
     controller, terminal = pty.openpty()
-    process = subprocess.Popen([str(PAPERS), *args], env=env, cwd=REPO_ROOT, stdin=terminal,
-                               stdout=terminal, stderr=terminal, close_fds=True)
+    process = subprocess.Popen(
+        [str(PAPERS), *args], env=env, cwd=REPO_ROOT, stdin=terminal, stdout=terminal, stderr=terminal, close_fds=True
+    )
     os.close(terminal)
     output = b""
     deadline = time.monotonic() + timeout
@@ -126,7 +133,8 @@ def test_on_a_terminal_a_live_bar_counts_the_days(tmp_path, served):
     faults = {str(d): "always:slow:0.6" for d in days if d != bad} | {str(bad): "always:503"}
     with FakeHFServer(days_dir, faults=faults) as server:
         returncode, output = run_in_a_terminal(
-            ["backfill", "--start", str(START), "--end", str(END)], tmp_path / "home", server.base_url)
+            ["backfill", "--start", str(START), "--end", str(END)], tmp_path / "home", server.base_url
+        )
     assert returncode == 1, output
     assert "\x1b[" in output, "no terminal codes: the live bar was not used"
     assert "day=" not in output, "plain lines on a terminal"

@@ -30,8 +30,11 @@ def published_entries(home: Path) -> dict[str, int]:
 
 def folder_state(home: Path) -> dict[str, str]:
     """Every file under PAPERS_HOME except Dagster's own, with a digest of its bytes."""
-    return {str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(home.rglob("*")) if p.is_file() and "dagster" not in p.parts}
+    return {
+        str(p.relative_to(home)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(home.rglob("*"))
+        if p.is_file() and "dagster" not in p.parts
+    }
 
 
 def bad_inputs(folder: Path) -> dict[str, tuple[Path, str]]:

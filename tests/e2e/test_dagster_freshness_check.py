@@ -52,17 +52,25 @@ def execute_from_ui(dagster: DagsterDev) -> dict:
     assert check["partitionDefinition"] is None
     assert check["canExecuteIndividually"] == "CAN_EXECUTE"
     params = {
-        "mode": "default", "executionMetadata": {}, "runConfigData": "{}",
-        "selector": {"jobName": check["jobNames"][0], "repositoryName": node["repository"]["name"],
-                     "repositoryLocationName": node["repository"]["location"]["name"],
-                     "assetSelection": [], "assetCheckSelection": [{"assetKey": KEY, "name": check["name"]}]},
+        "mode": "default",
+        "executionMetadata": {},
+        "runConfigData": "{}",
+        "selector": {
+            "jobName": check["jobNames"][0],
+            "repositoryName": node["repository"]["name"],
+            "repositoryLocationName": node["repository"]["location"]["name"],
+            "assetSelection": [],
+            "assetCheckSelection": [{"assetKey": KEY, "name": check["name"]}],
+        },
     }
     launched = dagster.graphql(LAUNCH, {"executionParams": params})["launchPipelineExecution"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
     run_id = launched["run"]["runId"]
+
     def finished():
         status = dagster.graphql(RUN, {"id": run_id})["runOrError"]["status"]
         return status if status in RUN_DONE else None
+
     status = wait_until(finished, 240, f"check run {run_id}", interval=1)
     assert status == "SUCCESS", dagster.log_tail()
     # The freshness sensor records evaluations too (without a run): pick this run's.

@@ -100,8 +100,7 @@ def test_the_asset_page_launch_of_the_ingest_assets_is_accepted(dagster, fresh_f
     assert dagster.backfill(backfill)["status"] in {"REQUESTED", "COMPLETED_SUCCESS"}
 
 
-def test_a_ui_backfill_loads_exactly_those_days_and_a_relaunch_adds_no_duplicates(
-        dagster, served, fresh_faults):
+def test_a_ui_backfill_loads_exactly_those_days_and_a_relaunch_adds_no_duplicates(dagster, served, fresh_faults):
     window = days(0, 10)
     first = dagster.wait_for_backfill(dagster.launch_backfill(window))
     assert first["status"] == "COMPLETED_SUCCESS"
@@ -109,8 +108,9 @@ def test_a_ui_backfill_loads_exactly_those_days_and_a_relaunch_adds_no_duplicate
     statuses = dagster.partition_statuses("published_warehouse")
     assert {day: statuses.get(day) for day in window} == {day: "MATERIALIZED" for day in window}
     # Once no load is running or queued, the automation sensor rebuilds the search tables once.
-    wait_until(lambda: search_covers_every_paper(dagster.papers_home), 240,
-               "the search_tables run after the backfill", interval=2)
+    wait_until(
+        lambda: search_covers_every_paper(dagster.papers_home), 240, "the search_tables run after the backfill", interval=2
+    )
     before = published_counts(dagster.papers_home)
 
     again = dagster.wait_for_backfill(dagster.launch_backfill(window))
@@ -122,17 +122,16 @@ def test_a_ui_backfill_loads_exactly_those_days_and_a_relaunch_adds_no_duplicate
     assert after == {**before, "votes": before["votes"] + papers_in_window}
 
 
-def test_backfills_under_429_503_and_slow_bodies_complete_within_the_pool_limit(
-        dagster, served, fresh_faults):
+def test_backfills_under_429_503_and_slow_bodies_complete_within_the_pool_limit(dagster, served, fresh_faults):
     hf = fresh_faults
     window_a, window_b = days(10, 8), days(18, 5)
     faults = {
-        window_a[0]: ["429:retry-after=1", "ok"],       # rate limited, with Retry-After
-        window_a[1]: ["429", "429", "ok"],              # rate limited, no hint: backoff
-        window_a[2]: ["503", "503", "ok"],              # server errors
-        window_a[3]: ["slow:1"],                        # a body that stalls halfway
+        window_a[0]: ["429:retry-after=1", "ok"],  # rate limited, with Retry-After
+        window_a[1]: ["429", "429", "ok"],  # rate limited, no hint: backoff
+        window_a[2]: ["503", "503", "ok"],  # server errors
+        window_a[3]: ["slow:1"],  # a body that stalls halfway
         window_b[0]: ["429:ratelimit-t=1", "503", "ok"],  # HF's RateLimit header, then a 503
-        window_b[2]: ["slow:1", "429:retry-after=1"],   # slow first answer, nothing wrong with it
+        window_b[2]: ["slow:1", "429:retry-after=1"],  # slow first answer, nothing wrong with it
     }
     hf.reset_faults(faults)
     # Two backfills at once: two runs may run concurrently, the pool must still serialise HF.
@@ -148,8 +147,7 @@ def test_backfills_under_429_503_and_slow_bodies_complete_within_the_pool_limit(
     assert 1 <= hf.max_in_flight <= pool_limit
 
 
-def test_a_day_that_always_fails_fails_alone_and_a_rerun_after_recovery_completes(
-        dagster, served, fresh_faults):
+def test_a_day_that_always_fails_fails_alone_and_a_rerun_after_recovery_completes(dagster, served, fresh_faults):
     hf = fresh_faults
     window = days(23, 10)
     bad = window[4]
@@ -160,8 +158,7 @@ def test_a_day_that_always_fails_fails_alone_and_a_rerun_after_recovery_complete
     good = [day for day in window if day != bad]
     assert result["status"] in {"COMPLETED_FAILED", "FAILED"}
     statuses = dagster.partition_statuses("published_warehouse")
-    assert {day: statuses.get(day) for day in window} == {
-        day: ("FAILED" if day == bad else "MATERIALIZED") for day in window}
+    assert {day: statuses.get(day) for day in window} == {day: ("FAILED" if day == bad else "MATERIALIZED") for day in window}
     assert_published_exactly(dagster, served, window, good)
     failed_run = next(r for r in dagster.runs(backfill) if r["status"] == "FAILURE")
     messages = "\n".join(dagster.run_failure_messages(failed_run["runId"]))
@@ -178,8 +175,17 @@ def test_a_day_that_always_fails_fails_alone_and_a_rerun_after_recovery_complete
 def start_reader(mode: str, dagster: DagsterDev, tmp_path):
     out, stop = tmp_path / f"{mode}.json", tmp_path / f"{mode}.stop"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.reader_process", mode,
-         str(dagster.papers_home / "warehouse.duckdb"), str(out), str(stop)], cwd=REPO_ROOT)
+        [
+            sys.executable,
+            "-m",
+            "tests.e2e.reader_process",
+            mode,
+            str(dagster.papers_home / "warehouse.duckdb"),
+            str(out),
+            str(stop),
+        ],
+        cwd=REPO_ROOT,
+    )
     return proc, out, stop
 
 
@@ -193,8 +199,12 @@ def stop_reader(reader) -> dict:
 def kill_the_run_mid_load(dagster: DagsterDev) -> list[int]:
     """SIGKILL the run worker and its step process while the step holds the working warehouse."""
     working = dagster.papers_home / "work" / "warehouse.duckdb"
-    step = wait_until(lambda: processes_holding(working, dagster.descendants()), 300,
-                      "a step process holding the working warehouse", interval=0.02)[0]
+    step = wait_until(
+        lambda: processes_holding(working, dagster.descendants()),
+        300,
+        "a step process holding the working warehouse",
+        interval=0.02,
+    )[0]
     worker = step.parent()
     killed = []
     for proc in (worker, step):
@@ -203,15 +213,18 @@ def kill_the_run_mid_load(dagster: DagsterDev) -> list[int]:
     return killed
 
 
-def test_sigkill_mid_load_keeps_the_published_warehouse_whole_and_the_retry_completes(
-        dagster, served, fresh_faults, tmp_path):
+def test_sigkill_mid_load_keeps_the_published_warehouse_whole_and_the_retry_completes(dagster, served, fresh_faults, tmp_path):
     baseline = days(33, 2)
     if not (dagster.papers_home / "warehouse.duckdb").exists():
         assert dagster.wait_for_backfill(dagster.launch_backfill(baseline))["status"] == "COMPLETED_SUCCESS"
     # The earlier backfills are followed by a search rebuild (automation sensor). Let it finish first:
     # this test kills whichever step holds the working warehouse, and that must be this backfill's.
-    wait_until(lambda: search_covers_every_paper(dagster.papers_home) and not dagster.active_runs(), 300,
-               "the search rebuild after the earlier backfills", interval=2)
+    wait_until(
+        lambda: search_covers_every_paper(dagster.papers_home) and not dagster.active_runs(),
+        300,
+        "the search rebuild after the earlier backfills",
+        interval=2,
+    )
     published = dagster.papers_home / "warehouse.duckdb"
     readers = [start_reader(mode, dagster, tmp_path) for mode in ("hold", "poll")]
     before = published_papers(dagster.papers_home)
@@ -223,8 +236,11 @@ def test_sigkill_mid_load_keeps_the_published_warehouse_whole_and_the_retry_comp
     # Nothing was swapped in: the published file is the same file, whole and readable.
     assert published.stat().st_ino == before_inode
     assert published_papers(dagster.papers_home) == before
-    wait_until(lambda: any(r["status"] == "FAILURE" for r in dagster.runs(backfill)), 120,
-               "the code server to mark the killed run failed")
+    wait_until(
+        lambda: any(r["status"] == "FAILURE" for r in dagster.runs(backfill)),
+        120,
+        "the code server to mark the killed run failed",
+    )
 
     result = dagster.wait_for_backfill(backfill)
     runs = dagster.runs(backfill)

@@ -24,7 +24,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "dashboard" / "app.py"
 
 
-
 def non_loopback_ipv4() -> str:
     """An IPv4 address of this machine that is not loopback (skips when it has none)."""
     for addresses in psutil.net_if_addrs().values():
@@ -53,8 +52,9 @@ def serve(tmp_path: Path, command: list[str]):
     seed_warehouse(home / "warehouse.duckdb")
     env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     log = tmp_path / "streamlit.log"
-    server = subprocess.Popen(command + ["--server.fileWatcherType", "none"], cwd=REPO_ROOT, env=env,
-                              stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command + ["--server.fileWatcherType", "none"], cwd=REPO_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
     wait_until_healthy(server, int(command[command.index("--server.port") + 1]), log)
     return server
 
@@ -86,8 +86,9 @@ def test_papers_up_starts_the_dashboard_on_loopback_only(started):
 def test_streamlit_run_from_the_repo_root_listens_on_loopback_only(started):
     # No --server.address: .streamlit/config.toml decides (what README's `streamlit run` does).
     port = free_port()
-    server = started([sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-                      "--server.port", str(port)])
+    server = started(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port", str(port)]
+    )
     assert listening_ips(server.pid) == {"127.0.0.1"}
     assert not reachable(non_loopback_ipv4(), port)
 

@@ -27,7 +27,8 @@ def wait_for_cards(page, titles: list[str]) -> None:
     """Wait until the cards shown are exactly `titles`, in order."""
     page.wait_for_function(
         "t => JSON.stringify([...document.querySelectorAll('.pc-title a')].map(a => a.textContent)) === JSON.stringify(t)",
-        arg=titles)
+        arg=titles,
+    )
 
 
 def test_overview_opens_by_its_url(page, dashboard):  # noqa: F811
@@ -63,8 +64,9 @@ def test_week_and_month_views(page, dashboard):  # noqa: F811
     assert card_titles(page) == ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers"]
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Month", exact=True).click()
     page.wait_for_url("**/browse?view=month&month=2025-01")
-    wait_for_cards(page, ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers",
-                          "A Small Benchmark"])
+    wait_for_cards(
+        page, ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers", "A Small Benchmark"]
+    )
     page.screenshot(path=str(SHOTS / "browse_month.png"), full_page=True)
 
 
@@ -82,12 +84,17 @@ def test_a_card_title_opens_the_paper_page(page, dashboard):  # noqa: F811
 def test_trending(page, dashboard):  # noqa: F811
     base, _ = dashboard
     visit(page, f"{base}/trending?days=14")
-    assert card_titles(page) == ["A Small Benchmark", "Reasoning with Reinforcement", "Chain of Thought at Scale",
-                                 "Fast Diffusion Samplers"]
+    assert card_titles(page) == [
+        "A Small Benchmark",
+        "Reasoning with Reinforcement",
+        "Chain of Thought at Scale",
+        "Fast Diffusion Samplers",
+    ]
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Upvotes", exact=True).click()
     page.wait_for_url("**/trending?days=14&sort=upvotes")
-    wait_for_cards(page, ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers",
-                          "A Small Benchmark"])
+    wait_for_cards(
+        page, ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers", "A Small Benchmark"]
+    )
 
 
 def test_data_health_heatmap_and_whole_figures(page, dashboard):  # noqa: F811
@@ -112,8 +119,14 @@ def test_screenshots_of_my_pages(browser, dashboard, size):  # noqa: F811
     tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
     tab.set_default_timeout(60_000)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for name, path in {"overview": "/overview", "browse": "/browse", "trending": "/trending?days=14",
-                       "papers": "/papers?from=2024-12-01&to=2025-01-31", "trends": "/trends", "health": "/health"}.items():
+    for name, path in {
+        "overview": "/overview",
+        "browse": "/browse",
+        "trending": "/trending?days=14",
+        "papers": "/papers?from=2024-12-01&to=2025-01-31",
+        "trends": "/trends",
+        "health": "/health",
+    }.items():
         visit(tab, base + path)
         assert tab.locator('[data-testid="stException"]').count() == 0, name
         tab.screenshot(path=str(SHOTS / f"{name}-{size[0]}.png"), full_page=True)

@@ -23,8 +23,9 @@ N_DAYS = 6
 
 def start_dashboard(home, port: int) -> subprocess.Popen:
     env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
-    server = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     wait_until_healthy(server, port)
     return server
 
@@ -37,18 +38,27 @@ def test_the_dashboard_shows_no_error_during_a_backfill_and_the_new_data_after(t
     port = free_port()
     with FakeHFServer(days_dir, faults={str(d): ["slow:1"] for d in days}) as server:
         # One day published first, so the dashboard has a warehouse to show.
-        assert run_papers(["backfill", "--start", str(START), "--end", str(START)], home,
-                          server.base_url).returncode == 0
+        assert run_papers(["backfill", "--start", str(START), "--end", str(START)], home, server.base_url).returncode == 0
         dashboard = start_dashboard(home, port)
-        env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-               "HF_API_BASE_URL": server.base_url, "HF_REQUESTS_PER_SECOND": "0"}
+        env = {
+            **os.environ,
+            "PAPERS_HOME": str(home),
+            "DAGSTER_HOME": str(home / "dagster"),
+            "HF_API_BASE_URL": server.base_url,
+            "HF_REQUESTS_PER_SECOND": "0",
+        }
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 backfill = subprocess.Popen(
                     [str(PAPERS), "backfill", "--start", str(START), "--end", str(days[-1])],
-                    cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
                 looks, errors = 0, []
                 while backfill.poll() is None:
                     page.goto(f"http://127.0.0.1:{port}/?period=1y")

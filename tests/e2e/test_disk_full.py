@@ -31,8 +31,9 @@ def small_disk(tmp_path):
         pytest.skip("mounting a tmpfs needs root")
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -44,8 +45,7 @@ def small_disk(tmp_path):
 def papers(args, home, dagster_home, base_url) -> subprocess.CompletedProcess:
     # DAGSTER_HOME off the full disk: Dagster's own SQLite storage is not what is tested here.
     env = {**papers_env(home, base_url), "DAGSTER_HOME": str(dagster_home)}
-    return subprocess.run([str(PAPERS), *args], env=env, cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run([str(PAPERS), *args], env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
 
 
 def fill(disk, leave: int) -> None:
@@ -61,13 +61,11 @@ def test_a_full_disk_is_one_line_naming_the_disk_and_the_warehouse_is_untouched(
     fixture_days(days_dir, (END - START).days + 1, START)
     home, dagster_home = small_disk / "home", tmp_path / "dagster"
     with FakeHFServer(days_dir) as server:
-        first = papers(["backfill", "--start", str(START), "--end", str(START)], home, dagster_home,
-                       server.base_url)
+        first = papers(["backfill", "--start", str(START), "--end", str(START)], home, dagster_home, server.base_url)
         assert first.returncode == 0, first.stderr
         before = table_snapshot(home)
         fill(small_disk, left_free)
-        full = papers(["backfill", "--start", str(START), "--end", str(END)], home, dagster_home,
-                      server.base_url)
+        full = papers(["backfill", "--start", str(START), "--end", str(END)], home, dagster_home, server.base_url)
         output = full.stdout + full.stderr
         assert full.returncode == 1, output
         flat = " ".join(output.split())  # the terminal wraps long lines
@@ -77,7 +75,6 @@ def test_a_full_disk_is_one_line_naming_the_disk_and_the_warehouse_is_untouched(
         assert not list(home.glob(".warehouse.duckdb.*.tmp"))
 
         (small_disk / "ballast").unlink()
-        again = papers(["backfill", "--start", str(START), "--end", str(END)], home, dagster_home,
-                       server.base_url)
+        again = papers(["backfill", "--start", str(START), "--end", str(END)], home, dagster_home, server.base_url)
     assert again.returncode == 0, again.stdout + again.stderr
     assert published_rows(home, "SELECT count(*) FROM partition_loads")[0][0] == (END - START).days + 1

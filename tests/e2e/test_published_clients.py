@@ -37,10 +37,15 @@ print(json.dumps({"version": duckdb.__version__,
 def published(tmp_path_factory) -> Path:
     """A freshly published warehouse of the bundled sample days (`papers up --no-serve`)."""
     home = tmp_path_factory.mktemp("home")
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"),
-           "HF_API_BASE_URL": "sample"}
-    done = subprocess.run([str(Path(sys.executable).parent / "papers"), "up", "--no-serve"], cwd=REPO_ROOT,
-                          env=env, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), "HF_API_BASE_URL": "sample"}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "papers"), "up", "--no-serve"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return home / "warehouse.duckdb"
 
@@ -49,8 +54,7 @@ def published(tmp_path_factory) -> Path:
 def queries(published) -> dict[str, str]:
     """Every view of the file, and every macro the view tests call, as queries."""
     with duckdb.connect(str(published), read_only=True) as con:
-        views = [name for (name,) in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()]
+        views = [name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()]
     return {"papers": "SELECT * FROM papers", **{f"view {v}": f'SELECT * FROM "{v}"' for v in views}, **QUERIES}
 
 
@@ -67,8 +71,12 @@ def test_the_published_file_is_in_the_v1_4_storage_format(published):
 
 
 def cli(published: Path, sql: str) -> str:
-    done = subprocess.run([str(DUCKDB_CLI), "-readonly", "-csv", "-noheader", str(published), "-c", sql],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(DUCKDB_CLI), "-readonly", "-csv", "-noheader", str(published), "-c", sql],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, f"duckdb-cli: {sql}\n{done.stderr}"
     return done.stdout.strip()
 

@@ -52,8 +52,7 @@ def server(tmp_path_factory, chromium):
     env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     env.pop("PAPERS_SQL_CONSOLE", None)
     log = home / "streamlit.log"
-    process = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log.open("w"),
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     wait_until_healthy(process, port, log)
     base = f"http://127.0.0.1:{port}"
     yield base, process

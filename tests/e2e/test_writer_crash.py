@@ -37,8 +37,9 @@ SLOWER = {"*": "always:slow:4"}
 def start_papers(args: list[str], home, base_url: str, log_path) -> subprocess.Popen:
     """`papers ARGS` in the background, its output into `log_path` (SIGINT not ignored)."""
     with open(log_path, "w") as log:  # the child writes to its own copy of the descriptor
-        return subprocess.Popen([str(PAPERS), *args], env=papers_env(home, base_url), cwd=REPO_ROOT,
-                                stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [str(PAPERS), *args], env=papers_env(home, base_url), cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
 
 
 def wait_until(condition, timeout: float = 120, what: str = "condition") -> None:
@@ -51,8 +52,7 @@ def wait_until(condition, timeout: float = 120, what: str = "condition") -> None
 
 def days_landed(home) -> int:
     raw = home / "raw" / "daily_papers"
-    return sum(1 for day in raw.iterdir() if any(p for p in day.iterdir() if not p.name.startswith("."))) \
-        if raw.is_dir() else 0
+    return sum(1 for day in raw.iterdir() if any(p for p in day.iterdir() if not p.name.startswith("."))) if raw.is_dir() else 0
 
 
 def claim_files(home) -> list:
@@ -70,8 +70,7 @@ def stop_and_time(process: subprocess.Popen, sig: int, timeout: float = 30) -> t
 @contextmanager
 def instance_of(home) -> Iterator[dg.DagsterInstance]:
     """The Dagster instance the `papers` processes of `home` record their runs in."""
-    with mock.patch.dict(os.environ, {"DAGSTER_HOME": str(home / "dagster")}), \
-            dg.DagsterInstance.get() as instance:
+    with mock.patch.dict(os.environ, {"DAGSTER_HOME": str(home / "dagster")}), dg.DagsterInstance.get() as instance:
         yield instance
 
 
@@ -133,17 +132,20 @@ def test_ctrl_c_stops_a_running_backfill_and_sigterm_stops_one_waiting_for_the_w
         before = table_snapshot(home)
 
         server.reset_faults(SLOWER)
-        running = start_papers(["backfill", "--start", str(START), "--end", str(END)], home,
-                               server.base_url, tmp_path / "running.log")
+        running = start_papers(
+            ["backfill", "--start", str(START), "--end", str(END)], home, server.base_url, tmp_path / "running.log"
+        )
         waiting = None
         try:
-            wait_until(lambda: len(claim_files(home)) == 1 and days_landed(home) >= 2,
-                       what="the first backfill fetching")
+            wait_until(lambda: len(claim_files(home)) == 1 and days_landed(home) >= 2, what="the first backfill fetching")
             [running_run] = claim_files(home)
-            waiting = start_papers(["backfill", "--start", str(START), "--end", str(START)], home,
-                                   server.base_url, tmp_path / "waiting.log")
-            wait_until(lambda: "Waiting for the duckdb_writer slot" in (tmp_path / "waiting.log").read_text(),
-                       what="the second backfill waiting")
+            waiting = start_papers(
+                ["backfill", "--start", str(START), "--end", str(START)], home, server.base_url, tmp_path / "waiting.log"
+            )
+            wait_until(
+                lambda: "Waiting for the duckdb_writer slot" in (tmp_path / "waiting.log").read_text(),
+                what="the second backfill waiting",
+            )
             waiting_code, waiting_took = stop_and_time(waiting, signal.SIGTERM)
             running_code, running_took = stop_and_time(running, signal.SIGINT)
         finally:

@@ -48,9 +48,7 @@ def page_ids(fetched: FetchedDay) -> list[list[str]]:
 def test_pages_until_a_short_page(days_dir):
     with FakeHFServer(days_dir) as server, client_for(server, page_size=2) as client:
         fetched = client.fetch_day(DAY)
-    assert page_ids(fetched) == [
-        ["2405.00001", "2405.00002"], ["2405.00003", "2405.00004"], ["2405.00005"]
-    ]
+    assert page_ids(fetched) == [["2405.00001", "2405.00002"], ["2405.00003", "2405.00004"], ["2405.00005"]]
     assert fetched.record_count == 5
     assert [r.page for r in server.requests] == [0, 1, 2]
     assert fetched.url == f"{server.base_url}/api/daily_papers?date=2024-05-27&limit=2&p=0"
@@ -121,8 +119,7 @@ def test_a_client_from_settings_uses_token_and_attempts(days_dir, monkeypatch):
         monkeypatch.setenv("HF_TOKEN", TOKEN)
         monkeypatch.setenv("HF_MAX_ATTEMPTS", "2")
         monkeypatch.setenv("HF_REQUESTS_PER_SECOND", "0")
-        with client_from_settings(Settings.from_env(), sleep=FakeClock().sleep) as client, \
-                pytest.raises(FetchError) as raised:
+        with client_from_settings(Settings.from_env(), sleep=FakeClock().sleep) as client, pytest.raises(FetchError) as raised:
             client.fetch_day(DAY)
     assert raised.value.attempts == 2
     assert [r.authorized for r in server.requests] == [True, True]

@@ -66,10 +66,7 @@ def test_a_dripping_body_is_cut_at_the_request_deadline_and_retried(days_dir):
     limits = FetchLimits(request_deadline_s=0.5)
     with FakeHFServer(days_dir, faults={KEY: "always:drip:0.2"}) as server:
         error, _, seconds = fetch_measured(server, limits=limits, max_attempts=2)
-    assert error.reason == (
-        "no complete answer within the 0.5 s request deadline "
-        "(raise HF_REQUEST_DEADLINE_S to allow more) x2"
-    )
+    assert error.reason == ("no complete answer within the 0.5 s request deadline (raise HF_REQUEST_DEADLINE_S to allow more) x2")
     assert str(error).startswith("2024-05-27: gave up after 2 attempts")
     assert error.last_status == 200  # the headers came; the body was still dripping
     assert server.hits == {KEY: 2}
@@ -89,10 +86,7 @@ def test_the_deadline_also_cuts_a_wait_for_headers_shorter_than_the_read_timeout
     with FakeHFServer(days_dir, faults={KEY: "always:hang:20"}) as server:
         error, _, seconds = fetch_measured(server, limits=limits, max_attempts=1)
         server.release_hangs()
-    assert error.reason == (
-        "no complete answer within the 0.5 s request deadline "
-        "(raise HF_REQUEST_DEADLINE_S to allow more) x1"
-    )
+    assert error.reason == ("no complete answer within the 0.5 s request deadline (raise HF_REQUEST_DEADLINE_S to allow more) x1")
     assert "no HTTP response" in str(error)
     assert seconds < 10
 
@@ -114,9 +108,7 @@ def test_an_endless_body_stops_at_the_size_limit(days_dir):
     limits = FetchLimits(max_body_bytes=2 * MB)
     with FakeHFServer(days_dir, faults={KEY: "always:endless"}) as server:
         error, peak, _ = fetch_measured(server, limits=limits)
-    assert error.reason == (
-        "response body larger than the 2097152-byte limit (raise HF_MAX_BODY_BYTES to allow more)"
-    )
+    assert error.reason == ("response body larger than the 2097152-byte limit (raise HF_MAX_BODY_BYTES to allow more)")
     assert (error.attempts, error.last_status, server.hits) == (1, 200, {KEY: 1})
     assert peak < 16 * MB, f"peak {peak / MB:.0f} MB"
 
@@ -124,9 +116,7 @@ def test_an_endless_body_stops_at_the_size_limit(days_dir):
 def test_a_200_mb_body_is_refused_by_default_from_its_content_length(days_dir):
     with FakeHFServer(days_dir, faults={KEY: "always:big:200"}) as server:
         error, peak, _ = fetch_measured(server)
-    assert error.reason == (
-        "response body larger than the 16777216-byte limit (raise HF_MAX_BODY_BYTES to allow more)"
-    )
+    assert error.reason == ("response body larger than the 16777216-byte limit (raise HF_MAX_BODY_BYTES to allow more)")
     assert server.hits == {KEY: 1}
     assert peak < 16 * MB, f"peak {peak / MB:.0f} MB"
 

@@ -96,9 +96,7 @@ def test_always_failing_day_names_date_url_and_last_status(days_dir, clock):
     assert isinstance(error, FetchError)
     url = f"{server.base_url}/api/daily_papers?date=2024-05-27&limit=100&p=0"
     assert (error.listing_date, error.url, error.last_status, error.attempts) == (DAY, url, 503, 4)
-    assert str(error) == (
-        f"2024-05-27: gave up after 4 attempts on {url}: last status 503 (server error 503 x4)"
-    )
+    assert str(error) == (f"2024-05-27: gave up after 4 attempts on {url}: last status 503 (server error 503 x4)")
     assert server.hits == {KEY: 4}
 
 
@@ -185,8 +183,7 @@ def test_nothing_listening_gives_up_with_a_connection_error(clock):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     # The port was free a moment ago and nothing listens on it now: every connect is refused.
-    client = HFClient(f"http://127.0.0.1:{port}", requests_per_second=None, sleep=clock.sleep,
-                      max_attempts=3)
+    client = HFClient(f"http://127.0.0.1:{port}", requests_per_second=None, sleep=clock.sleep, max_attempts=3)
     with client, pytest.raises(FetchError) as raised:
         client.fetch_day(DAY)
     error = raised.value
@@ -198,5 +195,10 @@ def test_fetch_error_survives_pickling(days_dir, clock):
     error, _ = fetch(days_dir, "always:503", clock, max_attempts=2)
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.listing_date, copy.url, copy.last_status, copy.attempts, copy.reason, str(copy)) == (
-        error.listing_date, error.url, 503, 2, "server error 503 x2", str(error)
+        error.listing_date,
+        error.url,
+        503,
+        2,
+        "server error 503 x2",
+        str(error),
     )

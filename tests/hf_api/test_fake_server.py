@@ -93,8 +93,7 @@ def test_instruments_count_hits_authorization_and_concurrency():
         server.release_hangs()
         for thread in threads:
             thread.join()
-        httpx.get(server.base_url + URL, params={"date": "2024-05-27"},
-                  headers={"Authorization": "Bearer x"})
+        httpx.get(server.base_url + URL, params={"date": "2024-05-27"}, headers={"Authorization": "Bearer x"})
     assert server.max_in_flight == 3
     assert server.instruments.in_flight == 0
     assert server.hits == {"2024-05-27": 2, "2024-12-25": 1, "2025-01-22": 1}
@@ -172,9 +171,10 @@ def test_standalone_process_serves_and_reports(tmp_path):
     faults_file = tmp_path / "faults.json"
     faults_file.write_text(json.dumps({"2024-05-27": ["503"]}))
     process = subprocess.Popen(
-        [sys.executable, "-m", "hf_api.testing.fake_server", "--port", "0",
-         "--faults", str(faults_file)],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "hf_api.testing.fake_server", "--port", "0", "--faults", str(faults_file)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         line = process.stdout.readline().strip()
@@ -196,18 +196,14 @@ def test_standalone_process_serves_and_reports(tmp_path):
 
 def test_fixture_days_cycles_the_real_days_with_unique_ids(tmp_path):
     written = fixture_days(tmp_path, 10, date(2025, 3, 1))
-    sources = [
-        json.loads(day_file(BUNDLED_SAMPLE_DIR, d).read_text())
-        for d in recorded_dates(BUNDLED_SAMPLE_DIR)
-    ]
+    sources = [json.loads(day_file(BUNDLED_SAMPLE_DIR, d).read_text()) for d in recorded_dates(BUNDLED_SAMPLE_DIR)]
     days = {d: json.loads(day_file(tmp_path, d).read_text()) for d in written}
     assert recorded_dates(tmp_path) == written and written[-1] == date(2025, 3, 10)
     # Day i copies source i mod 4, so item counts follow the sources' counts in turn.
     assert [len(items) for items in days.values()] == [len(sources[i % 4]) for i in range(10)]
     ids = [item["paper"]["id"] for items in days.values() for item in items]
     assert len(ids) == len(set(ids))
-    stamps = [i["paper"]["submittedOnDailyAt"] for items in days.values() for i in items
-              if "submittedOnDailyAt" in i["paper"]]
+    stamps = [i["paper"]["submittedOnDailyAt"] for items in days.values() for i in items if "submittedOnDailyAt" in i["paper"]]
     assert stamps and all(s[:10] in {d.isoformat() for d in written} for s in stamps)
 
 

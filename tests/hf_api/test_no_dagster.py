@@ -17,12 +17,16 @@ print(sorted({name.split('.')[0] for name in sys.modules} & {'dagster', 'werkzeu
 
 
 def test_importing_hf_api_and_settings_loads_no_dagster_werkzeug_tests_or_bench():
-    done = subprocess.run([sys.executable, "-c", IMPORT_ALL], cwd=REPO_ROOT, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", IMPORT_ALL], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
 def test_the_check_would_see_dagster():
-    done = subprocess.run([sys.executable, "-c", IMPORT_ALL.replace("import sys", "import sys, dagster", 1)],
-                          cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL.replace("import sys", "import sys, dagster", 1)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.strip() == "['dagster']"

@@ -54,7 +54,9 @@ def test_retry_after_wins_over_ratelimit_and_sets_retry_at():
     response = httpx.Response(429, headers={"Retry-After": "10", "RateLimit": '"api";r=0;t=55'})
     failure = failure_for_status(response, NOW)
     assert (failure.server_wait_s, failure.retry_at, failure.retryable) == (
-        10.0, datetime(2026, 11, 26, 10, 0, 10, tzinfo=UTC), True
+        10.0,
+        datetime(2026, 11, 26, 10, 0, 10, tzinfo=UTC),
+        True,
     )
 
 
@@ -93,9 +95,7 @@ def test_bad_bodies_are_bad_payload_failures(body, content_type, kind):
 
 
 def test_good_body_gives_the_items():
-    assert parse_items(b'[{"paper": {"id": "2405.00001"}}]', "application/json") == [
-        {"paper": {"id": "2405.00001"}}
-    ]
+    assert parse_items(b'[{"paper": {"id": "2405.00001"}}]', "application/json") == [{"paper": {"id": "2405.00001"}}]
 
 
 @pytest.mark.parametrize(
@@ -103,8 +103,7 @@ def test_good_body_gives_the_items():
     [
         (httpx.ReadTimeout("read"), "timed out"),
         (httpx.ConnectTimeout("connect"), "timed out"),
-        (httpx.RemoteProtocolError("peer closed"),
-         "connection closed before the whole response arrived"),
+        (httpx.RemoteProtocolError("peer closed"), "connection closed before the whole response arrived"),
         (httpx.ConnectError("refused"), "connection error (ConnectError)"),
         (httpx.DecodingError("gzip"), "response body could not be decoded (bad Content-Encoding)"),
     ],

@@ -35,8 +35,7 @@ RAW = json.dumps(ITEMS, indent=4).encode()
 @pytest.fixture
 def replay(tmp_path) -> httpx.Client:
     day_file(tmp_path, DAY).write_bytes(RAW)
-    client = httpx.Client(transport=httpx.WSGITransport(app=make_replay_app(tmp_path)),
-                          base_url="http://replay.local")
+    client = httpx.Client(transport=httpx.WSGITransport(app=make_replay_app(tmp_path)), base_url="http://replay.local")
     yield client
     client.close()
 
@@ -52,10 +51,7 @@ def test_unpaged_day_is_served_verbatim(replay):
 
 
 def test_paging_is_zero_based_and_ends_with_a_short_then_empty_page(replay):
-    pages = [
-        ids(replay.get("/api/daily_papers", params={"date": "2024-05-27", "limit": 3, "p": p}))
-        for p in range(4)
-    ]
+    pages = [ids(replay.get("/api/daily_papers", params={"date": "2024-05-27", "limit": 3, "p": p})) for p in range(4)]
     assert pages == [
         ["2405.00001", "2405.00002", "2405.00003"],
         ["2405.00004", "2405.00005", "2405.00006"],
@@ -99,9 +95,7 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 
 
 def test_bundled_sample_dates_are_the_four_recorded_days():
-    assert bundled_sample_dates() == [
-        date(2024, 5, 27), date(2024, 12, 25), date(2025, 1, 22), date(2025, 12, 25)
-    ]
+    assert bundled_sample_dates() == [date(2024, 5, 27), date(2024, 12, 25), date(2025, 1, 22), date(2025, 12, 25)]
     assert all(day_file(BUNDLED_SAMPLE_DIR, d).exists() for d in bundled_sample_dates())
 
 

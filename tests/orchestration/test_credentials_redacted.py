@@ -45,18 +45,15 @@ def test_manifests_failures_errors_and_logs_hold_no_credentials(tmp_path, caplog
     faults = {BAD.isoformat(): "always:503"}
     with FakeHFServer(tmp_path / "served", faults=faults) as server:
         base = server.base_url.replace("http://", f"http://alice:{PASSWORD}@")
-        client = HFClient(base, token=TOKEN, requests_per_second=None, max_attempts=2,
-                          backoff_base_s=0.01, backoff_max_s=0.01)
+        client = HFClient(base, token=TOKEN, requests_per_second=None, max_attempts=2, backoff_base_s=0.01, backoff_max_s=0.01)
         with client:
-            outcome = fetch_and_land(client, raw_dir, [GOOD, BAD], "run-1", None,
-                                     logging.getLogger("test"))
+            outcome = fetch_and_land(client, raw_dir, [GOOD, BAD], "run-1", None, logging.getLogger("test"))
             shown = repr(client)
     assert sorted(outcome.landed) == [GOOD] and sorted(outcome.failures) == [BAD]
     assert all(r.authorized for r in server.requests)  # the credentials were still sent
     manifest = json.loads((outcome.landed[GOOD].folder / "manifest.json").read_text())
     assert manifest["url"] == (
-        server.base_url.replace("http://", "http://***@")
-        + "/api/daily_papers?date=2024-05-27&limit=100&p=0"
+        server.base_url.replace("http://", "http://***@") + "/api/daily_papers?date=2024-05-27&limit=100&p=0"
     )
     assert "***@" in outcome.failures[BAD] and "503" in outcome.failures[BAD]
     written = [p.read_text() for p in raw_dir.rglob("*") if p.is_file()]

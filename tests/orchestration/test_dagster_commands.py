@@ -32,9 +32,14 @@ def shipped_home(tmp_path) -> Path:
 
 
 def test_dg_check_defs_passes_from_the_repo_root(shipped_home, tmp_path):
-    done = subprocess.run([str(BIN / "dg"), "check", "defs"], cwd=REPO_ROOT, capture_output=True, text=True,
-                          env=clean_env(DAGSTER_HOME=str(shipped_home), PAPERS_HOME=str(tmp_path / "home")),
-                          timeout=300)
+    done = subprocess.run(
+        [str(BIN / "dg"), "check", "defs"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=clean_env(DAGSTER_HOME=str(shipped_home), PAPERS_HOME=str(tmp_path / "home")),
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "All definitions loaded successfully" in done.stdout + done.stderr
 
@@ -48,8 +53,14 @@ def test_dg_sees_the_code_location_by_its_name():
 
 
 def load_definitions_as_dev_server(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "import orchestration.definitions"], cwd=REPO_ROOT,
-                          capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", "import orchestration.definitions"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_a_dev_server_without_dagster_home_refuses_and_says_how(tmp_path):
@@ -60,8 +71,9 @@ def test_a_dev_server_without_dagster_home_refuses_and_says_how(tmp_path):
 
 
 def test_a_dev_server_on_the_shipped_instance_loads(shipped_home, tmp_path):
-    done = load_definitions_as_dev_server(clean_env(DAGSTER_IS_DEV_CLI="1", DAGSTER_HOME=str(shipped_home),
-                                                    PAPERS_HOME=str(tmp_path)))
+    done = load_definitions_as_dev_server(
+        clean_env(DAGSTER_IS_DEV_CLI="1", DAGSTER_HOME=str(shipped_home), PAPERS_HOME=str(tmp_path))
+    )
     assert done.returncode == 0, done.stderr
 
 

@@ -20,21 +20,31 @@ from orchestration.resources import HFApiResource, WarehouseResource
 START = date(2025, 2, 3)
 
 
-def run_range(server, home, first: date, last: date, instance, tags=None,
-              limits: FetchLimits | None = None) -> dg.ExecuteInProcessResult:
+def run_range(
+    server, home, first: date, last: date, instance, tags=None, limits: FetchLimits | None = None
+) -> dg.ExecuteInProcessResult:
     limits = limits or FetchLimits()
     return dg.materialize(
         [daily_papers],
         instance=instance,
         resources={
-            "hf_api": HFApiResource(base_url=server.base_url, max_attempts=2, backoff_max_s=0.05,
-                                    requests_per_second=0, request_deadline_s=limits.request_deadline_s,
-                                    max_body_bytes=limits.max_body_bytes, max_pages_per_day=limits.max_pages,
-                                    max_retry_wait_per_day_s=limits.max_retry_wait_s),
+            "hf_api": HFApiResource(
+                base_url=server.base_url,
+                max_attempts=2,
+                backoff_max_s=0.05,
+                requests_per_second=0,
+                request_deadline_s=limits.request_deadline_s,
+                max_body_bytes=limits.max_body_bytes,
+                max_pages_per_day=limits.max_pages,
+                max_retry_wait_per_day_s=limits.max_retry_wait_s,
+            ),
             "warehouse": WarehouseResource(papers_home=str(home)),
         },
-        tags={"dagster/asset_partition_range_start": first.isoformat(),
-              "dagster/asset_partition_range_end": last.isoformat(), **(tags or {})},
+        tags={
+            "dagster/asset_partition_range_start": first.isoformat(),
+            "dagster/asset_partition_range_end": last.isoformat(),
+            **(tags or {}),
+        },
         raise_on_error=False,
     )
 
@@ -54,8 +64,8 @@ def test_a_malformed_record_is_quarantined_while_the_rest_of_the_day_loads(tmp_p
     days_dir = tmp_path / "served"
     [day] = fixture_days(days_dir, 1, START)
     items = json.loads(day_file(days_dir, day).read_text())
-    items[3]["paper"]["upvotes"] = "many"          # wrong type: must be quarantined, not loaded
-    del items[5]["paper"]["id"]                     # no paper id at all
+    items[3]["paper"]["upvotes"] = "many"  # wrong type: must be quarantined, not loaded
+    del items[5]["paper"]["id"]  # no paper id at all
     day_file(days_dir, day).write_text(json.dumps(items))
     home = tmp_path / "home"
     with FakeHFServer(days_dir) as server:
@@ -112,8 +122,7 @@ def test_an_empty_answer_keeps_the_rows_of_a_day_that_had_them(tmp_path, instanc
     assert result.success
     assert published(home, "SELECT count(*) FROM papers")[0][0] == before > 0
     papers_event = result.asset_materializations_for_node("daily_papers")
-    kept = [m.metadata["kept_existing_rows_for"].value for m in papers_event
-            if m.asset_key == dg.AssetKey("papers")]
+    kept = [m.metadata["kept_existing_rows_for"].value for m in papers_event if m.asset_key == dg.AssetKey("papers")]
     assert kept == [[day.isoformat()]]
 
 

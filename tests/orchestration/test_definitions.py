@@ -18,19 +18,25 @@ def test_definitions_load_and_validate():
 
 def test_every_asset_has_a_description():
     graph = asset_graph()
-    undocumented = [key.to_user_string() for key in graph.get_all_asset_keys()
-                    if not graph.get(key).description]
+    undocumented = [key.to_user_string() for key in graph.get_all_asset_keys() if not graph.get(key).description]
     assert undocumented == []
 
 
 def test_the_graph_runs_raw_then_tables_then_published():
     graph = asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"raw_daily_papers", "papers", "authors", "paper_authors", "votes",
-            "quarantined_records", "published_warehouse"} <= keys
+    assert {
+        "raw_daily_papers",
+        "papers",
+        "authors",
+        "paper_authors",
+        "votes",
+        "quarantined_records",
+        "published_warehouse",
+    } <= keys
     assert dg.AssetKey("raw_daily_papers") in graph.get(dg.AssetKey("papers")).parent_keys
     assert dg.AssetKey("raw_daily_papers") in graph.get(dg.AssetKey("published_warehouse")).parent_keys
-    for name in ("search_index", "similar_papers"):   # rebuilt apart, after the loads settle
+    for name in ("search_index", "similar_papers"):  # rebuilt apart, after the loads settle
         node = graph.get(dg.AssetKey(name))
         assert node.parent_keys == {dg.AssetKey("papers")} and node.partitions_def is None
         assert node.automation_condition is not None
@@ -52,8 +58,12 @@ def test_every_duckdb_writer_shares_one_pool():
 
 def test_table_checks_are_attached():
     checks = {key.name for key in asset_graph().asset_check_keys}
-    assert {"unique_paper_ids", "authors_point_at_papers_and_authors", "upvotes_not_negative",
-            "raw_records_accounted_for"} <= checks
+    assert {
+        "unique_paper_ids",
+        "authors_point_at_papers_and_authors",
+        "upvotes_not_negative",
+        "raw_records_accounted_for",
+    } <= checks
 
 
 def test_backfills_are_batched():
@@ -63,8 +73,7 @@ def test_backfills_are_batched():
 
 def test_schedule_refetches_the_trailing_days_in_one_ranged_run():
     schedule = defs.resolve_schedule_def("daily_refresh")
-    context = dg.build_schedule_context(
-        scheduled_execution_time=__import__("datetime").datetime(2026, 11, 26, 23, 0))
+    context = dg.build_schedule_context(scheduled_execution_time=__import__("datetime").datetime(2026, 11, 26, 23, 0))
     request = schedule.evaluate_tick(context).run_requests[0]
     assert request.tags["dagster/asset_partition_range_start"] == "2026-11-12"
     assert request.tags["dagster/asset_partition_range_end"] == "2026-11-26"

@@ -27,8 +27,11 @@ def dagster_home(tmp_path, monkeypatch):
 
 
 def _materialize(instance, first: str, last: str) -> None:
-    result = dg.materialize([daily_thing], instance=instance, tags={
-        "dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last})
+    result = dg.materialize(
+        [daily_thing],
+        instance=instance,
+        tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last},
+    )
     assert result.success
 
 
@@ -82,5 +85,5 @@ def test_a_table_once_found_is_not_looked_up_again_and_a_missing_one_is(dagster_
         storage = instance.event_log_storage
         assert storage.has_table("asset_event_tags") and storage.has_table("asset_event_tags")
         assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
-        _materialize(instance, "2025-01-01", "2025-01-10")   # ten asset events: no more lookups
+        _materialize(instance, "2025-01-01", "2025-01-10")  # ten asset events: no more lookups
     assert looked_up == ["asset_event_tags", "no_such_table", "no_such_table"]

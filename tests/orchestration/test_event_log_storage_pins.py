@@ -17,12 +17,12 @@ from orchestration.event_log_storage import BUILT_FOR, STOCK_METHODS, PooledSqli
 def test_dagster_is_the_release_the_subclass_was_checked_against():
     assert dagster.__version__ == BUILT_FOR, (
         f"Dagster {dagster.__version__} is installed; orchestration/event_log_storage.py was checked "
-        f"against {BUILT_FOR} only. See this test module's docstring for what to check.")
+        f"against {BUILT_FOR} only. See this test module's docstring for what to check."
+    )
 
 
 def test_the_stock_methods_it_overrides_or_calls_keep_their_signatures():
-    changed = {name: str(inspect.signature(getattr(SqliteEventLogStorage, name)))
-               for name in STOCK_METHODS}
+    changed = {name: str(inspect.signature(getattr(SqliteEventLogStorage, name))) for name in STOCK_METHODS}
     changed = {name: sig for name, sig in changed.items() if sig != STOCK_METHODS[name]}
     assert not changed, f"SqliteEventLogStorage changed: {changed}"
 

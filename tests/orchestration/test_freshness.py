@@ -31,8 +31,7 @@ def publish_days(home, days: list[date]) -> None:
     con = connect_writer(home / "warehouse.duckdb")
     try:
         for day in days:
-            con.execute("INSERT INTO partition_loads VALUES (?, ?, 1, 3, 3, 0, ?)",
-                        [day, utc(2025, 3, 4, 1), utc(2025, 3, 4, 1)])
+            con.execute("INSERT INTO partition_loads VALUES (?, ?, 1, 3, 3, 0, ?)", [day, utc(2025, 3, 4, 1), utc(2025, 3, 4, 1)])
     finally:
         con.close()
 
@@ -88,7 +87,8 @@ def execute_check(home, base_url: str = "http://hf.invalid") -> dg.AssetCheckEva
     """Execute the check on its own, in a run without a partition: what the Dagster UI's
     Execute button (and "Execute all" on the asset's Checks tab) launches."""
     result = dg.materialize(
-        [published_stand_in, listing_published_by_deadline], resources=resources(home, base_url),
+        [published_stand_in, listing_published_by_deadline],
+        resources=resources(home, base_url),
         selection=dg.AssetSelection.checks(dg.AssetCheckKey(PUBLISHED, CHECK_NAME)),
     )
     assert not result.get_asset_materialization_events()  # the check alone ran, not the asset
@@ -124,8 +124,9 @@ def test_on_the_bundled_sample_the_check_passes_once_loaded_and_says_the_sample_
 
 def test_the_check_also_runs_inside_a_partitioned_materialization(tmp_path):
     # Materializing a day from the asset page includes the asset's checks in the same run.
-    result = dg.materialize([published_stand_in, listing_published_by_deadline],
-                            partition_key=DAY.isoformat(), resources=resources(tmp_path))
+    result = dg.materialize(
+        [published_stand_in, listing_published_by_deadline], partition_key=DAY.isoformat(), resources=resources(tmp_path)
+    )
     assert result.success
     assert [e.check_name for e in result.get_asset_check_evaluations()] == [CHECK_NAME]
 

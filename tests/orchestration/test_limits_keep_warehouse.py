@@ -33,8 +33,7 @@ def instance():
         ("always:drip:0.1", {"HF_REQUEST_DEADLINE_S": "0.3"}, "HF_REQUEST_DEADLINE_S"),
     ],
 )
-def test_a_refetch_over_a_limit_keeps_the_loaded_day(tmp_path, instance, fault, env,
-                                                     message):
+def test_a_refetch_over_a_limit_keeps_the_loaded_day(tmp_path, instance, fault, env, message):
     days_dir = tmp_path / "served"
     [day] = fixture_days(days_dir, 1, START)
     home = tmp_path / "home"

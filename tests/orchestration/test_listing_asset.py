@@ -14,7 +14,8 @@ from tests.conftest import SAMPLE_LISTING
 
 def import_listings(home, instance, as_of="2025-12-11") -> dg.ExecuteInProcessResult:
     return dg.materialize(
-        [listed_papers], instance=instance,
+        [listed_papers],
+        instance=instance,
         resources={"warehouse": WarehouseResource(papers_home=str(home))},
         run_config={"ops": {"listed_papers": {"config": {"as_of": as_of}}}},
     )
@@ -124,4 +125,5 @@ def test_a_page_is_stored_under_a_name_the_folder_reads(tmp_path):
     for name in names:
         (tmp_path / stored_name(name)).write_text("x")
     assert [p.name for p in listing_files(tmp_path)] == sorted(
-        ["page.txt", "notes.md", "page.html.txt", "hidden.txt", "README.txt"])
+        ["page.txt", "notes.md", "page.html.txt", "hidden.txt", "README.txt"]
+    )

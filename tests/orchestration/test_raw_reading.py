@@ -39,8 +39,8 @@ def test_staging_folders_and_unreadable_older_fetches_are_skipped_and_the_day_lo
     with FakeHFServer(days_dir) as server:
         assert run_range(server, home, days[0], days[-1], instance).success
         [old] = list_fetches(raw, days[1])
-        truncate_first_page(old.folder)                       # an older fetch's page cut short
-        (raw / str(days[2]) / ".staging-0123").mkdir()        # left by a writer killed mid-landing
+        truncate_first_page(old.folder)  # an older fetch's page cut short
+        (raw / str(days[2]) / ".staging-0123").mkdir()  # left by a writer killed mid-landing
         (raw / str(days[2]) / ".staging-0123" / "manifest.json").write_text("")
         result = run_range(server, home, days[0], days[-1], instance)
     assert result.success
@@ -68,15 +68,17 @@ def test_an_unreadable_newest_fetch_fails_its_day_alone_naming_the_file_and_a_re
         bad_page = sorted(fetch.folder.glob("page-*.json"))[0]
         failure = last_failure(raw, days[1])
         assert failure is not None and str(bad_page) in failure["message"], failure
-        assert [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure][0] \
-            .count(str(bad_page)) == 1
+        assert [e.step_failure_data.error.message for e in result.all_events if e.is_step_failure][0].count(str(bad_page)) == 1
         # The other days loaded and published; the failed day kept what it had.
-        materialized = {e.materialization.partition for e in result.all_events
-                        if e.is_step_materialization and e.asset_key == dg.AssetKey("papers")}
+        materialized = {
+            e.materialization.partition
+            for e in result.all_events
+            if e.is_step_materialization and e.asset_key == dg.AssetKey("papers")
+        }
         assert materialized == {str(days[0]), str(days[2])}
         assert published(home, "SELECT * FROM papers ORDER BY ALL") == before
 
-        refetched = run_range(server, home, days[1], days[1], instance)   # a new fetch, newer
+        refetched = run_range(server, home, days[1], days[1], instance)  # a new fetch, newer
     assert refetched.success
     assert last_failure(raw, days[1]) is None
     assert loaded_days(home) == set(days)

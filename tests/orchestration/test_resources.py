@@ -9,9 +9,16 @@ from hf_api.limits import FetchLimits
 from orchestration.resources import resources_from_settings
 from papers_settings import Settings
 
-ENV = {"PAPERS_HOME": "/srv/papers", "HF_MAX_ATTEMPTS": "3", "HF_BACKOFF_MAX_S": "7.5",
-       "HF_REQUESTS_PER_SECOND": "0.5", "HF_REQUEST_DEADLINE_S": "12.5", "HF_MAX_BODY_BYTES": "1000",
-       "HF_MAX_PAGES_PER_DAY": "4", "HF_MAX_RETRY_WAIT_PER_DAY_S": "0"}
+ENV = {
+    "PAPERS_HOME": "/srv/papers",
+    "HF_MAX_ATTEMPTS": "3",
+    "HF_BACKOFF_MAX_S": "7.5",
+    "HF_REQUESTS_PER_SECOND": "0.5",
+    "HF_REQUEST_DEADLINE_S": "12.5",
+    "HF_MAX_BODY_BYTES": "1000",
+    "HF_MAX_PAGES_PER_DAY": "4",
+    "HF_MAX_RETRY_WAIT_PER_DAY_S": "0",
+}
 
 
 def test_the_client_gets_every_hf_setting():

@@ -22,14 +22,17 @@ def instance():
 
 
 def _resources(home, base_url="http://127.0.0.1:9"):
-    return {"hf_api": HFApiResource(base_url=base_url, requests_per_second=0),
-            "warehouse": WarehouseResource(papers_home=str(home))}
+    return {
+        "hf_api": HFApiResource(base_url=base_url, requests_per_second=0),
+        "warehouse": WarehouseResource(papers_home=str(home)),
+    }
 
 
 def _defs(home) -> dg.Definitions:
     load_job = dg.define_asset_job("load", selection=dg.AssetSelection.assets(daily_papers))
-    return dg.Definitions(assets=[daily_papers, search_tables], jobs=[load_job],
-                          sensors=[search_tables_after_loads], resources=_resources(home))
+    return dg.Definitions(
+        assets=[daily_papers, search_tables], jobs=[load_job], sensors=[search_tables_after_loads], resources=_resources(home)
+    )
 
 
 def _requested(defs, instance, cursor=None):
@@ -45,7 +48,7 @@ def test_a_load_run_publishes_papers_and_the_search_asset_then_indexes_them(tmp_
         assert run_range(server, home, days[0], days[-1], instance).success
     papers = published(home, "SELECT count(*) FROM papers")[0][0]
     assert papers > 0
-    assert published(home, "SELECT count(*) FROM search_index")[0][0] == 0   # the load run left it
+    assert published(home, "SELECT count(*) FROM search_index")[0][0] == 0  # the load run left it
 
     result = dg.materialize([search_tables], instance=instance, resources=_resources(home))
     assert result.success
@@ -55,8 +58,10 @@ def test_a_load_run_publishes_papers_and_the_search_asset_then_indexes_them(tmp_
     [title] = published(home, "SELECT title FROM papers ORDER BY paper_id LIMIT 1")[0]
     word = max(title.split(), key=len).strip(":,.").lower()
     assert published(home, "SELECT count(*) FROM search_papers(?)", [word])[0][0] >= 1
-    counts = {event.materialization.asset_key: event.materialization.metadata["dagster/row_count"].value
-              for event in result.get_asset_materialization_events()}
+    counts = {
+        event.materialization.asset_key: event.materialization.metadata["dagster/row_count"].value
+        for event in result.get_asset_materialization_events()
+    }
     assert counts[dg.AssetKey("search_index")] == published(home, "SELECT count(*) FROM search_index")[0][0]
 
 
@@ -65,13 +70,13 @@ def test_automation_requests_the_rebuild_once_after_papers_load_and_not_again(tm
     days = fixture_days(days_dir, 2, START)
     defs = _defs(home)
     requested, cursor = _requested(defs, instance)
-    assert requested == set()                       # nothing loaded yet: nothing to index
+    assert requested == set()  # nothing loaded yet: nothing to index
     with FakeHFServer(days_dir) as server:
         assert run_range(server, home, days[0], days[-1], instance).success
     requested, cursor = _requested(defs, instance, cursor)
     assert requested == set(SEARCH_KEYS)
     requested, cursor = _requested(defs, instance, cursor)
-    assert requested == set()                       # handled: no second rebuild for the same load
+    assert requested == set()  # handled: no second rebuild for the same load
 
 
 def test_automation_waits_while_a_load_run_is_in_progress(tmp_path, instance):
@@ -83,7 +88,8 @@ def test_automation_waits_while_a_load_run_is_in_progress(tmp_path, instance):
         assert run_range(server, home, days[0], days[0], instance).success
     # a second load run has started (its partitions planned, not yet materialized)
     run = instance.create_run_for_job(
-        defs.resolve_job_def("load"), tags={"dagster/partition": days[1].isoformat()}, status=dg.DagsterRunStatus.STARTED)
+        defs.resolve_job_def("load"), tags={"dagster/partition": days[1].isoformat()}, status=dg.DagsterRunStatus.STARTED
+    )
     requested, cursor = _requested(defs, instance, cursor)
     assert requested == set()
     instance.report_run_failed(run)
@@ -101,8 +107,9 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, ins
     publishes = published(home, "SELECT count(*) FROM publish_log")
 
     def broken(con):
-        con.execute("DELETE FROM search_index")   # half done, inside the rebuild
+        con.execute("DELETE FROM search_index")  # half done, inside the rebuild
         raise RuntimeError("disk full")
+
     monkeypatch.setattr("orchestration.text_search.search_tables.rebuild_derived_tables", broken)
     result = dg.materialize([search_tables], instance=instance, resources=_resources(home), raise_on_error=False)
     assert not result.success

@@ -26,8 +26,9 @@ with claim_file(Path(sys.argv[1]), WriterOwner.of_this_process(sys.argv[2])):
 
 
 def hold_claim(directory, run_id) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_A_CLAIM, str(directory), run_id],
-                              cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_A_CLAIM, str(directory), run_id], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     return holder
 
@@ -36,7 +37,7 @@ def test_a_claim_is_dead_only_once_its_process_is_gone(tmp_path):
     holder = hold_claim(tmp_path, "run-a")
     try:
         with dead_owners(tmp_path) as owners:
-            assert owners == []                       # alive: its lock is held
+            assert owners == []  # alive: its lock is held
         assert (tmp_path / "run-a.json").exists()
     finally:
         holder.send_signal(signal.SIGKILL)
@@ -57,8 +58,9 @@ def test_a_claim_of_this_process_is_live_and_removed_when_done(tmp_path):
 @pytest.fixture
 def instance(tmp_path):
     (tmp_path / "dagster").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster"),
-                              overrides={"concurrency": {"pools": {"default_limit": 1}}}) as test_instance:
+    with dg.instance_for_test(
+        temp_dir=str(tmp_path / "dagster"), overrides={"concurrency": {"pools": {"default_limit": 1}}}
+    ) as test_instance:
         yield test_instance
 
 
@@ -79,7 +81,7 @@ def test_the_run_of_a_dead_writer_is_marked_failed_and_its_slot_freed(instance):
     run = started_run(instance)
     holder = hold_claim(claims_dir(instance.root_directory), run.run_id)
     try:
-        assert recover_dead_writers(instance) == []   # alive: nothing to recover
+        assert recover_dead_writers(instance) == []  # alive: nothing to recover
         assert holders(instance) == {run.run_id}
     finally:
         holder.send_signal(signal.SIGKILL)
@@ -88,7 +90,7 @@ def test_the_run_of_a_dead_writer_is_marked_failed_and_its_slot_freed(instance):
     assert run.run_id in line and f"pid {holder.pid}" in line and "slot freed" in line
     assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
     assert holders(instance) == set()
-    assert recover_dead_writers(instance) == []       # once
+    assert recover_dead_writers(instance) == []  # once
 
 
 def test_a_slot_still_held_by_a_run_that_ended_is_freed(instance):

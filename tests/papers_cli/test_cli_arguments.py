@@ -14,11 +14,14 @@ def test_a_malformed_date_is_refused_by_name(capsys):
     assert "'2025-13-01' is not a date in YYYY-MM-DD form" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("start, end, words", [
-    ("2025-01-05", "2025-01-01", "is before --start"),
-    ("2023-01-01", "2023-01-02", "the first day the API serves"),
-    ("2025-01-01", "2999-01-01", "to today"),
-])
+@pytest.mark.parametrize(
+    "start, end, words",
+    [
+        ("2025-01-05", "2025-01-01", "is before --start"),
+        ("2023-01-01", "2023-01-02", "the first day the API serves"),
+        ("2025-01-01", "2999-01-01", "to today"),
+    ],
+)
 def test_a_range_outside_the_partitions_is_refused(papers_home, capsys, start, end, words):
     assert main(["backfill", "--start", start, "--end", end]) == 2
     assert words in capsys.readouterr().err.replace("\n", " ")

@@ -47,8 +47,16 @@ def test_the_tally_counts_days_papers_rate_and_eta():
     tally.record("fetched", D1, 12)
     tally.record("failed", D2, "503")
     # 2 days done in 4 s: 0.5 days/s, so the 2 left take 4 s more.
-    assert tally.fields() == {"fetched": 1, "loaded": 0, "failed": 1, "days": 4, "papers_fetched": 12,
-                              "papers_loaded": 0, "days_per_s": "0.50", "eta_s": 4}
+    assert tally.fields() == {
+        "fetched": 1,
+        "loaded": 0,
+        "failed": 1,
+        "days": 4,
+        "papers_fetched": 12,
+        "papers_loaded": 0,
+        "days_per_s": "0.50",
+        "eta_s": 4,
+    }
     # Loading a fetched day does not count it twice.
     tally.record("loaded", D1, 11)
     assert (tally.done, tally.fields()["papers_loaded"]) == (2, 11)
@@ -69,9 +77,13 @@ def test_the_watch_reports_what_this_run_landed_or_failed_and_nothing_else(tmp_p
     raw_dir = tmp_path / "raw"
     land(raw_dir, D3, 99, run_id="an-earlier-run")
     events = []
-    watch = RangeWatch(raw_dir, [D1, D2, D3], RUN,
-                       on_fetched=lambda d, n: events.append(("fetched", d, n)),
-                       on_failed=lambda d, r: events.append(("failed", d, r)))
+    watch = RangeWatch(
+        raw_dir,
+        [D1, D2, D3],
+        RUN,
+        on_fetched=lambda d, n: events.append(("fetched", d, n)),
+        on_failed=lambda d, r: events.append(("failed", d, r)),
+    )
     watch.poll()
     assert events == []
     land(raw_dir, D1, 12)
@@ -123,10 +135,15 @@ def test_plain_progress_prints_a_line_per_day_and_event(tmp_path):
         drive_a_range(progress, tmp_path / "raw", tmp_path / "w.duckdb")
     lines = out.getvalue().splitlines()
     events = [re.match(r"day=(\S+) event=(\w+)(?: papers=(\d+))?", line).groups() for line in lines]
-    assert sorted(events) == sorted([
-        ("2025-03-03", "fetched", "12"), ("2025-03-04", "failed", None), ("2025-03-05", "fetched", "7"),
-        ("2025-03-03", "loaded", "12"), ("2025-03-05", "loaded", "6"),
-    ])
+    assert sorted(events) == sorted(
+        [
+            ("2025-03-03", "fetched", "12"),
+            ("2025-03-04", "failed", None),
+            ("2025-03-05", "fetched", "7"),
+            ("2025-03-03", "loaded", "12"),
+            ("2025-03-05", "loaded", "6"),
+        ]
+    )
     assert lines[-1].split(" ")[3:8] == ["fetched=2", "loaded=2", "failed=1", "days=3", "papers_fetched=19"]
     assert "papers_loaded=18" in lines[-1]
     assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", out.getvalue())

@@ -11,8 +11,7 @@ import re
 from papers_settings import REPO_ROOT
 
 # papers_settings is where the environment is read, so it is not scanned.
-PRODUCT_PACKAGES = ["hf_api", "orchestration", "warehouse", "transforms",
-                    "dashboard", "papers_cli", "bench"]
+PRODUCT_PACKAGES = ["hf_api", "orchestration", "warehouse", "transforms", "dashboard", "papers_cli", "bench"]
 ENVIRONMENT_USE = re.compile(r"\bos\.environ\b|\bgetenv\b|\bfrom os import\b|\bos\.putenv\b")
 
 # file -> (uses, why). The count makes a second use in a listed file fail too.
@@ -39,11 +38,11 @@ def environment_uses() -> dict[str, list[str]]:
 
 def test_the_environment_is_read_only_through_settings():
     found = environment_uses()
-    unexpected = {path: lines for path, lines in found.items()
-                  if path not in ALLOWED or len(lines) != ALLOWED[path][0]}
+    unexpected = {path: lines for path, lines in found.items() if path not in ALLOWED or len(lines) != ALLOWED[path][0]}
     assert not unexpected, (
         "Read settings through papers_settings.Settings.from_env(), not os.environ/getenv "
-        f"(or list the use in ALLOWED with why): {unexpected}")
+        f"(or list the use in ALLOWED with why): {unexpected}"
+    )
 
 
 def test_every_allowed_use_still_exists():
@@ -52,7 +51,6 @@ def test_every_allowed_use_still_exists():
 
 
 def test_the_pattern_catches_the_ways_to_read_the_environment():
-    for line in ['x = os.environ.get("A")', 'os.getenv("A")', "from os import environ",
-                 'v = os.environ["A"]']:
+    for line in ['x = os.environ.get("A")', 'os.getenv("A")', "from os import environ", 'v = os.environ["A"]']:
         assert ENVIRONMENT_USE.search(line), line
     assert not ENVIRONMENT_USE.search('environ.get("PATH_INFO")')  # a WSGI environ is not the process's

@@ -75,25 +75,31 @@ def test_sample_is_a_base_url():
     assert not Settings.from_env({}).uses_sample
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("HF_MAX_ATTEMPTS", "abc", "HF_MAX_ATTEMPTS='abc' is not a whole number >= 1"),
-    ("HF_MAX_ATTEMPTS", "0", "HF_MAX_ATTEMPTS='0' is not a whole number >= 1"),
-    ("HF_MAX_ATTEMPTS", "2.5", "HF_MAX_ATTEMPTS='2.5' is not a whole number >= 1"),
-    ("HF_REQUESTS_PER_SECOND", "fast", "HF_REQUESTS_PER_SECOND='fast' is not a number >= 0"),
-    ("HF_REQUESTS_PER_SECOND", "-1", "HF_REQUESTS_PER_SECOND='-1' is not a number >= 0"),
-    ("HF_BACKOFF_MAX_S", "nan", "HF_BACKOFF_MAX_S='nan' is not a number >= 0"),
-    ("HF_REQUEST_DEADLINE_S", "soon", "HF_REQUEST_DEADLINE_S='soon' is not a number > 0"),
-    ("HF_REQUEST_DEADLINE_S", "0", "HF_REQUEST_DEADLINE_S='0' is not a number > 0"),
-    ("HF_MAX_BODY_BYTES", "1MB", "HF_MAX_BODY_BYTES='1MB' is not a whole number >= 1"),
-    ("HF_MAX_PAGES_PER_DAY", "0", "HF_MAX_PAGES_PER_DAY='0' is not a whole number >= 1"),
-    ("HF_MAX_RETRY_WAIT_PER_DAY_S", "-1", "HF_MAX_RETRY_WAIT_PER_DAY_S='-1' is not a number >= 0"),
-    ("HF_MAX_RETRY_WAIT_PER_DAY_S", "inf", "HF_MAX_RETRY_WAIT_PER_DAY_S='inf' is not a number >= 0"),
-    ("PAPERS_FRESHNESS_HOUR_UTC", "24", "PAPERS_FRESHNESS_HOUR_UTC='24' is not a whole hour from 0 to 23"),
-    ("PAPERS_FRESHNESS_HOUR_UTC", "6am", "PAPERS_FRESHNESS_HOUR_UTC='6am' is not a whole hour from 0 to 23"),
-    ("HF_API_BASE_URL", "huggingface.co",
-     "HF_API_BASE_URL='huggingface.co' must start with http:// or https:// \\(or be 'sample'"),
-    ("DAGSTER_UI_URL", "localhost:3000", "DAGSTER_UI_URL='localhost:3000' must start with http:// or https://"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("HF_MAX_ATTEMPTS", "abc", "HF_MAX_ATTEMPTS='abc' is not a whole number >= 1"),
+        ("HF_MAX_ATTEMPTS", "0", "HF_MAX_ATTEMPTS='0' is not a whole number >= 1"),
+        ("HF_MAX_ATTEMPTS", "2.5", "HF_MAX_ATTEMPTS='2.5' is not a whole number >= 1"),
+        ("HF_REQUESTS_PER_SECOND", "fast", "HF_REQUESTS_PER_SECOND='fast' is not a number >= 0"),
+        ("HF_REQUESTS_PER_SECOND", "-1", "HF_REQUESTS_PER_SECOND='-1' is not a number >= 0"),
+        ("HF_BACKOFF_MAX_S", "nan", "HF_BACKOFF_MAX_S='nan' is not a number >= 0"),
+        ("HF_REQUEST_DEADLINE_S", "soon", "HF_REQUEST_DEADLINE_S='soon' is not a number > 0"),
+        ("HF_REQUEST_DEADLINE_S", "0", "HF_REQUEST_DEADLINE_S='0' is not a number > 0"),
+        ("HF_MAX_BODY_BYTES", "1MB", "HF_MAX_BODY_BYTES='1MB' is not a whole number >= 1"),
+        ("HF_MAX_PAGES_PER_DAY", "0", "HF_MAX_PAGES_PER_DAY='0' is not a whole number >= 1"),
+        ("HF_MAX_RETRY_WAIT_PER_DAY_S", "-1", "HF_MAX_RETRY_WAIT_PER_DAY_S='-1' is not a number >= 0"),
+        ("HF_MAX_RETRY_WAIT_PER_DAY_S", "inf", "HF_MAX_RETRY_WAIT_PER_DAY_S='inf' is not a number >= 0"),
+        ("PAPERS_FRESHNESS_HOUR_UTC", "24", "PAPERS_FRESHNESS_HOUR_UTC='24' is not a whole hour from 0 to 23"),
+        ("PAPERS_FRESHNESS_HOUR_UTC", "6am", "PAPERS_FRESHNESS_HOUR_UTC='6am' is not a whole hour from 0 to 23"),
+        (
+            "HF_API_BASE_URL",
+            "huggingface.co",
+            "HF_API_BASE_URL='huggingface.co' must start with http:// or https:// \\(or be 'sample'",
+        ),
+        ("DAGSTER_UI_URL", "localhost:3000", "DAGSTER_UI_URL='localhost:3000' must start with http:// or https://"),
+    ],
+)
 def test_an_unusable_value_is_a_clear_error_naming_the_variable(name, value, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({name: value})

@@ -24,17 +24,20 @@ def test_days_are_cut_where_their_raw_json_passes_the_limit(tmp_path):
     days = [START + timedelta(days=i) for i in range(6)]
     for day, size in zip(days, [40, 40, 30, 100, 10, 10], strict=True):
         land(tmp_path, day, size)
-    assert chunked_days(tmp_path, days, max_bytes=100) == [
-        days[0:2],      # 40 + 40; a third day would pass 100
-        days[2:3],      # 30 + 100 > 100
-        days[3:4],      # 100 alone
-        days[4:6],      # 10 + 10
-    ]
+    assert (
+        chunked_days(tmp_path, days, max_bytes=100)
+        == [
+            days[0:2],  # 40 + 40; a third day would pass 100
+            days[2:3],  # 30 + 100 > 100
+            days[3:4],  # 100 alone
+            days[4:6],  # 10 + 10
+        ]
+    )
 
 
 def test_every_fetch_of_a_day_counts_and_a_huge_day_stands_alone(tmp_path):
     days = [START, START + timedelta(days=1)]
-    land(tmp_path, days[0], 60, fetches=2)         # 120 bytes in two fetches
+    land(tmp_path, days[0], 60, fetches=2)  # 120 bytes in two fetches
     land(tmp_path, days[1], 10)
     assert chunked_days(tmp_path, days, max_bytes=100) == [[days[0]], [days[1]]]
     assert chunked_days(tmp_path, days, max_bytes=1_000) == [days]
@@ -61,8 +64,8 @@ def test_a_load_that_runs_out_of_memory_is_run_again_with_more(tmp_path, sample_
     days = land_sample_days(tmp_path / "raw", sample_api_dir)
     expected_con = connect_writer(tmp_path / "expected.duckdb")
     expected = tables.load_days(expected_con, tmp_path / "raw", days, logging.getLogger())
-    connect_writer(tmp_path / "warehouse.duckdb").close()          # schema applied
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))      # holds next to no memory yet
+    connect_writer(tmp_path / "warehouse.duckdb").close()  # schema applied
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))  # holds next to no memory yet
     con.execute("SET memory_limit = '3GB'")
     transformed: list[int] = []
     transform = tables.batches_for_fetches
@@ -72,9 +75,11 @@ def test_a_load_that_runs_out_of_memory_is_run_again_with_more(tmp_path, sample_
 
     outcomes = tables.load_days(con, tmp_path / "raw", days, logging.getLogger())
 
-    assert len(transformed) == 2                 # the chunk again, after the first try ran out of memory
+    assert len(transformed) == 2  # the chunk again, after the first try ran out of memory
     assert [(o.listing_date, o.papers) for o in outcomes] == [(o.listing_date, o.papers) for o in expected]
     for table in ("papers", "paper_authors", "authors", "votes"):
-        assert con.execute(f"SELECT count(*) FROM {table}").fetchall() == \
-            expected_con.execute(f"SELECT count(*) FROM {table}").fetchall()
+        assert (
+            con.execute(f"SELECT count(*) FROM {table}").fetchall()
+            == expected_con.execute(f"SELECT count(*) FROM {table}").fetchall()
+        )
     assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0].startswith("2.")  # restored

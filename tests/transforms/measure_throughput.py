@@ -48,9 +48,7 @@ def main(days: int) -> None:
         transform_s = time.perf_counter() - started
 
         started = time.perf_counter()
-        batch = build_listing_tables_for_days(
-            [ListingFetch(day, fetched_at, [path.read_bytes()]) for day, path in files]
-        )
+        batch = build_listing_tables_for_days([ListingFetch(day, fetched_at, [path.read_bytes()]) for day, path in files])
         batch_s = time.perf_counter() - started
         assert sum(tables.papers.height for tables in batch.values()) == papers
 
@@ -65,10 +63,14 @@ def main(days: int) -> None:
         duck_s = time.perf_counter() - started
 
     print(f"{days} days, {megabytes:.1f} MB, {papers} papers, {slots} author slots")
-    print(f"build_listing_tables: {transform_s:.2f} s  ({papers / transform_s:,.0f} papers/s, "
-          f"{slots / transform_s:,.0f} author slots/s, {megabytes / transform_s:.1f} MB/s)")
-    print(f"build_listing_tables_for_days (one call): {batch_s:.2f} s  ({papers / batch_s:,.0f} papers/s, "
-          f"{slots / batch_s:,.0f} author slots/s)  ratio to duckdb {batch_s / duck_s:.2f}x")
+    print(
+        f"build_listing_tables: {transform_s:.2f} s  ({papers / transform_s:,.0f} papers/s, "
+        f"{slots / transform_s:,.0f} author slots/s, {megabytes / transform_s:.1f} MB/s)"
+    )
+    print(
+        f"build_listing_tables_for_days (one call): {batch_s:.2f} s  ({papers / batch_s:,.0f} papers/s, "
+        f"{slots / batch_s:,.0f} author slots/s)  ratio to duckdb {batch_s / duck_s:.2f}x"
+    )
     print(f"vote_observations:    {votes_s:.2f} s  ({votes / votes_s:,.0f} rows/s)")
     print(f"duckdb read_json:     {duck_s:.2f} s  ({duck_rows / duck_s:,.0f} items/s)  per-day ratio {transform_s / duck_s:.2f}x")
 

@@ -19,8 +19,13 @@ ERA_A = {
         "id": "2405.00001",
         "authors": [
             # claimed HF account: keyed by username, listed name kept
-            {"_id": "x1", "name": "Chunjiang Ge", "hidden": False, "status": "admin_assigned",
-             "user": {"user": "ChunjiangGe", "fullname": "C. Ge"}},
+            {
+                "_id": "x1",
+                "name": "Chunjiang Ge",
+                "hidden": False,
+                "status": "admin_assigned",
+                "user": {"user": "ChunjiangGe", "fullname": "C. Ge"},
+            },
             # plain name with an accent
             {"_id": "x2", "name": "Zoë Ng", "hidden": False},
         ],
@@ -68,8 +73,15 @@ ERA_D = {
     "summary": "Item-level abstract (ignored: paper.summary wins).",
     "thumbnail": "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2512.00002.png",
     "numComments": 1,
-    "submittedBy": {"_id": "s1", "name": "CheeryLJH", "fullname": "Jiaheng Liu", "avatarUrl": "/avatars/x.svg",
-                    "isHf": False, "followerCount": 25, "type": "user"},
+    "submittedBy": {
+        "_id": "s1",
+        "name": "CheeryLJH",
+        "fullname": "Jiaheng Liu",
+        "avatarUrl": "/avatars/x.svg",
+        "isHf": False,
+        "followerCount": 25,
+        "type": "user",
+    },
     "organization": {"_id": "o1", "name": "NJU-LINK", "fullname": "NJU-LINK Lab ", "avatar": "https://cdn/x.png"},
     "isAuthorParticipating": False,
 }

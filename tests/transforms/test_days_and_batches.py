@@ -80,9 +80,7 @@ def test_duplicate_paper_within_a_day_keeps_the_first_record():
 
 def test_same_author_id_on_two_days_despite_accents_and_case():
     day_one = build_listing_tables([page(paper_item("p1", authors=[{"name": "José Álvarez"}]))], DAY, FETCHED_AT)
-    day_two = build_listing_tables(
-        [page(paper_item("p2", authors=[{"name": "JOSE ALVAREZ"}]))], date(2025, 1, 3), FETCHED_AT
-    )
+    day_two = build_listing_tables([page(paper_item("p2", authors=[{"name": "JOSE ALVAREZ"}]))], date(2025, 1, 3), FETCHED_AT)
     assert day_one.authors["author_id"].to_list() == day_two.authors["author_id"].to_list()
     assert day_one.authors["name"].to_list() == ["José Álvarez"]  # each day keeps the name it printed
     assert day_two.authors["name"].to_list() == ["JOSE ALVAREZ"]
@@ -90,9 +88,7 @@ def test_same_author_id_on_two_days_despite_accents_and_case():
 
 def test_claimed_author_keeps_one_id_across_name_variants():
     claimed = {"user": {"user": "ociepa"}, "status": "claimed_verified"}
-    day_one = build_listing_tables(
-        [page(paper_item("p1", authors=[{"name": "Chris Ociepa", **claimed}]))], DAY, FETCHED_AT
-    )
+    day_one = build_listing_tables([page(paper_item("p1", authors=[{"name": "Chris Ociepa", **claimed}]))], DAY, FETCHED_AT)
     day_two = build_listing_tables(
         [page(paper_item("p2", authors=[{"name": "Krzysztof Ociepa", **claimed}]))], date(2025, 1, 3), FETCHED_AT
     )
@@ -110,9 +106,7 @@ def test_rerun_on_the_same_input_gives_identical_frames():
 def test_batch_of_days_equals_each_day_alone():
     fetches = [*_fixture_fetches(), ListingFetch(date(2025, 1, 4), FETCHED_AT, [b"[]"])]
     # one day with a quarantined record and a duplicate, so the split covers those tables too
-    fetches.append(
-        ListingFetch(DAY, FETCHED_AT, [page(paper_item("p1"), paper_item("p1"), {"paper": "bad"})])
-    )
+    fetches.append(ListingFetch(DAY, FETCHED_AT, [page(paper_item("p1"), paper_item("p1"), {"paper": "bad"})]))
     batch = build_listing_tables_for_days(fetches)
     assert list(batch) == [fetch.listing_date for fetch in fetches]
     for fetch in fetches:

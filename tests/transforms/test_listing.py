@@ -59,15 +59,15 @@ def _pinned(sample: pl.DataFrame, positions: list[int]) -> pl.DataFrame:
 def test_tricky_entries_pinned(sample):
     expected = pl.DataFrame(
         [
-            (1, 11, date(2023, 3, 1), None, None),           # "Mar 1, 2023": full date, no upvotes
-            (8, 8, date(2025, 5, 9), 2, None),               # "May 9 2": year-less date then 2 upvotes
-            (10, 7, date(2025, 6, 5), None, None),           # "Jun 5": year-less, no upvotes
-            (12, 6, date(2024, 1, 29), 7, None),             # "Jan 29, 2024 7": upvotes after a full date
+            (1, 11, date(2023, 3, 1), None, None),  # "Mar 1, 2023": full date, no upvotes
+            (8, 8, date(2025, 5, 9), 2, None),  # "May 9 2": year-less date then 2 upvotes
+            (10, 7, date(2025, 6, 5), None, None),  # "Jun 5": year-less, no upvotes
+            (12, 6, date(2024, 1, 29), 7, None),  # "Jan 29, 2024 7": upvotes after a full date
             (32, None, date(2025, 6, 25), 1, "HuggingFaceFW FineData"),  # organisation instead of authors
-            (36, 6, date(2025, 12, 2), 3, None),             # "Dec 2 3": nine days before the page's Dec 11
-            (47, 6, date(2025, 1, 3), None, None),           # "Jan 3": same year as the page, not the next
-            (49, 42, date(2024, 12, 19), 11, None),          # two-digit upvotes: "Dec 19, 2024 11"
-            (57, 4, date(2024, 3, 11), None, None),          # last entry: the text stops after its date
+            (36, 6, date(2025, 12, 2), 3, None),  # "Dec 2 3": nine days before the page's Dec 11
+            (47, 6, date(2025, 1, 3), None, None),  # "Jan 3": same year as the page, not the next
+            (49, 42, date(2024, 12, 19), 11, None),  # two-digit upvotes: "Dec 19, 2024 11"
+            (57, 4, date(2024, 3, 11), None, None),  # last entry: the text stops after its date
         ],
         schema={k: LISTING_SCHEMA[k] for k in ("position", "author_count", "listed_date", "upvotes", "organization")},
         orient="row",

@@ -24,9 +24,9 @@ def test_year_less_dates_across_new_year():
     page = _parse((FIXTURES / "year_boundary.txt").read_text(), as_of=date(2025, 1, 20))
     # The page's "Jan 5" is 2025-01-05 (latest Jan 5 on or before as_of 2025-01-20), so:
     assert page.select("title", "author_count", "listed_date", "upvotes").rows() == [
-        ("Late December Paper", 3, date(2024, 12, 30), None),   # Dec 30 after Jan 5: the year before
-        ("Early January Paper", 1, date(2025, 1, 2), 4),        # "Jan 2 4": 4 upvotes, same year
-        ("Leap Day Paper", 2, date(2024, 2, 29), None),         # 2025 has no Feb 29: the latest is 2024
+        ("Late December Paper", 3, date(2024, 12, 30), None),  # Dec 30 after Jan 5: the year before
+        ("Early January Paper", 1, date(2025, 1, 2), 4),  # "Jan 2 4": 4 upvotes, same year
+        ("Leap Day Paper", 2, date(2024, 2, 29), None),  # 2025 has no Feb 29: the latest is 2024
     ]
 
 
@@ -62,7 +62,10 @@ def test_authors_and_organisation_together_and_windows_newlines():
     text = HEADER + "Org Paper\n\nAbstract.\n\n  • 2 authors\nnvidia NVIDIA\n·\nJul 4, 2024 12\n"
     page = _parse(text.replace("\n", "\r\n"))
     assert page.select("author_count", "organization", "listed_date", "upvotes").row(0) == (
-        2, "nvidia NVIDIA", date(2024, 7, 4), 12,
+        2,
+        "nvidia NVIDIA",
+        date(2024, 7, 4),
+        12,
     )
 
 
@@ -114,16 +117,15 @@ def test_abstract_split_in_two_is_refused():
 def test_normalise_title_folds_case_whitespace_and_punctuation():
     titles = pl.Series(
         [
-            "URLBERT:A Contrastive Model",      # page spelling: no space after the colon
-            "URLBERT: A  contrastive model ",   # API spelling: space, double space, case, trailing blank
-            "Qwen2.5 Technical Report",         # digits stay, the dot goes
-            "Évaluer les modèles",              # accented letters are letters: kept, lowered
-            "\"rich AI\" -- a survey",          # quotes and dashes go
+            "URLBERT:A Contrastive Model",  # page spelling: no space after the colon
+            "URLBERT: A  contrastive model ",  # API spelling: space, double space, case, trailing blank
+            "Qwen2.5 Technical Report",  # digits stay, the dot goes
+            "Évaluer les modèles",  # accented letters are letters: kept, lowered
+            '"rich AI" -- a survey',  # quotes and dashes go
         ]
     )
     folded = pl.select(normalise_title(pl.lit(titles))).to_series()
     expected = pl.Series(
-        ["urlbertacontrastivemodel", "urlbertacontrastivemodel", "qwen25technicalreport",
-         "évaluerlesmodèles", "richaiasurvey"]
+        ["urlbertacontrastivemodel", "urlbertacontrastivemodel", "qwen25technicalreport", "évaluerlesmodèles", "richaiasurvey"]
     )
     assert_series_equal(folded, expected, check_names=False)

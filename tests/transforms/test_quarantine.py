@@ -39,8 +39,10 @@ BAD_RECORDS = [
     ({"title": "no paper at all"}, "paper: missing or null"),
     (_without("p-noid", "id"), "paper.id: missing"),
     (_without("p-noup", "upvotes"), "paper.upvotes: missing"),
-    (_with_paper("p-date", publishedAt="yesterday"),
-     "paper.publishedAt: expected a UTC timestamp like 2024-05-24T17:34:15.000Z, got 'yesterday'"),
+    (
+        _with_paper("p-date", publishedAt="yesterday"),
+        "paper.publishedAt: expected a UTC timestamp like 2024-05-24T17:34:15.000Z, got 'yesterday'",
+    ),
     (_with_paper("p-author", authors=[{"name": "Ann Lee"}, {"_id": "x"}]), "paper.authors[1].name: missing or empty"),
     (_with_paper("p-authors", authors="Ann Lee"), "paper.authors: expected array, got string 'Ann Lee'"),
     (_with_paper("p-name", authors=[{"name": 7}]), "paper.authors[0].name: expected string, got number 7"),

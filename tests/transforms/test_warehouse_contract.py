@@ -36,7 +36,9 @@ def warehouse():
 def test_every_frame_inserts_by_name_and_columns_match_exactly(warehouse):
     tables = build_listing_tables(
         # the real era-D day plus a bad record, so quarantined_records gets a row too
-        [DAY_FILE.read_bytes(), page(paper_item("p-bad", upvotes="abc"))], date(2025, 12, 25), FETCHED_AT
+        [DAY_FILE.read_bytes(), page(paper_item("p-bad", upvotes="abc"))],
+        date(2025, 12, 25),
+        FETCHED_AT,
     )
     for field, table in TABLES.items():
         frame = getattr(tables, field)

@@ -34,22 +34,25 @@ def recomputed(con) -> list[tuple]:
 
 def with_second_author(con, one_batch, *, twice=False):
     """The batch with author a2 on every paper (listed twice when `twice`: near-duplicate names)."""
-    extra = [{**slot, "author_id": "a2", "position": 2, "name_as_listed": "Bo"}
-             for slot in one_batch.paper_authors.to_dicts()]
+    extra = [{**slot, "author_id": "a2", "position": 2, "name_as_listed": "Bo"} for slot in one_batch.paper_authors.to_dicts()]
     if twice:
         extra += [{**slot, "position": 3, "name_as_listed": "Bo."} for slot in extra]
     return dataclasses.replace(
-        one_batch, paper_authors=frame_like(con, "paper_authors", one_batch.paper_authors.to_dicts() + extra))
+        one_batch, paper_authors=frame_like(con, "paper_authors", one_batch.paper_authors.to_dicts() + extra)
+    )
 
 
 def test_a_load_writes_one_row_per_author_and_paper_with_its_upvotes(con):
-    replace_partition(con, with_second_author(con, batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]),
-                                              twice=True))
+    replace_partition(con, with_second_author(con, batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]), twice=True))
     a1, a2 = (int(hashlib.md5(a.encode()).hexdigest()[:16], 16) for a in ("a1", "a2"))
-    assert rows(con) == sorted([
-        (DAY, a1, "a1", "2405.00001", 3), (DAY, a1, "a1", "2405.00002", 5),
-        (DAY, a2, "a2", "2405.00001", 3), (DAY, a2, "a2", "2405.00002", 5),   # a2 listed twice: once
-    ])
+    assert rows(con) == sorted(
+        [
+            (DAY, a1, "a1", "2405.00001", 3),
+            (DAY, a1, "a1", "2405.00002", 5),
+            (DAY, a2, "a2", "2405.00001", 3),
+            (DAY, a2, "a2", "2405.00002", 5),  # a2 listed twice: once
+        ]
+    )
 
 
 def test_reloads_moves_and_ranges_keep_it_equal_to_its_definition(con):
@@ -60,11 +63,14 @@ def test_reloads_moves_and_ranges_keep_it_equal_to_its_definition(con):
     assert rows(con) == recomputed(con)
     assert len(rows(con)) == 2
     # paper 1 listed again on NEXT moves there, in a range loaded together
-    replace_partitions(con, [batch(con, [paper("2405.00003", 2)]),
-                             with_second_author(con, batch(con, [paper("2405.00001", 11, NEXT)], day=NEXT))])
+    replace_partitions(
+        con,
+        [batch(con, [paper("2405.00003", 2)]), with_second_author(con, batch(con, [paper("2405.00001", 11, NEXT)], day=NEXT))],
+    )
     assert rows(con) == recomputed(con)
-    assert con.execute("SELECT DISTINCT listing_date, upvotes FROM author_papers WHERE paper_id = '2405.00001'"
-                       ).fetchall() == [(NEXT, 11)]
+    assert con.execute("SELECT DISTINCT listing_date, upvotes FROM author_papers WHERE paper_id = '2405.00001'").fetchall() == [
+        (NEXT, 11)
+    ]
 
 
 def test_a_warehouse_made_before_the_table_gets_it_filled(tmp_path):
@@ -94,8 +100,15 @@ def test_author_key_is_the_first_16_hex_digits_of_the_md5_of_the_id_in_sql_and_p
 def test_the_transform_gives_each_author_its_key():
     from transforms.author_rows import authors_frame
 
-    slots = pl.DataFrame({"fetch": [0, 0], "author_id": ["a1", "b2"], "name_as_listed": ["Ada", "Bo"],
-                          "identity_key": ["name:ada", "hf:bo"], "status": [None, None]})
+    slots = pl.DataFrame(
+        {
+            "fetch": [0, 0],
+            "author_id": ["a1", "b2"],
+            "name_as_listed": ["Ada", "Bo"],
+            "identity_key": ["name:ada", "hf:bo"],
+            "status": [None, None],
+        }
+    )
     keys = authors_frame(slots).select("author_id", "author_key").rows()
     assert keys == [(a, int(hashlib.md5(a.encode()).hexdigest()[:16], 16)) for a in ("a1", "b2")]
 
@@ -112,5 +125,5 @@ def test_the_asset_check_fails_when_two_author_ids_share_a_key(con):
     # a collision cannot be found by hand in md5: give a2 the key of a1
     con.execute("UPDATE authors SET author_key = author_key('a1') WHERE author_id = 'a2'")
     assert not passed()
-    con.execute("UPDATE authors SET author_key = NULL WHERE author_id = 'a2'")   # and a missing key
+    con.execute("UPDATE authors SET author_key = NULL WHERE author_id = 'a2'")  # and a missing key
     assert not passed()

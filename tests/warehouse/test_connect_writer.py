@@ -17,15 +17,14 @@ def test_unchanged_files_are_not_applied_again_and_changed_ones_are(tmp_path):
     assert has_view(con, "daily_metrics")
     con.execute("DROP VIEW daily_metrics")
     con.close()
-    con = connect_writer(path)                      # same files: nothing re-applied
+    con = connect_writer(path)  # same files: nothing re-applied
     assert not has_view(con, "daily_metrics")
     con.execute("UPDATE schema_applied SET fingerprint = 'files of an older version'")
     con.close()
-    con = connect_writer(path)                      # the files differ: applied again
+    con = connect_writer(path)  # the files differ: applied again
     try:
         assert has_view(con, "daily_metrics")
-        assert con.execute("SELECT max_by(fingerprint, applied_at) FROM schema_applied").fetchall() == [
-            (schema_fingerprint(),)]
+        assert con.execute("SELECT max_by(fingerprint, applied_at) FROM schema_applied").fetchall() == [(schema_fingerprint(),)]
     finally:
         con.close()
 

@@ -39,14 +39,16 @@ def test_similar_papers_rank_the_closest_first(warehouse):
     rebuild_derived_tables(warehouse.con)
     rows = warehouse.rows("SELECT paper_id, similar_paper_id, rank FROM similar_papers ORDER BY paper_id, rank")
     assert [(r["paper_id"], r["similar_paper_id"], r["rank"]) for r in rows] == [
-        ("n1", "n2", 1), ("n1", "n3", 2),    # two shared words beat one
-        ("n2", "n1", 1), ("n2", "n3", 2),
-        ("n3", "n1", 1), ("n3", "n2", 2),    # n1 and n2 tie for n3 (each shares 'mamba'): by id
+        ("n1", "n2", 1),
+        ("n1", "n3", 2),  # two shared words beat one
+        ("n2", "n1", 1),
+        ("n2", "n3", 2),
+        ("n3", "n1", 1),
+        ("n3", "n2", 2),  # n1 and n2 tie for n3 (each shares 'mamba'): by id
     ]
-    scores = {(r["paper_id"], r["similar_paper_id"]): r["score"]
-              for r in warehouse.rows("SELECT * FROM similar_papers")}
+    scores = {(r["paper_id"], r["similar_paper_id"]): r["score"] for r in warehouse.rows("SELECT * FROM similar_papers")}
     assert 0 < scores[("n1", "n3")] < scores[("n1", "n2")] <= 1
-    assert scores[("n1", "n2")] == pytest.approx(scores[("n2", "n1")])   # cosine is symmetric
+    assert scores[("n1", "n2")] == pytest.approx(scores[("n2", "n1")])  # cosine is symmetric
 
 
 def test_rebuild_replaces_rather_than_appends(warehouse):
@@ -55,8 +57,7 @@ def test_rebuild_replaces_rather_than_appends(warehouse):
     counts = rebuild_derived_tables(warehouse.con)
     # n1 (4 terms) and q1 (3 terms) remain and share nothing
     assert counts == {"search_index": 7, "similar_papers": 0}
-    assert warehouse.rows("SELECT DISTINCT paper_id FROM search_index ORDER BY 1") == [
-        {"paper_id": "n1"}, {"paper_id": "q1"}]
+    assert warehouse.rows("SELECT DISTINCT paper_id FROM search_index ORDER BY 1") == [{"paper_id": "n1"}, {"paper_id": "q1"}]
 
 
 def test_rebuild_on_an_empty_warehouse(hand_warehouse):

@@ -46,8 +46,11 @@ def polars_reference(con, terms_per_paper: int, papers_per_term: int) -> dict[st
     return {
         "search_index": text_index.bm25_index(counts),
         "similar_papers": text_index.nearest_neighbours(
-            text_index.tfidf_vectors(counts), k=derived.SIMILAR_PER_PAPER,
-            terms_per_paper=terms_per_paper, papers_per_term=papers_per_term),
+            text_index.tfidf_vectors(counts),
+            k=derived.SIMILAR_PER_PAPER,
+            terms_per_paper=terms_per_paper,
+            papers_per_term=papers_per_term,
+        ),
     }
 
 
@@ -55,14 +58,16 @@ def table(con, name: str, keys: list[str]) -> pl.DataFrame:
     return con.sql(f"SELECT * FROM {name}").pl().sort(keys)
 
 
-@pytest.mark.parametrize(("token_chunk", "index_chunk", "neighbour_chunk", "terms", "papers"), [
-    (4_000, 3_000_000, 500, 20, 50),  # the shipped sizes: nothing pruned in this tiny corpus
-    (1, 1, 1, 20, 50),                # one paper (one term) per chunk: chunking must not change anything
-    (4, 5, 2, 2, 2),                  # pruning bites: two terms per paper, two papers per term
-    (4_000, 3_000_000, 500, 1, 50),   # one term per paper: k1's tie decides its neighbour
-])
-def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chunk, index_chunk,
-                                              neighbour_chunk, terms, papers):
+@pytest.mark.parametrize(
+    ("token_chunk", "index_chunk", "neighbour_chunk", "terms", "papers"),
+    [
+        (4_000, 3_000_000, 500, 20, 50),  # the shipped sizes: nothing pruned in this tiny corpus
+        (1, 1, 1, 20, 50),  # one paper (one term) per chunk: chunking must not change anything
+        (4, 5, 2, 2, 2),  # pruning bites: two terms per paper, two papers per term
+        (4_000, 3_000_000, 500, 1, 50),  # one term per paper: k1's tie decides its neighbour
+    ],
+)
+def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chunk, index_chunk, neighbour_chunk, terms, papers):
     monkeypatch.setattr(derived, "TOKEN_CHUNK_PAPERS", token_chunk)
     monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", index_chunk)
     monkeypatch.setattr(derived, "NEIGHBOUR_CHUNK_PAPERS", neighbour_chunk)
@@ -78,11 +83,13 @@ def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chun
 
     similar = table(warehouse.con, "similar_papers", ["paper_id", "rank"])
     want_similar = expected["similar_papers"].sort(["paper_id", "rank"])
-    assert similar.select("paper_id", "similar_paper_id", "rank").rows() == \
-        want_similar.select("paper_id", "similar_paper_id", "rank").rows()
+    assert (
+        similar.select("paper_id", "similar_paper_id", "rank").rows()
+        == want_similar.select("paper_id", "similar_paper_id", "rank").rows()
+    )
     assert similar["score"].to_list() == pytest.approx(want_similar["score"].to_list())
     assert counts == {"search_index": want_search.height, "similar_papers": want_similar.height}
-    assert want_similar.height > 0     # the comparison covers real neighbours, not two empty tables
+    assert want_similar.height > 0  # the comparison covers real neighbours, not two empty tables
 
 
 def test_pruning_keeps_one_paper_per_term(warehouse, monkeypatch):
@@ -116,7 +123,7 @@ def test_the_index_is_stored_in_term_order_when_built_one_term_range_at_a_time(w
 
 
 def test_each_posting_carries_its_papers_rank_by_id_as_paper_key(warehouse, monkeypatch):
-    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", 3)   # keys must agree across term ranges
+    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", 3)  # keys must agree across term ranges
     derived.rebuild_derived_tables(warehouse.con)
     keys = dict(warehouse.con.execute("SELECT DISTINCT paper_id, paper_key FROM search_index").fetchall())
     assert keys == {paper_id: rank for rank, paper_id in enumerate(sorted(keys))}

@@ -37,14 +37,19 @@ def assert_tables_match_a_recount(con) -> None:
 
 
 def test_loads_keep_the_weeks_they_touch_current_and_leave_the_others(con):
-    replace_partition(con, batch(con, [kw_paper("a", MONDAY, ["LLM", "llm ", "Vision"]),
-                                       kw_paper("b", MONDAY, None)], day=MONDAY))
+    replace_partition(
+        con, batch(con, [kw_paper("a", MONDAY, ["LLM", "llm ", "Vision"]), kw_paper("b", MONDAY, None)], day=MONDAY)
+    )
     replace_partition(con, batch(con, [kw_paper("c", NEXT_WEEK, ["Vision"])], day=NEXT_WEEK))
     assert_tables_match_a_recount(con)
     assert con.execute("SELECT * FROM keyword_weekly ORDER BY ALL").fetchall() == [
-        (MONDAY, "llm", 1), (MONDAY, "vision", 1), (NEXT_WEEK, "vision", 1)]
-    assert con.execute("SELECT week_start, papers, papers_with_keywords, coverage FROM keyword_coverage "
-                       "ORDER BY 1").fetchall() == [(MONDAY, 2, 1, 0.5), (NEXT_WEEK, 1, 1, 1.0)]
+        (MONDAY, "llm", 1),
+        (MONDAY, "vision", 1),
+        (NEXT_WEEK, "vision", 1),
+    ]
+    assert con.execute(
+        "SELECT week_start, papers, papers_with_keywords, coverage FROM keyword_coverage ORDER BY 1"
+    ).fetchall() == [(MONDAY, 2, 1, 0.5), (NEXT_WEEK, 1, 1, 1.0)]
     # the day is re-fetched with other keywords: its week changes, the other week does not
     replace_partition(con, batch(con, [kw_paper("a", MONDAY, ["Agents"])], day=MONDAY))
     assert_tables_match_a_recount(con)
@@ -55,8 +60,7 @@ def test_a_paper_moving_to_another_week_leaves_its_old_week(con):
     replace_partition(con, batch(con, [kw_paper("a", MONDAY, ["LLM"]), kw_paper("b", MONDAY, ["LLM"])], day=MONDAY))
     replace_partition(con, batch(con, [kw_paper("a", NEXT_WEEK, ["LLM"])], day=NEXT_WEEK))
     assert_tables_match_a_recount(con)
-    assert con.execute("SELECT week_start, papers FROM keyword_weekly ORDER BY 1").fetchall() == [
-        (MONDAY, 1), (NEXT_WEEK, 1)]
+    assert con.execute("SELECT week_start, papers FROM keyword_weekly ORDER BY 1").fetchall() == [(MONDAY, 1), (NEXT_WEEK, 1)]
 
 
 def test_a_failed_load_leaves_the_keyword_tables_as_they_were(con):

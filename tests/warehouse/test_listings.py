@@ -38,8 +38,7 @@ def con():
 def add_paper(con, paper_id: str, title: str, published: date | None = None) -> None:
     """One `papers` row as the API load would write it (only the columns the link reads matter)."""
     con.execute(
-        "INSERT INTO papers (paper_id, title, published_at, listing_date, upvotes, author_count) "
-        "VALUES (?, ?, ?, ?, 0, 1)",
+        "INSERT INTO papers (paper_id, title, published_at, listing_date, upvotes, author_count) VALUES (?, ?, ?, ?, 0, 1)",
         [paper_id, title, published, published or date(2024, 1, 1)],
     )
 
@@ -49,8 +48,7 @@ def table(con, name: str) -> list[tuple]:
 
 
 def import_sample(con, source_file: str = "daily_papers_listing.txt"):
-    return import_listing(con, SAMPLE_LISTING.read_text(), source_file=source_file, as_of=AS_OF,
-                          imported_at=IMPORTED_AT)
+    return import_listing(con, SAMPLE_LISTING.read_text(), source_file=source_file, as_of=AS_OF, imported_at=IMPORTED_AT)
 
 
 def test_sample_page_imports_every_entry(con):
@@ -63,9 +61,9 @@ def test_sample_page_imports_every_entry(con):
         "count(organization), min(imported_at) FROM listed_papers"
     ).fetchall()
     assert stored == [(57, 1, 53, 14, 1, IMPORTED_AT)]
-    assert con.execute(
-        "SELECT listed_date, upvotes FROM listed_papers WHERE position = 12"
-    ).fetchall() == [(date(2024, 1, 29), 7)]
+    assert con.execute("SELECT listed_date, upvotes FROM listed_papers WHERE position = 12").fetchall() == [
+        (date(2024, 1, 29), 7)
+    ]
 
 
 def test_same_content_twice_changes_nothing(con):
@@ -74,13 +72,16 @@ def test_same_content_twice_changes_nothing(con):
     again = import_sample(con)
     renamed = import_sample(con, source_file="copy of the page.txt")
     # Re-saved by an editor: CRLF line ends, trailing blanks, a final newline. Still the same page.
-    resaved = import_listing(con, SAMPLE_LISTING.read_text().replace("\n", "  \r\n") + "\r\n",
-                             source_file="resaved.txt", as_of=AS_OF)
+    resaved = import_listing(
+        con, SAMPLE_LISTING.read_text().replace("\n", "  \r\n") + "\r\n", source_file="resaved.txt", as_of=AS_OF
+    )
     assert table(con, "listed_papers") == before
     assert (again.rows, again.already_imported, resaved.already_imported) == (57, True, True)
     # Same text under another name is the same page: the first file name stays.
     assert (renamed.already_imported, renamed.source_file, renamed.content_sha256) == (
-        True, "daily_papers_listing.txt", first.content_sha256,
+        True,
+        "daily_papers_listing.txt",
+        first.content_sha256,
     )
 
 
@@ -123,13 +124,13 @@ def test_file_import_uses_the_file_name(con, tmp_path):
 
 def test_paper_loaded_before_import_links_by_normalised_title(con):
     add_paper(con, *REPHRASING, published=date(2024, 1, 29))
-    add_paper(con, "2401.00001", "Rephrasing the Web")   # a different (shorter) title: must not link
+    add_paper(con, "2401.00001", "Rephrasing the Web")  # a different (shorter) title: must not link
     papers_before = table(con, "papers")
     result = import_sample(con)
     assert result.linked == 1
-    assert con.execute(
-        "SELECT position, paper_id FROM listed_papers WHERE paper_id IS NOT NULL"
-    ).fetchall() == [(12, "2401.16380")]
+    assert con.execute("SELECT position, paper_id FROM listed_papers WHERE paper_id IS NOT NULL").fetchall() == [
+        (12, "2401.16380")
+    ]
     assert table(con, "papers") == papers_before
 
 
@@ -147,12 +148,10 @@ def test_paper_loaded_after_import_still_links(con):
 
 def test_shared_title_links_to_the_paper_published_nearest_the_listed_date(con):
     # Two papers share the normalised title of position 12 (listed "Jan 29, 2024").
-    add_paper(con, "2301.99999", REPHRASING[1], published=date(2023, 1, 29))   # a year off
+    add_paper(con, "2301.99999", REPHRASING[1], published=date(2023, 1, 29))  # a year off
     add_paper(con, "2401.16380", REPHRASING[1].upper(), published=date(2024, 1, 29))  # same day
     import_sample(con)
-    assert con.execute(
-        "SELECT paper_id FROM listed_papers WHERE position = 12"
-    ).fetchall() == [("2401.16380",)]
+    assert con.execute("SELECT paper_id FROM listed_papers WHERE position = 12").fetchall() == [("2401.16380",)]
 
 
 def test_sql_and_polars_title_folding_agree(con, sample_api_dir: Path):
@@ -161,8 +160,9 @@ def test_sql_and_polars_title_folding_agree(con, sample_api_dir: Path):
     from transforms.listing import normalise_title, parse_listing
 
     page_titles = parse_listing(SAMPLE_LISTING.read_text(), as_of=AS_OF, source_file="x")["title"]
-    api_titles = [item["paper"]["title"] for path in sorted(sample_api_dir.glob("*.json"))
-                  for item in json.loads(path.read_text())]
+    api_titles = [
+        item["paper"]["title"] for path in sorted(sample_api_dir.glob("*.json")) for item in json.loads(path.read_text())
+    ]
     # The real titles (hard wraps, LaTeX, quotes in the older API eras) plus a few odd characters.
     titles = pl.DataFrame({"title": [*page_titles, *api_titles, "Ünïcode\tTAB—dash ǅ ﬁ"]})
     in_polars = titles.select(normalise_title(pl.col("title"))).to_series().to_list()

@@ -14,7 +14,7 @@ from warehouse.load import PartitionBatch, replace_partition
 
 DAY = date(2024, 5, 27)
 FETCHED = datetime(2024, 5, 27, 23, 0)
-A1_KEY = int(hashlib.md5(b"a1").hexdigest()[:16], 16)   # author_key('a1'), as the transform computes it
+A1_KEY = int(hashlib.md5(b"a1").hexdigest()[:16], 16)  # author_key('a1'), as the transform computes it
 
 
 def frame_like(con, table: str, rows: list[dict]) -> pl.DataFrame:
@@ -24,26 +24,42 @@ def frame_like(con, table: str, rows: list[dict]) -> pl.DataFrame:
 
 
 def paper(paper_id: str, upvotes: int, day: date = DAY) -> dict:
-    return {"paper_id": paper_id, "title": f"Paper {paper_id}", "listing_date": day,
-            "upvotes": upvotes, "num_comments": 0, "author_count": 1}
+    return {
+        "paper_id": paper_id,
+        "title": f"Paper {paper_id}",
+        "listing_date": day,
+        "upvotes": upvotes,
+        "num_comments": 0,
+        "author_count": 1,
+    }
 
 
 def batch(con, papers: list[dict], *, day: date = DAY, authors_per_paper=1, bad_slot=False) -> PartitionBatch:
-    slots = [{"paper_id": p["paper_id"], "author_id": "a1", "position": 1,
-              "name_as_listed": "Ada", "listing_date": day} for p in papers]
+    slots = [
+        {"paper_id": p["paper_id"], "author_id": "a1", "position": 1, "name_as_listed": "Ada", "listing_date": day}
+        for p in papers
+    ]
     if bad_slot and slots:
         # A slot without a name violates NOT NULL: the load fails after papers were replaced.
         slots.append({**slots[0], "position": 2, "name_as_listed": None})
-    votes = [{"paper_id": p["paper_id"], "observed_at": FETCHED, "upvotes": p["upvotes"],
-              "num_comments": 0, "listing_date": day} for p in papers]
+    votes = [
+        {"paper_id": p["paper_id"], "observed_at": FETCHED, "upvotes": p["upvotes"], "num_comments": 0, "listing_date": day}
+        for p in papers
+    ]
     return PartitionBatch(
-        listing_date=day, fetched_at=FETCHED, fetch_count=1, raw_records=len(papers),
+        listing_date=day,
+        fetched_at=FETCHED,
+        fetch_count=1,
+        raw_records=len(papers),
         papers=frame_like(con, "papers", papers),
         paper_authors=frame_like(con, "paper_authors", slots),
         votes=frame_like(con, "votes", votes),
         quarantined_records=frame_like(con, "quarantined_records", []),
-        authors=frame_like(con, "authors", [{"author_id": "a1", "name": "Ada", "hf_username": None,
-                                             "identity_key": "name:ada", "author_key": A1_KEY}]),
+        authors=frame_like(
+            con,
+            "authors",
+            [{"author_id": "a1", "name": "Ada", "hf_username": None, "identity_key": "name:ada", "author_key": A1_KEY}],
+        ),
         submitters=frame_like(con, "submitters", []),
         organizations=frame_like(con, "organizations", []),
     )
@@ -98,8 +114,7 @@ def test_other_days_are_untouched(con):
     replace_partition(con, batch(con, [paper("2405.00009", 1, other)], day=other))
     replace_partition(con, batch(con, [paper("2405.00001", 3)]))
     replace_partition(con, batch(con, [paper("2405.00001", 4)]))
-    assert con.execute("SELECT listing_date, count(*) FROM papers GROUP BY 1 ORDER BY 1").fetchall() == [
-        (DAY, 1), (other, 1)]
+    assert con.execute("SELECT listing_date, count(*) FROM papers GROUP BY 1 ORDER BY 1").fetchall() == [(DAY, 1), (other, 1)]
 
 
 def test_a_paper_listed_again_moves_to_the_day_loaded_last(con):
@@ -117,8 +132,7 @@ NEXT = DAY + __import__("datetime").timedelta(days=1)
 def test_a_range_loads_like_its_days_one_by_one(con):
     from warehouse.load import replace_partitions
 
-    days = [batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]),
-            batch(con, [paper("2405.00003", 1, NEXT)], day=NEXT)]
+    days = [batch(con, [paper("2405.00001", 3), paper("2405.00002", 5)]), batch(con, [paper("2405.00003", 1, NEXT)], day=NEXT)]
     outcomes = replace_partitions(con, days)
     together = snapshot(con)
     fresh = duckdb.connect()
@@ -132,8 +146,7 @@ def test_a_range_loads_like_its_days_one_by_one(con):
 def test_a_paper_on_two_days_of_a_range_ends_on_the_later_day(con):
     from warehouse.load import replace_partitions
 
-    replace_partitions(con, [batch(con, [paper("2405.00001", 3)]),
-                             batch(con, [paper("2405.00001", 4, NEXT)], day=NEXT)])
+    replace_partitions(con, [batch(con, [paper("2405.00001", 3)]), batch(con, [paper("2405.00001", 4, NEXT)], day=NEXT)])
     assert con.execute("SELECT listing_date, upvotes FROM papers").fetchall() == [(NEXT, 4)]
     assert con.execute("SELECT DISTINCT listing_date FROM paper_authors").fetchall() == [(NEXT,)]
 
@@ -144,8 +157,9 @@ def test_a_failure_in_a_range_rolls_every_day_of_it_back(con):
     replace_partitions(con, [batch(con, [paper("2405.00001", 3)])])
     before = snapshot(con)
     with pytest.raises(duckdb.ConstraintException):
-        replace_partitions(con, [batch(con, [paper("2405.00001", 9)]),
-                                 batch(con, [paper("2405.00005", 1, NEXT)], day=NEXT, bad_slot=True)])
+        replace_partitions(
+            con, [batch(con, [paper("2405.00001", 9)]), batch(con, [paper("2405.00005", 1, NEXT)], day=NEXT, bad_slot=True)]
+        )
     assert snapshot(con) == before
 
 
@@ -167,9 +181,12 @@ def test_chunks_load_like_one_chunk_of_all_their_days(con):
     from warehouse.load import replace_partitions, replace_partitions_in_chunks
 
     def days(c):
-        return [batch(c, [paper("2405.00001", 3), paper("2405.00002", 5)]),
-                batch(c, [paper("2405.00002", 6, NEXT)], day=NEXT),       # moves to the later day
-                batch(c, [paper("2405.00003", 1, LATER)], day=LATER)]
+        return [
+            batch(c, [paper("2405.00001", 3), paper("2405.00002", 5)]),
+            batch(c, [paper("2405.00002", 6, NEXT)], day=NEXT),  # moves to the later day
+            batch(c, [paper("2405.00003", 1, LATER)], day=LATER),
+        ]
+
     one = days(con)
     outcomes = replace_partitions_in_chunks(con, iter([one[:1], one[1:2], one[2:]]))
     fresh = duckdb.connect()
@@ -192,6 +209,7 @@ def test_a_failure_in_a_later_chunk_rolls_back_the_earlier_chunks_too(con):
         yield [batch(con, [paper("2405.00001", 9)])]
         made.append(2)
         yield [batch(con, [paper("2405.00005", 1, NEXT)], day=NEXT, bad_slot=True)]
+
     with pytest.raises(duckdb.ConstraintException):
         replace_partitions_in_chunks(con, chunks())
     assert made == [1, 2]

@@ -55,8 +55,9 @@ def open_as_writer(path):
     return connect_writer(path)
 
 
-@pytest.mark.parametrize("open_warehouse", [open_as_reader, open_as_writer],
-                         ids=["published file, papers sql", "working file, Dagster's writer"])
+@pytest.mark.parametrize(
+    "open_warehouse", [open_as_reader, open_as_writer], ids=["published file, papers sql", "working file, Dagster's writer"]
+)
 def test_a_duckdb_2_file_is_migrated_on_first_open_and_loses_nothing(original, tmp_path, open_warehouse):
     original_path, counts, definitions = original
     path = written_by_duckdb_2(original_path, tmp_path / "warehouse.duckdb")

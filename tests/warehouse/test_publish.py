@@ -15,8 +15,9 @@ def write_papers(path, ids: list[str]) -> None:
     con = connect_writer(path)
     for paper_id in ids:
         con.execute(
-            "INSERT INTO papers (paper_id, title, listing_date, upvotes, author_count) "
-            "VALUES (?, 'T', DATE '2024-05-27', 1, 1)", [paper_id])
+            "INSERT INTO papers (paper_id, title, listing_date, upvotes, author_count) VALUES (?, 'T', DATE '2024-05-27', 1, 1)",
+            [paper_id],
+        )
     published_at = checkpoint_and_log(con, run_id="test-run")
     con.close()
     return published_at
@@ -70,10 +71,16 @@ def test_a_publish_removes_staging_copies_of_dead_publishes_but_not_of_live_ones
     live = tmp_path / ".warehouse.duckdb.fedcba9876543210.tmp"
     live.write_bytes(b"being written")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, sys, time; h = open(sys.argv[1], 'rb'); fcntl.flock(h, fcntl.LOCK_EX); "
-         "print('locked', flush=True); time.sleep(60)", str(live)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; h = open(sys.argv[1], 'rb'); fcntl.flock(h, fcntl.LOCK_EX); "
+            "print('locked', flush=True); time.sleep(60)",
+            str(live),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         publish_copy(working, published, at)

@@ -9,27 +9,27 @@ import pytest
 
 from tests.warehouse.conftest import paper
 
-W1 = date(2024, 1, 1)     # Mondays
+W1 = date(2024, 1, 1)  # Mondays
 W2 = date(2024, 1, 8)
 W3 = date(2024, 1, 15)
 W4 = date(2024, 1, 22)
 W5 = date(2024, 1, 29)
-W10 = date(2024, 3, 4)    # W1 is 9 weeks before it (outside its baseline), W2 exactly 8 (inside)
+W10 = date(2024, 3, 4)  # W1 is 9 weeks before it (outside its baseline), W2 exactly 8 (inside)
 
 PAPERS = [
-    paper("k1", W1, ai_keywords=["LLM", " llm ", "Diffusion"]),   # same keyword twice: one row
-    paper("k2", date(2024, 1, 7), ai_keywords=["Agents"]),          # Sunday: still week W1
+    paper("k1", W1, ai_keywords=["LLM", " llm ", "Diffusion"]),  # same keyword twice: one row
+    paper("k2", date(2024, 1, 7), ai_keywords=["Agents"]),  # Sunday: still week W1
     paper("k3", W2, ai_keywords=["llm"]),
-    paper("k4", W2, ai_keywords=["Large  Language"]),               # inner spaces collapse
+    paper("k4", W2, ai_keywords=["Large  Language"]),  # inner spaces collapse
     paper("k4b", W2, ai_keywords=["llm"]),
     paper("k4c", W2, ai_keywords=["LLM"]),
-    paper("k5", W3, ai_keywords=["agents"]),                        # llm absent: a 0 in its baseline
-    paper("k6", W4, ai_keywords=None),                              # W4 has no keywords at all:
-    paper("k7", W4, ai_keywords=[]),                                # not a 0 in any baseline
+    paper("k5", W3, ai_keywords=["agents"]),  # llm absent: a 0 in its baseline
+    paper("k6", W4, ai_keywords=None),  # W4 has no keywords at all:
+    paper("k7", W4, ai_keywords=[]),  # not a 0 in any baseline
     paper("k8", W5, ai_keywords=["llm"]),
     paper("k9", W5, ai_keywords=["llm"]),
     paper("k10", W5, ai_keywords=["LLM"]),
-    paper("k11", W5, ai_keywords=None),                             # coverage 3 of 4
+    paper("k11", W5, ai_keywords=None),  # coverage 3 of 4
     paper("k12", W10, ai_keywords=["diffusion"]),
 ]
 
@@ -51,8 +51,7 @@ def test_paper_keywords_are_normalised_and_distinct_per_paper(warehouse):
 
 def test_keyword_weekly_counts_papers(warehouse):
     rows = warehouse.rows("SELECT week_start, papers FROM keyword_weekly WHERE keyword = 'llm' ORDER BY 1")
-    assert rows == [{"week_start": W1, "papers": 1}, {"week_start": W2, "papers": 3},
-                    {"week_start": W5, "papers": 3}]
+    assert rows == [{"week_start": W1, "papers": 1}, {"week_start": W2, "papers": 3}, {"week_start": W5, "papers": 3}]
     agents = warehouse.rows("SELECT week_start, papers FROM keyword_weekly WHERE keyword = 'agents' ORDER BY 1")
     assert agents == [{"week_start": W1, "papers": 1}, {"week_start": W3, "papers": 1}]
 
@@ -63,7 +62,7 @@ def test_keyword_coverage_says_how_many_papers_have_keywords(warehouse):
         {"week_start": W1, "papers": 2, "papers_with_keywords": 2, "coverage": 1.0},
         {"week_start": W2, "papers": 4, "papers_with_keywords": 4, "coverage": 1.0},
         {"week_start": W3, "papers": 1, "papers_with_keywords": 1, "coverage": 1.0},
-        {"week_start": W4, "papers": 2, "papers_with_keywords": 0, "coverage": 0.0},   # NULL and []
+        {"week_start": W4, "papers": 2, "papers_with_keywords": 0, "coverage": 0.0},  # NULL and []
         {"week_start": W5, "papers": 4, "papers_with_keywords": 3, "coverage": 0.75},
         {"week_start": W10, "papers": 1, "papers_with_keywords": 1, "coverage": 1.0},
     ]
@@ -107,7 +106,7 @@ def test_the_baseline_is_the_eight_weeks_before(warehouse):
     # window 2024-01-08 .. 2024-02-26: W2, W3, W5 covered (W1 is 9 weeks back, W4 uncovered,
     # the weeks after W5 have no papers); diffusion was only in W1, so counts 0, 0, 0.
     assert (row["baseline_weeks"], row["baseline_mean"], row["baseline_std"]) == (3, 0.0, 0.0)
-    assert row["z_score"] == pytest.approx(1.0)     # (1 - 0) / max(0, 1)
+    assert row["z_score"] == pytest.approx(1.0)  # (1 - 0) / max(0, 1)
 
 
 def test_rising_keywords_has_a_row_only_where_the_keyword_appears(warehouse):

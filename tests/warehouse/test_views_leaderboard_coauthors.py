@@ -12,16 +12,24 @@ PAPERS = [paper("P1", D1, 5), paper("P2", D2, 4), paper("P3", D3, 1)]
 
 
 def listed(paper_id, listing_date, author_id, position):
-    return {"paper_id": paper_id, "listing_date": listing_date, "author_id": author_id,
-            "position": position, "name_as_listed": author_id}
+    return {
+        "paper_id": paper_id,
+        "listing_date": listing_date,
+        "author_id": author_id,
+        "position": position,
+        "name_as_listed": author_id,
+    }
 
 
 PAPER_AUTHORS = [
-    listed("P1", D1, "ann", 1), listed("P1", D1, "ben", 2), listed("P1", D1, "cat", 3),
-    listed("P2", D2, "ann", 1), listed("P2", D2, "ben", 2),   # ben again with ann: counted once for ann
+    listed("P1", D1, "ann", 1),
+    listed("P1", D1, "ben", 2),
+    listed("P1", D1, "cat", 3),
+    listed("P2", D2, "ann", 1),
+    listed("P2", D2, "ben", 2),  # ben again with ann: counted once for ann
     listed("P2", D2, "dan", 3),
-    listed("P2", D2, "dan", 4),                                # dan listed twice: still one co-author
-    listed("P3", D3, "eve", 1),                                # alone on P3 (outside D1..D2)
+    listed("P2", D2, "dan", 4),  # dan listed twice: still one co-author
+    listed("P3", D3, "eve", 1),  # alone on P3 (outside D1..D2)
     listed("P3", D3, "ann", 2),
 ]
 
@@ -66,8 +74,7 @@ def test_co_authors_of_chosen_authors_match_the_leaderboard_and_skip_authors_wit
     hand_warehouse.insert("papers", PAPERS)
     hand_warehouse.insert("paper_authors", PAPER_AUTHORS)
     hand_warehouse.insert("authors", AUTHORS)
-    rows = hand_warehouse.rows("SELECT author_id, co_authors FROM author_co_authors(?, ?, ['dan', 'ann', 'nobody'])",
-                               [D1, D2])
+    rows = hand_warehouse.rows("SELECT author_id, co_authors FROM author_co_authors(?, ?, ['dan', 'ann', 'nobody'])", [D1, D2])
     assert {row["author_id"]: row["co_authors"] for row in rows} == {"ann": 3, "dan": 2}
 
 

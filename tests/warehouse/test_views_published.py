@@ -44,25 +44,51 @@ def build(path) -> None:
     warehouse.con.close()
     warehouse.con = duckdb.connect(str(path))
     apply_schema(warehouse.con)
-    warehouse.insert("papers", [
-        paper("m1", DAY, 4, title="Mamba layers", summary="Mamba state space.", organization="nvidia",
-              submitted_by="akhaliq", published_at=datetime(2025, 12, 23), ai_keywords=["Mamba"]),
-        paper("m2", DAY, 2, title="Mamba vision", summary="Vision mamba.", organization="nvidia",
-              submitted_by="akhaliq", published_at=datetime(2025, 12, 24), ai_keywords=["mamba"]),
-        # without a third paper 'mamba' would be in every paper, weigh 0, and link nobody
-        paper("q1", DAY, 0, title="Quantum annealing", summary="Qubits."),
-    ])
-    warehouse.insert("votes", [   # m1 seen twice, so it has a rate
-        {"paper_id": "m1", "listing_date": DAY, "observed_at": datetime(2025, 12, 25, 6), "upvotes": 1},
-        {"paper_id": "m1", "listing_date": DAY, "observed_at": datetime(2025, 12, 25, 12), "upvotes": 4},
-        {"paper_id": "m2", "listing_date": DAY, "observed_at": datetime(2025, 12, 25, 12), "upvotes": 2},
-    ])
-    warehouse.insert("authors", [
-        {"author_id": "a", "name": "Ann Lee", "hf_username": None, "identity_key": "name:ann lee"}])
-    warehouse.insert("paper_authors", [   # two spellings of one author: a merge-report row
-        {"paper_id": "m1", "listing_date": DAY, "author_id": "a", "position": 1, "name_as_listed": "Ann Lee"},
-        {"paper_id": "m2", "listing_date": DAY, "author_id": "a", "position": 1, "name_as_listed": "Ann  LEE"},
-    ])
+    warehouse.insert(
+        "papers",
+        [
+            paper(
+                "m1",
+                DAY,
+                4,
+                title="Mamba layers",
+                summary="Mamba state space.",
+                organization="nvidia",
+                submitted_by="akhaliq",
+                published_at=datetime(2025, 12, 23),
+                ai_keywords=["Mamba"],
+            ),
+            paper(
+                "m2",
+                DAY,
+                2,
+                title="Mamba vision",
+                summary="Vision mamba.",
+                organization="nvidia",
+                submitted_by="akhaliq",
+                published_at=datetime(2025, 12, 24),
+                ai_keywords=["mamba"],
+            ),
+            # without a third paper 'mamba' would be in every paper, weigh 0, and link nobody
+            paper("q1", DAY, 0, title="Quantum annealing", summary="Qubits."),
+        ],
+    )
+    warehouse.insert(
+        "votes",
+        [  # m1 seen twice, so it has a rate
+            {"paper_id": "m1", "listing_date": DAY, "observed_at": datetime(2025, 12, 25, 6), "upvotes": 1},
+            {"paper_id": "m1", "listing_date": DAY, "observed_at": datetime(2025, 12, 25, 12), "upvotes": 4},
+            {"paper_id": "m2", "listing_date": DAY, "observed_at": datetime(2025, 12, 25, 12), "upvotes": 2},
+        ],
+    )
+    warehouse.insert("authors", [{"author_id": "a", "name": "Ann Lee", "hf_username": None, "identity_key": "name:ann lee"}])
+    warehouse.insert(
+        "paper_authors",
+        [  # two spellings of one author: a merge-report row
+            {"paper_id": "m1", "listing_date": DAY, "author_id": "a", "position": 1, "name_as_listed": "Ann Lee"},
+            {"paper_id": "m2", "listing_date": DAY, "author_id": "a", "position": 1, "name_as_listed": "Ann  LEE"},
+        ],
+    )
     rebuild_derived_tables(warehouse.con)
     warehouse.con.close()
 
@@ -104,8 +130,18 @@ def test_applying_the_schema_again_keeps_data_and_definitions(tmp_path):
         after = catalog(con), con.execute("SELECT count(*) FROM search_index").fetchone()
     assert before == after
     assert {name for _, name, _ in before[0]} >= {
-        "daily_metrics", "metrics_by_period", "paper_velocity", "rising_papers",
-        "author_leaderboard", "organization_leaderboard", "submitter_leaderboard",
-        "author_merge_report", "paper_keywords", "keyword_weekly", "keyword_coverage",
-        "rising_keywords", "search_papers", "text_terms",
+        "daily_metrics",
+        "metrics_by_period",
+        "paper_velocity",
+        "rising_papers",
+        "author_leaderboard",
+        "organization_leaderboard",
+        "submitter_leaderboard",
+        "author_merge_report",
+        "paper_keywords",
+        "keyword_weekly",
+        "keyword_coverage",
+        "rising_keywords",
+        "search_papers",
+        "text_terms",
     }

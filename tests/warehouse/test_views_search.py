@@ -17,26 +17,32 @@ def terms(warehouse, text):
     return warehouse.rows("SELECT text_terms(?) AS t", [text])[0]["t"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Large-Language MODELS", ["large", "language", "model"]),           # case, hyphen, plural
-    ("studies of images and the loss", ["study", "image", "loss"]),      # ies -> y, es -> e; ss kept
-    ("corpus GPT-4o 7B x", ["corpus", "gpt", "4o", "7b"]),               # 'us' kept; 1-letter dropped
-    ("bias", ["bia"]),         # the S-stemmer is crude, but a query is folded the same way
-    ("Jégou & Łukasz", ["jegou", "lukasz"]),                             # accents and ł folded
-    ("ÆTHER Straße ØRSTED", ["aether", "strasse", "orsted"]),             # capitals fold by hand too
-    ("the of and is", []),                                               # stop words only
-    (None, []),                                                          # a paper without abstract
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Large-Language MODELS", ["large", "language", "model"]),  # case, hyphen, plural
+        ("studies of images and the loss", ["study", "image", "loss"]),  # ies -> y, es -> e; ss kept
+        ("corpus GPT-4o 7B x", ["corpus", "gpt", "4o", "7b"]),  # 'us' kept; 1-letter dropped
+        ("bias", ["bia"]),  # the S-stemmer is crude, but a query is folded the same way
+        ("Jégou & Łukasz", ["jegou", "lukasz"]),  # accents and ł folded
+        ("ÆTHER Straße ØRSTED", ["aether", "strasse", "orsted"]),  # capitals fold by hand too
+        ("the of and is", []),  # stop words only
+        (None, []),  # a paper without abstract
+    ],
+)
 def test_text_terms(hand_warehouse, text, expected):
     assert terms(hand_warehouse, text) == expected
 
 
 @pytest.fixture
 def two_papers(hand_warehouse):
-    hand_warehouse.insert("papers", [
-        paper("t1", DAY, 5, title="Alpha", summary="beta"),     # alpha in the title (counts 3)
-        paper("t2", DAY, 9, title="Gamma", summary="alpha"),    # alpha in the abstract only
-    ])
+    hand_warehouse.insert(
+        "papers",
+        [
+            paper("t1", DAY, 5, title="Alpha", summary="beta"),  # alpha in the title (counts 3)
+            paper("t2", DAY, 9, title="Gamma", summary="alpha"),  # alpha in the abstract only
+        ],
+    )
     rebuild_derived_tables(hand_warehouse.con)
     return hand_warehouse
 
@@ -67,18 +73,21 @@ def test_a_query_without_usable_terms_finds_nothing(two_papers):
 
 @pytest.fixture
 def video_papers(hand_warehouse):
-    hand_warehouse.insert("papers", [
-        paper("v1", DAY, 1, title="Diffusion Models for Video Generation", summary="We study video diffusion."),
-        paper("v2", DAY, 50, title="Language Models", summary="A video appears in this abstract once."),
-        paper("v3", DAY, 3, title="Graph networks", summary="Nothing about the query."),
-        paper("v4", DAY, 2, title="Video tokenizers", summary=None),     # no abstract at all
-    ])
+    hand_warehouse.insert(
+        "papers",
+        [
+            paper("v1", DAY, 1, title="Diffusion Models for Video Generation", summary="We study video diffusion."),
+            paper("v2", DAY, 50, title="Language Models", summary="A video appears in this abstract once."),
+            paper("v3", DAY, 3, title="Graph networks", summary="Nothing about the query."),
+            paper("v4", DAY, 2, title="Video tokenizers", summary=None),  # no abstract at all
+        ],
+    )
     rebuild_derived_tables(hand_warehouse.con)
     return hand_warehouse
 
 
 def test_title_matches_rank_above_abstract_matches(video_papers):
-    rows = video_papers.rows("SELECT paper_id FROM search_papers('videos')")   # plural folds to 'video'
+    rows = video_papers.rows("SELECT paper_id FROM search_papers('videos')")  # plural folds to 'video'
     # v1 and v4 have video in the title; v2 only in the abstract, despite 50 upvotes; v3 never.
     assert [r["paper_id"] for r in rows][-1] == "v2"
     assert {r["paper_id"] for r in rows} == {"v1", "v2", "v4"}
@@ -87,39 +96,52 @@ def test_title_matches_rank_above_abstract_matches(video_papers):
 def test_search_returns_listing_fields(video_papers):
     row = video_papers.rows("SELECT * FROM search_papers('graph')")[0]
     assert {k: row[k] for k in ("paper_id", "title", "listing_date", "upvotes")} == {
-        "paper_id": "v3", "title": "Graph networks", "listing_date": DAY, "upvotes": 3}
+        "paper_id": "v3",
+        "title": "Graph networks",
+        "listing_date": DAY,
+        "upvotes": 3,
+    }
 
 
 def test_the_index_build_splits_text_exactly_like_text_terms(hand_warehouse):
     # derived.py applies the text_terms() rule column-wise for speed; both must agree on
     # stop words, short tokens, stemming, accents and a missing abstract.
-    hand_warehouse.insert("papers", [
-        paper("e1", DAY, title="The Studies of Images", summary="A corpus; biases: x, GPT-4o and Jégou's loss."),
-        paper("e2", DAY, title="Ÿ Łódź æther straße", summary=None),
-        paper("e3", DAY, title="of the and", summary="is it"),     # nothing but stop words
-    ])
+    hand_warehouse.insert(
+        "papers",
+        [
+            paper("e1", DAY, title="The Studies of Images", summary="A corpus; biases: x, GPT-4o and Jégou's loss."),
+            paper("e2", DAY, title="Ÿ Łódź æther straße", summary=None),
+            paper("e3", DAY, title="of the and", summary="is it"),  # nothing but stop words
+        ],
+    )
     from_build = sorted(paper_tokens(hand_warehouse.con).rows())
-    from_macro = sorted(tuple(r.values()) for r in hand_warehouse.rows("""
+    from_macro = sorted(
+        tuple(r.values())
+        for r in hand_warehouse.rows("""
         SELECT paper_id, term, count(*) FILTER (WHERE field = 'title') AS t,
                count(*) FILTER (WHERE field = 'abstract') AS a
         FROM (SELECT paper_id, 'title' AS field, unnest(text_terms(title)) AS term FROM papers
               UNION ALL
               SELECT paper_id, 'abstract', unnest(text_terms(summary)) FROM papers)
-        GROUP BY ALL"""))
+        GROUP BY ALL""")
+    )
     assert from_build == from_macro
     assert ("e1", "study", 1, 0) in from_build and ("e2", "lodz", 1, 0) in from_build
 
 
 @pytest.fixture
 def tied_papers(hand_warehouse):
-    hand_warehouse.insert("papers", [
-        paper("a1", DAY, 1, title="Alpha", summary="same words"),     # a1..a4 score exactly alike:
-        paper("a2", DAY, 4, title="Alpha", summary="same words"),     # the upvotes order them
-        paper("a3", DAY, 3, title="Alpha", summary="same words"),
-        paper("a4", DAY, 2, title="Alpha", summary="same words"),
-        paper("b1", DAY, 0, title="Alpha", summary="alpha alpha"),    # the best score, no upvotes
-        paper("c1", DAY, 9, title="Other", summary="nothing"),        # no match
-    ])
+    hand_warehouse.insert(
+        "papers",
+        [
+            paper("a1", DAY, 1, title="Alpha", summary="same words"),  # a1..a4 score exactly alike:
+            paper("a2", DAY, 4, title="Alpha", summary="same words"),  # the upvotes order them
+            paper("a3", DAY, 3, title="Alpha", summary="same words"),
+            paper("a4", DAY, 2, title="Alpha", summary="same words"),
+            paper("b1", DAY, 0, title="Alpha", summary="alpha alpha"),  # the best score, no upvotes
+            paper("c1", DAY, 9, title="Other", summary="nothing"),  # no match
+        ],
+    )
     rebuild_derived_tables(hand_warehouse.con)
     return hand_warehouse
 

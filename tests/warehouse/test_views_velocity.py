@@ -8,9 +8,9 @@ import pytest
 
 from tests.warehouse.conftest import paper
 
-DAY1 = date(2024, 5, 27)    # listing start 2024-05-27 00:00
+DAY1 = date(2024, 5, 27)  # listing start 2024-05-27 00:00
 DAY2 = date(2024, 5, 28)
-AS_OF = datetime(2024, 5, 28, 6, 0)   # the newest observation in the warehouse
+AS_OF = datetime(2024, 5, 28, 6, 0)  # the newest observation in the warehouse
 
 
 def vote(paper_id: str, listing_date: date, observed_at: datetime, upvotes: int) -> dict:
@@ -20,9 +20,9 @@ def vote(paper_id: str, listing_date: date, observed_at: datetime, upvotes: int)
 VOTES = [
     # P1: four observations; the 05:00 one falls just outside a 1-day rising window.
     vote("P1", DAY1, datetime(2024, 5, 27, 5, 0), 2),
-    vote("P1", DAY1, datetime(2024, 5, 27, 6, 0), 4),     # exactly on the 1-day window's edge: inside
-    vote("P1", DAY1, datetime(2024, 5, 27, 12, 0), 10),   # reaches 50 % of 20 exactly (10 >= 10)
-    vote("P1", DAY1, AS_OF, 20),                          # latest count 20; 90 % = 18 crossed here
+    vote("P1", DAY1, datetime(2024, 5, 27, 6, 0), 4),  # exactly on the 1-day window's edge: inside
+    vote("P1", DAY1, datetime(2024, 5, 27, 12, 0), 10),  # reaches 50 % of 20 exactly (10 >= 10)
+    vote("P1", DAY1, AS_OF, 20),  # latest count 20; 90 % = 18 crossed here
     # P2: a historical backfill, seen once: no rate, no crossing times.
     vote("P2", DAY1, AS_OF, 50),
     # P3: already at its latest count on the first observation: crossing time unknown.
@@ -39,10 +39,16 @@ VOTES = [
 
 @pytest.fixture
 def warehouse(hand_warehouse):
-    hand_warehouse.insert("papers", [
-        paper("P1", DAY1, 20), paper("P2", DAY1, 50), paper("P3", DAY1, 8),
-        paper("P4", DAY1, 0), paper("P5", DAY2, 6),
-    ])
+    hand_warehouse.insert(
+        "papers",
+        [
+            paper("P1", DAY1, 20),
+            paper("P2", DAY1, 50),
+            paper("P3", DAY1, 8),
+            paper("P4", DAY1, 0),
+            paper("P5", DAY2, 6),
+        ],
+    )
     hand_warehouse.insert("votes", VOTES)
     return hand_warehouse
 
@@ -74,12 +80,12 @@ def test_a_paper_seen_once_has_no_velocity(warehouse):
     assert row["latest_upvotes"] == 50
     assert row["upvotes_per_day"] is None
     assert row["hours_to_50pct"] is None and row["hours_to_90pct"] is None
-    assert row["hotness"] == pytest.approx(50 / (30 + 2) ** 1.5)   # plain count still ranks
+    assert row["hotness"] == pytest.approx(50 / (30 + 2) ** 1.5)  # plain count still ranks
 
 
 def test_crossing_times_are_unknown_when_the_first_observation_is_past_them(warehouse):
     row = velocity(warehouse, "P3")
-    assert row["upvotes_per_day"] == 0.0          # 8 -> 8
+    assert row["upvotes_per_day"] == 0.0  # 8 -> 8
     assert row["hours_to_50pct"] is None and row["hours_to_90pct"] is None
 
 
@@ -99,15 +105,12 @@ def test_age_counts_from_the_papers_own_listing_day(warehouse):
 
 
 def test_rising_papers_ranks_by_gain_per_day_inside_the_window(warehouse):
-    rows = warehouse.rows("SELECT rank, paper_id, window_observations, upvotes_gained, upvotes_per_day "
-                          "FROM rising_papers(1)")
+    rows = warehouse.rows("SELECT rank, paper_id, window_observations, upvotes_gained, upvotes_per_day FROM rising_papers(1)")
     assert rows == [
         # P5: +4 in 4 h = 24 per day
-        {"rank": 1, "paper_id": "P5", "window_observations": 2, "upvotes_gained": 4,
-         "upvotes_per_day": pytest.approx(24.0)},
+        {"rank": 1, "paper_id": "P5", "window_observations": 2, "upvotes_gained": 4, "upvotes_per_day": pytest.approx(24.0)},
         # P1: the 05:00 observation is outside (as-of minus 1 day = 06:00): +16 (4 -> 20) in 1 day
-        {"rank": 2, "paper_id": "P1", "window_observations": 3, "upvotes_gained": 16,
-         "upvotes_per_day": pytest.approx(16.0)},
+        {"rank": 2, "paper_id": "P1", "window_observations": 3, "upvotes_gained": 16, "upvotes_per_day": pytest.approx(16.0)},
         # P3 and P4 tie at 0 gained: paper_id decides. P2 (one observation) is absent.
         {"rank": 3, "paper_id": "P3", "window_observations": 2, "upvotes_gained": 0, "upvotes_per_day": 0.0},
         {"rank": 4, "paper_id": "P4", "window_observations": 2, "upvotes_gained": 0, "upvotes_per_day": 0.0},
@@ -122,7 +125,7 @@ def test_the_window_decides_which_observations_count(warehouse):
     # A 2-day window reaches back to 2024-05-26 06:00 and holds all four of P1's observations.
     rows = warehouse.rows("SELECT paper_id, upvotes_gained FROM rising_papers(2)")
     assert {r["paper_id"] for r in rows} == {"P1", "P3", "P4", "P5"}
-    assert [r["upvotes_gained"] for r in rows if r["paper_id"] == "P1"] == [18]   # all 4 observations
+    assert [r["upvotes_gained"] for r in rows if r["paper_id"] == "P1"] == [18]  # all 4 observations
 
 
 def test_velocity_of_some_papers_equals_the_views_rows_for_them(warehouse):
