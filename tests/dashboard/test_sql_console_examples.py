@@ -7,34 +7,20 @@ console's real worker process.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from dashboard.screens.sql_console import EXAMPLES
 from dashboard.sql_console_runner import run_console_query
+from tests.sample_warehouse import publish_sample
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def sample_warehouse(tmp_path_factory) -> Path:
     """The published warehouse of the bundled sample days, loaded by `papers up --no-serve`."""
-    home = tmp_path_factory.mktemp("papers_home")
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), "HF_API_BASE_URL": "sample"}
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "papers"), "up", "--no-serve"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return home / "warehouse.duckdb"
+    return publish_sample(tmp_path_factory.mktemp("papers_home"))
 
 
 @pytest.mark.parametrize("title", list(EXAMPLES))

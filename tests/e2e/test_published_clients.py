@@ -5,7 +5,6 @@ by uv from the registry), Polars and pandas."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from tests.e2e.cli_helpers import REPO_ROOT
+from tests.sample_warehouse import publish_sample
 from tests.side_envs.duckdb_releases import DUCKDB_OLDER, ensure_release, run_with_duckdb
 from tests.warehouse.test_views_published import QUERIES
 from warehouse.storage_format import storage_number
@@ -36,18 +35,7 @@ print(json.dumps({"version": duckdb.__version__,
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """A freshly published warehouse of the bundled sample days (`papers up --no-serve`)."""
-    home = tmp_path_factory.mktemp("home")
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), "HF_API_BASE_URL": "sample"}
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "papers"), "up", "--no-serve"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return home / "warehouse.duckdb"
+    return publish_sample(tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture(scope="module")
