@@ -16,7 +16,6 @@ from dashboard.sql_console_runner import run_console_query
 from tests.sample_warehouse import publish_sample
 
 
-
 @pytest.fixture(scope="module")
 def sample_warehouse(tmp_path_factory) -> Path:
     """The published warehouse of the bundled sample days, loaded by `papers up --no-serve`."""
