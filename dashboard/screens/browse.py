@@ -69,16 +69,7 @@ def controls(repo: WarehouseRepository, period: Period, bounds: tuple[date, date
         label_visibility="collapsed",
     )
     nav = st.columns([1, 1.3, 1], vertical_alignment="bottom")
-    nav[0].button(
-        f"Previous {unit}",
-        icon=":material/chevron_left:",
-        width="stretch",
-        key="browse_prev",
-        disabled=previous is None,
-        on_click=go_to,
-        args=(previous,),
-        help=f"Go to {previous.label}" if previous else None,
-    )
+    _step_button(nav[0], f"Previous {unit}", ":material/chevron_left:", "browse_prev", previous)
     nav[1].date_input(
         "Go to date",
         key="browse_date",
@@ -89,15 +80,20 @@ def controls(repo: WarehouseRepository, period: Period, bounds: tuple[date, date
         args=(period,),
         label_visibility="collapsed",
     )
-    nav[2].button(
-        f"Next {unit}",
-        icon=":material/chevron_right:",
+    _step_button(nav[2], f"Next {unit}", ":material/chevron_right:", "browse_next", following)
+
+
+def _step_button(column, label: str, icon: str, key: str, target: Period | None) -> None:
+    """A previous/next button that goes to `target`, disabled when there is none."""
+    column.button(
+        label,
+        icon=icon,
         width="stretch",
-        key="browse_next",
-        disabled=following is None,
+        key=key,
+        disabled=target is None,
         on_click=go_to,
-        args=(following,),
-        help=f"Go to {following.label}" if following else None,
+        args=(target,),
+        help=f"Go to {target.label}" if target else None,
     )
 
 
