@@ -12,14 +12,18 @@ import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from hf_api.url_redaction import redact_userinfo
 
 MANIFEST = "manifest.json"
+STAGING_PREFIX = ".staging-"
+# A fetch is landed within seconds; a staging folder this old was left by a killed writer.
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,9 @@ def land_fetch(
     """Write one fetch atomically and return it. Existing fetches are never touched."""
     day_dir = raw_dir / listing_date.isoformat()
     day_dir.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_staging(day_dir)
     final = day_dir / _folder_name(fetched_at)
-    staging = day_dir / f".staging-{uuid.uuid4().hex}"
+    staging = day_dir / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
     staging.mkdir()
     try:
         for index, body in enumerate(pages):
@@ -81,6 +86,21 @@ def land_fetch(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return read_fetch(final)
+
+
+def remove_abandoned_staging(day_dir: Path, older_than: timedelta = ABANDONED_AFTER) -> list[Path]:
+    """Delete the day's staging folders left by writers killed while landing; return them.
+
+    Only folders untouched for `older_than` go, so a fetch another process is writing right now
+    is never removed. Readers never read staging folders (`fetch_folders`), so this only frees disk.
+    """
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for entry in day_dir.iterdir():
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and entry.stat().st_mtime < cutoff:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 def _fsync_folder(folder: Path) -> None:
