@@ -57,10 +57,15 @@ class FetchError(Exception):
         self.reason = reason
         super().__init__(str(self))
 
-    def __str__(self) -> str:
+    @property
+    def problem(self) -> str:
+        """What went wrong, without the date: for lists that already show the day beside it."""
         status = f"last status {self.last_status}" if self.last_status else "no HTTP response"
         noun = "attempt" if self.attempts == 1 else "attempts"
-        return f"{self.listing_date.isoformat()}: gave up after {self.attempts} {noun} on {self.url}: {status} ({self.reason})"
+        return f"gave up after {self.attempts} {noun} on {self.url}: {status} ({self.reason})"
+
+    def __str__(self) -> str:
+        return f"{self.listing_date.isoformat()}: {self.problem}"
 
     def __reduce__(self):
         # Keeps the error picklable across Dagster's process boundary.
@@ -101,8 +106,9 @@ class PageLimitExceeded(FetchError):
         self.max_pages = max_pages
         super().__init__(listing_date, url, 200, max_pages, reason)
 
-    def __str__(self) -> str:
-        return f"{self.listing_date.isoformat()}: stopped before {self.url}: {self.reason}"
+    @property
+    def problem(self) -> str:
+        return f"stopped before {self.url}: {self.reason}"
 
     def __reduce__(self):
         return (type(self), (self.listing_date, self.url, self.max_pages))

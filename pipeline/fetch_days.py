@@ -54,8 +54,9 @@ def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: st
             fetched = client.fetch_day(day)
         except FetchError as error:
             log.error(str(error))
-            record_failure(raw_dir, day, str(error), run_id)
-            outcome.failures[day] = str(error)
+            # The day is stored beside the reason (and shown beside it), so the reason omits it.
+            record_failure(raw_dir, day, error.problem, run_id)
+            outcome.failures[day] = error.problem
             continue
         outcome.landed[day] = land_fetch(raw_dir, day, fetched.fetched_at, fetched.url, fetched.pages, fetched.record_count, tags)
         clear_failure(raw_dir, day)

@@ -93,8 +93,13 @@ def test_a_day_that_cannot_be_fetched_fails_alone_and_the_others_load(tmp_path, 
     loaded = {row[0] for row in published(home, "SELECT DISTINCT listing_date FROM papers")}
     assert loaded == set(days) - {bad}
     failure = last_failure(home / "raw" / "daily_papers", bad)
-    assert "503" in failure["message"] and str(bad) in failure["message"]
+    assert failure["listing_date"] == str(bad)
+    assert failure["message"].startswith("gave up after 2 attempts") and "503" in failure["message"]
     assert list_fetches(home / "raw" / "daily_papers", bad) == []
+    # The step's failure lists each day once, beside its reason (the reason does not repeat it).
+    [step_failure] = [e for e in result.all_events if e.is_step_failure]
+    listed = step_failure.step_failure_data.error.message
+    assert f"- {bad}: gave up after 2 attempts" in listed and f"{bad}: {bad}" not in listed
 
 
 def test_a_failed_refetch_keeps_the_day_already_loaded(tmp_path, instance):
