@@ -42,14 +42,15 @@ SQL_CONSOLE_ENV = "PAPERS_SQL_CONSOLE"
 class Settings:
     """The product's configuration. Build it with `from_env()`; tests may build it directly.
 
-    papers_home / dagster_home: absolute folders (dagster_home None = `<papers_home>/dagster`).
+    papers_home: an absolute folder; dagster_folder: DAGSTER_HOME as given (None = the default,
+    see `dagster_home`).
     hf_*: how the HF client reaches the API (base URL "sample" = the bundled days, offline).
     sql_console: PAPERS_SQL_CONSOLE as given (None = auto); the dashboard judges it, so a bad
     value turns the console off with a message instead of stopping the whole dashboard.
     """
 
     papers_home: Path = DEFAULT_PAPERS_HOME
-    dagster_home: Path | None = None
+    dagster_folder: Path | None = None
     hf_api_base_url: str = DEFAULT_BASE_URL
     hf_token: str | None = field(default=None, repr=False)
     hf_requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND
@@ -60,10 +61,6 @@ class Settings:
     sql_console: str | None = None
     dashboard_host: str = DEFAULT_DASHBOARD_HOST
     dagster_ui_url: str = DEFAULT_DAGSTER_UI_URL
-
-    def __post_init__(self) -> None:
-        if self.dagster_home is None:
-            object.__setattr__(self, "dagster_home", Path(self.papers_home) / "dagster")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,7 +73,7 @@ class Settings:
         default_limits = FetchLimits()
         return cls(
             papers_home=papers_home,
-            dagster_home=Path(dagster_text).resolve() if dagster_text else papers_home / "dagster",
+            dagster_folder=Path(dagster_text).resolve() if dagster_text else None,
             hf_api_base_url=values.http_url(env, "HF_API_BASE_URL", DEFAULT_BASE_URL, also=SAMPLE),
             hf_token=values.text(env, "HF_TOKEN"),
             hf_requests_per_second=values.number(env, "HF_REQUESTS_PER_SECOND", DEFAULT_REQUESTS_PER_SECOND, 0),
@@ -93,6 +90,11 @@ class Settings:
             dashboard_host=values.text(env, "PAPERS_DASHBOARD_HOST") or DEFAULT_DASHBOARD_HOST,
             dagster_ui_url=values.http_url(env, "DAGSTER_UI_URL", DEFAULT_DAGSTER_UI_URL).rstrip("/"),
         )
+
+    @property
+    def dagster_home(self) -> Path:
+        """Dagster's instance folder: DAGSTER_HOME, else `<papers_home>/dagster`."""
+        return self.dagster_folder if self.dagster_folder is not None else Path(self.papers_home) / "dagster"
 
     @property
     def warehouse(self) -> WarehousePaths:

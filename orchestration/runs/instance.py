@@ -17,7 +17,6 @@ SHIPPED_DAGSTER_YAML = REPO_ROOT / "deploy" / "dagster.yaml"
 def prepare_dagster_home(settings: Settings) -> Path:
     """Create `settings.dagster_home` (default `$PAPERS_HOME/dagster`) with the shipped dagster.yaml."""
     home = settings.dagster_home
-    assert home is not None  # Settings.__post_init__ fills the default
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     if not target.exists() and SHIPPED_DAGSTER_YAML.exists():
