@@ -59,7 +59,13 @@ def run(args, settings: Settings) -> int:
                 console, days, settings.warehouse.raw_dir, settings.warehouse.published_path
             ) as progress,
         ):
-            report = backfill(ranges, instance, on_range_done=progress.range_done, on_range_start=progress.range_started)
+            report = backfill(
+                ranges,
+                instance,
+                on_range_done=progress.range_done,
+                on_range_start=progress.range_started,
+                on_warning=progress.warning,
+            )
     except KeyboardInterrupt as stop:
         from orchestration.runs.writer_runs import stopped_message
 

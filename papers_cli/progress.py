@@ -153,7 +153,15 @@ class BackfillProgress:
             self.tally.record("failed", day, reason)
             self._show(day, "failed", None, reason)
 
+    def warning(self, message: str) -> None:
+        """Show a warning a run logged (its full text is also in the Dagster UI's event log)."""
+        with self._lock:
+            self._warn(" ".join(message.split()))
+
     def _show(self, day: date, event: str, papers: int | None, reason: str | None = None) -> None:
+        raise NotImplementedError
+
+    def _warn(self, message: str) -> None:
         raise NotImplementedError
 
     def _range_line(self, first: date, last: date, success: bool) -> None:
@@ -174,6 +182,9 @@ class PlainProgress(BackfillProgress):
 
     def _show(self, day, event, papers, reason=None) -> None:
         self.console.out(plain_line(day, event, papers, self.tally, reason), highlight=False)
+
+    def _warn(self, message) -> None:
+        self.console.out(f"warning={json.dumps(message)}", highlight=False)
 
 
 def plain_line(day: date, event: str, papers: int | None, tally: DayTally, reason: str | None = None) -> str:

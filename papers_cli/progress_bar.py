@@ -39,6 +39,9 @@ class TerminalProgress(BackfillProgress):
         if event == "failed":
             self.bar.console.print(Text(f"  {day} failed: {' '.join(reason.split())}", style="red"))
 
+    def _warn(self, message) -> None:
+        self.bar.console.print(Text(f"  warning: {message}", style="yellow"))
+
     def _range_line(self, first, last, success) -> None:
         status = Text("ok", style="green") if success else Text("failed", style="red")
         self.bar.console.print(Text.assemble(f"  {first} .. {last}: ", status))

@@ -8,6 +8,7 @@ batch ran, the search tables are rebuilt once, as the UI's automation does after
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from pipeline.date_ranges import contiguous_ranges, days_between
 
 # The terminal shows one line per range; the full event log is in the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# A backfill's terminal shows each failed day, each range and the run's warnings itself
+# (`run_warnings`), so Dagster's own console lines (errors with stack traces) would only repeat them.
+SILENT_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -51,7 +55,7 @@ def run_range(
         job,
         instance,
         run_id=run_id,
-        run_config=QUIET_RUN_CONFIG,
+        run_config=SILENT_RUN_CONFIG,
         tags={
             "dagster/asset_partition_range_start": start.isoformat(),
             "dagster/asset_partition_range_end": end.isoformat(),
@@ -63,8 +67,17 @@ def run_range(
 
 def rebuild_search_tables(instance: dg.DagsterInstance) -> tuple[bool, str, str]:
     """Rebuild and publish the search tables, in one run."""
-    result = execute_writer_job(defs.resolve_job_def("search_tables_job"), instance, run_config=QUIET_RUN_CONFIG)
+    result = execute_writer_job(defs.resolve_job_def("search_tables_job"), instance, run_config=SILENT_RUN_CONFIG)
     return result.success, result.run_id, _failure_summary(result)
+
+
+def run_warnings(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The warnings the run's code logged (e.g. an older unreadable fetch skipped), in order."""
+    return [
+        entry.user_message
+        for entry in instance.all_logs(run_id)
+        if entry.dagster_event is None and entry.level == logging.WARNING
+    ]
 
 
 def _failure_summary(result) -> str:
@@ -82,11 +95,13 @@ def backfill(
     instance: dg.DagsterInstance,
     on_range_done: Callable[[date, date, dict[date, str]], None] = lambda *_: None,
     on_range_start: Callable[[date, date, str], None] = lambda *_: None,
+    on_warning: Callable[[str], None] = lambda _: None,
 ) -> BackfillReport:
     """Run every range; split around days that failed so the other days still load.
 
     `on_range_start(first, last, run_id)` is called before each run, with the id it will have;
-    `on_range_done(first, last, failed)` after it, with the days of the range it failed and why.
+    `on_range_done(first, last, failed)` after it, with the days of the range it failed and why,
+    after `on_warning(message)` for each warning the run logged.
     """
     report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
     raw_dir = _warehouse().raw_dir
@@ -97,6 +112,8 @@ def backfill(
         on_range_start(first, last, run_id)
         success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id)
         report.runs.append(run_id)
+        for warning in run_warnings(instance, run_id):
+            on_warning(warning)
         days = days_between(first, last)
         if success:
             on_range_done(first, last, {})

@@ -146,6 +146,9 @@ def test_a_day_that_always_fails_is_reported_and_loses_nothing(tmp_path, served_
     assert result.returncode == 1
     assert f"{bad}:" in result.output and "503" in result.output
     assert f"papers backfill --start {bad} --end {bad}" in result.output
+    # The terminal says it once in the backfill's own words: no Dagster log lines or stack traces.
+    assert "STEP_FAILURE" not in result.output and "Stack Trace" not in result.output, result.output
+    assert f"  {bad}: gave up after" in result.output and f"{bad}: {bad}" not in result.output
     loaded_days = {r[0] for r in published_rows(home, "SELECT DISTINCT listing_date FROM papers")}
     assert loaded_days == set(days)
     assert published_rows(home, f"SELECT * FROM papers WHERE listing_date = '{bad}' ORDER BY ALL") == before

@@ -177,3 +177,18 @@ def test_the_terminal_bar_shows_the_same_figures(tmp_path):
 
 def test_clock_time_does_not_wrap_at_a_day():
     assert clock_time(90061) == "25:01:01"
+
+
+def test_a_run_warning_is_one_line_in_both_displays(tmp_path):
+    warning = "2025-03-04: skipped an older fetch,\nunreadable raw file /raw/page-0000.json"
+    plain = io.StringIO()
+    with PlainProgress(Console(file=plain), [D1], tmp_path / "raw", tmp_path / "w.duckdb") as progress:
+        progress.warning(warning)
+    assert plain.getvalue() == 'warning="2025-03-04: skipped an older fetch, unreadable raw file /raw/page-0000.json"\n'
+
+    terminal = io.StringIO()
+    console = Console(file=terminal, force_terminal=True, width=200, color_system="standard")
+    with TerminalProgress(console, [D1], tmp_path / "raw", tmp_path / "w.duckdb") as progress:
+        progress.warning(warning)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
+    assert "  warning: 2025-03-04: skipped an older fetch, unreadable raw file /raw/page-0000.json\n" in text
