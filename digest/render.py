@@ -12,7 +12,7 @@ from datetime import date
 
 import jinja2
 
-from digest.shape import Digest
+from digest.shape import Digest, count_of
 
 # Characters Markdown reads as markup in running text and table cells.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -60,6 +60,7 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     )
     env.filters["md"] = markdown_text
     env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["count_of"] = count_of
     return env
 
 

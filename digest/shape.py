@@ -63,7 +63,7 @@ class Figures:
             return "the week before has no papers in this warehouse"
         return (
             f"papers {change(self.papers, self.previous_papers)}, upvotes {change(self.upvotes, self.previous_upvotes)} "
-            f"against the week before ({self.previous_papers:,} papers, {self.previous_upvotes:,} upvotes)"
+            f"against the week before ({count_of(self.previous_papers, 'paper')}, {count_of(self.previous_upvotes, 'upvote')})"
         )
 
 
@@ -85,6 +85,11 @@ class Digest:
     @property
     def is_empty(self) -> bool:
         return not self.papers
+
+
+def count_of(n: int, noun: str) -> str:
+    """'1 paper', '1,204 papers' (nouns that take an s)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def change(now: int, before: int) -> str:

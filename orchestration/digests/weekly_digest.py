@@ -4,7 +4,6 @@ under $PAPERS_HOME/digests/ from the published warehouse once the week's days ha
 Thin: the digest package reads, ranks and renders; this asset picks the weeks and reports files.
 """
 
-
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
