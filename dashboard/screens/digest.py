@@ -7,6 +7,7 @@ page only reads them, so it shows exactly what a reader of the files gets.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,13 @@ from digest.files import DigestFiles
 def _week_label(start: date) -> str:
     year, number, _ = start.isocalendar()
     return f"{year}-W{number:02d} (from {ui.fmt_date(start)})"
+
+
+def framed(markdown: str) -> tuple[str, str]:
+    """The digest's title and its body with every heading two levels down: inside the page, its
+    `#` and `##` would be as large as the page's own title."""
+    title, _, body = markdown.partition("\n")
+    return title.lstrip("# ").strip(), re.sub(r"^(#+) ", r"\1## ", body, flags=re.MULTILINE)
 
 
 def render(repo: WarehouseRepository, folder: Path) -> None:
@@ -57,8 +65,10 @@ def render(repo: WarehouseRepository, folder: Path) -> None:
             f"Feed readers can subscribe to `{files.feed.as_uri()}` (the newest two weeks' papers, "
             "rewritten with every digest)."
         )
+    title, body = framed(files.markdown(chosen).read_text())
     with st.container(border=True):
-        st.markdown(files.markdown(chosen).read_text())
+        st.subheader(title)
+        st.markdown(body)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def digests(papers_home):
 def test_the_newest_digest_is_shown_with_the_feed_to_download(digests):
     at = open_page("digest")
     text = markdown(at)
-    assert "week 2024-W02" in text and "[Paper a2](https://huggingface.co/papers/a2)" in text
+    assert "week 2024-W02" in at.subheader[0].value and "[Paper a2](https://huggingface.co/papers/a2)" in text
     assert at.selectbox(key="digest_week").value == WEEK
     assert any((digests / "feed.xml").as_uri() in c.value for c in at.caption)
     labels = [button.proto.label for button in at.get("download_button")]
@@ -39,7 +39,7 @@ def test_the_newest_digest_is_shown_with_the_feed_to_download(digests):
 
 def test_an_older_week_is_shown_by_its_url(digests):
     at = open_page("digest", week="2024-01-01")
-    assert "week 2024-W01" in markdown(at)
+    assert "week 2024-W01" in at.subheader[0].value
     assert "Paper b1" in markdown(at)
 
 
@@ -47,7 +47,7 @@ def test_choosing_a_week_puts_it_in_the_url(digests):
     at = open_page("digest")
     at.selectbox(key="digest_week").set_value(date(2024, 1, 1)).run()
     assert at.query_params["week"] == "2024-01-01"
-    assert "week 2024-W01" in markdown(at)
+    assert "week 2024-W01" in at.subheader[0].value
 
 
 def test_no_digest_yet_says_how_to_write_one(papers_home):
@@ -57,3 +57,9 @@ def test_no_digest_yet_says_how_to_write_one(papers_home):
     at = open_page("digest")
     assert any("weekly_digest" in i.value for i in at.info)
     assert "papers digest" in at.code[0].value
+
+
+def test_the_digest_headings_sit_below_the_page_title():
+    from dashboard.screens.digest import framed
+
+    assert framed("# Digest, week 1\n\n## Papers\n1. [a](b)\n### Deeper\n") == ("Digest, week 1", "\n#### Papers\n1. [a](b)\n##### Deeper\n")
