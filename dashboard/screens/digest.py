@@ -40,8 +40,7 @@ def render(repo: WarehouseRepository, folder: Path) -> None:
         return
     if not weeks:
         st.info(
-            "No digest yet. The Dagster asset `weekly_digest` writes one after a week's days load, "
-            "or write one now:",
+            "No digest yet. The Dagster asset `weekly_digest` writes one after a week's days load, or write one now:",
             icon=":material/newspaper:",
         )
         st.code("papers digest --week 2025-01-22", language="bash")
@@ -59,11 +58,14 @@ def render(repo: WarehouseRepository, folder: Path) -> None:
         right.download_button("HTML page", html.read_bytes(), file_name=html.name, mime="text/html", icon=":material/download:")
     if files.feed.is_file():
         feed.download_button(
-            "Atom feed", files.feed.read_bytes(), file_name=files.feed.name, mime="application/atom+xml", icon=":material/rss_feed:"
+            "Atom feed",
+            files.feed.read_bytes(),
+            file_name=files.feed.name,
+            mime="application/atom+xml",
+            icon=":material/rss_feed:",
         )
         st.caption(
-            f"Feed readers can subscribe to `{files.feed.as_uri()}` (the newest two weeks' papers, "
-            "rewritten with every digest)."
+            f"Feed readers can subscribe to `{files.feed.as_uri()}` (the newest two weeks' papers, rewritten with every digest)."
         )
     title, body = framed(files.markdown(chosen).read_text())
     with st.container(border=True):

@@ -62,4 +62,5 @@ def test_no_digest_yet_says_how_to_write_one(papers_home):
 def test_the_digest_headings_sit_below_the_page_title():
     from dashboard.screens.digest import framed
 
-    assert framed("# Digest, week 1\n\n## Papers\n1. [a](b)\n### Deeper\n") == ("Digest, week 1", "\n#### Papers\n1. [a](b)\n##### Deeper\n")
+    title, body = framed("# Digest, week 1\n\n## Papers\n1. [a](b)\n### Deeper\n")
+    assert (title, body) == ("Digest, week 1", "\n#### Papers\n1. [a](b)\n##### Deeper\n")
