@@ -43,7 +43,8 @@ def render(repo: WarehouseRepository, folder: Path) -> None:
             "No digest yet. The Dagster asset `weekly_digest` writes one after a week's days load, or write one now:",
             icon=":material/newspaper:",
         )
-        st.code("papers digest --week 2025-01-22", language="bash")
+        newest = repo.data_as_of()["newest_listing_date"]
+        st.code(f"papers digest --week {newest.isoformat()}" if newest else "papers digest", language="bash")
         st.caption(f"Looked in `{folder}`.")
         return
     asked = ui.param("week")

@@ -56,7 +56,7 @@ def test_no_digest_yet_says_how_to_write_one(papers_home):
     hand_week_file(papers_home / "warehouse.duckdb")
     at = open_page("digest")
     assert any("weekly_digest" in i.value for i in at.info)
-    assert "papers digest" in at.code[0].value
+    assert at.code[0].value == "papers digest --week 2024-01-15"  # the newest listing day's week
 
 
 def test_the_digest_headings_sit_below_the_page_title():
