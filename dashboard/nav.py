@@ -21,6 +21,7 @@ PAGES: dict[str, tuple[str, str, str, str]] = {
     "organization": ("screens/organization.py", "Organisation", ":material/corporate_fare:", "organization"),
     "submitter": ("screens/submitter.py", "Submitter", ":material/upload:", "submitter"),
     "trends": ("screens/trends.py", "Trends", ":material/trending_up:", "trends"),
+    "digest": ("screens/digest.py", "Weekly digest", ":material/newspaper:", "digest"),
     "sql": ("screens/sql_console.py", "SQL console", ":material/terminal:", "sql"),
     "health": ("screens/data_health.py", "Data health", ":material/health_and_safety:", "health"),
 }
@@ -28,7 +29,7 @@ PAGES: dict[str, tuple[str, str, str, str]] = {
 SECTIONS: dict[str, list[str]] = {
     "Explore": ["overview", "browse", "trending", "papers", "paper", "search"],
     "People": ["authors", "organizations", "submitters", "author", "organization", "submitter"],
-    "Analyse": ["trends", "sql"],
+    "Analyse": ["trends", "digest", "sql"],
     "Operate": ["health"],
 }
 

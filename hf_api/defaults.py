@@ -9,3 +9,6 @@ SAMPLE = "sample"
 DEFAULT_REQUESTS_PER_SECOND = 2.0
 DEFAULT_MAX_ATTEMPTS = 6
 DEFAULT_BACKOFF_MAX_S = 60.0
+# The first listing date the daily_papers API serves: the first daily partition, and the first day
+# a weekly digest can be asked for.
+FIRST_LISTING_DATE = "2023-05-04"

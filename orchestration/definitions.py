@@ -3,13 +3,15 @@
 
 Grouped by domain: ingest/ (the API's listing days: the daily_papers asset, its table checks,
 the freshness check, job and schedule), listing_pages/ (saved listing pages: asset, job,
-sensor), text_search/ (search tables: asset, job, automation sensor); runs/ holds what runs
+sensor), text_search/ (search tables: asset, job, automation sensor), digests/ (the weekly digest:
+asset, automation sensor); runs/ holds what runs
 jobs from a terminal (backfill, one writer at a time, the instance)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.digests.weekly_digest import weekly_digest, weekly_digest_after_loads
 from orchestration.ingest.daily_papers import daily_papers
 from orchestration.ingest.freshness_check import listing_freshness_sensor, listing_published_by_deadline
 from orchestration.ingest.jobs import daily_papers_job
@@ -23,10 +25,10 @@ from papers_settings import Settings
 refuse_dev_server_without_shipped_settings()
 
 defs = dg.Definitions(
-    assets=[daily_papers, listed_papers, search_tables],
+    assets=[daily_papers, listed_papers, search_tables, weekly_digest],
     asset_checks=[listing_published_by_deadline],
     jobs=[daily_papers_job, import_listings_job, search_tables_job],
-    sensors=[new_listing_files, listing_freshness_sensor, search_tables_after_loads],
+    sensors=[new_listing_files, listing_freshness_sensor, search_tables_after_loads, weekly_digest_after_loads],
     schedules=[daily_refresh],
     resources=resources_from_settings(Settings.from_env()),
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-FIRST_LISTING_DATE = "2023-05-04"  # the first date the daily_papers API serves
+# Re-exported: the first date the daily_papers API serves (defined where Dagster-free code reads it too).
+from hf_api.defaults import FIRST_LISTING_DATE as FIRST_LISTING_DATE
 
 # end_offset=1: today's listing is a partition too, since HF fills it during the day.
 daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_LISTING_DATE, timezone="UTC", end_offset=1)

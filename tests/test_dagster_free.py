@@ -16,6 +16,8 @@ DAGSTER_FREE = [
     "pipeline.disk_full",
     "warehouse.freshness",
     "warehouse.publish",
+    "digest.write",  # `papers digest` and the dashboard's digest page load it without Dagster
+    "digest.files",
 ]
 
 

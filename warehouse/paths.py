@@ -36,3 +36,8 @@ class WarehousePaths:
     def listings_dir(self) -> Path:
         """Saved listing pages dropped here are imported by the listing sensor."""
         return self.home / "listings"
+
+    @property
+    def digests_dir(self) -> Path:
+        """Weekly digests (`<week_start>.md`, `.html`) and their Atom `feed.xml`."""
+        return self.home / "digests"
