@@ -51,24 +51,33 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _warehouse_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, bool]]:
-    """(name, type, nullable) of a table's columns, in table order."""
+def warehouse_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str, bool]]]:
+    """(name, type, nullable) of every table's columns, in table order, by table name.
+
+    One query with no parameters: binding a parameter makes DuckDB's Python client import pandas
+    and pyarrow (seconds on a busy machine), which nothing else in an export needs.
+    """
     rows = con.execute(
-        "SELECT column_name, data_type, is_nullable FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
-        "ORDER BY column_index",
-        [table],
+        "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name, column_index"
     ).fetchall()
-    if not rows:
+    tables: dict[str, list[tuple[str, str, bool]]] = {}
+    for table, name, data_type, nullable in rows:
+        tables.setdefault(table, []).append((name, data_type, bool(nullable)))
+    return tables
+
+
+def _columns_of(columns: dict[str, list[tuple[str, str, bool]]], table: str) -> list[tuple[str, str, bool]]:
+    if table not in columns:
         raise ValueError(f"the published warehouse has no table {table}")
-    return [(name, data_type, bool(nullable)) for name, data_type, nullable in rows]
+    return columns[table]
 
 
-def export_select(con: duckdb.DuckDBPyConnection, table: ExportTable) -> str:
+def export_select(columns: dict[str, list[tuple[str, str, bool]]], table: ExportTable) -> str:
     """The SELECT whose rows the table's files hold (timestamps as UTC instants, the partition
     column added, rows in the catalog's order)."""
     expressions = []
-    for name, data_type, _ in _warehouse_columns(con, table.name):
+    for name, data_type, _ in _columns_of(columns, table.name):
         if data_type == "TIMESTAMP":
             expressions.append(f"timezone('UTC', {_quote(name)}) AS {_quote(name)}")
         else:
@@ -79,12 +88,15 @@ def export_select(con: duckdb.DuckDBPyConnection, table: ExportTable) -> str:
     return f"SELECT {', '.join(expressions)} FROM {_quote(table.name)} ORDER BY {order}"
 
 
-def write_table(con: duckdb.DuckDBPyConnection, table: ExportTable, folder: Path) -> WrittenTable:
-    """Write `table` under `folder/<name>/` and return its columns and row counts.
+def write_table(
+    con: duckdb.DuckDBPyConnection, columns: dict[str, list[tuple[str, str, bool]]], table: ExportTable, folder: Path
+) -> WrittenTable:
+    """Write `table` under `folder/<name>/` and return its columns and row counts (`columns`:
+    `warehouse_columns(con)`).
 
     Run inside the export's one transaction, so every table describes the same snapshot.
     """
-    select = export_select(con, table)
+    select = export_select(columns, table)
     target = folder / table.name
     if table.partitioned:
         options = f"{PARQUET_OPTIONS}, PARTITION_BY ({PARTITION_COLUMN})"
@@ -100,8 +112,8 @@ def write_table(con: duckdb.DuckDBPyConnection, table: ExportTable, folder: Path
         con.execute(f"COPY ({select}) TO {_literal(str(target / 'data_0.parquet'))} ({PARQUET_OPTIONS})")
         partitions = {}
         rows = con.execute(f"SELECT count(*) FROM {_quote(table.name)}").fetchall()[0][0]
-    nullable = {name: is_nullable for name, _, is_nullable in _warehouse_columns(con, table.name)}
-    columns = tuple(
+    nullable = {name: is_nullable for name, _, is_nullable in _columns_of(columns, table.name)}
+    written = tuple(
         ExportColumn(
             name=name,
             type=data_type,
@@ -110,7 +122,7 @@ def write_table(con: duckdb.DuckDBPyConnection, table: ExportTable, folder: Path
         )
         for name, data_type in con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {select})").fetchall()
     )
-    return WrittenTable(table=table, columns=columns, rows=rows, partitions=partitions)
+    return WrittenTable(table=table, columns=written, rows=rows, partitions=partitions)
 
 
 def count_files(con: duckdb.DuckDBPyConnection, folder: Path, written: WrittenTable) -> tuple[int, dict[str, int]]:

@@ -12,7 +12,7 @@ import duckdb
 from warehouse.db import connect_reader
 from warehouse.export.card import Snapshot, schema_document, write_card
 from warehouse.export.catalog import Catalog, load_catalog
-from warehouse.export.parquet import WrittenTable, count_files, write_table
+from warehouse.export.parquet import WrittenTable, count_files, warehouse_columns, write_table
 from warehouse.export.target import prepare_target, staging_folder, swap_in
 
 
@@ -32,7 +32,8 @@ class ExportResult:
 
 
 def _snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
-    first, last, days = con.execute("SELECT min(listing_date), max(listing_date), count(DISTINCT listing_date) FROM papers").fetchall()[0]
+    dates = "SELECT min(listing_date), max(listing_date), count(DISTINCT listing_date) FROM papers"
+    first, last, days = con.execute(dates).fetchall()[0]
     published_at = con.execute("SELECT max(published_at) FROM publish_log").fetchall()[0][0]
     newest = con.execute("SELECT max(observed_at) FROM votes").fetchall()[0][0]
     return Snapshot(first, last, days, published_at, newest)
@@ -70,9 +71,10 @@ def export_warehouse(
     try:
         with staging_folder(out) as staging:
             con.execute("BEGIN TRANSACTION")
+            columns = warehouse_columns(con)
             tables = []
             for table in catalog.tables:
-                tables.append(write_table(con, table, staging))
+                tables.append(write_table(con, columns, table, staging))
                 on_table_written(tables[-1])
             snapshot = _snapshot(con)
             con.execute("COMMIT")

@@ -70,7 +70,7 @@ def test_duckdb_reads_back_the_same_values(exported, generated_published):
             described = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})").fetchall()
             # the files hold UTC instants; the warehouse naive UTC times
             back = ", ".join(
-                f"timezone('UTC', \"{name}\") AS \"{name}\"" if kind == "TIMESTAMP WITH TIME ZONE" else f'"{name}"'
+                f'timezone(\'UTC\', "{name}") AS "{name}"' if kind == "TIMESTAMP WITH TIME ZONE" else f'"{name}"'
                 for name, kind in described
                 if name != PARTITION_COLUMN
             )
