@@ -21,7 +21,7 @@ import pytest
 
 from tests.sample_warehouse import REPO_ROOT, publish_sample
 from tests.side_envs.duckdb_releases import DUCKDB_OLDER, ensure_release, run_with_duckdb
-from tests.warehouse.export.conftest import leftovers, tree_digest, warehouse_counts
+from tests.warehouse.export.export_checks import leftovers, tree_digest, warehouse_counts
 from tests.warehouse.export.generated import generate_warehouse
 from warehouse.export.catalog import load_catalog
 

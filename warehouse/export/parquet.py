@@ -69,7 +69,9 @@ def warehouse_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[st
 
 def _columns_of(columns: dict[str, list[tuple[str, str, bool]]], table: str) -> list[tuple[str, str, bool]]:
     if table not in columns:
-        raise ValueError(f"the published warehouse has no table {table}")
+        raise RuntimeError(
+            f"the published warehouse has no table {table} (published by an older release: the next load republishes it)"
+        )
     return columns[table]
 
 
@@ -118,11 +120,17 @@ def write_table(
             name=name,
             type=data_type,
             nullable=nullable.get(name, False),
-            description=table.columns.get(name, f"month of listing_date, YYYY-MM (the folder name {name}=…)"),
+            description=_description(table, name),
         )
         for name, data_type in con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {select})").fetchall()
     )
     return WrittenTable(table=table, columns=written, rows=rows, partitions=partitions)
+
+
+def _description(table: ExportTable, column: str) -> str:
+    if column == PARTITION_COLUMN and table.partitioned:
+        return f"month of listing_date, YYYY-MM (only in the folder names {PARTITION_COLUMN}=…)"
+    return table.columns.get(column, "not described (a column this release does not know)")
 
 
 def count_files(con: duckdb.DuckDBPyConnection, folder: Path, written: WrittenTable) -> tuple[int, dict[str, int]]:

@@ -66,9 +66,9 @@ def export_warehouse(
     export) or the error that stopped the export.
     """
     catalog = catalog or load_catalog()
-    out = prepare_target(out)
     con = connect_reader(published)
     try:
+        out = prepare_target(out)
         with staging_folder(out) as staging:
             con.execute("BEGIN TRANSACTION")
             columns = warehouse_columns(con)

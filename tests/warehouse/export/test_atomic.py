@@ -10,9 +10,10 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.warehouse.export.conftest import leftovers, tree_digest, warehouse_counts
+from tests.warehouse.export.export_checks import leftovers, tree_digest, warehouse_counts
 from tests.warehouse.export.generated import generate_warehouse
 from warehouse.export import ExportTargetError, ExportVerifyError, export_warehouse, run as export_run
 from warehouse.export.target import prepare_target, swap_in
@@ -83,10 +84,21 @@ def test_an_empty_folder_takes_an_export(generated_published, tmp_path):
     assert (out / "schema.json").exists()
 
 
-def test_a_missing_warehouse_is_named(tmp_path):
+def test_a_missing_warehouse_is_named_and_nothing_is_made(tmp_path):
     with pytest.raises(FileNotFoundError, match="No published warehouse at"):
-        export_warehouse(tmp_path / "warehouse.duckdb", tmp_path / "export")
-    assert not (tmp_path / "export").exists() and leftovers(tmp_path / "export") == []
+        export_warehouse(tmp_path / "warehouse.duckdb", tmp_path / "exports" / "export")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_warehouse_without_a_public_table_is_refused_by_name(generated_published, previous, tmp_path):
+    older = tmp_path / "older.duckdb"
+    shutil.copyfile(generated_published, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("DROP TABLE author_papers")  # as a warehouse published before the table existed
+    before = tree_digest(previous)
+    with pytest.raises(RuntimeError, match="has no table author_papers"):
+        export_warehouse(older, previous)
+    assert tree_digest(previous) == before and leftovers(previous) == []
 
 
 def test_staging_folders_of_dead_exports_are_removed_and_live_ones_kept(previous):

@@ -13,9 +13,9 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from tests.warehouse.export.conftest import PARTITION_COLUMN, leftovers, warehouse_counts, warehouse_months
+from tests.warehouse.export.export_checks import leftovers, warehouse_counts, warehouse_months
 from warehouse.export import export_warehouse
-from warehouse.export.catalog import load_catalog
+from warehouse.export.catalog import PARTITION_COLUMN, load_catalog
 
 PARTITIONED = ["papers", "paper_authors", "votes", "author_papers"]
 
