@@ -150,3 +150,13 @@ def test_one_snapshot_is_exported_while_a_publish_swaps_in_another(generated_pub
     assert published_during and warehouse_counts(published)["papers"] == 40 * 3  # the publish was not blocked
     exported = {t.table.name: t.rows for t in result.tables}
     assert exported == warehouse_counts(generated_published)  # every table from the snapshot it opened
+
+
+def test_the_swap_is_one_atomic_exchange_on_this_file_system(tmp_path):
+    from warehouse.export.target import _exchange
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "from-a").touch()
+    assert _exchange(tmp_path / "a", tmp_path / "b")  # else every swap here would take the two-rename way
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["from-a"] and list((tmp_path / "a").iterdir()) == []
