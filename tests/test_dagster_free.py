@@ -16,6 +16,8 @@ DAGSTER_FREE = [
     "pipeline.disk_full",
     "warehouse.freshness",
     "warehouse.publish",
+    "warehouse.export",
+    "papers_cli.cmd_export",
 ]
 
 
