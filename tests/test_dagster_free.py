@@ -18,6 +18,8 @@ DAGSTER_FREE = [
     "warehouse.publish",
     "digest.write",  # `papers digest` and the dashboard's digest page load it without Dagster
     "digest.files",
+    "warehouse.export",
+    "papers_cli.cmd_export",
 ]
 
 
