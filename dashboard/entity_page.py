@@ -140,7 +140,7 @@ def papers_section(repo: WarehouseRepository, kind: str, key: str, total: int) -
             "github_repo": st.column_config.LinkColumn("GitHub", display_text=r"github\.com/(.+)$"),
         },
     )
-    pager("page", page, pages, f"Papers {rows_label(page, PAGE_ROWS, total)}")
+    pager("page", page, pages, rows_label(page, PAGE_ROWS, total))
     ui.csv_download_later(
         lambda: repo.entity_papers(kind, key),
         total,
@@ -179,7 +179,7 @@ def people_section(repo: WarehouseRepository, kind: str, key: str, papers: int) 
             "last_listing_date": DATE,
         },
     )
-    pager("people_page", wanted, pages, f"{title} {rows_label(wanted, PAGE_ROWS, total)}")
+    pager("people_page", wanted, pages, rows_label(wanted, PAGE_ROWS, total))
 
 
 def related(title: str, table: pl.DataFrame, key: str) -> None:

@@ -40,22 +40,26 @@ def go_to_page(param: str, page: int) -> None:
 
 
 def pager(param: str, page: int, pages: int, caption: str) -> None:
-    """Previous / `caption` / next under a table; nothing when everything fits on one page."""
+    """Previous, `caption`, next under a table, on one line that wraps on a phone; nothing when
+    everything fits on one page."""
     if pages <= 1:
         return
-    cells = st.columns([1, 2, 1], vertical_alignment="center")
-    for cell, label, icon, target, enabled in (
-        (cells[0], "Previous", ":material/chevron_left:", page - 1, page > 1),
-        (cells[2], "Next", ":material/chevron_right:", page + 1, page < pages),
-    ):
-        cell.button(
-            label,
-            icon=icon,
-            key=f"{param}_{label.lower()}",
-            width="stretch",
-            disabled=not enabled,
-            on_click=go_to_page,
-            args=(param, target),
-            help=f"Page {target} of {pages}" if enabled else None,
-        )
-    cells[1].caption(f"{caption} · page {page:,} of {pages:,}")
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        _step(param, "Previous", ":material/chevron_left:", "left", page - 1, pages)
+        st.caption(caption, width="content", help=f"Page {page:,} of {pages:,}")
+        _step(param, "Next", ":material/chevron_right:", "right", page + 1, pages)
+
+
+def _step(param: str, label: str, icon: str, side, target: int, pages: int) -> None:
+    """A pager button to page `target`, disabled when there is no such page."""
+    enabled = 1 <= target <= pages
+    st.button(
+        label,
+        icon=icon,
+        icon_position=side,
+        key=f"{param}_{label.lower()}",
+        disabled=not enabled,
+        on_click=go_to_page,
+        args=(param, target),
+        help=f"Page {target:,} of {pages:,}" if enabled else None,
+    )
