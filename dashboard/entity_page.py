@@ -153,17 +153,11 @@ def people_section(repo: WarehouseRepository, kind: str, key: str, papers: int) 
     """The people on the entity's latest papers (for an author: the co-authors), most shared
     papers first, a page at a time."""
     title = "Co-authors" if kind == "authors" else "Authors"
-    latest = PEOPLE_LATEST_PAPERS  # all of them when the entity has no more
-    wanted = page_from_url("people_page", 10**9)
-    people = repo.entity_people_page(kind, key, PAGE_ROWS, (wanted - 1) * PAGE_ROWS, latest)
+    page, people = people_page(repo, kind, key, page_from_url("people_page", 10**9))
     total = int(people["people"][0]) if people.height else 0
-    pages = page_count(total, PAGE_ROWS)
-    if wanted > pages:  # a page number past the end (a stale URL): show the last page
-        wanted = pages
-        people = repo.entity_people_page(kind, key, PAGE_ROWS, (wanted - 1) * PAGE_ROWS, latest)
     st.subheader(f"{title} ({total:,})")
-    if papers > latest:
-        st.caption(f"On the {latest:,} most recent of its {papers:,} papers.")
+    if papers > PEOPLE_LATEST_PAPERS:
+        st.caption(f"On the {PEOPLE_LATEST_PAPERS:,} most recent of its {papers:,} papers.")
     if not people.height:
         st.caption("Nobody else is listed on these papers." if kind == "authors" else "No authors listed.")
         return
@@ -179,7 +173,18 @@ def people_section(repo: WarehouseRepository, kind: str, key: str, papers: int) 
             "last_listing_date": DATE,
         },
     )
-    pager("people_page", wanted, pages, rows_label(wanted, PAGE_ROWS, total))
+    pager("people_page", page, page_count(total, PAGE_ROWS), rows_label(page, PAGE_ROWS, total))
+
+
+def people_page(repo: WarehouseRepository, kind: str, key: str, wanted: int) -> tuple[int, pl.DataFrame]:
+    """(page, its rows) of the people table: page `wanted`, or the last one when `wanted` is past
+    the end (a stale URL). How many pages there are is known only with a page's rows."""
+    people = repo.entity_people_page(kind, key, PAGE_ROWS, (wanted - 1) * PAGE_ROWS, PEOPLE_LATEST_PAPERS)
+    if people.height or wanted == 1:
+        return wanted, people
+    _, first = people_page(repo, kind, key, 1)
+    last = page_count(int(first["people"][0]) if first.height else 0, PAGE_ROWS)
+    return people_page(repo, kind, key, last) if last > 1 else (1, first)
 
 
 def related(title: str, table: pl.DataFrame, key: str) -> None:

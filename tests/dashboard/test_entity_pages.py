@@ -234,7 +234,10 @@ def test_papers_and_people_come_a_page_at_a_time_and_the_url_keeps_the_page(monk
     shared = open_page("author", id="a-ann", page="2", people_page="2")
     assert shared.dataframe[0].value["upvotes"].tolist() == [20, 7]
     assert len(shared.dataframe[1].value) == 1
-    assert open_page("author", id="a-ann", page="9").dataframe[0].value["upvotes"].tolist() == [20, 7]
+    past = open_page("author", id="a-ann", page="9", people_page="9")
+    assert past.dataframe[0].value["upvotes"].tolist() == [20, 7]
+    assert past.dataframe[1].value["author"].tolist() == [labelled_url("author", "a-dana", "Dana Álvarez")]
+    assert any(s.value == "Co-authors (3)" for s in past.subheader)
 
 
 def test_the_csv_download_still_gives_every_paper(repo):
