@@ -32,7 +32,7 @@ def rows_label(page: int, per_page: int, rows: int) -> str:
 def go_to_page(param: str, page: int) -> None:
     """Point the URL at `page` (a widget callback): one replacement keeps every other parameter
     and makes one browser history entry. Page 1 is the address without `param`."""
-    wanted = {k: st.query_params.get(k) for k in st.query_params}
+    wanted = st.query_params.to_dict()
     wanted.pop(param, None)
     if page > 1:
         wanted[param] = str(page)
