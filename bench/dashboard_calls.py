@@ -21,8 +21,8 @@ KIND_KEYS = {"authors": "author_id", "organizations": "organization", "submitter
 # Called by the leaderboard pages, which open on their own range (leaderboard_page.DEFAULT_DAYS);
 # the other dated pages open on ui.DEFAULT_DAYS.
 LEADERBOARD_PAGE_METHODS = {"leaderboard", "leaderboard_size", "leaderboard_papers", "co_authors", "distinct_authors"}
-# Called by the entity pages (dashboard.entity_page), all time, with the page's own row limit.
-ENTITY_PAGE_METHODS = {"entity_profile", "entity_papers", "entity_people"}
+# Called by the entity pages (dashboard.entity_page), all time: method -> the page's own row limit
+# (entity_page_limits); entity_papers gives every row (the CSV download).
 
 
 def sample_arguments(repo) -> dict:
@@ -69,22 +69,36 @@ def name_searches(name: str) -> dict[str, str]:
     return {"short": "li", "surname": last, "two_words": f"{last.upper()} {first[:3].lower()}", "exact": name}
 
 
-def entity_page_calls(repo, kind: str, key: str) -> Callable[[], object]:
-    """Every data call the page of one entity makes (dashboard.entity_page.render_entity): profile,
-    papers, figures, papers per month, the papers table, the people table, the related table."""
-    from dashboard import entity_frames as ef
-    from dashboard.entity_page import PEOPLE_SHOWN
+def entity_page_limits() -> dict[str, int]:
+    """The rows each entity-page method is asked for by the page (dashboard.entity_page)."""
+    from dashboard.entity_page import PAGE_ROWS, RELATED_SHOWN
 
-    column, entity = ("submitted_by", "submitter") if kind == "organizations" else ("organization", "organization")
+    return {"entity_papers_page": PAGE_ROWS, "entity_people_page": PAGE_ROWS, "entity_related": RELATED_SHOWN}
+
+
+def entity_page_extras() -> dict[str, int]:
+    """Other arguments the entity page passes: the people are counted on its latest papers."""
+    from dashboard.entity_page import PEOPLE_LATEST_PAPERS
+
+    return {"latest": PEOPLE_LATEST_PAPERS}
+
+
+def entity_page_calls(repo, kind: str, key: str) -> Callable[[], object]:
+    """Every data call the first page of one entity makes (dashboard.entity_page.render_entity):
+    profile, figures, papers per month, one page of papers, one page of people, the related
+    table, and the frames drawn from them."""
+    from dashboard import entity_frames as ef
+    from dashboard.entity_page import PAGE_ROWS, PEOPLE_LATEST_PAPERS, RELATED_SHOWN
+
+    entity = "submitter" if kind == "organizations" else "organization"
 
     def page() -> None:
         repo.entity_profile(kind, key)
-        papers = repo.entity_papers(kind, key)
-        ef.figures(papers)
-        ef.papers_per_month(papers)
-        ef.paper_table(papers)
-        ef.people_table(repo.entity_people(kind, key, limit=PEOPLE_SHOWN))
-        ef.grouped_table(papers, column, entity)
+        repo.entity_figures(kind, key)
+        ef.fill_months(repo.entity_months(kind, key))
+        ef.paper_table(repo.entity_papers_page(kind, key, PAGE_ROWS))
+        ef.people_table(repo.entity_people_page(kind, key, PAGE_ROWS, 0, PEOPLE_LATEST_PAPERS))
+        ef.related_table(repo.entity_related(kind, key, RELATED_SHOWN), entity)
 
     return page
 
@@ -92,7 +106,6 @@ def entity_page_calls(repo, kind: str, key: str) -> Callable[[], object]:
 def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, str]]:
     """(name -> zero-argument call) for every repository query, and (name -> why skipped)."""
     from dashboard.author_search import SHOWN as SEARCH_SHOWN
-    from dashboard.entity_page import PEOPLE_SHOWN
     from dashboard.filters import PaperFilters
     from dashboard.leaderboard_page import DEFAULT_DAYS as BOARD_DAYS, SHOWN_ROWS
 
@@ -109,8 +122,8 @@ def dashboard_calls(repo) -> tuple[dict[str, Callable[[], object]], dict[str, st
         if "kind" in params:
             for kind, key in KIND_KEYS.items():
                 # the leaderboard pages ask for the rows they show
-                limit = PEOPLE_SHOWN if name in ENTITY_PAGE_METHODS else SHOWN_ROWS
-                values = {**page_args, "kind": kind, "key": page_args[key], "limit": limit}
+                limit = entity_page_limits().get(name, SHOWN_ROWS)
+                values = {**page_args, "kind": kind, "key": page_args[key], "limit": limit, **entity_page_extras()}
                 calls[f"{name}[{kind}]"] = _bind(method, params, values)
             continue
         missing = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty and p not in page_args]

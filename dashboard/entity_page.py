@@ -1,5 +1,8 @@
 """One author, organisation or submitter (`?id=`), over all time: who it is, its figures, papers
-per month, every paper, and the people and organisations around it. Every name is a link."""
+per month, its papers a page at a time (`&page=`), the people on its papers (`&people_page=`) and
+the organisations around it. Every name is a link. Figures and the chart come from aggregates and
+each table reads one page of rows, so a prolific entity's page costs about what a small one's does;
+the CSV download still gives every paper (read when clicked)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ import streamlit as st
 
 from dashboard import entity_frames as ef, ui
 from dashboard.author_search import author_search
-from dashboard.entity_queries import ENTITY_NEEDS
+from dashboard.entity_paging import page_count, page_from_url, pager, rows_label
+from dashboard.entity_queries import ENTITY_NEEDS, RELATED_COLUMN
 from dashboard.link_table import link_table
 from dashboard.links import current_id, hf_profile_url, link_column
 from dashboard.nav import PAGES, page_file
@@ -21,7 +25,11 @@ KINDS = {
     "organizations": ("organisation", "organizations", "an HF organisation slug"),
     "submitters": ("submitter", "submitters", "an HF username"),
 }
-PEOPLE_SHOWN = 2000  # the people table's rows; a bigger crowd is said to be bigger
+PAGE_ROWS = 50  # rows of the papers and people tables per page
+# The people table counts the people on this many most recent papers of the entity: every
+# co-author of a prolific author is millions of author slots to group at 10x history.
+PEOPLE_LATEST_PAPERS = 500
+RELATED_SHOWN = 100  # rows of the organisations / submitters table
 DATE = st.column_config.DateColumn("Last listed", format="YYYY-MM-DD")
 
 
@@ -44,15 +52,14 @@ def render_entity(repo: WarehouseRepository, kind: str) -> None:
         st.page_link(page_file(board), label=f"All {board} by upvotes", icon=":material/leaderboard:")
         return
     header(kind, profile)
-    papers = repo.entity_papers(kind, key)
-    summary(papers)
-    activity(papers)
-    papers_section(papers, kind, key)
-    people_section(repo, kind, key)
-    if kind != "organizations":
-        related("Organisations", ef.grouped_table(papers, "organization", "organization"), f"{kind}_orgs")
-    if kind == "organizations":
-        related("Submitters", ef.grouped_table(papers, "submitted_by", "submitter"), f"{kind}_subs")
+    figures = repo.entity_figures(kind, key)
+    summary(figures)
+    activity(repo.entity_months(kind, key))
+    papers_section(repo, kind, key, figures["papers"])
+    people_section(repo, kind, key, figures["papers"])
+    related_kind = "submitter" if RELATED_COLUMN[kind] == "submitted_by" else "organization"
+    title = "Submitters" if related_kind == "submitter" else "Organisations"
+    related(title, ef.related_table(repo.entity_related(kind, key, RELATED_SHOWN), related_kind), f"{kind}_related")
 
 
 def header(kind: str, profile: dict) -> None:
@@ -74,9 +81,8 @@ def header(kind: str, profile: dict) -> None:
     st.caption(" · ".join(parts))
 
 
-def summary(papers: pl.DataFrame) -> None:
-    """The entity's figures, all time."""
-    shown = ef.figures(papers)
+def summary(shown: dict) -> None:
+    """The entity's figures, all time (`repo.entity_figures`)."""
     median = "—" if shown["median_upvotes"] is None else f"{shown['median_upvotes']:,.1f}"
     # a wrapping row: on a phone the five figures take two or three lines, not five
     with st.container(horizontal=True, gap="medium"):
@@ -84,15 +90,15 @@ def summary(papers: pl.DataFrame) -> None:
             ("Papers", f"{shown['papers']:,}"),
             ("Total upvotes", f"{shown['upvotes']:,}"),
             ("Median upvotes", median),
-            ("First listed", ef.month_label(shown["first"])),
-            ("Last listed", ef.month_label(shown["last"])),
+            ("First listed", ef.month_label(shown["first_listing_date"])),
+            ("Last listed", ef.month_label(shown["last_listing_date"])),
         ]:
             st.metric(label, value, width="content")
 
 
-def activity(papers: pl.DataFrame) -> None:
-    """Papers per month, as bars."""
-    monthly = ef.papers_per_month(papers)
+def activity(counted: pl.DataFrame) -> None:
+    """Papers per month (`repo.entity_months`), as bars."""
+    monthly = ef.fill_months(counted)
     if monthly.height < 2:  # one month is one bar: the figures above say it
         return
     st.subheader("Papers per month")
@@ -113,9 +119,12 @@ def activity(papers: pl.DataFrame) -> None:
     )
 
 
-def papers_section(papers: pl.DataFrame, kind: str, key: str) -> None:
-    """Every paper, most upvoted first, with a CSV download."""
-    st.subheader(f"Papers ({papers.height:,})")
+def papers_section(repo: WarehouseRepository, kind: str, key: str, total: int) -> None:
+    """One page of the papers, most upvoted first, a pager, and every paper as CSV."""
+    pages = page_count(total, PAGE_ROWS)
+    page = page_from_url("page", pages)
+    papers = repo.entity_papers_page(kind, key, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+    st.subheader(f"Papers ({total:,})")
     link_table(
         ef.paper_table(papers),
         key=f"{kind}_papers",
@@ -131,15 +140,24 @@ def papers_section(papers: pl.DataFrame, kind: str, key: str) -> None:
             "github_repo": st.column_config.LinkColumn("GitHub", display_text=r"github\.com/(.+)$"),
         },
     )
-    ui.csv_download(papers, f"{kind[:-1]}_{key}_papers.csv".replace("/", "_"), key=f"{kind}_papers_csv")
+    pager("page", page, pages, rows_label(page, PAGE_ROWS, total))
+    ui.csv_download_later(
+        lambda: repo.entity_papers(kind, key),
+        total,
+        f"{kind[:-1]}_{key}_papers.csv".replace("/", "_"),
+        key=f"{kind}_papers_csv",
+    )
 
 
-def people_section(repo, kind: str, key: str) -> None:
-    """The people on these papers (for an author: the co-authors), most shared papers first."""
-    people = repo.entity_people(kind, key, limit=PEOPLE_SHOWN)
+def people_section(repo: WarehouseRepository, kind: str, key: str, papers: int) -> None:
+    """The people on the entity's latest papers (for an author: the co-authors), most shared
+    papers first, a page at a time."""
     title = "Co-authors" if kind == "authors" else "Authors"
-    count = f"{people.height:,}+" if people.height >= PEOPLE_SHOWN else f"{people.height:,}"
-    st.subheader(f"{title} ({count})")
+    page, people = people_page(repo, kind, key, page_from_url("people_page", 10**9))
+    total = int(people["people"][0]) if people.height else 0
+    st.subheader(f"{title} ({total:,})")
+    if papers > PEOPLE_LATEST_PAPERS:
+        st.caption(f"On the {PEOPLE_LATEST_PAPERS:,} most recent of its {papers:,} papers.")
     if not people.height:
         st.caption("Nobody else is listed on these papers." if kind == "authors" else "No authors listed.")
         return
@@ -155,11 +173,25 @@ def people_section(repo, kind: str, key: str) -> None:
             "last_listing_date": DATE,
         },
     )
+    pager("people_page", page, page_count(total, PAGE_ROWS), rows_label(page, PAGE_ROWS, total))
+
+
+def people_page(repo: WarehouseRepository, kind: str, key: str, wanted: int) -> tuple[int, pl.DataFrame]:
+    """(page, its rows) of the people table: page `wanted`, or the last one when `wanted` is past
+    the end (a stale URL). How many pages there are is known only with a page's rows."""
+    people = repo.entity_people_page(kind, key, PAGE_ROWS, (wanted - 1) * PAGE_ROWS, PEOPLE_LATEST_PAPERS)
+    if people.height or wanted == 1:
+        return wanted, people
+    _, first = people_page(repo, kind, key, 1)
+    last = page_count(int(first["people"][0]) if first.height else 0, PAGE_ROWS)
+    return people_page(repo, kind, key, last) if last > 1 else (1, first)
 
 
 def related(title: str, table: pl.DataFrame, key: str) -> None:
-    """A table of organisations or submitters of these papers, each a link to its page."""
-    st.subheader(f"{title} ({table.height:,})")
+    """A table of organisations or submitters of these papers (the first RELATED_SHOWN), each a
+    link to its page."""
+    count = f"{table.height:,}+" if table.height >= RELATED_SHOWN else f"{table.height:,}"
+    st.subheader(f"{title} ({count})")
     if not table.height:
         st.caption(f"No {title.lower()} on these papers.")
         return

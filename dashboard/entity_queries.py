@@ -30,7 +30,19 @@ PROFILE_SQL = {
         "WHERE s.username IS NOT NULL OR EXISTS (SELECT 1 FROM papers WHERE submitted_by = $key)"
     ),
 }
-ENTITY_NEEDS = [*PAPERS_OF.values(), "people_of", "find_authors"]
+ENTITY_NEEDS = [
+    *PAPERS_OF.values(),
+    "people_of",
+    "find_authors",
+    "entity_figures",
+    "entity_months",
+    "entity_papers_ranked",
+    "entity_papers_by",
+    "people_on_latest",
+]
+# What the related table of a kind groups its papers by: an organisation's submitters, else the
+# organisations of the papers.
+RELATED_COLUMN = {"authors": "organization", "organizations": "submitted_by", "submitters": "organization"}
 
 
 def _check(kind: str) -> None:
@@ -59,11 +71,43 @@ class EntityQueries:
             {"key": key},
         )
 
-    def entity_people(self, kind: str, key: str, limit: int = 200) -> pl.DataFrame:
-        """The people on the entity's papers (for an author: the co-authors), most shared papers
-        first: author_id, name, hf_username, papers, upvotes, last_listing_date."""
+    def entity_figures(self, kind: str, key: str) -> dict:
+        """papers, upvotes, median_upvotes, first_listing_date and last_listing_date of one entity,
+        all time, from aggregates (no paper row is read)."""
         _check(kind)
-        return self.frame("SELECT * FROM people_of($kind, $key, $limit)", {"kind": kind, "key": key, "limit": limit})
+        return self.frame("SELECT * FROM entity_figures($kind, $key)", {"kind": kind, "key": key}).row(0, named=True)
+
+    def entity_months(self, kind: str, key: str) -> pl.DataFrame:
+        """Papers and upvotes per calendar month with papers (month is its first day), oldest first."""
+        _check(kind)
+        return self.frame("SELECT * FROM entity_months($kind, $key)", {"kind": kind, "key": key})
+
+    def entity_papers_page(self, kind: str, key: str, limit: int, offset: int = 0) -> pl.DataFrame:
+        """Rows offset+1 .. offset+limit of `entity_papers` (most upvoted first), read alone."""
+        _check(kind)
+        return self.frame(
+            "SELECT * FROM entity_papers_ranked($kind, $key, $limit, $offset)",
+            {"kind": kind, "key": key, "limit": limit, "offset": offset},
+        )
+
+    def entity_related(self, kind: str, key: str, limit: int = 50) -> pl.DataFrame:
+        """The organisations of the entity's papers (for an organisation: their submitters), most
+        papers first: value, papers, upvotes, last_listing_date."""
+        _check(kind)
+        return self.frame(
+            "SELECT * FROM entity_papers_by($kind, $key, $column, $limit)",
+            {"kind": kind, "key": key, "column": RELATED_COLUMN[kind], "limit": limit},
+        )
+
+    def entity_people_page(self, kind: str, key: str, limit: int, offset: int = 0, latest: int | None = None) -> pl.DataFrame:
+        """One page of the people on the entity's `latest` most recent papers (None: all): the
+        columns of people_of (author_id, name, hf_username, papers, upvotes, last_listing_date) plus
+        people, how many there are in all."""
+        _check(kind)
+        return self.frame(
+            "SELECT * FROM people_on_latest($kind, $key, $latest, $limit, $offset)",
+            {"kind": kind, "key": key, "latest": latest, "limit": limit, "offset": offset},
+        )
 
     def find_authors(self, name_text: str, limit: int = 50) -> pl.DataFrame:
         """Authors whose name contains every word of `name_text` (or whose HF username it is),

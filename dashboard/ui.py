@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -138,15 +139,32 @@ def paper_link(paper_id: str, label: str) -> None:
 
 def csv_download(frame: pl.DataFrame, file_name: str, key: str) -> None:
     """A button that downloads exactly `frame` as CSV (list columns joined with '; ')."""
-    flat = frame.with_columns(pl.col(c).list.join("; ") for c, t in frame.schema.items() if t == pl.List(pl.String))
     st.download_button(
         f"Download CSV ({frame.height:,} rows)",
-        flat.write_csv(),
+        _csv_text(frame),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",
         key=key,
     )
+
+
+def csv_download_later(make_frame: Callable[[], pl.DataFrame], rows: int, file_name: str, key: str) -> None:
+    """`csv_download` of the frame `make_frame()` returns, called only when the button is clicked
+    (every paper of a prolific entity is too many rows to read on each view of its page)."""
+    st.download_button(
+        f"Download CSV ({rows:,} rows)",
+        lambda: _csv_text(make_frame()),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
+    )
+
+
+def _csv_text(frame: pl.DataFrame) -> str:
+    """`frame` as CSV text, list columns joined with '; '."""
+    return frame.with_columns(pl.col(c).list.join("; ") for c, t in frame.schema.items() if t == pl.List(pl.String)).write_csv()
 
 
 def hf_url(paper_id: str) -> str:

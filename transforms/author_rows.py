@@ -70,6 +70,8 @@ def authors_frame(slots: pl.DataFrame) -> pl.DataFrame:
             pl.when(_CLAIMED).then(pl.col("identity_key").str.strip_prefix("hf:")).alias("hf_username"),
             pl.col("identity_key"),
             author_key_expr(pl.col("author_id")).alias("author_key"),
+            # folded by the load with DuckDB's own strip_accents, the one find_authors() applies
+            pl.lit(None, dtype=pl.Utf8).alias("name_folded"),
         )
         .pipe(table_schemas.conform_batch, table_schemas.AUTHORS)
     )

@@ -35,7 +35,14 @@ PAPERS = pl.Schema(
 )
 
 AUTHORS = pl.Schema(
-    {"author_id": pl.Utf8, "name": pl.Utf8, "hf_username": pl.Utf8, "identity_key": pl.Utf8, "author_key": pl.UInt64}
+    {
+        "author_id": pl.Utf8,
+        "name": pl.Utf8,
+        "hf_username": pl.Utf8,
+        "identity_key": pl.Utf8,
+        "author_key": pl.UInt64,
+        "name_folded": pl.Utf8,
+    }
 )
 
 PAPER_AUTHORS = pl.Schema(

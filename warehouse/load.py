@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from warehouse.author_papers import insert_author_papers
+from warehouse.author_papers import fill_folded_names, insert_author_papers
 from warehouse.db import execute_with_rows
 from warehouse.keywords import refresh_keyword_weeks, weeks_of
 
@@ -178,6 +178,7 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list
     insert_author_papers(con, days)
     for table, (key, update) in UPSERTED_TABLES.items():
         _upsert(con, table, key, update, incoming[table])
+    fill_folded_names(con)  # of the authors just added
     execute_with_rows(
         con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows", incoming["partition_loads"]
     )

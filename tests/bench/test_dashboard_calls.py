@@ -19,9 +19,13 @@ class RecordingRepository(WarehouseRepository):
         self.seen["co_authors"] = (start, end)
         return super().co_authors(author_id, start, end)
 
-    def entity_people(self, kind, key, limit=200):
-        self.seen.setdefault("entity_people", []).append((kind, key, limit))
-        return super().entity_people(kind, key, limit)
+    def entity_people_page(self, kind, key, limit, offset=0, latest=None):
+        self.seen.setdefault("entity_people_page", []).append((kind, key, limit, offset, latest))
+        return super().entity_people_page(kind, key, limit, offset, latest)
+
+    def entity_papers_page(self, kind, key, limit, offset=0):
+        self.seen.setdefault("entity_papers_page", []).append((kind, key, limit, offset))
+        return super().entity_papers_page(kind, key, limit, offset)
 
     def find_authors(self, name_text, limit=50):
         self.seen.setdefault("find_authors", []).append((name_text, limit))
@@ -47,7 +51,7 @@ def test_every_query_is_called_and_leaderboard_pages_use_their_own_range(tmp_pat
 
 def test_entity_pages_are_timed_on_the_largest_entities_and_the_search_on_typed_needles(tmp_path):
     from dashboard.author_search import SHOWN
-    from dashboard.entity_page import PEOPLE_SHOWN
+    from dashboard.entity_page import PAGE_ROWS, PEOPLE_LATEST_PAPERS
 
     repo = RecordingRepository(seed_warehouse(tmp_path / "warehouse.duckdb"))
     repo.seen = {}
@@ -56,12 +60,10 @@ def test_entity_pages_are_timed_on_the_largest_entities_and_the_search_on_typed_
         calls[f"entity_page[{kind}]"]()
     # Ann Li is on 3 papers (Ben and Cat on 2), deepseek-ai has 2 papers (google 1), akhaliq and
     # alice submitted 2 each (the tie goes to the first username)
-    largest = [
-        ("authors", "a-ann", PEOPLE_SHOWN),
-        ("organizations", "deepseek-ai", PEOPLE_SHOWN),
-        ("submitters", "akhaliq", PEOPLE_SHOWN),
-    ]
-    assert repo.seen["entity_people"] == largest
+    largest = [("authors", "a-ann"), ("organizations", "deepseek-ai"), ("submitters", "akhaliq")]
+    # the first page, as the page opens, the people counted on its latest papers
+    assert repo.seen["entity_people_page"] == [(*k, PAGE_ROWS, 0, PEOPLE_LATEST_PAPERS) for k in largest]
+    assert repo.seen["entity_papers_page"] == [(*k, PAGE_ROWS, 0) for k in largest]
     for label in ("short", "surname", "two_words", "exact"):
         calls[f"find_authors[{label}]"]()
     assert repo.seen["find_authors"] == [("li", SHOWN), ("Li", SHOWN), ("LI ann", SHOWN), ("Ann Li", SHOWN)]

@@ -3,7 +3,7 @@ than 90 days before the seed's newest day (2025-01-14), so no default date range
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from warehouse.author_papers import fill_author_keys, refresh_author_papers
@@ -41,6 +41,38 @@ def add_old_paper(path: Path) -> Path:
             [(OLD_PAPER, "a-dana", 1, DANA[1], OLD_DAY), (OLD_PAPER, "a-ann", 2, "Ann Li", OLD_DAY)],
         )
         con.execute("INSERT INTO votes VALUES (?, ?, 7, NULL, ?)", [OLD_PAPER, datetime(2024, 6, 3, 8), OLD_DAY])
+        refresh_author_papers(con)
+        fill_author_keys(con)
+        rebuild_derived_tables(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return path
+
+
+# A prolific author for paging: Pia Park on PROLIFIC_PAPERS papers listed one a day from
+# 2023-06-01 (older than every other paper, no organisation or submitter), paper i with i upvotes,
+# each with one co-author of her own (Co 1 .. Co 55), so both her tables have a second page.
+PIA = ("a-pia", "Pia Park", None, "name:pia park")
+PROLIFIC_PAPERS = 55
+PROLIFIC_START = date(2023, 6, 1)
+
+
+def add_prolific_author(path: Path) -> Path:
+    """Add Pia Park's papers (see PIA) to the warehouse at `path`, then rebuild what depends on papers."""
+    papers = [(f"2306.{i:05d}", PROLIFIC_START + timedelta(days=i - 1), i) for i in range(1, PROLIFIC_PAPERS + 1)]
+    con = connect_writer(path)
+    try:
+        con.executemany(
+            "INSERT INTO papers (paper_id, title, summary, listing_date, upvotes, author_count) VALUES (?, ?, ?, ?, ?, 2)",
+            [(pid, f"Prolific study {i}", "A study.", day, i) for (pid, day, i) in papers],
+        )
+        authors = [PIA, *((f"a-co{i}", f"Co {i}", None, f"name:co {i}") for i in range(1, PROLIFIC_PAPERS + 1))]
+        con.executemany("INSERT INTO authors (author_id, name, hf_username, identity_key) VALUES (?, ?, ?, ?)", authors)
+        con.executemany(
+            "INSERT INTO paper_authors VALUES (?, ?, ?, ?, ?)",
+            [row for (pid, day, i) in papers for row in ((pid, "a-pia", 1, PIA[1], day), (pid, f"a-co{i}", 2, f"Co {i}", day))],
+        )
         refresh_author_papers(con)
         fill_author_keys(con)
         rebuild_derived_tables(con)

@@ -118,14 +118,14 @@ def test_author_figures_co_authors_and_months(repo):
     assert shown["Median upvotes"][0] == "25.0"
     assert at.dataframe[0].value["upvotes"].tolist() == [50, 30, 20, 7]
     # co-authors: Ben (00001), Cat (00003), Dana (old paper), one shared paper each
-    co = repo.entity_people("authors", "a-ann")
+    co = repo.entity_people_page("authors", "a-ann", 50)
     assert sorted(co["name"].to_list()) == ["Ben Lee", "Cat Kim", "Dana Álvarez"]
-    assert co["papers"].to_list() == [1, 1, 1]
-    assert at.subheader[2].value == "Co-authors (3)" or any(s.value == "Co-authors (3)" for s in at.subheader)
+    assert co["papers"].to_list() == [1, 1, 1] and co["people"].to_list() == [3, 3, 3]
+    assert any(s.value == "Co-authors (3)" for s in at.subheader)
     # Jun 2024 .. Jan 2025 is 8 months, the empty ones included
-    from dashboard.entity_frames import papers_per_month
+    from dashboard.entity_frames import fill_months
 
-    monthly = papers_per_month(repo.entity_papers("authors", "a-ann"))
+    monthly = fill_months(repo.entity_months("authors", "a-ann"))
     assert monthly.height == 8 and monthly["papers"].to_list() == [1, 0, 0, 0, 0, 0, 1, 2]
 
 
@@ -204,6 +204,44 @@ def test_an_old_drill_down_url_opens_the_entity_page():
 def test_people_table_has_no_none_for_unclaimed_authors(repo):
     from dashboard.entity_frames import people_table
 
-    shown = people_table(repo.entity_people("authors", "a-ann"))
+    shown = people_table(repo.entity_people_page("authors", "a-ann", 50))
     assert not pd.isna(shown.to_pandas()["hf_profile"]).any()
     assert set(shown["hf_profile"].to_list()) == {"", "https://huggingface.co/danaal"}
+
+
+def test_papers_and_people_come_a_page_at_a_time_and_the_url_keeps_the_page(monkeypatch):
+    from dashboard import entity_page
+
+    monkeypatch.setattr(entity_page, "PAGE_ROWS", 2)
+    at = open_page("author", id="a-ann")
+    # Ann's papers by upvotes: 50, 30 | 20, 7; her co-authors by their paper's upvotes: Ben (50), Cat (30) | Dana (7)
+    assert at.dataframe[0].value["upvotes"].tolist() == [50, 30]
+    assert at.dataframe[1].value["author"].tolist() == [
+        labelled_url("author", "a-ben", "Ben Lee"),
+        labelled_url("author", "a-cat", "Cat Kim"),
+    ]
+    assert "1–2 of 4" in [c.value for c in at.caption]
+    assert metrics(at)["Papers"][0] == "4"  # the figures stay those of every paper
+    at.button(key="page_next").click().run()
+    assert at.query_params["page"] in ("2", ["2"]) and at.query_params["id"] in ("a-ann", ["a-ann"])
+    assert at.dataframe[0].value["upvotes"].tolist() == [20, 7]
+    assert at.button(key="page_next").disabled
+    at.button(key="page_previous").click().run()
+    assert "page" not in at.query_params and at.dataframe[0].value["upvotes"].tolist() == [50, 30]
+    at.button(key="people_page_next").click().run()
+    assert at.dataframe[1].value["author"].tolist() == [labelled_url("author", "a-dana", "Dana Álvarez")]
+    # a shared URL opens on its pages; a page past the end shows the last one
+    shared = open_page("author", id="a-ann", page="2", people_page="2")
+    assert shared.dataframe[0].value["upvotes"].tolist() == [20, 7]
+    assert len(shared.dataframe[1].value) == 1
+    past = open_page("author", id="a-ann", page="9", people_page="9")
+    assert past.dataframe[0].value["upvotes"].tolist() == [20, 7]
+    assert past.dataframe[1].value["author"].tolist() == [labelled_url("author", "a-dana", "Dana Álvarez")]
+    assert any(s.value == "Co-authors (3)" for s in past.subheader)
+
+
+def test_the_csv_download_still_gives_every_paper(repo):
+    at = open_page("author", id="a-ann")
+    [button] = [b for b in at.get("download_button") if "Download CSV" in b.proto.label]
+    assert button.proto.label == "Download CSV (4 rows)"
+    assert repo.entity_papers("authors", "a-ann")["upvotes"].to_list() == [50, 30, 20, 7]

@@ -4,13 +4,15 @@ entity pages at 1440x900 and at a phone's 390x844 go to test-artifacts/screensho
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from dashboard.links import labelled_url
-from tests.dashboard.entity_seed import OLD_PAPER, OLD_TITLE, add_old_paper
+from tests.dashboard.entity_seed import OLD_PAPER, OLD_TITLE, add_old_paper, add_prolific_author
 from tests.e2e.dashboard_server import start_dashboard
-from tests.e2e.test_dashboard_browser import SHOTS, grid_rows, settle, visit  # noqa: F401
+from tests.e2e.test_dashboard_browser import SHOTS, data_rows, grid_rows, settle, visit  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -19,6 +21,7 @@ ENTITY_URLS = {
     "paper": f"paper?id={OLD_PAPER}",
     "paper_with_history": "paper?id=2501.00001",
     "author": "author?id=a-ann",
+    "author_paged": "author?id=a-pia&page=2",
     "organization": "organization?id=deepseek-ai",
     "submitter": "submitter?id=akhaliq",
     "authors": "authors?find=li",
@@ -27,8 +30,10 @@ ENTITY_URLS = {
 
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory, chromium):
-    """The dashboard over the seeded warehouse with the old paper; yields its base URL."""
-    with start_dashboard(tmp_path_factory.mktemp("papers_home"), prepare=add_old_paper) as (base, _):
+    """The dashboard over the seeded warehouse with the old paper and a prolific author; yields its base URL."""
+    with start_dashboard(
+        tmp_path_factory.mktemp("papers_home"), prepare=lambda path: add_prolific_author(add_old_paper(path))
+    ) as (base, _):
         yield base
 
 
@@ -140,6 +145,45 @@ def test_a_leaderboard_name_opens_the_entity(page, dashboard):
     assert "/organizations" in page.url
     click_first_cell(page, x=120)
     shows(page, "/organization?id=deepseek-ai", "DeepSeek")
+
+
+def first_cell(page, table: int = 0) -> str:
+    return data_rows(page, table).first.locator('[role="gridcell"]').first.inner_text()
+
+
+def shows_first(page, text: str, table: int = 0) -> None:
+    """Wait until the table's first cell holds `text` (the grid repaints after the run ends)."""
+    expect(data_rows(page, table).first.locator('[role="gridcell"]').first).to_have_text(text)
+
+
+def test_a_prolific_authors_papers_come_a_page_at_a_time_and_the_url_keeps_the_page(page, dashboard):
+    visit(page, f"{dashboard}/author?id=a-pia")
+    assert heading(page) == "Pia Park"
+    # 55 papers, paper i with i upvotes: page 1 is 55 .. 6, page 2 is 5 .. 1
+    assert first_cell(page) == labelled_url("paper", "2306.00055", "Prolific study 55")
+    expect(page.get_by_text("1–50 of 55", exact=True).first).to_be_visible()
+    next_buttons = page.get_by_role("button", name=re.compile(r"\bNext$"))
+    next_buttons.first.click()  # the papers' pager comes first
+    page.wait_for_function("() => new URLSearchParams(location.search).get('page') === '2'")
+    settle(page)
+    assert [row[0] for row in grid_rows(page, 5)][0] == labelled_url("paper", "2306.00005", "Prolific study 5")
+    assert "id=a-pia" in page.url
+    expect(page.get_by_text("51–55 of 55", exact=True)).to_be_visible()
+    # a reload (or a shared link) shows the same page
+    page.reload()
+    settle(page)
+    shows_first(page, labelled_url("paper", "2306.00005", "Prolific study 5"))
+    # the co-authors have their own pages: Co 55 .. Co 6, then Co 5 .. Co 1
+    assert first_cell(page, table=1) == labelled_url("author", "a-co55", "Co 55")
+    next_buttons.last.click()  # the co-authors' pager
+    page.wait_for_function("() => new URLSearchParams(location.search).get('people_page') === '2'")
+    settle(page)
+    shows_first(page, labelled_url("author", "a-co5", "Co 5"), table=1)
+    assert new_params(page) == {"id": "a-pia", "page": "2", "people_page": "2"}
+
+
+def new_params(page) -> dict[str, str]:
+    return page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
 
 
 @pytest.mark.parametrize("size", SIZES)

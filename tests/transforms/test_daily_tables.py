@@ -163,6 +163,7 @@ def test_authors_deduplicated_first_listed_name_wins():
             "identity_key": ["hf:ChunjiangGe", "name:zoe ng", "name:hidden person"],
             # author_key: the first 16 hex digits of md5(author_id), as a number
             "author_key": [int(hashlib.md5(a.encode()).hexdigest()[:16], 16) for a in (GE, ZOE, HIDDEN)],
+            "name_folded": [None, None, None],  # folded by the load, in DuckDB
         },
         schema=table_schemas.AUTHORS,
     )

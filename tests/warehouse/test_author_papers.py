@@ -87,6 +87,29 @@ def test_a_warehouse_made_before_the_table_gets_it_filled(tmp_path):
     con.close()
 
 
+def test_a_load_stores_each_new_authors_name_folded(con):
+    one = batch(con, [paper("2405.00001", 3)])
+    one = dataclasses.replace(
+        one, authors=frame_like(con, "authors", [{**one.authors.to_dicts()[0], "name": "Łukasz Ÿoung-Álvarez"}])
+    )
+    replace_partition(con, one)
+    # strip_accents leaves Ł (a letter of its own, not L with a mark) and lower() folds it
+    assert con.execute("SELECT name_folded FROM authors").fetchall() == [("łukasz young-alvarez",)]
+
+
+def test_a_warehouse_made_before_name_folded_gets_it_filled(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    con = connect_writer(path)
+    replace_partition(con, batch(con, [paper("2405.00001", 3)]))
+    # as it was before the column existed, with an older schema fingerprint
+    con.execute("ALTER TABLE authors DROP COLUMN name_folded")
+    con.execute("DELETE FROM schema_applied")
+    con.close()
+    con = connect_writer(path)
+    assert con.execute("SELECT name, name_folded FROM authors").fetchall() == [("Ada", "ada")]
+    con.close()
+
+
 def test_author_key_is_the_first_16_hex_digits_of_the_md5_of_the_id_in_sql_and_polars():
     con = duckdb.connect()
     apply_schema(con)

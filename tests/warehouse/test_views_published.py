@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from tests.warehouse.conftest import HandMadeWarehouse, paper
+from warehouse.author_papers import fill_author_tables_if_missing
 from warehouse.db import apply_schema
 from warehouse.derived import rebuild_derived_tables
 
@@ -35,6 +36,14 @@ QUERIES = {
     "paper_cards_between": "SELECT * FROM paper_cards_between('2025-12-01', '2025-12-31')",
     "adjacent_listing_days": "SELECT * FROM adjacent_listing_days('2025-12-01')",
     "trending_papers": "SELECT * FROM trending_papers(7, 1)",
+    "author_papers_of": "SELECT * FROM author_papers_of('a')",
+    "people_of": "SELECT * FROM people_of('organizations', 'nvidia', NULL)",
+    "find_authors": "SELECT * FROM find_authors('ANN', 10)",
+    "entity_figures": "SELECT * FROM entity_figures('authors', 'a')",
+    "entity_months": "SELECT * FROM entity_months('organizations', 'nvidia')",
+    "entity_papers_ranked": "SELECT * FROM entity_papers_ranked('submitters', 'akhaliq', 50, 0)",
+    "entity_papers_by": "SELECT * FROM entity_papers_by('authors', 'a', 'organization', 10)",
+    "people_on_latest": "SELECT * FROM people_on_latest('organizations', 'nvidia', 500, 50, 0)",
 }
 
 
@@ -89,6 +98,7 @@ def build(path) -> None:
             {"paper_id": "m2", "listing_date": DAY, "author_id": "a", "position": 1, "name_as_listed": "Ann  LEE"},
         ],
     )
+    fill_author_tables_if_missing(warehouse.con)  # author_papers, as the load keeps it
     rebuild_derived_tables(warehouse.con)
     warehouse.con.close()
 

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS authors (
     name            VARCHAR NOT NULL,      -- display name (as printed on the most recent paper)
     hf_username     VARCHAR,               -- set when the author claimed a paper on HF
     identity_key    VARCHAR NOT NULL,      -- what author_id hashes: 'hf:akhaliq' or 'name:yang shen'
-    author_key      UBIGINT                -- author_key(author_id) (005_author_papers.sql), set by the load
+    author_key      UBIGINT,               -- author_key(author_id) (005_author_papers.sql), set by the load
+    name_folded     VARCHAR                -- lower(strip_accents(name)), what the author search matches; set by the load
 );
 
 CREATE TABLE IF NOT EXISTS paper_authors (

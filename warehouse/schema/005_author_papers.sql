@@ -13,6 +13,8 @@ CREATE OR REPLACE MACRO author_key(author_id) AS CAST('0x' || left(md5(author_id
 
 -- authors.author_key, for a warehouse made before it (warehouse/author_papers.py fills it)
 ALTER TABLE authors ADD COLUMN IF NOT EXISTS author_key UBIGINT;
+-- ... and authors.name_folded (fill_author_keys fills both)
+ALTER TABLE authors ADD COLUMN IF NOT EXISTS name_folded VARCHAR;
 
 CREATE TABLE IF NOT EXISTS author_papers (
     listing_date    DATE NOT NULL,         -- the paper's listing date

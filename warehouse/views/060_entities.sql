@@ -55,18 +55,25 @@ ORDER BY t.papers DESC, t.upvotes DESC, a.name, a.author_id;
 
 -- find_authors(needle, top_n): grain author. Authors whose name contains every word of `needle`
 -- (case and accents ignored), exact names first, then by papers. Only the first 1,000 matches by
--- name length get their papers counted: a two-letter needle matches most of the authors.
+-- name length get their papers counted: a two-letter needle matches most of the authors. Names
+-- are matched folded as the load stored them (authors.name_folded), folded here only where not.
 CREATE OR REPLACE MACRO find_authors(needle, top_n) AS TABLE
 WITH words AS (
     SELECT list_filter(string_split(lower(strip_accents(trim(needle))), ' '), lambda w: w <> '') AS ws,
            lower(strip_accents(trim(needle))) AS whole
 ),
+folded AS (
+    SELECT author_key, author_id, name, hf_username,
+           coalesce(name_folded, lower(strip_accents(name))) AS name_folded
+    FROM authors
+),
 matches AS MATERIALIZED (
     SELECT a.author_key, a.author_id, a.name, a.hf_username,
-           lower(strip_accents(a.name)) = w.whole OR lower(a.hf_username) = w.whole AS exact
-    FROM authors AS a, words AS w
+           a.name_folded = w.whole OR lower(a.hf_username) = w.whole AS exact
+    FROM folded AS a, words AS w
     WHERE len(w.ws) > 0
-      AND (len(list_filter(w.ws, lambda x: NOT contains(lower(strip_accents(a.name)), x))) = 0
+      -- the first word alone first: a plain column filter, so the lambda runs on its matches only
+      AND ((contains(a.name_folded, w.ws[1]) AND len(list_filter(w.ws, lambda x: NOT contains(a.name_folded, x))) = 0)
            OR lower(a.hf_username) = w.whole)
     ORDER BY exact DESC, length(a.name), a.author_id
     LIMIT 1000
