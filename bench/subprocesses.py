@@ -60,6 +60,17 @@ def run_worker(
     return {**json.loads(lines[-1]), "wall_s": wall, "sampled_peak_rss_mb": peak}
 
 
+def tree_peak_rss_mb(proc: subprocess.Popen, every_s: float = 0.2) -> float:
+    """Wait for `proc` to exit; the peak RSS of its process tree, sampled every `every_s`."""
+    import psutil
+
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_mb(psutil, proc.pid))
+        time.sleep(every_s)
+    return peak
+
+
 def _tree_rss_mb(psutil, pid: int) -> float:
     try:
         root = psutil.Process(pid)

@@ -76,6 +76,7 @@ def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
     errors = {k: v["error"] for k, v in results["details"].items() if "error" in v}
     assert errors == {}
     for key in (
+        "backfill_process_ratio_vs_duckdb_floor",
         "load_ratio_vs_duckdb_floor",
         "speedup_vs_dlt",
         "backfill_365_days_s",
@@ -85,6 +86,11 @@ def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
     ):
         assert results[key] is not None, key
     assert results["details"]["backfill"]["batched"]["loaded"] == 2
+    process = results["details"]["backfill_process"]["backfill"]
+    # the process ran both days through the load run and the search rebuild, each a Dagster run
+    assert process["published_papers"] == results["details"]["generate"]["1x"]["papers"]
+    assert process["runs"] == 2 and set(process["step_seconds"]) == {"daily_papers", "search_tables"}
+    assert process["requests"] >= 2
     assert results["machine"]["logical_cores"] >= 1
 
 
