@@ -10,7 +10,6 @@ speak of). The figure is the ratio: on a shared machine both sides slow down tog
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from bench.measure_load import _median_run, floor_load
-from bench.subprocesses import product_env, run_worker, tree_peak_rss_mb
+from bench.subprocesses import child_env, product_env, run_worker, tree_peak_rss_mb
 from hf_api.testing.fake_server import FakeHFServer
 from papers_settings import REPO_ROOT
 
@@ -35,7 +34,7 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
     from start to exit, exit status, peak RSS, and where the time went by Dagster's own records."""
     command = [sys.executable, "-m", "papers_cli.main", "backfill", "--start", days[0].isoformat(), "--end", days[-1].isoformat()]
     with FakeHFServer(days_dir) as server:
-        env = {**os.environ, **product_env(home, server.base_url), "HF_REQUESTS_PER_SECOND": REQUESTS_PER_SECOND}
+        env = child_env({**product_env(home, server.base_url), "HF_REQUESTS_PER_SECOND": REQUESTS_PER_SECOND})
         with tempfile.TemporaryFile("w+") as err:
             started = time.perf_counter()
             proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
