@@ -43,6 +43,9 @@ STOCK_METHODS = {
     "_initdb": "(self, engine: sqlalchemy.engine.base.Engine, for_index_shard=False) -> None",
     "conn_string_for_shard": "(self, shard_name: str) -> str",
     "store_event": "(self, event: dagster._core.events.log.EventLogEntry) -> None",
+    "_store_asset_event": (
+        "(self, conn: sqlalchemy.engine.base.Connection, event: dagster._core.events.log.EventLogEntry, event_id: int) -> None"
+    ),
     "wipe": "(self) -> None",
     "dispose": "(self) -> None",
 }
@@ -121,12 +124,28 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     # and Dagster then stores its events one by one.
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         with self._db_lock, ExitStack() as stack:
-            self._batch.stack, self._batch.connections = stack, {}
+            self._batch.stack, self._batch.connections, self._batch.asset_events = stack, {}, {}
             try:
                 for event in events:
                     self.store_event(event)
+                for conn, event, event_id in self._batch.asset_events.values():
+                    super()._store_asset_event(conn, event, event_id)
             finally:
-                self._batch.stack = None
+                self._batch.stack = self._batch.asset_events = None
+
+    # Each asset event also rewrites its asset's row of the index (asset_keys: last run, last
+    # materialization, timestamp), one statement or two per event, the last one winning. In a
+    # batch only the last event of each kind per asset is written, in the order they came, which
+    # leaves the row as writing every event would: a column keeps the value of the last event
+    # that sets it, and events of one kind set the same columns.
+    def _store_asset_event(self, conn: Connection, event: EventLogEntry, event_id: int) -> None:
+        pending = getattr(self._batch, "asset_events", None)
+        if pending is None or not (event.dagster_event and event.dagster_event.asset_key):
+            super()._store_asset_event(conn, event, event_id)
+            return
+        kind = (event.dagster_event.asset_key.to_string(), event.dagster_event.event_type_value)
+        pending.pop(kind, None)  # so dict order is the order of each kind's last event
+        pending[kind] = (conn, event, event_id)
 
     # The stock storage inspects the index schema on every asset event: has_table() with a new
     # engine each time, and the asset_keys columns. A table or column, once there, stays (only
