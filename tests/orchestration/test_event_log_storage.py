@@ -92,16 +92,20 @@ def test_a_table_once_found_is_not_looked_up_again_and_a_missing_one_is(dagster_
 def _asset_index(instance, key: dg.AssetKey) -> dict:
     """What the UI reads about an asset: its index row, partitions, and planned/stored events."""
     record = instance.get_asset_records([key])[0].asset_entry
-    planned = instance.get_event_records(
-        dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, asset_key=key), limit=1000
-    )
+    planned = [
+        record.event_log_entry.dagster_event.event_specific_data.partition
+        for run in instance.get_run_records()
+        for record in instance.get_records_for_run(
+            run.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, limit=1000
+        ).records
+    ]
     return {
         "last_run_id": record.last_run_id,
         "last_partition": record.last_materialization.dagster_event.partition,
         "last_metadata": record.last_materialization.asset_materialization.metadata,
         "partitions": instance.get_materialized_partitions(key),
         "materializations": len(instance.fetch_materializations(key, limit=1000).records),
-        "planned": sorted(r.partition_key for r in planned),
+        "planned": sorted(planned),
     }
 
 
