@@ -38,7 +38,7 @@ def run_worker(
             stdout=out,
             stderr=err,
             text=True,
-            env={**os.environ, **(env or {})},
+            env=child_env(env or {}),
         )
         peak, killed = 0.0, None
         while proc.poll() is None:
@@ -58,6 +58,22 @@ def run_worker(
         reason = killed or f"exited {proc.returncode}"
         raise WorkerFailed(f"{module} {' '.join(args)} {reason}:\n{stderr[-3000:]}", peak, bool(killed))
     return {**json.loads(lines[-1]), "wall_s": wall, "sampled_peak_rss_mb": peak}
+
+
+def child_env(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment with `extra` added, for a child process."""
+    return {**os.environ, **extra}
+
+
+def tree_peak_rss_mb(proc: subprocess.Popen, every_s: float = 0.2) -> float:
+    """Wait for `proc` to exit; the peak RSS of its process tree, sampled every `every_s`."""
+    import psutil
+
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_mb(psutil, proc.pid))
+        time.sleep(every_s)
+    return peak
 
 
 def _tree_rss_mb(psutil, pid: int) -> float:

@@ -18,7 +18,8 @@ def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "bench",
         help="run the benchmark and write bench/results/latest.json",
-        description="Generate realistic API days, serve them from a local server and measure the "
+        description="Generate realistic API days, serve them from a local server and measure "
+        "`papers backfill` as a process (start to exit) against DuckDB's own floor on the same files, the "
         "load against DuckDB's own floor, fetch+load against dlt, the Dagster backfill batched and "
         "per partition, dashboard query latency at 1x and 10x history, and peak memory at 10x. "
         "Needs the bench dependency group for dlt: `uv sync --group bench`.",
@@ -34,7 +35,7 @@ def register(subparsers, settings: Settings) -> None:
         type=_steps,
         metavar="STEP[,STEP]",
         help="run only these measurements (reusing the days generated in --work-dir): "
-        "load, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x",
+        "backfill_process, load, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x",
     )
     parser.set_defaults(handler=run)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.event_log_storage import EVENT_BATCH_SIZE
 from papers_settings import REPO_ROOT, Settings
 
 # Not at the repo root: `dagster dev` warns about a dagster.yaml in its folder that is not DAGSTER_HOME.
@@ -23,6 +24,10 @@ def prepare_dagster_home(settings: Settings) -> Path:
         shutil.copyfile(SHIPPED_DAGSTER_YAML, target)
     # Dagster finds its instance through this variable (DagsterInstance.get and child processes).
     os.environ["DAGSTER_HOME"] = str(home)
+    # Dagster reads this one itself: events it reports together (a ranged run's per-partition
+    # events) go to the event log as one batch, which PooledSqliteEventLogStorage stores in one
+    # transaction. Set here, it reaches `dagster dev` and its run workers too.
+    os.environ.update(DAGSTER_EVENT_BATCH_SIZE=str(EVENT_BATCH_SIZE))
     return home
 
 

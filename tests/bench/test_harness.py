@@ -88,6 +88,26 @@ def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
     assert results["machine"]["logical_cores"] >= 1
 
 
+def test_backfill_process_runs_papers_backfill_beside_the_floor(tmp_path):
+    # Its own test (with --only): a whole `papers backfill` process would push the run of every
+    # measurement above past its timeout on a loaded machine.
+    from bench.run import run_benchmark
+
+    plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
+    out = tmp_path / "out.json"
+    only = {"backfill_process"}
+    run_benchmark(plan, "papers bench", out=out, work_dir=tmp_path / "work", end=date(2026, 6, 2), say=lambda _: None, only=only)
+    results = json.loads(out.read_text())
+    process = results["details"]["backfill_process"]
+    # both days went through the load run and the search rebuild, each a Dagster run
+    assert process["backfill"]["published_papers"] == results["details"]["generate"]["1x"]["papers"]
+    assert process["backfill"]["runs"] == 2
+    assert set(process["backfill"]["step_seconds"]) == {"daily_papers", "search_tables"}
+    assert process["backfill"]["requests"] == 2
+    assert results["backfill_process_ratio_vs_duckdb_floor"] == process["backfill"]["wall_s"] / process["floor"]["seconds"]
+    assert results["backfill_process_s"] == process["backfill"]["wall_s"]
+
+
 def test_only_reruns_the_named_measurements_on_the_days_already_generated(tmp_path):
     from bench.run import run_benchmark
 

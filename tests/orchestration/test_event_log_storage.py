@@ -87,3 +87,53 @@ def test_a_table_once_found_is_not_looked_up_again_and_a_missing_one_is(dagster_
         assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
         _materialize(instance, "2025-01-01", "2025-01-10")  # ten asset events: no more lookups
     assert looked_up == ["asset_event_tags", "no_such_table", "no_such_table"]
+
+
+def _asset_index(instance, key: dg.AssetKey) -> dict:
+    """What the UI reads about an asset: its index row, partitions, and planned/stored events."""
+    record = instance.get_asset_records([key])[0].asset_entry
+    planned = [
+        record.event_log_entry.dagster_event.event_specific_data.partition
+        for run in instance.get_run_records()
+        for record in instance.get_records_for_run(
+            run.dagster_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED, limit=1000
+        ).records
+    ]
+    return {
+        "last_run_id": record.last_run_id,
+        "last_partition": record.last_materialization.dagster_event.partition,
+        "last_metadata": record.last_materialization.asset_materialization.metadata,
+        "partitions": instance.get_materialized_partitions(key),
+        "materializations": len(instance.fetch_materializations(key, limit=1000).records),
+        "planned": sorted(planned),
+    }
+
+
+@pytest.mark.parametrize("batch_size", ["0", "1000"])
+def test_a_batch_of_events_leaves_the_index_as_one_by_one_writing_does(dagster_home, monkeypatch, batch_size):
+    # Two ranged runs, the second overlapping the first: every partition is planned and
+    # materialized; the asset's row must name the second run and its last partition.
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", batch_size)
+    with dg.DagsterInstance.get() as instance:
+        stored = []
+        storage = instance.event_log_storage
+        monkeypatch.setattr(storage, "store_event_batch", _recording(storage.store_event_batch, stored))
+        _materialize(instance, "2025-01-01", "2025-01-10")
+        _materialize(instance, "2025-01-05", "2025-01-20")
+        second_run = instance.get_run_records(limit=1)[0].dagster_run.run_id
+        index = _asset_index(instance, dg.AssetKey("daily_thing"))
+    assert bool(stored) == (batch_size != "0")  # the batched path is the one taken
+    assert index["last_run_id"] == second_run
+    assert index["last_partition"] == "2025-01-20"
+    assert index["last_metadata"]["keys"] == dg.IntMetadataValue(16)
+    assert index["partitions"] == {f"2025-01-{d:02d}" for d in range(1, 21)}
+    assert index["materializations"] == 10 + 16
+    assert index["planned"] == sorted([f"2025-01-{d:02d}" for d in range(1, 11)] + [f"2025-01-{d:02d}" for d in range(5, 21)])
+
+
+def _recording(store_event_batch, stored: list):
+    def record(events):
+        stored.append(len(events))
+        return store_event_batch(events)
+
+    return record

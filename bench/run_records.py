@@ -1,0 +1,31 @@
+"""Where a finished backfill's time went by Dagster's own records, in its own process (the
+instance's storage reads DAGSTER_HOME, which the benchmark's process does not set).
+
+    DAGSTER_HOME=... python -m bench.run_records
+
+Prints one JSON line: runs, seconds inside runs, seconds per step key.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def main() -> int:
+    """Print the run and step seconds of every run in the instance."""
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        records = instance.get_run_records()
+        runs_s = sum(r.end_time - r.start_time for r in records if r.start_time and r.end_time)
+        steps: dict[str, float] = {}
+        for record in records:
+            for stat in instance.get_run_step_stats(record.dagster_run.run_id):
+                if stat.start_time and stat.end_time:
+                    steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time
+    print(json.dumps({"runs": len(records), "in_runs_s": runs_s, "step_seconds": steps}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
