@@ -86,9 +86,9 @@ def run_suite(args: list[str]) -> int:
     and CPU time."""
     # pytest-xdist: a test file stays on one worker, so a module's shared server (dashboard, dagster
     # dev) starts once; the order tests/conftest.py gives is kept. One worker more than cores: the
-    # longest file (the UI backfills) mostly waits for Dagster's daemons (91 s of CPU in 18 minutes,
-    # measured alone), and with a worker per core it left one core idle while the other ran the rest
-    # (the suite used ~770 s of CPU in 720 s on 2 cores). `python3 dev.py test -n 2` overrides it.
+    # longest file (the UI backfills, minutes long) mostly waits for Dagster's daemons (it used 91 s
+    # of CPU), so with a worker per core one core idled while the other ran the rest: the whole suite
+    # needs ~770 s of CPU and took 720 s on 2 idle cores. `python3 dev.py test -n 2` overrides it.
     workers = (os.cpu_count() or 1) + 1
     parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder"]
     before, started = _children_cpu_s(), time.monotonic()
