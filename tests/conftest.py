@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sample_warehouse import shared_sample_home
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_API_DIR = REPO_ROOT / "hf_api" / "sample_days"
 SAMPLE_LISTING = REPO_ROOT / "orchestration" / "sample" / "listings" / "daily_papers_listing.txt"
@@ -28,12 +30,40 @@ def sample_api_dir() -> Path:
     return SAMPLE_API_DIR
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """End-to-end test files first, the rest in their usual order.
+@pytest.fixture(scope="session")
+def sample_home(tmp_path_factory, worker_id) -> Path:
+    """The home `papers up --no-serve` leaves on the bundled sample, made once per suite run
+    (shared by the pytest-xdist workers); copy what you use, never write into it."""
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker's base folder sits in the run's own: share that one.
+    return shared_sample_home(base if worker_id == "master" else base.parent)
 
-    `python3 dev.py test` hands whole files to its workers in this order: the long end-to-end
-    files (real dagster dev, streamlit, chromium) started last would leave one worker running
-    them while the other idles. Tests do not depend on their order; a serial run is unchanged
-    but for the order.
+
+# The files that take minutes, longest first (`pytest --durations`): most of their time is spent
+# waiting for Dagster (the backfill daemon looks every 30 s) and for runs in other processes.
+LONGEST_FILES = (
+    "e2e/test_dagster_ui_backfill.py",
+    "test_readme_commands.py",
+    "e2e/test_dagster_postgres.py",
+    "e2e/test_writer_crash.py",
+    "e2e/test_dashboard_during_backfill.py",
+    "e2e/test_disk_full.py",
+)
+
+
+def run_order(item: pytest.Item) -> tuple[bool, int]:
+    """End-to-end files first, the longest of them first; the rest in their usual order."""
+    path = Path(str(item.path)).relative_to(Path(__file__).parent).as_posix()
+    rank = LONGEST_FILES.index(path) if path in LONGEST_FILES else len(LONGEST_FILES)
+    return item.get_closest_marker("e2e") is None, rank
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """End-to-end files first, the longest of them first, the rest in their usual order.
+
+    `python3 dev.py test` hands whole files to its workers in this order: a long end-to-end file
+    (real dagster dev, streamlit, chromium) started last would leave one worker running it while
+    the other idles. Tests do not depend on their order; a serial run is unchanged but for the
+    order.
     """
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+    items.sort(key=run_order)

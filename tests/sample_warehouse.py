@@ -1,8 +1,13 @@
-"""The bundled sample, published the way a user publishes it: `papers up --no-serve` in a new home."""
+"""The bundled sample, published the way a user publishes it: `papers up --no-serve` in a new home.
+
+Three test files need that home; it is made once per suite run and copied (see `shared_sample_home`).
+"""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +28,19 @@ def publish_sample(home: Path) -> Path:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return home / "warehouse.duckdb"
+
+
+def shared_sample_home(run_temp: Path) -> Path:
+    """The PAPERS_HOME `papers up --no-serve` leaves on the sample, made once in `run_temp` (a
+    folder every pytest-xdist worker of this run sees): the first worker to ask makes it while the
+    others wait on a lock. Callers copy what they use and never write here."""
+    home = run_temp / "sample_home"
+    with open(run_temp / "sample_home.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not home.exists():
+            # Made beside and renamed: a failed `papers up` leaves no half home for the next caller.
+            making = run_temp / f"sample_home.{os.getpid()}"
+            shutil.rmtree(making, ignore_errors=True)
+            publish_sample(making)
+            making.rename(home)
+    return home

@@ -7,19 +7,19 @@ console's real worker process.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from dashboard.screens.sql_console import EXAMPLES
 from dashboard.sql_console_runner import run_console_query
-from tests.sample_warehouse import publish_sample
 
 
 @pytest.fixture(scope="module")
-def sample_warehouse(tmp_path_factory) -> Path:
-    """The published warehouse of the bundled sample days, loaded by `papers up --no-serve`."""
-    return publish_sample(tmp_path_factory.mktemp("papers_home"))
+def sample_warehouse(sample_home, tmp_path_factory) -> Path:
+    """The published warehouse of the bundled sample days, loaded by `papers up --no-serve` (a copy)."""
+    return Path(shutil.copy(sample_home / "warehouse.duckdb", tmp_path_factory.mktemp("papers_home")))
 
 
 @pytest.mark.parametrize("title", list(EXAMPLES))

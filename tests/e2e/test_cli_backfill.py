@@ -13,6 +13,7 @@ from hf_api.sample_replay import day_file
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
 from tests.e2e.cli_helpers import REPO_ROOT, published_rows, run_papers
+from tests.e2e.progress_lines import assert_plain_lines_with_real_figures
 
 pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)
@@ -57,12 +58,16 @@ def table_snapshot(home) -> dict[str, list]:
     return {t: published_rows(home, f"SELECT * FROM {t} ORDER BY ALL") for t in ("papers", "authors", "paper_authors")}
 
 
-def test_backfill_loads_exactly_what_the_server_serves_and_a_rerun_changes_nothing(tmp_path, served_days):
+def test_backfill_loads_exactly_what_the_server_serves_through_429_and_503_and_a_rerun_changes_nothing(tmp_path, served_days):
     days_dir, days = served_days
     home = tmp_path / "home"
-    with FakeHFServer(days_dir) as server:
+    # Every day's first answers are a 429 and a 503: they are retried and everything loads.
+    faults = {str(day): ["429:retry-after=1", "503", "ok"] for day in days}
+    with FakeHFServer(days_dir, faults=faults) as server:
         first = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
         assert first.returncode == 0, first.output
+        statuses = [r.status for r in server.requests]
+        assert statuses.count(429) >= N_DAYS and statuses.count(503) >= N_DAYS
         assert loaded_rows(home) == expected_rows(days_dir, days)
         # the search tables were rebuilt once, after the last run, over every loaded paper
         assert published_rows(home, "SELECT count(DISTINCT paper_id) FROM search_index") == published_rows(
@@ -70,6 +75,7 @@ def test_backfill_loads_exactly_what_the_server_serves_and_a_rerun_changes_nothi
         )
         before = table_snapshot(home)
         votes_before = published_rows(home, "SELECT count(*) FROM votes")[0][0]
+        server.reset_faults()
         again = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
         assert again.returncode == 0, again.output
     assert table_snapshot(home) == before
@@ -122,19 +128,7 @@ def test_a_reader_holding_the_warehouse_open_never_sees_an_error_or_half_a_day(t
     assert [row[0] for row in seen["poll"]["snapshots"][-1]] == sorted(per_day)
 
 
-def test_first_answers_429_and_503_are_retried_and_everything_loads(tmp_path, served_days):
-    days_dir, days = served_days
-    home = tmp_path / "home"
-    faults = {str(day): ["429:retry-after=1", "503", "ok"] for day in days}
-    with FakeHFServer(days_dir, faults=faults) as server:
-        result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)
-        statuses = [r.status for r in server.requests]
-    assert result.returncode == 0, result.output
-    assert loaded_rows(home) == expected_rows(days_dir, days)
-    assert statuses.count(429) >= N_DAYS and statuses.count(503) >= N_DAYS
-
-
-def test_a_day_that_always_fails_is_reported_and_loses_nothing(tmp_path, served_days):
+def test_a_day_that_always_fails_is_reported_in_plain_lines_and_loses_nothing(tmp_path, served_days):
     days_dir, days = served_days
     home = tmp_path / "home"
     bad = days[2]
@@ -152,3 +146,9 @@ def test_a_day_that_always_fails_is_reported_and_loses_nothing(tmp_path, served_
     loaded_days = {r[0] for r in published_rows(home, "SELECT DISTINCT listing_date FROM papers")}
     assert loaded_days == set(days)
     assert published_rows(home, f"SELECT * FROM papers WHERE listing_date = '{bad}' ORDER BY ALL") == before
+    # Into a pipe, the progress is plain lines, one per day and event, with the real figures.
+    per_day: dict = {}
+    for day, *_ in expected_rows(days_dir, days).values():
+        per_day[day] = per_day.get(day, 0) + 1
+    loaded = dict(published_rows(home, "SELECT listing_date, count(*) FROM papers GROUP BY 1"))
+    assert_plain_lines_with_real_figures(result.output, days, bad, per_day, loaded)

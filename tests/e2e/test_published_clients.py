@@ -5,6 +5,7 @@ by uv from the registry), Polars and pandas."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,6 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from tests.sample_warehouse import publish_sample
 from tests.side_envs.duckdb_releases import DUCKDB_OLDER, ensure_release, run_with_duckdb
 from tests.warehouse.test_views_published import QUERIES
 from warehouse.storage_format import storage_number
@@ -33,9 +33,9 @@ print(json.dumps({"version": duckdb.__version__,
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A freshly published warehouse of the bundled sample days (`papers up --no-serve`)."""
-    return publish_sample(tmp_path_factory.mktemp("home"))
+def published(sample_home, tmp_path_factory) -> Path:
+    """A freshly published warehouse of the bundled sample days (`papers up --no-serve`; a copy)."""
+    return Path(shutil.copy(sample_home / "warehouse.duckdb", tmp_path_factory.mktemp("home")))
 
 
 @pytest.fixture(scope="module")

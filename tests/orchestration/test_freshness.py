@@ -15,7 +15,8 @@ from orchestration.ingest.freshness_check import (
     listing_published_by_deadline,
 )
 from orchestration.partitions import daily_partitions
-from orchestration.resources import HFApiResource, WarehouseResource
+from orchestration.resources import HFApiResource, WarehouseResource, resources_from_settings
+from papers_settings import Settings
 from warehouse.db import connect_writer
 from warehouse.freshness import day_published, deadline_for, judge, newest_due_day
 
@@ -120,6 +121,24 @@ def test_on_the_bundled_sample_the_check_passes_once_loaded_and_says_the_sample_
     assert loaded.passed
     assert f"newest day it can serve is {max(sample_days)}" in loaded.description
     assert "fixed set of" in loaded.description
+
+
+def test_with_the_sample_url_in_the_environment_the_check_passes_on_a_fresh_sample(tmp_path, monkeypatch):
+    # What `dagster dev` with HF_API_BASE_URL=sample runs when Execute is clicked (it replaces an
+    # end-to-end test that started its own dagster dev for this; tests/e2e/test_dagster_freshness_check.py
+    # still clicks Execute through the UI): the resources come from Settings, the base URL as an
+    # EnvVar that Dagster resolves in the run, and every bundled day is published, as `papers up` leaves it.
+    monkeypatch.setenv("HF_API_BASE_URL", "sample")
+    monkeypatch.setenv("PAPERS_HOME", str(tmp_path))
+    publish_days(tmp_path, bundled_sample_dates())
+    result = dg.materialize(
+        [published_stand_in, listing_published_by_deadline],
+        resources=resources_from_settings(Settings.from_env()),
+        selection=dg.AssetSelection.checks(dg.AssetCheckKey(PUBLISHED, CHECK_NAME)),
+    )
+    [fresh] = result.get_asset_check_evaluations()
+    assert result.success and fresh.passed
+    assert "bundled sample, a fixed set of" in fresh.description
 
 
 def test_the_check_also_runs_inside_a_partitioned_materialization(tmp_path):
