@@ -30,8 +30,11 @@ END = START + timedelta(days=N_DAYS - 1)
 # Every answer pauses halfway through its body: the fetch phase of a run lasts a few seconds,
 # long enough to kill or interrupt the process in the middle of it.
 SLOW = {"*": "always:slow:0.6"}
-# Slower, so that a second `papers` process has time to start while the first still fetches.
-SLOWER = {"*": "always:slow:4"}
+# Slower, so that a second `papers` process has time to start while the first still fetches: the
+# first days land within seconds, then each day takes 20 s (under the 30 s read timeout), leaving
+# the second process over a minute to start even on a loaded machine (at 4 s a day it sometimes
+# started after the first had finished, and there was nothing left to interrupt).
+SLOWER = {**{str(START + timedelta(days=i)): "always:slow:4" for i in range(3)}, "*": "always:slow:20"}
 
 
 def start_papers(args: list[str], home, base_url: str, log_path) -> subprocess.Popen:
@@ -77,6 +80,13 @@ def instance_of(home) -> Iterator[dg.DagsterInstance]:
 def runs(home) -> dict[str, dg.DagsterRun]:
     with instance_of(home) as instance:
         return {run.run_id: run for run in instance.get_runs()}
+
+
+def step_failures(home, run_id: str) -> list[str]:
+    """The messages of the run's failed steps, as its event log (the Dagster UI) holds them."""
+    with instance_of(home) as instance:
+        records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_FAILURE).records
+        return [r.event_log_entry.dagster_event.step_failure_data.error.message for r in records]
 
 
 def writer_slot_holders(home) -> set[str]:
@@ -161,7 +171,8 @@ def test_ctrl_c_stops_a_running_backfill_and_sigterm_stops_one_waiting_for_the_w
         assert waiting_took < 10 and running_took < 10, (waiting_took, running_took)
         # Stopped by our handler inside the step (it still fetched), not between two steps.
         assert f"Stopped by SIGINT: run {running_run} is marked failed" in running_log
-        assert "Interrupted by SIGINT: the step stopped" in running_log
+        [step_failure] = step_failures(home, running_run)
+        assert "Interrupted by SIGINT: the step stopped" in step_failure
         assert "Stopped (Ctrl-C or SIGTERM) while no run was writing" in waiting_log
         assert runs(home)[running_run].status == dg.DagsterRunStatus.FAILURE
         assert writer_slot_holders(home) == set() and claim_files(home) == []
