@@ -41,10 +41,7 @@ def add_old_paper(path: Path) -> Path:
             [(OLD_PAPER, "a-dana", 1, DANA[1], OLD_DAY), (OLD_PAPER, "a-ann", 2, "Ann Li", OLD_DAY)],
         )
         con.execute("INSERT INTO votes VALUES (?, ?, 7, NULL, ?)", [OLD_PAPER, datetime(2024, 6, 3, 8), OLD_DAY])
-        refresh_author_papers(con)
-        fill_author_keys(con)
-        rebuild_derived_tables(con)
-        con.execute("CHECKPOINT")
+        _rebuild_what_depends_on_papers(con)
     finally:
         con.close()
     return path
@@ -73,10 +70,15 @@ def add_prolific_author(path: Path) -> Path:
             "INSERT INTO paper_authors VALUES (?, ?, ?, ?, ?)",
             [row for (pid, day, i) in papers for row in ((pid, "a-pia", 1, PIA[1], day), (pid, f"a-co{i}", 2, f"Co {i}", day))],
         )
-        refresh_author_papers(con)
-        fill_author_keys(con)
-        rebuild_derived_tables(con)
-        con.execute("CHECKPOINT")
+        _rebuild_what_depends_on_papers(con)
     finally:
         con.close()
     return path
+
+
+def _rebuild_what_depends_on_papers(con) -> None:
+    """What the load does after inserting rows: author_papers, author keys, the derived tables."""
+    refresh_author_papers(con)
+    fill_author_keys(con)
+    rebuild_derived_tables(con)
+    con.execute("CHECKPOINT")
