@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 
 from digest.weeks import Week
-from digest.write import write_digest
 from hf_api.defaults import FIRST_LISTING_DATE
 from orchestration.ingest.daily_papers import PUBLISHED
 from orchestration.resources import WarehouseResource
@@ -66,6 +65,10 @@ def weekly_digest(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     """The digest of each ISO week (Monday to Sunday of listing dates): `<week_start>.md` and
     `<week_start>.html` in $PAPERS_HOME/digests/, and `feed.xml` there rewritten (grain: one
     digest per week; source: the published warehouse's views, so its ranking is the dashboard's)."""
+    # Imported here: the feed and template libraries would otherwise load with every Dagster
+    # definitions import (each `papers backfill`, each code-server start), before any digest runs.
+    from digest.write import write_digest
+
     weeks = [Week(date.fromisoformat(key)) for key in context.partition_keys]
     folder = warehouse.paths.digests_dir
     con = connect_reader(warehouse.published_path)
