@@ -29,3 +29,27 @@ def browser(chromium):
         launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server per test worker (Debian's package); tests create their own databases.
+
+    Skipped locally when the binaries are missing, a failure in CI (where dev.py installs them).
+    """
+    from tests.e2e.postgres_server import postgres_bin_dir, start_postgres, stop_postgres
+
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        reason = (
+            "PostgreSQL binaries (initdb, pg_ctl) not found; install them with "
+            "`apt-get install -y postgresql` (python3 dev.py test does so as root)"
+        )
+        if os.environ.get("CI", "").lower() in {"1", "true"}:
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    server = start_postgres(bin_dir)
+    try:
+        yield server
+    finally:
+        stop_postgres(server)
