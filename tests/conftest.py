@@ -42,6 +42,7 @@ def sample_home(tmp_path_factory, worker_id) -> Path:
 # The files that take minutes, longest first (`pytest --durations`): most of their time is spent
 # waiting for Dagster (the backfill daemon looks every 30 s) and for runs in other processes.
 LONGEST_FILES = (
+    "e2e/test_dagster_team_deploy.py",
     "e2e/test_dagster_ui_backfill.py",
     "test_readme_commands.py",
     "e2e/test_dagster_postgres.py",

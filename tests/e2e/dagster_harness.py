@@ -6,7 +6,8 @@
 
 The instance lives in a temporary `DAGSTER_HOME` holding the shipped dagster.yaml (or another
 profile, e.g. deploy/dagster.postgres.yaml). Teardown kills the whole process group and any
-descendant that left it.
+descendant that left it. The GraphQL side (`WebserverClient`) is shared with
+tests/e2e/dagster_team.py, which runs the code server, webserver and daemon as three processes.
 """
 
 from __future__ import annotations
@@ -108,6 +109,14 @@ query Events($runId: ID!) {
   }
 }"""
 
+RUN_ENGINE_EVENTS = """
+query EngineEvents($runId: ID!) {
+  logsForRun(runId: $runId, limit: 1000) {
+    ... on EventConnection { events { __typename
+      ... on EngineEvent { message metadataEntries { label ... on TextMetadataEntry { text } } } } }
+  }
+}"""
+
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
@@ -134,57 +143,43 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
     raise TimeoutError(f"gave up after {timeout:.0f}s waiting for {what}")
 
 
-class DagsterDev:
-    """A `dagster dev` process group on a free port, with a GraphQL client for it."""
+def stop_process_group(process: subprocess.Popen, stragglers: list[psutil.Process]) -> None:
+    """SIGTERM `process`'s group, then SIGKILL it; then kill `stragglers` (descendants that left it)."""
+    for sig, grace in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    _, alive = psutil.wait_procs(stragglers, timeout=10)
+    for proc in alive:
+        proc.kill()
 
-    def __init__(
-        self,
-        papers_home: Path,
-        env: dict[str, str] | None = None,
-        profile: Path = SHIPPED_DAGSTER_YAML,
-        startup_timeout: float = 180,
-    ) -> None:
-        self.papers_home = Path(papers_home)
-        self.dagster_home = prepare_dagster_home(self.papers_home / "dagster", profile)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = self.papers_home / "dagster-dev.log"
-        self.env = {
-            **os.environ,
-            "PAPERS_HOME": str(self.papers_home),
-            "DAGSTER_HOME": str(self.dagster_home),
-            **(env or {}),
-        }
-        self.env.pop("HF_TOKEN", None) if "HF_TOKEN" not in (env or {}) else None
-        self.startup_timeout = startup_timeout
-        self.process: subprocess.Popen | None = None
+
+class WebserverClient:
+    """A GraphQL client for a Dagster webserver at `url`, sending what the UI sends."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
         self._http = httpx.Client(timeout=60)
 
-    # -- process --------------------------------------------------------------------------
-    def start(self) -> DagsterDev:
-        """Start `dagster dev` and wait until the webserver answers /server_info."""
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [str(DAGSTER), "dev", *CODE_TARGET, "-h", "127.0.0.1", "-p", str(self.port)],
-                cwd=REPO_ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_until(self._ready, self.startup_timeout, f"dagster dev on {self.url}")
-        wait_until(self._location_loaded, self.startup_timeout, "the code location to load")
-        return self
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self._http.close()
 
-    def _ready(self) -> bool:
-        if self.process.poll() is not None:
-            raise RuntimeError(f"dagster dev exited with {self.process.returncode}:\n{self.log_tail()}")
+    def answers(self) -> bool:
+        """Whether the webserver answers /server_info yet."""
         try:
             return self._http.get(f"{self.url}/server_info", timeout=5).status_code == 200
         except httpx.HTTPError:
             return False
 
-    def _location_loaded(self) -> bool:
+    def location_loaded(self) -> bool:
+        """Whether every code location is loaded; raises with a location's load error."""
         data = self.graphql(
             "{ workspaceOrError { ... on Workspace { locationEntries { "
             "loadStatus locationOrLoadError { __typename ... on PythonError "
@@ -197,49 +192,6 @@ class DagsterDev:
                 raise RuntimeError(f"code location failed to load: {error['message']}")
         return bool(entries) and all(e["loadStatus"] == "LOADED" for e in entries)
 
-    def log_tail(self, chars: int = 6000) -> str:
-        """The end of dagster dev's own log (webserver, daemon, code server)."""
-        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
-
-    def descendants(self) -> list[psutil.Process]:
-        """Every live process started under dagster dev."""
-        try:
-            return psutil.Process(self.process.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return []
-
-    def stop(self) -> None:
-        """SIGTERM the process group, then SIGKILL whatever is left (including escapees)."""
-        if self.process is None:
-            return
-        stragglers = self.descendants()
-        for sig, grace in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
-            try:
-                os.killpg(self.process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.process.wait(timeout=grace)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        _, alive = psutil.wait_procs(stragglers, timeout=10)
-        for proc in alive:
-            proc.kill()
-        self._http.close()
-        self.process = None
-
-    def __enter__(self) -> DagsterDev:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    # -- GraphQL --------------------------------------------------------------------------
     def graphql(self, query: str, variables: dict | None = None) -> dict:
         """POST a query to /graphql; raises with the server's errors if there are any."""
         answer = self._http.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}})
@@ -323,6 +275,97 @@ class DagsterDev:
             entries = (event.get("failureMetadata") or {}).get("metadataEntries") or []
             texts += [e.get("jsonString") or "" for e in entries]
         return [text for text in texts if text]
+
+    def run_worker_pids(self, run_id: str) -> list[int]:
+        """The pids the run's worker reported ("Started process for run (pid: N)"), in order."""
+        events = self.graphql(RUN_ENGINE_EVENTS, {"runId": run_id})["logsForRun"]["events"]
+        return [
+            int(entry["text"])
+            for event in events
+            if event["__typename"] == "EngineEvent" and event["message"].startswith("Started process for run")
+            for entry in event["metadataEntries"]
+            if entry["label"] == "pid"
+        ]
+
+    def log_tail(self, chars: int = 6000) -> str:
+        """The end of the servers' own logs, for error messages (none known here)."""
+        return ""
+
+
+class DagsterDev(WebserverClient):
+    """A `dagster dev` process group on a free port, with a GraphQL client for it."""
+
+    def __init__(
+        self,
+        papers_home: Path,
+        env: dict[str, str] | None = None,
+        profile: Path = SHIPPED_DAGSTER_YAML,
+        startup_timeout: float = 180,
+    ) -> None:
+        self.papers_home = Path(papers_home)
+        self.dagster_home = prepare_dagster_home(self.papers_home / "dagster", profile)
+        self.port = free_port()
+        super().__init__(f"http://127.0.0.1:{self.port}")
+        self.log_path = self.papers_home / "dagster-dev.log"
+        self.env = {
+            **os.environ,
+            "PAPERS_HOME": str(self.papers_home),
+            "DAGSTER_HOME": str(self.dagster_home),
+            **(env or {}),
+        }
+        self.env.pop("HF_TOKEN", None) if "HF_TOKEN" not in (env or {}) else None
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen | None = None
+
+    # -- process --------------------------------------------------------------------------
+    def start(self) -> DagsterDev:
+        """Start `dagster dev` and wait until the webserver answers /server_info."""
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [str(DAGSTER), "dev", *CODE_TARGET, "-h", "127.0.0.1", "-p", str(self.port)],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(self._ready, self.startup_timeout, f"dagster dev on {self.url}")
+        wait_until(self.location_loaded, self.startup_timeout, "the code location to load")
+        return self
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"dagster dev exited with {self.process.returncode}:\n{self.log_tail()}")
+        return self.answers()
+
+    def log_tail(self, chars: int = 6000) -> str:
+        """The end of dagster dev's own log (webserver, daemon, code server)."""
+        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
+
+    def descendants(self) -> list[psutil.Process]:
+        """Every live process started under dagster dev."""
+        try:
+            return psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+    def stop(self) -> None:
+        """SIGTERM the process group, then SIGKILL whatever is left (including escapees)."""
+        if self.process is None:
+            return
+        stop_process_group(self.process, self.descendants())
+        self.close()
+        self.process = None
+
+    def __enter__(self) -> DagsterDev:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
 
 def _days(start: str, end: str) -> list[str]:

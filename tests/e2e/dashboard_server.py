@@ -75,21 +75,28 @@ def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path | Non
 
 
 @contextmanager
+def serve_dashboard(home: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve the dashboard on the warehouse under `home` (PAPERS_HOME) until the block ends; yields its
+    base URL. `env` replaces the process environment (e.g. a warehouse backend's variables)."""
+    port = free_port()
+    env = {**(env or os.environ), "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    log_path = home / "streamlit.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(server, port, log_path)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+@contextmanager
 def start_dashboard(home: Path, prepare: Callable[[Path], object] | None = None) -> Iterator[tuple[str, Path]]:
     """Seed `home/warehouse.duckdb` (then `prepare(path)`), serve the dashboard on it until the
     block ends; yields (base_url, db path)."""
     db = seed_warehouse(home / "warehouse.duckdb")
     if prepare:
         prepare(db)
-    port = free_port()
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
-    log_path = home / "streamlit.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_until_healthy(server, port, log_path)
-            base = f"http://127.0.0.1:{port}"
-            yield base, db
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with serve_dashboard(home) as base:
+        yield base, db
