@@ -35,7 +35,7 @@ from tests.e2e.dagster_team import DagsterTeam
 from tests.e2e.dashboard_server import serve_dashboard
 from tests.e2e.postgres_server import PostgresServer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.browser, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.browser, pytest.mark.timeout(1200)]
 
 WAREHOUSES: dict[str, Callable[[PostgresServer, Path], dict[str, str]]] = {
     "file": lambda pg, folder: {},
@@ -81,7 +81,7 @@ def deployment(postgres_server, warehouse_env, tmp_path_factory) -> Deployment:
         code_env = {**warehouse_env, **HF_FAST, "HF_API_BASE_URL": hf.base_url, "DAGSTER_EVENT_BATCH_SIZE": "1000"}
         with DagsterTeam(home, code_env=code_env, instance_env=postgres_server.dagster_env(dagster_db)) as team:
             backfill_id = team.launch_backfill(window)
-            result = team.wait_for_backfill(backfill_id)
+            result = team.wait_for_backfill(backfill_id, timeout=600)
             runs = team.runs(backfill_id)
             yield Deployment(
                 papers_home=home,
