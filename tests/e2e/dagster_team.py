@@ -144,7 +144,7 @@ class DagsterTeam(WebserverClient):
         return {name: process.pid for name, process in self.processes.items()}
 
     def service_pids(self) -> set[int]:
-        """The three processes and every process they have running now (the code server's child)."""
+        """The three processes and every process they have running now (run workers too, if any run)."""
         pids = set(self.pids().values())
         for pid in self.pids().values():
             pids |= {child.pid for child in _descendants(pid)}

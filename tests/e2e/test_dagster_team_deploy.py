@@ -57,7 +57,7 @@ class Deployment:
     backfill: dict
     runs: list[dict]
     worker_pids: dict[str, list[int]]
-    service_pids: set[int]
+    server_pids: set[int]
     code_server_port: int
     dagster_db_url: str
 
@@ -80,6 +80,8 @@ def deployment(postgres_server, warehouse_env, tmp_path_factory) -> Deployment:
     with FakeHFServer(root / "served") as hf:
         code_env = {**warehouse_env, **HF_FAST, "HF_API_BASE_URL": hf.base_url, "DAGSTER_EVENT_BATCH_SIZE": "1000"}
         with DagsterTeam(home, code_env=code_env, instance_env=postgres_server.dagster_env(dagster_db)) as team:
+            # Before any run: the three and what they started for themselves (the code server's gRPC child).
+            server_pids = team.service_pids()
             backfill_id = team.launch_backfill(window)
             result = team.wait_for_backfill(backfill_id, timeout=600)
             runs = team.runs(backfill_id)
@@ -91,7 +93,7 @@ def deployment(postgres_server, warehouse_env, tmp_path_factory) -> Deployment:
                 backfill=result,
                 runs=runs,
                 worker_pids={run["runId"]: team.run_worker_pids(run["runId"]) for run in runs},
-                service_pids=team.service_pids(),
+                server_pids=server_pids,
                 code_server_port=team.grpc_port,
                 dagster_db_url=postgres_server.sqlalchemy_url(dagster_db),
             )
@@ -104,7 +106,7 @@ def test_the_webserver_backfill_ran_each_run_in_a_worker_of_its_own(deployment):
     # One worker process per run, neither the code server, the webserver nor the daemon.
     assert all(len(run_pids) == 1 for run_pids in pids), pids
     assert len({run_pids[0] for run_pids in pids}) == 2
-    assert not {run_pids[0] for run_pids in pids} & deployment.service_pids
+    assert not {run_pids[0] for run_pids in pids} & deployment.server_pids
 
 
 def test_runs_and_events_are_stored_in_postgresql(deployment):
