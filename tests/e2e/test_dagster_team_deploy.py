@@ -35,7 +35,7 @@ from tests.e2e.dagster_team import DagsterTeam
 from tests.e2e.dashboard_server import serve_dashboard
 from tests.e2e.postgres_server import PostgresServer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.browser, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.browser, pytest.mark.timeout(1800)]
 
 WAREHOUSES: dict[str, Callable[[PostgresServer, Path], dict[str, str]]] = {
     "file": lambda pg, folder: {},
@@ -83,7 +83,7 @@ def deployment(postgres_server, warehouse_env, tmp_path_factory) -> Deployment:
             # Before any run: the three and what they started for themselves (the code server's gRPC child).
             server_pids = team.service_pids()
             backfill_id = team.launch_backfill(window)
-            result = team.wait_for_backfill(backfill_id, timeout=600)
+            result = team.wait_for_backfill(backfill_id, timeout=1200)
             runs = team.runs(backfill_id)
             yield Deployment(
                 papers_home=home,
