@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
 
-from bench.measure_daily_run import copy_history, newest_listing_date, refresh_days
+from bench.measure_daily_run import copy_history, measure_daily_run, newest_listing_date, refresh_days
 from bench.plan import BenchPlan
+from bench.report import headline
 from orchestration.ingest.schedules import TRAILING_DAYS
 from warehouse.db import connect_writer
 
@@ -38,24 +38,21 @@ def test_a_missing_history_is_refused_with_what_to_build(tmp_path):
 
 
 def test_the_daily_run_refetches_fifteen_days_into_a_copy_of_the_history(tmp_path):
-    from bench.run import run_benchmark
+    from bench.generate import DEFAULT_SEED
+    from bench.history import build_published_history
 
-    plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
-    out, work = tmp_path / "out.json", tmp_path / "work"
-    # a history (queries_10x) is built first in the same command; the daily run reads a copy of it
-    only = {"queries_10x", "daily_run_10x"}
-    run_benchmark(plan, "papers bench", out=out, work_dir=work, end=date(2026, 6, 2), say=lambda _: None, only=only)
-    results = json.loads(out.read_text())
-    daily = results["details"]["daily_run_10x"]
-    assert "error" not in daily, daily
+    history, per_day = tmp_path / "history", 3
+    build_published_history(history, date(2026, 6, 2), 3, per_day, DEFAULT_SEED)
+    daily = measure_daily_run(history, tmp_path / "daily", per_day)
     run = daily["runs"][0]
     assert run["requests"] == TRAILING_DAYS + 1
     assert daily["new_day"] is True
     # the history's 3 days are re-fetched and 12 older days plus one new day are added
-    assert run["published_papers"] == (TRAILING_DAYS + 1) * plan.papers_per_day_10x
+    assert run["published_papers"] == (TRAILING_DAYS + 1) * per_day
     assert daily["command"] == "papers backfill --start 2026-05-20 --end 2026-06-03"
-    assert results["daily_run_10x_s"] == daily["median_wall_s"] == run["wall_s"]
-    history = work / "history_10x" / "warehouse.duckdb"
-    assert daily["published_mb_before"] == history.stat().st_size / 1e6
-    # the history itself was only read: it still has its own 3 days
-    assert newest_listing_date(history) == date(2026, 6, 2)
+    published = history / "warehouse.duckdb"
+    assert daily["published_mb_before"] == published.stat().st_size / 1e6
+    # the history itself was only read: it still ends on its own newest day
+    assert newest_listing_date(published) == date(2026, 6, 2)
+    plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
+    assert headline({"daily_run_10x": daily}, plan)["daily_run_10x_s"] == daily["median_wall_s"] == run["wall_s"]
