@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
 from bench.machine import describe_machine
 from bench.measure_cli_backfill import measure_cli_backfill
+from bench.measure_daily_run import measure_daily_run
 from bench.measure_load import measure_load
 from bench.measure_queries import time_queries
 from bench.measure_remote import measure_backfill, measure_fetch, measure_memory
@@ -28,7 +29,18 @@ from bench.subprocesses import WorkerFailed, run_worker
 RESULTS_DIR = Path(__file__).parent / "results"
 
 
-STEPS = ("generate", "backfill_process", "load", "fetch_vs_dlt", "backfill", "memory_10x", "queries_1x", "queries_10x")
+# daily_run_10x reads the history queries_10x builds (bench/measure_daily_run.py)
+STEPS = (
+    "generate",
+    "backfill_process",
+    "load",
+    "fetch_vs_dlt",
+    "backfill",
+    "memory_10x",
+    "queries_1x",
+    "queries_10x",
+    "daily_run_10x",
+)
 # The measurements that read the generated days; the query ones build their own history.
 DAY_STEPS = {"backfill_process", "load", "fetch_vs_dlt", "backfill", "memory_10x"}
 
@@ -90,6 +102,11 @@ def run_benchmark(
         step("memory_10x", lambda: measure_memory(days_10x, days, work / "backfill_10x"))
         for label, per_day in (("1x", plan.papers_per_day), ("10x", plan.papers_per_day_10x)):
             step(f"queries_{label}", partial(_queries, work, label, end, plan, per_day))
+        # the schedule's run into a copy of the 10x history queries_10x built (in this command); a
+        # whole `papers backfill` process more, so --quick runs it only when --only names it
+        if not plan.quick or only is not None:
+            daily = partial(measure_daily_run, work / "history_10x", work / "daily_run_10x", plan.papers_per_day_10x)
+            step("daily_run_10x", daily)
     finally:
         results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         _write(out, results)

@@ -134,7 +134,7 @@ class AnalyticsQueries:
         with open_snapshot(self.path) as con:
             found = search_top(con, query_text, limit)
             if found is None:  # an index without paper keys: the macro does the same, slower
-                found = con.sql("SELECT * FROM search_papers_top(?, ?)", params=[query_text, limit]).pl()
+                found = con.execute("SELECT * FROM search_papers_top(?, ?)", [query_text, limit]).pl()
         return found
 
     def similar_papers(self, paper_id: str, limit: int = 8) -> pl.DataFrame:

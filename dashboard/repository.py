@@ -39,7 +39,8 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
         """Run read-only `sql` with bound `params` and return the result as a Polars frame."""
         with open_snapshot(self.path) as con:
-            return con.sql(sql, params=params or None).pl()
+            # execute(), not sql(params=): see dashboard/search_ranking.py
+            return con.execute(sql, params or []).pl()
 
     def scalar(self, sql: str, params: list | None = None):
         """The first column of the first row of `sql` (None if there is no row)."""
