@@ -26,10 +26,13 @@ from contextlib import ExitStack, contextmanager
 
 import dagster._check as check
 from dagster import EventLogEntry, Field, StringSource
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
+from dagster._serdes import serialize_value
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
@@ -46,6 +49,10 @@ STOCK_METHODS = {
     "_store_asset_event": (
         "(self, conn: sqlalchemy.engine.base.Connection, event: dagster._core.events.log.EventLogEntry, event_id: int) -> None"
     ),
+    "_store_asset_check_evaluation_planned": (
+        "(self, event: dagster._core.events.log.EventLogEntry, event_id: int | None) -> None"
+    ),
+    "_event_insert_timestamp": "(self, event)",
     "wipe": "(self) -> None",
     "dispose": "(self) -> None",
 }
@@ -146,6 +153,25 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         kind = (event.dagster_event.asset_key.to_string(), event.dagster_event.event_type_value)
         pending.pop(kind, None)  # so dict order is the order of each kind's last event
         pending[kind] = (conn, event, event_id)
+
+    # A planned check of a ranged run is one row per partition, each holding the planned event.
+    # The stock method serialises that event again for every row (92 times in a quarter's run)
+    # and inserts them as one statement compiled anew each time: ~3 % of a year's backfill's
+    # CPU (cProfile). Here it is serialised once and the rows go in with executemany: the same rows.
+    def _store_asset_check_evaluation_planned(self, event: EventLogEntry, event_id: int | None) -> None:
+        planned = check.not_none(event.dagster_event).asset_check_planned_data
+        partition_keys = planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
+        row = {
+            "asset_key": planned.asset_key.to_string(),
+            "check_name": planned.check_name,
+            "run_id": event.run_id,
+            "execution_status": AssetCheckExecutionRecordStatus.PLANNED.value,
+            "evaluation_event": serialize_value(event),
+            "evaluation_event_timestamp": self._event_insert_timestamp(event),
+            "evaluation_event_storage_id": event_id,
+        }
+        with self.index_connection() as conn:
+            conn.execute(AssetCheckExecutionsTable.insert(), [{**row, "partition": key} for key in partition_keys])
 
     # The stock storage inspects the index schema on every asset event: has_table() with a new
     # engine each time, and the asset_keys columns. A table or column, once there, stays (only
