@@ -27,7 +27,9 @@ from contextlib import ExitStack, contextmanager
 import dagster._check as check
 from dagster import EventLogEntry, Field, StringSource
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
-from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
+from dagster._core.errors import DagsterInvariantViolationError
+from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, EVENT_TYPE_TO_PIPELINE_RUN_STATUS
+from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable, SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
@@ -53,6 +55,11 @@ STOCK_METHODS = {
         "(self, event: dagster._core.events.log.EventLogEntry, event_id: int | None) -> None"
     ),
     "_event_insert_timestamp": "(self, event)",
+    "_event_to_row": "(self, event: dagster._core.events.log.EventLogEntry) -> dict[str, typing.Any]",
+    "_store_asset_event_tags": (
+        "(self, conn: sqlalchemy.engine.base.Connection, events: collections.abc.Sequence[dagster._core.events.log.EventLogEntry], "
+        "event_ids: collections.abc.Sequence[int]) -> None"
+    ),
     "wipe": "(self) -> None",
     "dispose": "(self) -> None",
 }
@@ -61,6 +68,17 @@ OPEN_ENGINES = 8  # the index plus the latest runs; older ones are closed when p
 # by orchestration/runs/instance.py): a run's planned events (7 assets x 92 days) and each asset's
 # materializations of a ranged run (92) are one batch each.
 EVENT_BATCH_SIZE = 1000
+
+
+def _only_an_asset_event(event: EventLogEntry) -> bool:
+    """An asset event of a run that store_event handles as nothing else (a check, a run status)."""
+    kind = event.dagster_event_type if event.is_dagster_event else None
+    return (
+        bool(event.run_id)
+        and kind in ASSET_EVENTS
+        and kind not in ASSET_CHECK_EVENTS
+        and kind not in EVENT_TYPE_TO_PIPELINE_RUN_STATUS
+    )
 
 
 def _sync_normal(dbapi_connection, _record) -> None:
@@ -133,12 +151,39 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock, ExitStack() as stack:
             self._batch.stack, self._batch.connections, self._batch.asset_events = stack, {}, {}
             try:
+                run_of_asset_events: list[EventLogEntry] = []
                 for event in events:
+                    if _only_an_asset_event(event):
+                        run_of_asset_events.append(event)
+                        continue
+                    self._store_asset_events(run_of_asset_events)
+                    run_of_asset_events = []
                     self.store_event(event)
+                self._store_asset_events(run_of_asset_events)
                 for conn, event, event_id in self._batch.asset_events.values():
                     super()._store_asset_event(conn, event, event_id)
             finally:
                 self._batch.stack = self._batch.asset_events = None
+
+    # What store_event does for each of these events (insert it in its run's file, mirror it in
+    # the index, index its tags, update its asset's row), with one statement per file for all of
+    # them instead of one per event: compiling and executing ~10,000 single-row inserts was a
+    # third of the events' cost. The index hands back the new rows' ids in the events' order.
+    def _store_asset_events(self, events: Sequence[EventLogEntry]) -> None:
+        if not events:
+            return
+        rows = [self._event_to_row(event) for event in events]
+        for run_id in dict.fromkeys(row["run_id"] for row in rows):
+            with self.run_connection(run_id) as conn:
+                conn.execute(SqlEventLogStorageTable.insert(), [row for row in rows if row["run_id"] == run_id])
+        insert = SqlEventLogStorageTable.insert().returning(SqlEventLogStorageTable.c.id, sort_by_parameter_order=True)
+        with self.index_transaction() as conn:
+            event_ids = list(conn.execute(insert, rows).scalars())
+            if len(event_ids) != len(events) or None in event_ids:
+                raise DagsterInvariantViolationError("Cannot store asset event tags for null event id.")
+            self._store_asset_event_tags(conn, events, event_ids)
+            for event, event_id in zip(events, event_ids, strict=True):
+                self._store_asset_event(conn, event, event_id)
 
     # Each asset event also rewrites its asset's row of the index (asset_keys: last run, last
     # materialization, timestamp), one statement or two per event, the last one winning. In a
