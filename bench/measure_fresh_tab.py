@@ -85,14 +85,14 @@ def streamlit_server(app: str, home: Path, log: Path, timeout_s: float = 120) ->
     with log.open("w") as out:
         server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            _wait_until_healthy(server, port, log, timeout_s)
+            _wait_until_healthy(server, app, port, log, timeout_s)
             yield f"http://127.0.0.1:{port}/"
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def _wait_until_healthy(server: subprocess.Popen, port: int, log: Path, timeout_s: float) -> None:
+def _wait_until_healthy(server: subprocess.Popen, app: str, port: int, log: Path, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and server.poll() is None:
         try:
@@ -102,7 +102,7 @@ def _wait_until_healthy(server: subprocess.Popen, port: int, log: Path, timeout_
             pass
         time.sleep(0.3)
     server.kill()
-    raise RuntimeError(f"streamlit {server.args[4]} did not become healthy in {timeout_s:.0f} s: {log.read_text()[-2000:]}")
+    raise RuntimeError(f"streamlit {app} did not become healthy in {timeout_s:.0f} s: {log.read_text()[-2000:]}")
 
 
 def time_fresh_tab(browser, url: str, timeout_ms: float = 120_000) -> float:

@@ -26,9 +26,9 @@ from contextlib import ExitStack, contextmanager
 
 import dagster._check as check
 from dagster import EventLogEntry, Field, StringSource
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.errors import DagsterInvariantViolationError
 from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, EVENT_TYPE_TO_PIPELINE_RUN_STATUS
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
 from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable, SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
@@ -57,7 +57,8 @@ STOCK_METHODS = {
     "_event_insert_timestamp": "(self, event)",
     "_event_to_row": "(self, event: dagster._core.events.log.EventLogEntry) -> dict[str, typing.Any]",
     "_store_asset_event_tags": (
-        "(self, conn: sqlalchemy.engine.base.Connection, events: collections.abc.Sequence[dagster._core.events.log.EventLogEntry], "
+        "(self, conn: sqlalchemy.engine.base.Connection, "
+        "events: collections.abc.Sequence[dagster._core.events.log.EventLogEntry], "
         "event_ids: collections.abc.Sequence[int]) -> None"
     ),
     "wipe": "(self) -> None",
