@@ -38,7 +38,8 @@ class BenchPlan:
             notes.insert(
                 0,
                 f"--quick: {self.year_days} days instead of 365 and {self.history_days} "
-                f"history days instead of {HISTORY_DAYS}; 365-day figures are extrapolated",
+                f"history days instead of {HISTORY_DAYS}; 365-day figures are extrapolated; "
+                "fresh_tab_10x (a real browser) runs only when named in --only",
             )
         return notes
 

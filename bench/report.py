@@ -15,6 +15,7 @@ TARGETS = {
     "dashboard_query_p95_ms_10x": (50.0, "max"),
     "peak_rss_mb_10x": (500.0, "max"),
     "daily_run_10x_s": (5.0, "max"),
+    "fresh_tab_overview_median_ms_10x": (1500.0, "max"),
 }
 
 
@@ -45,6 +46,8 @@ def headline(details: dict, plan) -> dict:
         "dashboard_query_p95_ms_10x": slowest[1]["p95_ms"] if slowest[1] else None,
         "dashboard_slowest_query_10x": slowest[0],
         "peak_rss_mb_10x": _get(details, "memory_10x", "peak_rss_mb"),
+        "fresh_tab_overview_median_ms_10x": _get(details, "fresh_tab_10x", "overview", "median_ms"),
+        "fresh_tab_empty_page_median_ms": _get(details, "fresh_tab_10x", "empty_page", "median_ms"),
         "peak_rss_10x_killed_by_guard": bool(_get(details, "memory_10x", "killed_by_guard")),
         "daily_run_10x_s": _get(details, "daily_run_10x", "median_wall_s"),
         "daily_run_10x_published_mb": _get(details, "daily_run_10x", "published_mb_before"),

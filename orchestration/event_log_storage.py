@@ -26,10 +26,15 @@ from contextlib import ExitStack, contextmanager
 
 import dagster._check as check
 from dagster import EventLogEntry, Field, StringSource
+from dagster._core.errors import DagsterInvariantViolationError
+from dagster._core.events import ASSET_CHECK_EVENTS, ASSET_EVENTS, EVENT_TYPE_TO_PIPELINE_RUN_STATUS
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable, SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
+from dagster._serdes import serialize_value
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
@@ -46,6 +51,16 @@ STOCK_METHODS = {
     "_store_asset_event": (
         "(self, conn: sqlalchemy.engine.base.Connection, event: dagster._core.events.log.EventLogEntry, event_id: int) -> None"
     ),
+    "_store_asset_check_evaluation_planned": (
+        "(self, event: dagster._core.events.log.EventLogEntry, event_id: int | None) -> None"
+    ),
+    "_event_insert_timestamp": "(self, event)",
+    "_event_to_row": "(self, event: dagster._core.events.log.EventLogEntry) -> dict[str, typing.Any]",
+    "_store_asset_event_tags": (
+        "(self, conn: sqlalchemy.engine.base.Connection, "
+        "events: collections.abc.Sequence[dagster._core.events.log.EventLogEntry], "
+        "event_ids: collections.abc.Sequence[int]) -> None"
+    ),
     "wipe": "(self) -> None",
     "dispose": "(self) -> None",
 }
@@ -54,6 +69,17 @@ OPEN_ENGINES = 8  # the index plus the latest runs; older ones are closed when p
 # by orchestration/runs/instance.py): a run's planned events (7 assets x 92 days) and each asset's
 # materializations of a ranged run (92) are one batch each.
 EVENT_BATCH_SIZE = 1000
+
+
+def _only_an_asset_event(event: EventLogEntry) -> bool:
+    """An asset event of a run that store_event handles as nothing else (a check, a run status)."""
+    kind = event.dagster_event_type if event.is_dagster_event else None
+    return (
+        bool(event.run_id)
+        and kind in ASSET_EVENTS
+        and kind not in ASSET_CHECK_EVENTS
+        and kind not in EVENT_TYPE_TO_PIPELINE_RUN_STATUS
+    )
 
 
 def _sync_normal(dbapi_connection, _record) -> None:
@@ -126,12 +152,39 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock, ExitStack() as stack:
             self._batch.stack, self._batch.connections, self._batch.asset_events = stack, {}, {}
             try:
+                run_of_asset_events: list[EventLogEntry] = []
                 for event in events:
+                    if _only_an_asset_event(event):
+                        run_of_asset_events.append(event)
+                        continue
+                    self._store_asset_events(run_of_asset_events)
+                    run_of_asset_events = []
                     self.store_event(event)
+                self._store_asset_events(run_of_asset_events)
                 for conn, event, event_id in self._batch.asset_events.values():
                     super()._store_asset_event(conn, event, event_id)
             finally:
                 self._batch.stack = self._batch.asset_events = None
+
+    # What store_event does for each of these events (insert it in its run's file, mirror it in
+    # the index, index its tags, update its asset's row), with one statement per file for all of
+    # them instead of one per event: compiling and executing ~10,000 single-row inserts was a
+    # third of the events' cost. The index hands back the new rows' ids in the events' order.
+    def _store_asset_events(self, events: Sequence[EventLogEntry]) -> None:
+        if not events:
+            return
+        rows = [self._event_to_row(event) for event in events]
+        for run_id in dict.fromkeys(row["run_id"] for row in rows):
+            with self.run_connection(run_id) as conn:
+                conn.execute(SqlEventLogStorageTable.insert(), [row for row in rows if row["run_id"] == run_id])
+        insert = SqlEventLogStorageTable.insert().returning(SqlEventLogStorageTable.c.id, sort_by_parameter_order=True)
+        with self.index_transaction() as conn:
+            event_ids = list(conn.execute(insert, rows).scalars())
+            if len(event_ids) != len(events) or None in event_ids:
+                raise DagsterInvariantViolationError("Cannot store asset event tags for null event id.")
+            self._store_asset_event_tags(conn, events, event_ids)
+            for event, event_id in zip(events, event_ids, strict=True):
+                self._store_asset_event(conn, event, event_id)
 
     # Each asset event also rewrites its asset's row of the index (asset_keys: last run, last
     # materialization, timestamp), one statement or two per event, the last one winning. In a
@@ -146,6 +199,25 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         kind = (event.dagster_event.asset_key.to_string(), event.dagster_event.event_type_value)
         pending.pop(kind, None)  # so dict order is the order of each kind's last event
         pending[kind] = (conn, event, event_id)
+
+    # A planned check of a ranged run is one row per partition, each holding the planned event.
+    # The stock method serialises that event again for every row (92 times in a quarter's run)
+    # and inserts them as one statement compiled anew each time: ~3 % of a year's backfill's
+    # CPU (cProfile). Here it is serialised once and the rows go in with executemany: the same rows.
+    def _store_asset_check_evaluation_planned(self, event: EventLogEntry, event_id: int | None) -> None:
+        planned = check.not_none(event.dagster_event).asset_check_planned_data
+        partition_keys = planned.partitions_subset.get_partition_keys() if planned.partitions_subset else [None]
+        row = {
+            "asset_key": planned.asset_key.to_string(),
+            "check_name": planned.check_name,
+            "run_id": event.run_id,
+            "execution_status": AssetCheckExecutionRecordStatus.PLANNED.value,
+            "evaluation_event": serialize_value(event),
+            "evaluation_event_timestamp": self._event_insert_timestamp(event),
+            "evaluation_event_storage_id": event_id,
+        }
+        with self.index_connection() as conn:
+            conn.execute(AssetCheckExecutionsTable.insert(), [{**row, "partition": key} for key in partition_keys])
 
     # The stock storage inspects the index schema on every asset event: has_table() with a new
     # engine each time, and the asset_keys columns. A table or column, once there, stays (only

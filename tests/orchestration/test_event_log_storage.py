@@ -137,3 +137,45 @@ def _recording(store_event_batch, stored: list):
         return store_event_batch(events)
 
     return record
+
+
+def _planned_check(partitions_subset) -> dg.EventLogEntry:
+    from dagster._core.events import AssetCheckEvaluationPlanned, DagsterEvent
+
+    event = DagsterEvent(
+        event_type_value=dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED.value,
+        job_name="job",
+        event_specific_data=AssetCheckEvaluationPlanned(
+            asset_key=dg.AssetKey("daily_thing"), check_name="rows", partitions_subset=partitions_subset
+        ),
+        step_key="step",
+    )
+    return dg.EventLogEntry(error_info=None, level=10, user_message="", run_id="run-1", timestamp=1.7e9, dagster_event=event)
+
+
+@pytest.mark.parametrize("partitions", [None, ["2025-01-03", "2025-01-04", "2025-01-05"]], ids=["unpartitioned", "three days"])
+def test_a_planned_check_is_stored_as_the_stock_storage_stores_it(tmp_path, partitions):
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    subset = days.empty_subset().with_partition_keys(partitions).to_serializable_subset() if partitions else None
+    event = _planned_check(subset)
+    stock = _check_rows(
+        tmp_path / "stock", lambda storage: SqliteEventLogStorage._store_asset_check_evaluation_planned(storage, event, 7)
+    )
+    ours = _check_rows(tmp_path / "ours", lambda storage: storage._store_asset_check_evaluation_planned(event, 7))
+    assert ours == stock
+    assert [row["partition"] for row in ours] == (partitions or [None])
+
+
+def _check_rows(base_dir, store) -> list[dict]:
+    from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
+
+    storage = PooledSqliteEventLogStorage(base_dir=str(base_dir))
+    try:
+        store(storage)
+        with storage.index_connection() as conn:
+            rows = conn.execute(AssetCheckExecutionsTable.select().order_by("id")).mappings()
+            # create_timestamp is the database's clock at the insert, not something stored
+            return [{k: v for k, v in row.items() if k != "create_timestamp"} for row in rows]
+    finally:
+        storage.dispose()
