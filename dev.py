@@ -81,6 +81,11 @@ def _children_cpu_s() -> float:
     return used.ru_utime + used.ru_stime
 
 
+def _load_average() -> str:
+    """The 1, 5 and 15 minute load averages: above the core count, other work slowed the run."""
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def run_suite(args: list[str]) -> int:
     """pytest over tests/ on every core and one more, then its wall time (with the load, which skews it)
     and CPU time."""
@@ -91,12 +96,13 @@ def run_suite(args: list[str]) -> int:
     # needs ~770 s of CPU and took 720 s on 2 idle cores. `python3 dev.py test -n 2` overrides it.
     workers = (os.cpu_count() or 1) + 1
     parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder"]
+    load_before = _load_average()
     before, started = _children_cpu_s(), time.monotonic()
     code = subprocess.call([VENV / "bin" / "python", "-m", "pytest", *parallel, *args], cwd=ROOT)
     wall, cpu = time.monotonic() - started, _children_cpu_s() - before
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"suite wall time: {wall:.0f} s on {os.cpu_count()} cores, {cpu:.0f} s of CPU (load average now {load})",
+        f"suite wall time: {wall:.0f} s on {os.cpu_count()} cores, {cpu:.0f} s of CPU "
+        f"(load average before {load_before}, now {_load_average()})",
         flush=True,
     )
     return code

@@ -1,6 +1,7 @@
 """The bundled sample, published the way a user publishes it: `papers up --no-serve` in a new home.
 
-Three test files need that home; it is made once per suite run and copied (see `shared_sample_home`).
+Five test files need that home (`sample_home` in tests/conftest.py); it is made once per suite run and
+copied (see `shared_sample_home`).
 """
 
 from __future__ import annotations

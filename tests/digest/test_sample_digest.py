@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,17 +15,16 @@ import pytest
 from hf_api.sample_replay import bundled_sample_dates
 from tests.digest.atom_rules import atom_problems
 from tests.digest.hand_week import linked_ids
-from tests.sample_warehouse import REPO_ROOT, publish_sample
+from tests.sample_warehouse import REPO_ROOT
 
 PAPERS = Path(sys.executable).parent / "papers"
 SAMPLE_WEEKS = ["2024-05-27", "2024-12-23", "2025-01-20", "2025-12-22"]  # the Mondays of the sample's days
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("sample")
-    publish_sample(home)
-    return home
+def home(tmp_path_factory, sample_home):
+    """This module's copy of what `papers up --no-serve` publishes (made once per run, tests/conftest.py)."""
+    return Path(shutil.copytree(sample_home, tmp_path_factory.mktemp("sample") / "home"))
 
 
 def _digest(home: Path, day: str, out: Path) -> subprocess.CompletedProcess:

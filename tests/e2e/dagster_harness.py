@@ -42,6 +42,12 @@ BACKFILL_DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED",
 RUN_DONE = {"SUCCESS", "FAILURE", "CANCELED"}
 # The code location dagster dev loads; E2E_CODE_TARGET="-f path.py" tries a variant of it.
 CODE_TARGET = os.environ.get("E2E_CODE_TARGET", "-m orchestration.definitions").split()
+# The backfill daemon's tick in seconds (Dagster's is 30; quick_ticks/sitecustomize.py says why and how);
+# E2E_DAGSTER_BACKFILL_TICK_S=30 runs the tests at Dagster's own pace.
+QUICK_TICKS = {
+    "E2E_DAGSTER_BACKFILL_TICK_S": os.environ.get("E2E_DAGSTER_BACKFILL_TICK_S", "2"),
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent / "quick_ticks"), os.environ.get("PYTHONPATH")])),
+}
 
 LAUNCH_BACKFILL = """
 mutation Launch($params: LaunchBackfillParams!) {
@@ -311,6 +317,7 @@ class DagsterDev(WebserverClient):
             **os.environ,
             "PAPERS_HOME": str(self.papers_home),
             "DAGSTER_HOME": str(self.dagster_home),
+            **QUICK_TICKS,
             **(env or {}),
         }
         self.env.pop("HF_TOKEN", None) if "HF_TOKEN" not in (env or {}) else None

@@ -24,6 +24,7 @@ import yaml
 
 from tests.e2e.dagster_harness import (
     DAGSTER,
+    QUICK_TICKS,
     REPO_ROOT,
     WebserverClient,
     free_port,
@@ -68,7 +69,7 @@ class DagsterTeam(WebserverClient):
         self.envs = {
             "code-server": {**instance, "PAPERS_HOME": str(self.papers_home), **code_env},
             "webserver": instance,
-            "daemon": instance,
+            "daemon": {**instance, **QUICK_TICKS},
         }
         workspace = str(self.workspace)
         self.commands = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import polars as pl
 import pyarrow.dataset as ds
 import pytest
 
-from tests.sample_warehouse import REPO_ROOT, publish_sample
+from tests.sample_warehouse import REPO_ROOT
 from tests.side_envs.duckdb_releases import DUCKDB_OLDER, ensure_release, run_with_duckdb
 from tests.warehouse.export.export_checks import leftovers, tree_digest, warehouse_counts
 from tests.warehouse.export.generated import generate_warehouse
@@ -55,10 +56,11 @@ def export(home: Path, out: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> tuple[Path, Path]:
-    """The bundled sample published by `papers up --no-serve`, exported by `papers export`."""
-    home = tmp_path_factory.mktemp("home")
-    published = publish_sample(home)
+def sample(tmp_path_factory, sample_home) -> tuple[Path, Path]:
+    """The bundled sample published by `papers up --no-serve` (this module's copy of the run's
+    shared one, tests/conftest.py), exported by `papers export`."""
+    home = Path(shutil.copytree(sample_home, tmp_path_factory.mktemp("copy") / "home"))
+    published = home / "warehouse.duckdb"
     out = home / "exports" / "sample"
     assert "Exported 13 tables (listing dates 2024-05-27 to 2025-12-25)" in export(home, out)
     return published, out
