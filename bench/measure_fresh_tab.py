@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from bench.measure_queries import percentile
+from bench.subprocesses import child_env
 from papers_settings import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -81,7 +81,7 @@ def streamlit_server(app: str, home: Path, log: Path, timeout_s: float = 120) ->
         "--server.fileWatcherType",
         "none",
     ]
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    env = child_env({"PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")})
     with log.open("w") as out:
         server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:

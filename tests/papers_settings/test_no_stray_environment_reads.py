@@ -24,6 +24,10 @@ ALLOWED = {
     "orchestration/event_log_storage.py": (1, "Dagster's instance folder, as Dagster resolves it"),
     "papers_cli/cmd_up.py": (1, "the dashboard child's environment"),
     "bench/subprocesses.py": (1, "a worker child's environment"),
+    "bench/measure_event_batch.py": (
+        2,
+        "sets DAGSTER_HOME and DAGSTER_EVENT_BATCH_SIZE for the runs it measures in its own process",
+    ),
     "bench/fetch_worker.py": (2, "dlt's own configuration variables for the comparison run"),
 }
 
