@@ -89,8 +89,10 @@ def lake_ddl(sql: str) -> str:
     return re.sub(r"(\w[\w\[\]]*)\s+(PRIMARY\s+KEY|UNIQUE)\b", r"\1", without_table_keys, flags=re.IGNORECASE)
 
 
-def _connect(location: DuckLakeLocation, *, read_only: bool, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the lake attached as LAKE and in use."""
+def _connect(
+    location: DuckLakeLocation, *, read_only: bool, snapshot: int | None = None, alias: str = LAKE
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as `alias` and in use."""
     con = duckdb.connect(":memory:")
     try:
         load_extensions(con)
@@ -99,8 +101,8 @@ def _connect(location: DuckLakeLocation, *, read_only: bool, snapshot: int | Non
         options = ["READ_ONLY"] if read_only else [f"DATA_PATH {sql_literal(location.data_path)}"]
         if snapshot is not None:
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
-        con.execute(f"ATTACH {sql_literal('ducklake:' + location.catalog)} AS {LAKE} ({', '.join(options)})")
-        con.execute(f"USE {LAKE}")
+        con.execute(f"ATTACH {sql_literal('ducklake:' + location.catalog)} AS {alias} ({', '.join(options)})")
+        con.execute(f"USE {alias}")
     except duckdb.Error as error:
         con.close()
         raise RuntimeError(f"Cannot open the DuckLake warehouse {location.describe()}: {error}") from error
@@ -147,9 +149,15 @@ def newest_published(location: DuckLakeLocation) -> int:
     return snapshot
 
 
-def connect_reader(location: DuckLakeLocation, snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
-    """The lake attached read-only at `snapshot` (default: the newest published one)."""
-    return _connect(location, read_only=True, snapshot=newest_published(location) if snapshot is None else snapshot)
+def connect_reader(location: DuckLakeLocation, snapshot: int | None = None, alias: str = LAKE) -> duckdb.DuckDBPyConnection:
+    """The lake attached read-only as `alias` at `snapshot` (default: the newest published one)."""
+    pinned = newest_published(location) if snapshot is None else snapshot
+    return _connect(location, read_only=True, snapshot=pinned, alias=alias)
+
+
+def connect_head(location: DuckLakeLocation) -> duckdb.DuckDBPyConnection:
+    """The lake attached read-only at its newest snapshot, to ask which one is published."""
+    return _connect(location, read_only=True)
 
 
 def commit_published(con: duckdb.DuckDBPyConnection, run_id: str | None) -> int:
