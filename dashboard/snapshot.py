@@ -66,7 +66,10 @@ def _file_identity(path: Path) -> tuple:
 def _lake_identity(location: DuckLakeLocation) -> tuple:
     with _lock:
         if location not in _heads:
-            _heads[location] = ducklake.connect_head(location)
+            try:
+                _heads[location] = ducklake.connect_head(location)
+            except ducklake.NoPublishedSnapshot:  # no writer has created the lake yet
+                raise WarehouseMissing(f"{HOW_TO_CREATE} (looked in {location.describe()})") from None
         head = _heads[location].cursor()
     try:
         snapshot = ducklake.published_snapshot(head)

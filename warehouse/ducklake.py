@@ -105,8 +105,17 @@ def _connect(
         con.execute(f"USE {alias}")
     except duckdb.Error as error:
         con.close()
+        if read_only and "creating a new DuckLake is explicitly disabled" in str(error):
+            raise NoPublishedSnapshot(_nothing_published(location)) from error  # no writer created it yet
         raise RuntimeError(f"Cannot open the DuckLake warehouse {location.describe()}: {error}") from error
     return con
+
+
+def _nothing_published(location: DuckLakeLocation) -> str:
+    return (
+        f"No published warehouse in {location.describe()} yet. Load one with `papers backfill "
+        "--start YYYY-MM-DD --end YYYY-MM-DD` or copy a file warehouse in with `papers warehouse migrate --to ducklake`."
+    )
 
 
 def connect_writer(
@@ -142,10 +151,7 @@ def newest_published(location: DuckLakeLocation) -> int:
     finally:
         con.close()
     if snapshot is None:
-        raise NoPublishedSnapshot(
-            f"No published warehouse in {location.describe()} yet. Load one with `papers backfill "
-            "--start YYYY-MM-DD --end YYYY-MM-DD` or copy a file warehouse in with `papers warehouse migrate --to ducklake`."
-        )
+        raise NoPublishedSnapshot(_nothing_published(location))
     return snapshot
 
 
