@@ -57,7 +57,8 @@ def test_the_upsert_adds_new_keys_and_fills_unknown_columns_without_blanking_kno
             con.execute("CREATE TABLE organizations (organization VARCHAR PRIMARY KEY, fullname VARCHAR, avatar_url VARCHAR)")
         con.execute("INSERT INTO organizations VALUES ('ds', NULL, 'a.png'), ('g', 'Google', NULL)")
         incoming_rows = duckdb.sql(  # noqa: F841 - read by the statement below
-            "SELECT * FROM (VALUES ('ds', 'DeepSeek', NULL), ('g', NULL, NULL), ('new', 'New', 'n.png')) t(organization, fullname, avatar_url)"
+            "SELECT * FROM (VALUES ('ds', 'DeepSeek', NULL), ('g', NULL, NULL), ('new', 'New', 'n.png')) "
+            "AS t(organization, fullname, avatar_url)"
         ).arrow()
         con.execute(ducklake.upsert_sql("organizations", "organization", ("fullname", "avatar_url"), lake_mode))
         rows = con.execute("SELECT * FROM organizations ORDER BY ALL").fetchall()
