@@ -18,6 +18,7 @@ from pathlib import Path
 from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
 from bench.machine import describe_machine
 from bench.measure_cli_backfill import measure_cli_backfill
+from bench.measure_ducklake_load import measure_ducklake_load
 from bench.measure_load import measure_load
 from bench.measure_queries import time_queries
 from bench.measure_remote import measure_backfill, measure_fetch, measure_memory
@@ -28,9 +29,19 @@ from bench.subprocesses import WorkerFailed, run_worker
 RESULTS_DIR = Path(__file__).parent / "results"
 
 
-STEPS = ("generate", "backfill_process", "load", "fetch_vs_dlt", "backfill", "memory_10x", "queries_1x", "queries_10x")
+STEPS = (
+    "generate",
+    "backfill_process",
+    "load",
+    "load_ducklake",
+    "fetch_vs_dlt",
+    "backfill",
+    "memory_10x",
+    "queries_1x",
+    "queries_10x",
+)
 # The measurements that read the generated days; the query ones build their own history.
-DAY_STEPS = {"backfill_process", "load", "fetch_vs_dlt", "backfill", "memory_10x"}
+DAY_STEPS = {"backfill_process", "load", "load_ducklake", "fetch_vs_dlt", "backfill", "memory_10x"}
 
 
 def run_benchmark(
@@ -85,6 +96,7 @@ def run_benchmark(
         rounds = 1 if plan.quick else 2
         step("backfill_process", lambda: measure_cli_backfill(days_1x, days, work / "backfill_process", rounds))
         step("load", lambda: measure_load(days_1x, work / "load"))
+        step("load_ducklake", lambda: measure_ducklake_load(days_1x, work / "load_ducklake"))
         step("fetch_vs_dlt", lambda: measure_fetch(days_1x, days, work))
         step("backfill", lambda: measure_backfill(days_1x, days, plan.per_partition_days, work))
         step("memory_10x", lambda: measure_memory(days_10x, days, work / "backfill_10x"))

@@ -35,7 +35,7 @@ def register(subparsers, settings: Settings) -> None:
         type=_steps,
         metavar="STEP[,STEP]",
         help="run only these measurements (reusing the days generated in --work-dir): "
-        "backfill_process, load, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x",
+        "backfill_process, load, load_ducklake, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x",
     )
     parser.set_defaults(handler=run)
 
