@@ -77,6 +77,7 @@ def connect_lake_writer(location: DuckLakeLocation) -> duckdb.DuckDBPyConnection
         con.execute("BEGIN TRANSACTION")
         try:
             prepare_schema(con, lake=True)
+            ducklake.create_writer_turn(con)
             con.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):  # a failed commit has rolled back already

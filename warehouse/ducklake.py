@@ -11,10 +11,13 @@ same schema files, views, macros, load and search rebuild run on it; what differ
 - **Publish**: no file swap. A publish is a commit whose snapshot is tagged `published` (its
   commit message); readers attach the lake at the newest tagged snapshot (`SNAPSHOT_VERSION`),
   so a load committed but not yet checked and published is never read.
-- **Concurrency**: DuckLake commits optimistically. Inserts never conflict, but a DELETE, UPDATE
-  or MERGE on a table conflicts with any other transaction that deleted from the same table
-  meanwhile, and two rebuilds conflict on the search tables they drop and create: the loser's
-  commit fails and `retry_on_conflict` runs its whole transaction again on the new snapshot.
+- **Concurrency**: DuckLake commits optimistically. A DELETE, UPDATE or MERGE on a table conflicts
+  with any other transaction that deleted from the same table meanwhile, and two rebuilds conflict
+  on the search tables they drop and create: the loser's commit fails and `retry_on_conflict` runs
+  its whole transaction again on the new snapshot. Inserts never conflict, so two loads that both
+  add the same new author would both commit it (seen: 782 duplicated authors after two concurrent
+  backfills): every load and import therefore first takes the writer's turn (`claim_writer_turn`,
+  a delete of the one row of WRITER_TURN), which makes any two of them conflict.
 - **Extensions** come from the registry's wheels (`duckdb-extension-ducklake`, `-postgres`),
   installed from the wheel's file; DuckDB never downloads one (autoinstall is off).
 """
@@ -185,6 +188,23 @@ def data_size_bytes(con: duckdb.DuckDBPyConnection) -> int:
     """Bytes of the lake's current data files (the published snapshot's size, roughly)."""
     rows = con.execute(f"SELECT coalesce(sum(file_size_bytes), 0) FROM ducklake_table_info('{LAKE}')").fetchall()
     return int(rows[0][0])
+
+
+WRITER_TURN = "writer_turn"  # one row, deleted and re-inserted by every keyed write (lake only)
+
+
+def create_writer_turn(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the turn table and its one row (the writer's schema step)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {WRITER_TURN} (taken_at TIMESTAMP)")
+    con.execute(f"INSERT INTO {WRITER_TURN} SELECT current_timestamp WHERE NOT EXISTS (SELECT 1 FROM {WRITER_TURN})")
+
+
+def claim_writer_turn(con: duckdb.DuckDBPyConnection) -> None:
+    """Inside a write transaction on the lake: delete and re-insert the turn row, so this
+    transaction conflicts with any other that does (their keys could otherwise collide)."""
+    if is_lake(con):
+        con.execute(f"DELETE FROM {WRITER_TURN}")
+        con.execute(f"INSERT INTO {WRITER_TURN} VALUES (current_timestamp)")
 
 
 def is_lake(con: duckdb.DuckDBPyConnection) -> bool:

@@ -22,8 +22,8 @@ from warehouse.paths import DuckLakeLocation
 from warehouse.publish import PublishResult, checkpoint_and_log, log_publish, publish_copy
 
 # Bookkeeping of one warehouse that the copy must not carry over: the schema fingerprint (each
-# side applies its own DDL), and publish_log, which the copy appends its own publish to.
-NOT_COPIED = {"schema_applied"}
+# side applies its own DDL) and the lake's writer turn (warehouse/ducklake.py).
+NOT_COPIED = {"schema_applied", "writer_turn"}
 SOURCE = "migrate_source"
 
 
@@ -69,6 +69,7 @@ def file_to_lake(published_path: Path, lake: DuckLakeLocation) -> MigrationResul
 
         def copy() -> tuple[dict[str, int], int]:
             con.execute("BEGIN TRANSACTION")
+            ducklake.claim_writer_turn(con)
             rows = _copy_tables(con, SOURCE, ducklake.LAKE)
             log_publish(con, "papers warehouse migrate --to ducklake")
             return rows, ducklake.commit_published(con, "migrate")

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from warehouse.author_papers import fill_folded_names, insert_author_papers
 from warehouse.db import execute_with_rows
-from warehouse.ducklake import is_lake, replace_rows_sql, upsert_sql
+from warehouse.ducklake import claim_writer_turn, is_lake, replace_rows_sql, upsert_sql
 from warehouse.keywords import refresh_keyword_weeks, weeks_of
 
 # Tables replaced per listing date, in the order their rows are inserted.
@@ -90,6 +90,7 @@ def replace_partitions_in_chunks(con: duckdb.DuckDBPyConnection, chunks: Iterabl
     weeks: set[date] = set()
     con.execute("BEGIN TRANSACTION")
     try:
+        claim_writer_turn(con)  # DuckLake: two loads upserting the same authors must not both commit
         for batches in chunks:
             outcomes += _load_chunk(con, batches, weeks)
         refresh_keyword_weeks(con, sorted(weeks))

@@ -129,3 +129,22 @@ def test_an_error_that_is_not_a_conflict_is_raised_at_once():
 def test_the_location_never_shows_a_password():
     location = DuckLakeLocation("postgres:dbname=papers host=db password=s3cret user=u", "s3://bucket/lake")
     assert location.describe() == "ducklake:postgres:dbname=papers host=db password=*** user=u (data s3://bucket/lake)"
+
+
+def test_every_keyed_write_on_the_lake_takes_the_writer_turn_and_the_file_has_none(lake):
+    con = connect_lake_writer(lake)
+    try:
+        before = con.execute("SELECT taken_at FROM writer_turn").fetchall()
+        con.execute("BEGIN TRANSACTION")
+        ducklake.claim_writer_turn(con)
+        con.execute("COMMIT")
+        after = con.execute("SELECT taken_at FROM writer_turn").fetchall()
+        # the row was deleted and written again: the delete is what two writers conflict on
+        changes = con.execute("SELECT changes FROM lake.snapshots() ORDER BY snapshot_id DESC LIMIT 1").fetchall()[0][0]
+    finally:
+        con.close()
+    assert len(before) == len(after) == 1 and after != before
+    assert any("delete" in kind for kind in changes), changes
+    with duckdb.connect() as plain:
+        ducklake.claim_writer_turn(plain)  # no table, nothing to claim
+        assert plain.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == [(0,)]
