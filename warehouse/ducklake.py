@@ -49,6 +49,8 @@ COMMIT_AUTHOR = "papers"
 # INSTALL from the file registers it under its own name.
 EXTENSIONS = (("duckdb_extension_ducklake", "ducklake"), ("duckdb_extension_postgres", "postgres"))
 CONFLICT_ATTEMPTS = 20
+# What attaching a lake no writer has created yet says read-only: a PostgreSQL catalog, a local one.
+NOT_CREATED_YET = ("creating a new DuckLake is explicitly disabled", "in read-only mode: database does not exist")
 
 
 class NoPublishedSnapshot(FileNotFoundError):
@@ -99,6 +101,7 @@ def _connect(
     con = duckdb.connect(":memory:")
     try:
         load_extensions(con)
+        con.execute("SET enable_progress_bar = false")  # reading the catalog may take seconds: no bar on stderr
         # Spilled work of a large rebuild goes to the temporary folder, not the current one.
         con.execute("SET temp_directory = $dir", {"dir": str(Path(tempfile.gettempdir()) / "papers-ducklake-spill")})
         options = ["READ_ONLY"] if read_only else [f"DATA_PATH {sql_literal(location.data_path)}"]
@@ -108,8 +111,8 @@ def _connect(
         con.execute(f"USE {alias}")
     except duckdb.Error as error:
         con.close()
-        if read_only and "creating a new DuckLake is explicitly disabled" in str(error):
-            raise NoPublishedSnapshot(_nothing_published(location)) from error  # no writer created it yet
+        if read_only and any(text in str(error) for text in NOT_CREATED_YET):
+            raise NoPublishedSnapshot(_nothing_published(location)) from error
         raise RuntimeError(f"Cannot open the DuckLake warehouse {location.describe()}: {error}") from error
     return con
 

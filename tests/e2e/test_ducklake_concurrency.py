@@ -93,7 +93,7 @@ def test_two_backfills_of_different_ranges_at_once_both_succeed_and_readers_see_
     with FakeHFServer(days_dir) as server:
         first = start_backfill(DAYS[0], DAYS[3], tmp_path / "a", server.base_url, lake, tmp_path / "a.log")
         second = start_backfill(DAYS[4], DAYS[7], tmp_path / "b", server.base_url, lake, tmp_path / "b.log")
-        codes = first.wait(timeout=600), second.wait(timeout=600)
+        codes = first.wait(timeout=1100), second.wait(timeout=1100)
     watcher.stop.set()
     watcher.join(timeout=30)
     assert codes == (0, 0), (tmp_path / "a.log").read_text() + (tmp_path / "b.log").read_text()

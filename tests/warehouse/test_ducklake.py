@@ -148,3 +148,21 @@ def test_every_keyed_write_on_the_lake_takes_the_writer_turn_and_the_file_has_no
     with duckdb.connect() as plain:
         ducklake.claim_writer_turn(plain)  # no table, nothing to claim
         assert plain.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == [(0,)]
+
+
+def test_freshness_asks_the_lakes_published_snapshot(lake):
+    from datetime import date
+
+    from warehouse.freshness import day_published
+
+    assert not day_published(lake, date(2025, 1, 1))  # nothing created yet
+    con = connect_lake_writer(lake)
+    try:
+        con.execute("INSERT INTO partition_loads VALUES (DATE '2025-01-01', now(), 1, 1, 1, 0, now())")
+        con.execute("BEGIN TRANSACTION")
+        con.execute("INSERT INTO publish_log VALUES (now(), 'r', 1, 0)")
+        ducklake.commit_published(con, "r")
+        con.execute("INSERT INTO partition_loads VALUES (DATE '2025-01-02', now(), 1, 1, 1, 0, now())")  # not published
+    finally:
+        con.close()
+    assert day_published(lake, date(2025, 1, 1)) and not day_published(lake, date(2025, 1, 2))
