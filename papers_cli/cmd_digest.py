@@ -45,6 +45,7 @@ def run(args, settings: Settings) -> int:
     from digest.weeks import WeekError, checked_week, last_complete_week
     from digest.write import write_digest
     from warehouse.backend import open_reader
+    from warehouse.migrate import MigrationError
 
     # soft_wrap: each message stays one line, however narrow the terminal or pipe.
     err = Console(stderr=True, soft_wrap=True)
@@ -52,6 +53,8 @@ def run(args, settings: Settings) -> int:
     try:
         week = checked_week(args.week) if args.week else last_complete_week(now.date())
         con = open_reader(settings.warehouse)
+    except MigrationError:
+        raise  # papers prints it in one line (papers_cli/main.py)
     except (WeekError, FileNotFoundError, RuntimeError) as error:
         err.print(Text(f"papers digest: {error}", style="red"))
         return 1

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from warehouse.backend import open_reader
+from warehouse.migrate import MigrationError
 
 
 def register(subparsers, settings: Settings) -> None:
@@ -33,6 +34,8 @@ def run(args, settings: Settings) -> int:
     err = Console(stderr=True)
     try:
         con = open_reader(settings.warehouse)
+    except MigrationError:
+        raise  # papers prints it in one line (papers_cli/main.py)
     except (FileNotFoundError, RuntimeError) as error:
         err.print(f"[red]{error}[/red]")
         return 2
