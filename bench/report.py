@@ -120,6 +120,16 @@ def _measurements(console: Console, details: dict) -> None:
         run = _get(details, "load", side)
         if run:
             table.add_row(f"load: {side}", _fmt(run["seconds"]), _fmt(run["rows_per_s"], 0), f"{run['rows_total']:,} rows")
+    lake = details.get("load_ducklake") or {}
+    if "skipped" in lake:
+        table.add_row("load: DuckLake (PostgreSQL catalog)", "", "", f"skipped: {lake['skipped']}")
+    elif "seconds" in lake:
+        table.add_row(
+            "load: DuckLake (PostgreSQL catalog)",
+            _fmt(lake["seconds"]),
+            _fmt(lake["rows_per_s"], 0),
+            f"{lake['rows_total']:,} rows",
+        )
     for side in ("project", "dlt"):
         run = _get(details, "fetch_vs_dlt", side)
         if run:

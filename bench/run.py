@@ -19,6 +19,7 @@ from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
 from bench.machine import describe_machine
 from bench.measure_cli_backfill import measure_cli_backfill
 from bench.measure_daily_run import measure_daily_run
+from bench.measure_ducklake_load import measure_ducklake_load
 from bench.measure_fresh_tab import measure_fresh_tab
 from bench.measure_load import measure_load
 from bench.measure_queries import time_queries
@@ -35,6 +36,7 @@ STEPS = (
     "generate",
     "backfill_process",
     "load",
+    "load_ducklake",
     "fetch_vs_dlt",
     "backfill",
     "memory_10x",
@@ -44,7 +46,7 @@ STEPS = (
     "fresh_tab_10x",
 )
 # The measurements that read the generated days; the query ones build their own history.
-DAY_STEPS = {"backfill_process", "load", "fetch_vs_dlt", "backfill", "memory_10x"}
+DAY_STEPS = {"backfill_process", "load", "load_ducklake", "fetch_vs_dlt", "backfill", "memory_10x"}
 
 
 def run_benchmark(
@@ -101,6 +103,7 @@ def run_benchmark(
         rounds = 1 if plan.quick else 2
         step("backfill_process", lambda: measure_cli_backfill(days_1x, days, work / "backfill_process", rounds))
         step("load", lambda: measure_load(days_1x, work / "load"))
+        step("load_ducklake", lambda: measure_ducklake_load(days_1x, work / "load_ducklake"))
         step("fetch_vs_dlt", lambda: measure_fetch(days_1x, days, work))
         step("backfill", lambda: measure_backfill(days_1x, days, plan.per_partition_days, work))
         step("memory_10x", lambda: measure_memory(days_10x, days, work / "backfill_10x"))

@@ -13,6 +13,7 @@ import polars as pl
 
 from dashboard.search_ranking import search_top
 from dashboard.snapshot import open_snapshot
+from warehouse.paths import DuckLakeLocation
 
 # What a board page shows: the leaderboard macro (author_leaderboard, organization_leaderboard,
 # submitter_leaderboard) without its costliest column (co-authors, or the distinct authors of an
@@ -53,7 +54,7 @@ DRILLDOWN = {
 class AnalyticsQueries:
     """Methods over the shared analytics views and macros."""
 
-    path: Path  # the published warehouse (WarehouseRepository)
+    path: Path | DuckLakeLocation  # the published warehouse (WarehouseRepository)
 
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:  # pragma: no cover
         raise NotImplementedError

@@ -13,5 +13,7 @@ def current_settings() -> Settings:
 
 
 def current_repository() -> WarehouseRepository:
-    """A repository over `$PAPERS_HOME/warehouse.duckdb`, resolved now."""
-    return WarehouseRepository(current_settings().warehouse.published_path)
+    """A repository over `$PAPERS_HOME/warehouse.duckdb` (or the DuckLake warehouse when
+    PAPERS_DUCKLAKE_* are set), resolved now."""
+    warehouse = current_settings().warehouse
+    return WarehouseRepository(warehouse.ducklake or warehouse.published_path)

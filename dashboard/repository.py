@@ -19,22 +19,24 @@ from dashboard.browse_queries import BrowseQueries
 from dashboard.entity_queries import EntityQueries
 from dashboard.filters import RANKINGS, PaperFilters, where_clause
 from dashboard.health_queries import HealthQueries
-from dashboard.snapshot import once_per_snapshot, open_snapshot
+from dashboard.snapshot import Source, once_per_snapshot, open_snapshot, source_exists
+from warehouse.paths import DuckLakeLocation
 
 GRAINS = ("day", "week", "month")
 UPVOTE_BUCKETS = [(0, 0), (1, 4), (5, 9), (10, 24), (25, 49), (50, 99), (100, 199), (200, None)]
 
 
 class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, BrowseQueries):
-    """Read-only queries over the published warehouse at `path`."""
+    """Read-only queries over the published warehouse at `path` (or the DuckLake warehouse's
+    newest published snapshot when `path` is a DuckLakeLocation)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | str | DuckLakeLocation) -> None:
+        self.path: Source = path if isinstance(path, DuckLakeLocation) else Path(path)
 
     # -- plumbing -------------------------------------------------------------------------
     def exists(self) -> bool:
         """Whether a published warehouse is there to read."""
-        return self.path.exists()
+        return source_exists(self.path)
 
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
         """Run read-only `sql` with bound `params` and return the result as a Polars frame."""

@@ -8,6 +8,10 @@ file is attached to an in-memory database instead, kept open while the file stay
 attaching costs ~25 ms, a query on a small warehouse ~2, so reopening per query doubled
 most pages' query time. Each query runs on its own cursor, so sessions (threads) never share
 one; the old snapshot is closed once its last query finished.
+
+A DuckLake warehouse (a `DuckLakeLocation` instead of a path) works the same way: its identity is
+the newest published snapshot id (asked of the catalog on a connection kept open for that), and
+the lake is attached read-only at that snapshot, so a load committing meanwhile is never seen.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from typing import TypeVar, cast
 
 import duckdb
 
+from warehouse import ducklake
 from warehouse.migrate import ensure_readable
+from warehouse.paths import DuckLakeLocation
 
 CATALOG = "published"
 
@@ -36,8 +42,11 @@ class WarehouseMissing(FileNotFoundError):
 
 
 _lock = threading.Lock()
-# path -> (file identity, the attached snapshot, answers about that file: see once_per_snapshot)
-_attached: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection, dict[Hashable, object]]] = {}
+Source = Path | DuckLakeLocation  # the published file, or the DuckLake warehouse
+# source -> (identity, the attached snapshot, answers about that snapshot: see once_per_snapshot)
+_attached: dict[Source, tuple[tuple, duckdb.DuckDBPyConnection, dict[Hashable, object]]] = {}
+# DuckLake warehouse -> a connection at its head, to ask which snapshot is the newest published
+_heads: dict[DuckLakeLocation, duckdb.DuckDBPyConnection] = {}
 T = TypeVar("T")
 
 
@@ -54,9 +63,40 @@ def _file_identity(path: Path) -> tuple:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def _attached_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[Hashable, object]]:
-    """(in-memory database with the current file at `path` attached, answers about that file),
-    opened afresh if the file changed."""
+def _lake_identity(location: DuckLakeLocation) -> tuple:
+    with _lock:
+        if location not in _heads:
+            try:
+                _heads[location] = ducklake.connect_head(location)
+            except ducklake.NoPublishedSnapshot:  # no writer has created the lake yet
+                raise WarehouseMissing(f"{HOW_TO_CREATE} (looked in {location.describe()})") from None
+        head = _heads[location].cursor()
+    try:
+        snapshot = ducklake.published_snapshot(head)
+    finally:
+        head.close()
+    if snapshot is None:
+        raise WarehouseMissing(f"{HOW_TO_CREATE} (looked in {location.describe()})")
+    return ("ducklake", snapshot)
+
+
+def source_exists(source: Source) -> bool:
+    """Whether a published warehouse is there to read."""
+    if isinstance(source, Path):
+        return source.exists()
+    try:
+        _lake_identity(source)
+    except WarehouseMissing:
+        return False
+    return True
+
+
+def _attached_snapshot(source: Source) -> tuple[duckdb.DuckDBPyConnection, dict[Hashable, object]]:
+    """(in-memory database with the current snapshot attached, answers about that snapshot),
+    opened afresh if a publish changed it."""
+    if isinstance(source, DuckLakeLocation):
+        return _attached_lake_snapshot(source)
+    path = source
     identity = _file_identity(path)
     with _lock:
         known = _attached.get(path)
@@ -72,10 +112,26 @@ def _attached_snapshot(path: Path) -> tuple[duckdb.DuckDBPyConnection, dict[Hash
         return _attached[path][1:]
 
 
+def _attached_lake_snapshot(location: DuckLakeLocation) -> tuple[duckdb.DuckDBPyConnection, dict[Hashable, object]]:
+    identity = _lake_identity(location)
+    with _lock:
+        known = _attached.get(location)
+        if known is not None and known[0] == identity:
+            return known[1:]
+        con = ducklake.connect_reader(location, snapshot=identity[1], alias=CATALOG)
+        _attached[location] = (identity, con, {})
+        return _attached[location][1:]
+
+
+def _source(source: Source | str) -> Source:
+    return source if isinstance(source, DuckLakeLocation) else Path(source)
+
+
 @contextmanager
-def open_snapshot(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only cursor on the newest published warehouse at `path`, for one unit of work."""
-    con, _ = _attached_snapshot(Path(path))
+def open_snapshot(path: Source) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only cursor on the newest published warehouse at `path` (or the DuckLake
+    warehouse), for one unit of work."""
+    con, _ = _attached_snapshot(_source(path))
     with _cursor(con) as cursor:
         yield cursor
 
@@ -90,10 +146,10 @@ def _cursor(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnectio
         cursor.close()
 
 
-def once_per_snapshot(path: Path, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+def once_per_snapshot(path: Source, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """`compute(cursor)` on the newest snapshot at `path`, remembered until a publish swaps the
     file: for answers a published file cannot change (which views and macros it has)."""
-    con, answers = _attached_snapshot(Path(path))
+    con, answers = _attached_snapshot(_source(path))
     with _lock:
         if key in answers:
             return cast(T, answers[key])  # stored by compute() for this key

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.worker_process import load_reply, run_worker, signal_name
+from warehouse.paths import DuckLakeLocation
 
 WORKER_PATH = Path(__file__).with_name("sql_worker.py")
 MAX_WORKERS = 4
@@ -60,9 +61,16 @@ class ConsoleResult:
 
 
 def run_console_query(
-    db_path: Path, sql: str, limits: ConsoleLimits = ConsoleLimits(), worker: Path = WORKER_PATH
+    db_path: Path | DuckLakeLocation, sql: str, limits: ConsoleLimits = ConsoleLimits(), worker: Path = WORKER_PATH
 ) -> ConsoleResult:
     """Run one read-only statement on the warehouse at `db_path` in a separate worker process."""
+    if isinstance(db_path, DuckLakeLocation):
+        # The worker runs with external access off (no files, no network), which DuckLake needs.
+        return ConsoleResult(
+            "refused",
+            "The SQL console reads the local warehouse file only; on the DuckLake warehouse run "
+            'queries with `papers sql "SELECT ..."` (read-only, the same published snapshot).',
+        )
     if len(sql) > limits.max_sql_chars:
         return ConsoleResult(
             "refused",

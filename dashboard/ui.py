@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.nav import page_file
 from dashboard.repository import WarehouseRepository
 from dashboard.snapshot import HOW_TO_CREATE
+from warehouse.paths import DuckLakeLocation
 
 _DateDefault = TypeVar("_DateDefault", date, None)
 
@@ -22,7 +23,8 @@ def ready(repo: WarehouseRepository) -> bool:
         return True
     st.info(HOW_TO_CREATE, icon=":material/database:")
     st.code("papers up\npapers backfill --start 2025-01-01 --end 2025-01-31", language="bash")
-    st.caption(f"Looked for `{repo.path}` (set `PAPERS_HOME` to use another folder).")
+    where = repo.path.describe() if isinstance(repo.path, DuckLakeLocation) else repo.path
+    st.caption(f"Looked for `{where}` (set `PAPERS_HOME` to use another folder).")
     return False
 
 

@@ -16,7 +16,7 @@ from hf_api.defaults import (
 )
 from hf_api.limits import FetchLimits
 from papers_settings import Settings
-from warehouse.paths import WarehousePaths
+from warehouse.paths import DuckLakeLocation, WarehousePaths
 
 _LIMITS = FetchLimits()
 
@@ -54,13 +54,20 @@ class HFApiResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Where raw files, the working warehouse and the published snapshot live (warehouse.paths)."""
+    """Where raw files, the working warehouse and the published snapshot live (warehouse.paths);
+    with both ducklake fields set the warehouse is that DuckLake (warehouse/ducklake.py)."""
 
     papers_home: str
+    ducklake_catalog: str | None = None
+    ducklake_data_path: str | None = None
 
     @property
     def paths(self) -> WarehousePaths:
-        return WarehousePaths(Path(self.papers_home))
+        lake = None
+        if self.ducklake_catalog and self.ducklake_data_path:
+            # strip(): an EnvVar reaches here as the raw variable; Settings applied the same rule.
+            lake = DuckLakeLocation(self.ducklake_catalog.strip(), self.ducklake_data_path.strip())
+        return WarehousePaths(Path(self.papers_home), lake)
 
     @property
     def home(self) -> Path:
@@ -80,7 +87,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 def resources_from_settings(settings: Settings) -> dict[str, dg.ConfigurableResource]:
-    """The resources for `settings` (HF_API_BASE_URL, HF_TOKEN, HF_* numbers, PAPERS_HOME)."""
+    """The resources for `settings` (HF_API_BASE_URL, HF_TOKEN, HF_* numbers, PAPERS_HOME,
+    PAPERS_DUCKLAKE_*)."""
     # The token and the base URL go to Dagster by reference (EnvVar: Dagster reads the variable
     # itself when the resource is built), so neither a token nor a user:password in the URL
     # reaches Dagster's config display or storage. Settings has checked both values already.
@@ -98,5 +106,10 @@ def resources_from_settings(settings: Settings) -> dict[str, dg.ConfigurableReso
             max_pages_per_day=settings.hf_limits.max_pages,
             max_retry_wait_per_day_s=settings.hf_limits.max_retry_wait_s,
         ),
-        "warehouse": WarehouseResource(papers_home=str(settings.papers_home)),
+        "warehouse": WarehouseResource(
+            papers_home=str(settings.papers_home),
+            # by reference, like the token: a catalog string may hold a password
+            ducklake_catalog=dg.EnvVar("PAPERS_DUCKLAKE_CATALOG") if settings.ducklake else None,
+            ducklake_data_path=settings.ducklake.data_path if settings.ducklake else None,
+        ),
     }

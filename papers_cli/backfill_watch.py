@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 
 from landing.raw_store import last_failure, list_fetches
+from warehouse import ducklake
+from warehouse.paths import DuckLakeLocation
 
 POLL_SECONDS = 0.3
 
@@ -94,12 +96,20 @@ class RangeWatch:
         return False
 
 
-def papers_per_day(published: Path, days: list[date]) -> dict[date, int]:
-    """How many papers the published warehouse holds for each of `days` (0 for a day it has none)."""
+def papers_per_day(published: Path | DuckLakeLocation, days: list[date]) -> dict[date, int]:
+    """How many papers the published warehouse (the file, or the DuckLake warehouse) holds for
+    each of `days` (0 for a day it has none)."""
     counts = dict.fromkeys(days, 0)
-    if not published.exists():
+    if isinstance(published, DuckLakeLocation):
+        try:
+            con = ducklake.connect_reader(published)
+        except ducklake.NoPublishedSnapshot:
+            return counts
+    elif not published.exists():
         return counts
-    with duckdb.connect(str(published), read_only=True) as con:
+    else:
+        con = duckdb.connect(str(published), read_only=True)
+    with con:
         rows = con.execute(
             "SELECT listing_date, count(*) FROM papers WHERE listing_date = ANY($days) GROUP BY 1",
             {"days": days},

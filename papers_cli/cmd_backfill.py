@@ -56,7 +56,7 @@ def run(args, settings: Settings) -> int:
         with (
             ensure_dagster_instance(settings) as instance,
             BackfillProgress.for_console(
-                console, days, settings.warehouse.raw_dir, settings.warehouse.published_path
+                console, days, settings.warehouse.raw_dir, settings.warehouse.ducklake or settings.warehouse.published_path
             ) as progress,
         ):
             report = backfill(

@@ -35,8 +35,8 @@ def register(subparsers, settings: Settings) -> None:
         type=_steps,
         metavar="STEP[,STEP]",
         help="run only these measurements (reusing the days generated in --work-dir): "
-        "backfill_process, load, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x, daily_run_10x "
-        "(after queries_10x, in the same command)",
+        "backfill_process, load, load_ducklake, fetch_vs_dlt, backfill, memory_10x, queries_1x, queries_10x, "
+        "daily_run_10x, fresh_tab_10x (the last two read the history queries_10x builds in --work-dir)",
     )
     parser.set_defaults(handler=run)
 

@@ -44,15 +44,18 @@ def run(args, settings: Settings) -> int:
     from digest.files import OutputError
     from digest.weeks import WeekError, checked_week, last_complete_week
     from digest.write import write_digest
-    from warehouse.db import connect_reader
+    from warehouse.backend import open_reader
+    from warehouse.migrate import MigrationError
 
     # soft_wrap: each message stays one line, however narrow the terminal or pipe.
     err = Console(stderr=True, soft_wrap=True)
     now = datetime.now(UTC)
     try:
         week = checked_week(args.week) if args.week else last_complete_week(now.date())
-        con = connect_reader(settings.warehouse.published_path)
-    except (WeekError, FileNotFoundError) as error:
+        con = open_reader(settings.warehouse)
+    except MigrationError:
+        raise  # papers prints it in one line (papers_cli/main.py)
+    except (WeekError, FileNotFoundError, RuntimeError) as error:
         err.print(Text(f"papers digest: {error}", style="red"))
         return 1
     try:

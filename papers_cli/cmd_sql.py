@@ -13,14 +13,16 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from warehouse.db import connect_reader
+from warehouse.backend import open_reader
+from warehouse.migrate import MigrationError
 
 
 def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "sql",
         help="run a read-only SQL query on the published warehouse",
-        description="Run one query on $PAPERS_HOME/warehouse.duckdb, opened read-only.",
+        description="Run one query on $PAPERS_HOME/warehouse.duckdb (or the DuckLake warehouse's "
+        "newest published snapshot when PAPERS_DUCKLAKE_CATALOG is set), opened read-only.",
     )
     parser.add_argument("query", help='the SQL text, e.g. "SELECT count(*) FROM papers"')
     parser.add_argument("--max-rows", type=int, default=50, help="rows to print (default 50)")
@@ -31,8 +33,10 @@ def register(subparsers, settings: Settings) -> None:
 def run(args, settings: Settings) -> int:
     err = Console(stderr=True)
     try:
-        con = connect_reader(settings.warehouse.published_path)
-    except FileNotFoundError as error:
+        con = open_reader(settings.warehouse)
+    except MigrationError:
+        raise  # papers prints it in one line (papers_cli/main.py)
+    except (FileNotFoundError, RuntimeError) as error:
         err.print(f"[red]{error}[/red]")
         return 2
     try:

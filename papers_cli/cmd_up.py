@@ -12,6 +12,7 @@ from rich.console import Console
 
 from papers_settings import REPO_ROOT, Settings
 from papers_settings.settings import default_to_sample
+from warehouse.paths import WarehousePaths
 
 
 def register(subparsers, settings: Settings) -> None:
@@ -55,7 +56,9 @@ def run(args, settings: Settings) -> int:
         status = _load_missing_sample_days(console, settings, instance, bundled_sample_dates())
     if status != 0:
         return status
-    console.print(f"Published warehouse: {settings.warehouse.published_path}")
+    from warehouse.backend import describe
+
+    console.print(f"Published warehouse: {describe(settings.warehouse)}")
     if args.no_serve:
         return 0
     return _serve(console, args.dagster_port, args.dashboard_port, args.dashboard_host, sql_console_on=args.enable_sql_console)
@@ -66,7 +69,7 @@ def _load_missing_sample_days(console, settings: Settings, instance, sample_days
     from orchestration.runs.backfill import backfill
     from pipeline.date_ranges import contiguous_ranges
 
-    missing = [day for day in sample_days if not _loaded(settings.warehouse.published_path, day)]
+    missing = [day for day in sample_days if not _loaded(settings.warehouse, day)]
     if not missing:
         console.print("Sample days already loaded.")
         return 0
@@ -79,12 +82,12 @@ def _load_missing_sample_days(console, settings: Settings, instance, sample_days
     return 0 if report.ok else 1
 
 
-def _loaded(path: Path, day) -> bool:
-    if not path.exists():
-        return False
-    from warehouse.db import connect_reader
+def _loaded(paths: WarehousePaths, day) -> bool:
+    from warehouse.backend import open_reader, published_exists
 
-    with connect_reader(path) as con:
+    if not published_exists(paths):
+        return False
+    with open_reader(paths) as con:
         return con.execute("SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]).fetchall()[0][0] > 0
 
 

@@ -9,10 +9,10 @@ import argparse
 import sys
 import warnings
 
-from papers_cli import cmd_backfill, cmd_bench, cmd_digest, cmd_export, cmd_import_listing, cmd_sql, cmd_up
+from papers_cli import cmd_backfill, cmd_bench, cmd_digest, cmd_export, cmd_import_listing, cmd_sql, cmd_up, cmd_warehouse
 from papers_settings import Settings, SettingsError
 
-COMMANDS = [cmd_up, cmd_backfill, cmd_sql, cmd_import_listing, cmd_digest, cmd_export, cmd_bench]
+COMMANDS = [cmd_up, cmd_backfill, cmd_sql, cmd_import_listing, cmd_digest, cmd_export, cmd_warehouse, cmd_bench]
 
 
 def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:

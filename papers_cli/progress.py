@@ -21,6 +21,7 @@ from rich.console import Console
 
 from papers_cli.backfill_watch import RangeWatch, papers_per_day
 from pipeline.date_ranges import days_between
+from warehouse.paths import DuckLakeLocation
 
 
 class DayTally:
@@ -77,7 +78,12 @@ class BackfillProgress:
     """Receives a backfill's range callbacks, watches each run's days, and shows every day's outcome."""
 
     def __init__(
-        self, console: Console, days: list[date], raw_dir: Path, published: Path, clock: Callable[[], float] = time.monotonic
+        self,
+        console: Console,
+        days: list[date],
+        raw_dir: Path,
+        published: Path | DuckLakeLocation,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.console = console
         self.tally = DayTally(days, clock)
@@ -88,7 +94,7 @@ class BackfillProgress:
         self._owned_file = None  # the copied descriptor for_console opened, closed on exit
 
     @staticmethod
-    def for_console(console: Console, days: list[date], raw_dir: Path, published: Path) -> BackfillProgress:
+    def for_console(console: Console, days: list[date], raw_dir: Path, published: Path | DuckLakeLocation) -> BackfillProgress:
         """A live bar when the console is a terminal, plain lines when it is a file or a pipe.
 
         Either writes to a copy of the console's file descriptor: while a step runs, Dagster points

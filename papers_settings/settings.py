@@ -26,7 +26,7 @@ from hf_api.limits import (
     FetchLimits,
 )
 from papers_settings import values
-from warehouse.paths import WarehousePaths
+from warehouse.paths import DuckLakeLocation, WarehousePaths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PAPERS_HOME = REPO_ROOT / "data"
@@ -36,6 +36,8 @@ DEFAULT_DAGSTER_UI_URL = "http://127.0.0.1:3000"
 
 FRESHNESS_HOUR_ENV = "PAPERS_FRESHNESS_HOUR_UTC"
 SQL_CONSOLE_ENV = "PAPERS_SQL_CONSOLE"
+DUCKLAKE_CATALOG_ENV = "PAPERS_DUCKLAKE_CATALOG"
+DUCKLAKE_DATA_PATH_ENV = "PAPERS_DUCKLAKE_DATA_PATH"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Settings:
     hf_*: how the HF client reaches the API (base URL "sample" = the bundled days, offline).
     sql_console: PAPERS_SQL_CONSOLE as given (None = auto); the dashboard judges it, so a bad
     value turns the console off with a message instead of stopping the whole dashboard.
+    ducklake: the DuckLake warehouse (PAPERS_DUCKLAKE_CATALOG and PAPERS_DUCKLAKE_DATA_PATH);
+    None = the local DuckDB file.
     """
 
     papers_home: Path = DEFAULT_PAPERS_HOME
@@ -61,6 +65,7 @@ class Settings:
     sql_console: str | None = None
     dashboard_host: str = DEFAULT_DASHBOARD_HOST
     dagster_ui_url: str = DEFAULT_DAGSTER_UI_URL
+    ducklake: DuckLakeLocation | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +94,7 @@ class Settings:
             sql_console=values.text(env, SQL_CONSOLE_ENV),
             dashboard_host=values.text(env, "PAPERS_DASHBOARD_HOST") or DEFAULT_DASHBOARD_HOST,
             dagster_ui_url=values.http_url(env, "DAGSTER_UI_URL", DEFAULT_DAGSTER_UI_URL).rstrip("/"),
+            ducklake=ducklake_location(env),
         )
 
     @property
@@ -99,12 +105,37 @@ class Settings:
     @property
     def warehouse(self) -> WarehousePaths:
         """The warehouse files under `papers_home`."""
-        return WarehousePaths(self.papers_home)
+        return WarehousePaths(self.papers_home, self.ducklake)
 
     @property
     def uses_sample(self) -> bool:
         """True when the HF API is the bundled sample replay (HF_API_BASE_URL=sample)."""
         return self.hf_api_base_url == SAMPLE
+
+
+def ducklake_location(env: Mapping[str, str]) -> DuckLakeLocation | None:
+    """The DuckLake warehouse the two variables name, None when both are unset; one without the
+    other is an error naming the missing one."""
+    catalog, data_path = values.text(env, DUCKLAKE_CATALOG_ENV), values.text(env, DUCKLAKE_DATA_PATH_ENV)
+    if catalog is None and data_path is None:
+        return None
+    if catalog is None or data_path is None:
+        given, missing = (
+            (DUCKLAKE_CATALOG_ENV, DUCKLAKE_DATA_PATH_ENV)
+            if data_path is None
+            else (DUCKLAKE_DATA_PATH_ENV, DUCKLAKE_CATALOG_ENV)
+        )
+        raise values.SettingsError(
+            f"{given} is set but {missing} is not: a DuckLake warehouse needs both (unset both for the local file)"
+        )
+    if catalog.startswith("ducklake:"):
+        raise values.SettingsError(
+            f"{DUCKLAKE_CATALOG_ENV} is the part after 'ducklake:' in ATTACH, without that prefix "
+            "(e.g. 'postgres:dbname=papers host=/run/postgresql')"
+        )
+    if "://" not in data_path:
+        data_path = str(Path(data_path).resolve())
+    return DuckLakeLocation(catalog=catalog, data_path=data_path)
 
 
 def default_to_sample(environ: MutableMapping[str, str] | None = None) -> Settings:

@@ -10,6 +10,7 @@ import polars as pl
 from landing.raw_store import RawFetch, list_fetches
 from transforms import ListingFetch, build_listing_tables_for_days, vote_observations_for_fetches
 from warehouse.db import WRITER_MEMORY_LIMIT, within_memory_limits
+from warehouse.ducklake import retry_on_conflict
 from warehouse.listings import relink_listed_papers
 from warehouse.load import LoadOutcome, PartitionBatch, replace_partitions_in_chunks
 
@@ -94,7 +95,9 @@ def load_fetches(con, fetches: dict[date, list[RawFetch]], log) -> list[LoadOutc
         chunks = (batches_for_fetches(chunk) for chunk in day_chunks(fetches))
         return replace_partitions_in_chunks(con, chunks)
 
-    outcomes = within_memory_limits(con, LOAD_MEMORY_LIMITS, load)
+    # On DuckLake a writer whose commit lost to another's runs its load again (warehouse/ducklake.py);
+    # on the file there is one writer and no conflict.
+    outcomes = within_memory_limits(con, LOAD_MEMORY_LIMITS, lambda: retry_on_conflict(load, on_retry=log.warning))
     for outcome in outcomes:
         if not outcome.replaced:
             log.warning(
@@ -102,5 +105,5 @@ def load_fetches(con, fetches: dict[date, list[RawFetch]], log) -> list[LoadOutc
                 f"{outcome.previous_papers}; kept the existing rows"
             )
     # Saved listing pages imported earlier link to papers that arrived with this load.
-    relink_listed_papers(con)
+    retry_on_conflict(lambda: relink_listed_papers(con))
     return outcomes

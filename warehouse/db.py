@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -9,9 +10,11 @@ from typing import TypeVar
 
 import duckdb
 
+from warehouse import ducklake
 from warehouse.author_papers import fill_author_tables_if_missing
 from warehouse.keywords import fill_keyword_weeks_if_missing
 from warehouse.migrate import ensure_readable
+from warehouse.paths import DuckLakeLocation
 from warehouse.storage_format import WRITE_STORAGE_VERSION
 
 T = TypeVar("T")
@@ -30,11 +33,13 @@ def sql_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.sql"))
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table, macro and view, idempotently: schema files first, then views."""
+def apply_schema(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> None:
+    """Create every table, macro and view, idempotently: schema files first, then views.
+    `lake`: without the keys and indexes DuckLake refuses (warehouse/ducklake.py)."""
     for path in [*sql_files(SCHEMA_DIR), *sql_files(VIEWS_DIR)]:
+        sql = path.read_text()
         try:
-            con.execute(path.read_text())
+            con.execute(ducklake.lake_ddl(sql) if lake and path.parent == SCHEMA_DIR else sql)
         except duckdb.Error as error:
             raise RuntimeError(f"{path.name}: {error}") from error
 
@@ -60,14 +65,38 @@ def connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     # is a copy of this one); an existing file keeps the format it was created with.
     con = duckdb.connect(str(path), config={"storage_compatibility_version": WRITE_STORAGE_VERSION})
     con.execute("SET memory_limit = $limit", {"limit": WRITER_MEMORY_LIMIT})
+    prepare_schema(con)
+    return con
+
+
+def connect_lake_writer(location: DuckLakeLocation) -> duckdb.DuckDBPyConnection:
+    """connect_writer for the DuckLake warehouse: the same schema, applied in one transaction."""
+
+    def prepare(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("SET memory_limit = $limit", {"limit": WRITER_MEMORY_LIMIT})
+        con.execute("BEGIN TRANSACTION")
+        try:
+            prepare_schema(con, lake=True)
+            ducklake.create_writer_turn(con)
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # a failed commit has rolled back already
+                con.execute("ROLLBACK")
+            raise
+
+    return ducklake.connect_writer(location, prepare=prepare)
+
+
+def prepare_schema(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> None:
+    """Apply the schema and view files when they changed since the last time (their fingerprint
+    is kept in the database)."""
     fingerprint = schema_fingerprint()
     con.execute("CREATE TABLE IF NOT EXISTS schema_applied (fingerprint VARCHAR, applied_at TIMESTAMP)")
     if scalar(con, "SELECT max_by(fingerprint, applied_at) FROM schema_applied") != fingerprint:
-        apply_schema(con)
+        apply_schema(con, lake=lake)
         fill_keyword_weeks_if_missing(con)  # a warehouse made before the keyword tables existed
         fill_author_tables_if_missing(con)  # ... or before author_papers and authors.author_key
         con.execute("INSERT INTO schema_applied VALUES (?, current_timestamp)", [fingerprint])
-    return con
 
 
 def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:

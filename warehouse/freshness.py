@@ -15,7 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import ducklake
 from warehouse.migrate import ensure_readable
+from warehouse.paths import DuckLakeLocation
 
 
 def deadline_for(day: date, hour: int) -> datetime:
@@ -64,12 +66,20 @@ def _hours(delta: timedelta) -> str:
     return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
-def day_published(published_path: Path, day: date) -> bool:
-    """Whether the published snapshot holds a load of listing `day` (read-only, never blocks)."""
-    if not Path(published_path).exists():
+def day_published(published_path: Path | DuckLakeLocation, day: date) -> bool:
+    """Whether the published snapshot (of the file, or of the DuckLake warehouse) holds a load of
+    listing `day` (read-only, never blocks)."""
+    if isinstance(published_path, DuckLakeLocation):
+        try:
+            con = ducklake.connect_reader(published_path)
+        except ducklake.NoPublishedSnapshot:
+            return False
+    elif not Path(published_path).exists():
         return False
-    ensure_readable(Path(published_path))
-    with duckdb.connect(str(published_path), read_only=True) as con:
+    else:
+        ensure_readable(Path(published_path))
+        con = duckdb.connect(str(published_path), read_only=True)
+    with con:
         rows = con.execute("SELECT count(*) FROM partition_loads WHERE listing_date = ?", [day]).fetchall()
     return rows[0][0] > 0
 
@@ -80,7 +90,9 @@ def newest_due_day(now: datetime, hour: int) -> date:
     return yesterday if now >= deadline_for(yesterday, hour) else yesterday - timedelta(days=1)
 
 
-def sample_verdict(now: datetime, hour: int, published_path: Path, sample_days: list[date]) -> FreshnessVerdict:
+def sample_verdict(
+    now: datetime, hour: int, published_path: Path | DuckLakeLocation, sample_days: list[date]
+) -> FreshnessVerdict:
     """The verdict when the source is the bundled sample: its newest day (up to the newest due
     one) must be published; the description says the sample is a fixed set of past days."""
     due = newest_due_day(now, hour)
@@ -107,7 +119,9 @@ def sample_verdict(now: datetime, hour: int, published_path: Path, sample_days: 
     )
 
 
-def freshness_verdict(now: datetime, hour: int, published_path: Path, sample_days: list[date] | None = None) -> FreshnessVerdict:
+def freshness_verdict(
+    now: datetime, hour: int, published_path: Path | DuckLakeLocation, sample_days: list[date] | None = None
+) -> FreshnessVerdict:
     """The verdict for the newest day that is due at `now` (`sample_days`: the bundled days, when
     the source is the sample)."""
     if sample_days is not None:

@@ -18,6 +18,7 @@ import polars as pl
 
 from transforms.listing import ListingFormatError, parse_listing
 from warehouse.db import execute_with_rows
+from warehouse.ducklake import claim_writer_turn
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def import_listing(
     moment = _naive_utc(imported_at or datetime.now(UTC))
     con.execute("BEGIN TRANSACTION")
     try:
+        claim_writer_turn(con)  # DuckLake: two imports of one page must not both insert it
         stored_name = _stored_source_file(con, digest)
         already = stored_name is not None
         if not already and frame.height > 0:

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from warehouse.author_papers import fill_folded_names, insert_author_papers
 from warehouse.db import execute_with_rows
+from warehouse.ducklake import claim_writer_turn, is_lake, replace_rows_sql, upsert_sql
 from warehouse.keywords import refresh_keyword_weeks, weeks_of
 
 # Tables replaced per listing date, in the order their rows are inserted.
@@ -89,6 +90,7 @@ def replace_partitions_in_chunks(con: duckdb.DuckDBPyConnection, chunks: Iterabl
     weeks: set[date] = set()
     con.execute("BEGIN TRANSACTION")
     try:
+        claim_writer_turn(con)  # DuckLake: two loads upserting the same authors must not both commit
         for batches in chunks:
             outcomes += _load_chunk(con, batches, weeks)
         refresh_keyword_weeks(con, sorted(weeks))
@@ -176,12 +178,12 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch]) -> list
     for table in PARTITIONED_TABLES:
         execute_with_rows(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows", incoming[table])
     insert_author_papers(con, days)
+    lake = is_lake(con)  # DuckLake has no key constraints: MERGE and delete+insert instead
     for table, (key, update) in UPSERTED_TABLES.items():
-        _upsert(con, table, key, update, incoming[table])
+        execute_with_rows(con, upsert_sql(table, key, update, lake), incoming[table])
     fill_folded_names(con)  # of the authors just added
-    execute_with_rows(
-        con, "INSERT OR REPLACE INTO partition_loads BY NAME SELECT * FROM incoming_rows", incoming["partition_loads"]
-    )
+    for statement in replace_rows_sql("partition_loads", "listing_date", lake):
+        execute_with_rows(con, statement, incoming["partition_loads"])
     return weeks_of([*days, *moved_from])
 
 
@@ -210,16 +212,6 @@ def _delete_partitions(con: duckdb.DuckDBPyConnection, days: list[date], moved_f
             {"touched": [*days, *moved_from], "days": days},
         )
     con.execute("DELETE FROM quarantined_records WHERE listing_date = ANY(?)", [days])
-
-
-def _upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, update: tuple[str, ...], rows: pa.Table) -> None:
-    """Insert new keys; for known keys fill in columns that were unknown (never blank them)."""
-    assignments = ", ".join(f"{col} = coalesce(EXCLUDED.{col}, {table}.{col})" for col in update)
-    execute_with_rows(
-        con,
-        f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows ON CONFLICT ({key}) DO UPDATE SET {assignments}",
-        rows,
-    )
 
 
 def _naive_utc(moment: datetime) -> datetime:

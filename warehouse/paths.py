@@ -12,10 +12,27 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class DuckLakeLocation:
+    """Where a DuckLake warehouse is: `catalog` is the part after `ducklake:` in DuckDB's
+    `ATTACH 'ducklake:<catalog>'` (e.g. `postgres:dbname=papers host=/run/postgresql`), and
+    `data_path` the folder (or object-store URL) its Parquet files go to."""
+
+    catalog: str
+    data_path: str
+
+    def describe(self) -> str:
+        """The location for messages and metadata, without a password the catalog may hold."""
+        shown = " ".join("password=***" if part.lower().startswith("password=") else part for part in self.catalog.split())
+        return f"ducklake:{shown} (data {self.data_path})"
+
+
+@dataclass(frozen=True)
 class WarehousePaths:
-    """The files and folders inside one home folder."""
+    """The files and folders inside one home folder, and the DuckLake warehouse when one is
+    configured (then it, not the two DuckDB files, is the warehouse)."""
 
     home: Path
+    ducklake: DuckLakeLocation | None = None
 
     @property
     def published_path(self) -> Path:

@@ -24,20 +24,26 @@ from warehouse.staging import locked_staging_file, remove_stale_staging_files
 class PublishResult:
     """What was published, for the asset's metadata."""
 
-    path: Path
+    path: Path | str  # the published file, or the DuckLake snapshot
     published_at: datetime
     papers: int
     partitions: int
     size_bytes: int
 
 
-def checkpoint_and_log(con: duckdb.DuckDBPyConnection, run_id: str | None) -> datetime:
-    """Record the publish in `publish_log` and flush the WAL into the database file."""
+def log_publish(con: duckdb.DuckDBPyConnection, run_id: str | None) -> datetime:
+    """Record a publish in `publish_log`; returns its time (UTC)."""
     published_at = datetime.now(UTC).replace(tzinfo=None)
     con.execute(
         "INSERT INTO publish_log SELECT ?, ?, (SELECT count(*) FROM partition_loads), (SELECT count(*) FROM papers)",
         [published_at, run_id],
     )
+    return published_at
+
+
+def checkpoint_and_log(con: duckdb.DuckDBPyConnection, run_id: str | None) -> datetime:
+    """Record the publish in `publish_log` and flush the WAL into the database file."""
+    published_at = log_publish(con, run_id)
     con.execute("CHECKPOINT")
     return published_at
 

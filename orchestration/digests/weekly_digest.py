@@ -12,7 +12,7 @@ from digest.weeks import Week
 from hf_api.defaults import FIRST_LISTING_DATE
 from orchestration.ingest.daily_papers import PUBLISHED
 from orchestration.resources import WarehouseResource
-from warehouse.db import connect_reader
+from warehouse.backend import open_reader
 
 _first_day = date.fromisoformat(FIRST_LISTING_DATE)
 # The weeks start on the Monday of the first daily partition, so the first week holds it.
@@ -71,7 +71,7 @@ def weekly_digest(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
 
     weeks = [Week(date.fromisoformat(key)) for key in context.partition_keys]
     folder = warehouse.paths.digests_dir
-    con = connect_reader(warehouse.published_path)
+    con = open_reader(warehouse.paths)
     try:
         written = [write_digest(con, week, folder, datetime.now(UTC)) for week in weeks]
     finally:

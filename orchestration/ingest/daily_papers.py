@@ -20,8 +20,7 @@ from orchestration.runs.interrupts import stop_on_signals
 from orchestration.runs.step_failures import DaysFailed, disk_full_reported
 from pipeline.fetch_days import backfill_id, fetch_and_land
 from pipeline.load_days import load_fetches
-from warehouse.db import connect_writer
-from warehouse.publish import publish_working
+from warehouse.backend import open_writer, publish
 
 RAW, PUBLISHED = dg.AssetKey("raw_daily_papers"), dg.AssetKey("published_warehouse")
 TABLE_KEYS = [dg.AssetKey(name) for name in TABLE_DESCRIPTIONS]
@@ -79,14 +78,14 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
     good = sorted(landed.readable)
     if not good:
         raise DaysFailed({d.isoformat(): r for d, r in failures.items()}, landed=[])
-    con = connect_writer(warehouse.working_path)
+    con = open_writer(warehouse.paths)
     try:
         outcomes = load_fetches(con, landed.readable, context.log)
         metadata = table_metadata(con, outcomes)
         checks = list(table_check_results(con, good))
     finally:
         con.close()
-    published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
+    published = publish(warehouse.paths, context.run.run_id)
     records = sum(found[-1].record_count for found in landed.readable.values())
     metadata |= {
         RAW.path[-1]: {"days": len(good), "records": records, "raw_dir": dg.MetadataValue.path(str(warehouse.raw_dir))},

@@ -65,7 +65,9 @@ def _sample_days(hf_api: HFApiResource) -> list[date] | None:
 )
 def listing_published_by_deadline(warehouse: WarehouseResource, hf_api: HFApiResource) -> dg.AssetCheckResult:
     """Fails when the newest due listing day is not published, saying how late and how to fix it."""
-    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(), warehouse.published_path, _sample_days(hf_api))
+    verdict = freshness_verdict(
+        datetime.now(UTC), freshness_hour(), warehouse.paths.ducklake or warehouse.published_path, _sample_days(hf_api)
+    )
     return dg.AssetCheckResult(
         passed=verdict.passed, severity=dg.AssetCheckSeverity.WARN, description=verdict.description, metadata=verdict.metadata
     )
@@ -82,7 +84,9 @@ def listing_freshness_sensor(
     context: dg.SensorEvaluationContext, warehouse: WarehouseResource, hf_api: HFApiResource
 ) -> dg.SensorResult | dg.SkipReason:
     """Evaluate the check; record it when the verdict changed since the last tick."""
-    verdict = freshness_verdict(datetime.now(UTC), freshness_hour(), warehouse.published_path, _sample_days(hf_api))
+    verdict = freshness_verdict(
+        datetime.now(UTC), freshness_hour(), warehouse.paths.ducklake or warehouse.published_path, _sample_days(hf_api)
+    )
     state = f"{verdict.day.isoformat()}:{'pass' if verdict.passed else 'fail'}"
     if context.cursor == state:
         return dg.SkipReason(f"unchanged: {verdict.description}")

@@ -1,6 +1,7 @@
 """Asset and sensor: saved Daily Papers listing pages dropped into `$PAPERS_HOME/listings/`."""
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -9,9 +10,8 @@ from landing.listing_folder import listing_files, set_aside
 from orchestration.partitions import DUCKDB_WRITER_POOL
 from orchestration.resources import WarehouseResource
 from transforms.listing import ListingFormatError
-from warehouse.db import connect_writer
+from warehouse.backend import open_writer, publish, write_retrying
 from warehouse.listings import content_sha256, import_listing_file
-from warehouse.publish import publish_working
 
 EVERY_PAGE_IMPORTED = "every_page_imported"
 
@@ -49,11 +49,11 @@ def listed_papers(
     files = listing_files(warehouse.home / "listings")
     as_of = date.fromisoformat(config.as_of) if config.as_of else None
     imported, rejected = {}, {}
-    con = connect_writer(warehouse.working_path)
+    con = open_writer(warehouse.paths)
     try:
         for path in files:
             try:
-                result = import_listing_file(con, path, as_of=as_of)
+                result = write_retrying(warehouse.paths, partial(import_listing_file, con, path, as_of=as_of))
             except (ListingFormatError, OSError) as error:
                 rejected[path.name] = _reject(context, path, error)
                 continue
@@ -61,7 +61,7 @@ def listed_papers(
             context.log.info(f"{path.name}: {result.rows} entries, {result.linked} linked")
     finally:
         con.close()
-    published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
+    published = publish(warehouse.paths, context.run.run_id)
     return dg.MaterializeResult(
         metadata={
             "files": dg.MetadataValue.json(imported),

@@ -13,9 +13,8 @@ import dagster as dg
 from orchestration.partitions import DUCKDB_WRITER_POOL
 from orchestration.resources import WarehouseResource
 from orchestration.runs.interrupts import stop_on_signals
-from warehouse.db import connect_writer
+from warehouse.backend import open_writer, publish, write_retrying
 from warehouse.derived import rebuild_derived_tables
-from warehouse.publish import publish_working
 
 SEARCH_KEYS = [dg.AssetKey("search_index"), dg.AssetKey("similar_papers")]
 SEARCH_DESCRIPTIONS = {
@@ -48,12 +47,13 @@ AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondit
 def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Rebuild the search index and similar papers from every loaded paper, then publish."""
     with stop_on_signals():  # before anything is yielded: see ingest/daily_papers.py
-        con = connect_writer(warehouse.working_path)
+        con = open_writer(warehouse.paths)
         try:
-            counts = rebuild_derived_tables(con)
+            # On DuckLake two rebuilds (two backfills' ends) conflict on the tables they replace.
+            counts = write_retrying(warehouse.paths, lambda: rebuild_derived_tables(con), context.log.warning)
         finally:
             con.close()
-        published = publish_working(warehouse.working_path, warehouse.published_path, context.run.run_id)
+        published = publish(warehouse.paths, context.run.run_id)
     for key in SEARCH_KEYS:
         yield dg.MaterializeResult(
             asset_key=key,

@@ -36,9 +36,11 @@ def papers_env(papers_home: Path, base_url: str) -> dict[str, str]:
     return env
 
 
-def run_papers(args: list[str], papers_home: Path, base_url: str, timeout: float = 600) -> CliResult:
+def run_papers(
+    args: list[str], papers_home: Path, base_url: str, timeout: float = 600, extra_env: dict[str, str] | None = None
+) -> CliResult:
     """Run `papers ARGS` with a private PAPERS_HOME/DAGSTER_HOME pointed at `base_url`."""
-    env = papers_env(papers_home, base_url)
+    env = {**papers_env(papers_home, base_url), **(extra_env or {})}
     done = subprocess.run(
         [str(PAPERS), *args],
         env=env,

@@ -10,6 +10,7 @@ import pytest
 
 from hf_api.limits import FetchLimits
 from papers_settings import REPO_ROOT, Settings, SettingsError
+from warehouse.paths import DuckLakeLocation
 
 # Every variable Settings reads, with a valid value unlike its default.
 VALID = {
@@ -28,6 +29,8 @@ VALID = {
     "PAPERS_SQL_CONSOLE": "on",
     "PAPERS_DASHBOARD_HOST": "0.0.0.0",
     "DAGSTER_UI_URL": "http://127.0.0.1:4000/",
+    "PAPERS_DUCKLAKE_CATALOG": "postgres:dbname=papers host=/run/postgresql",
+    "PAPERS_DUCKLAKE_DATA_PATH": "/srv/lake",
 }
 
 
@@ -41,6 +44,7 @@ def test_an_empty_environment_gives_the_documented_defaults():
     assert settings.freshness_hour_utc == 6 and settings.sql_console is None
     assert settings.dashboard_host == "127.0.0.1"
     assert settings.dagster_ui_url == "http://127.0.0.1:3000"
+    assert settings.ducklake is None and settings.warehouse.ducklake is None  # the local file
 
 
 def test_every_variable_is_read():
@@ -52,6 +56,7 @@ def test_every_variable_is_read():
     assert settings.freshness_hour_utc == 9 and settings.sql_console == "on"
     assert settings.dashboard_host == "0.0.0.0"
     assert settings.dagster_ui_url == "http://127.0.0.1:4000"  # no trailing slash in links
+    assert settings.warehouse.ducklake == DuckLakeLocation("postgres:dbname=papers host=/run/postgresql", "/srv/lake")
 
 
 def test_the_default_dagster_home_is_inside_papers_home():
@@ -98,11 +103,23 @@ def test_sample_is_a_base_url():
             "HF_API_BASE_URL='huggingface.co' must start with http:// or https:// \\(or be 'sample'",
         ),
         ("DAGSTER_UI_URL", "localhost:3000", "DAGSTER_UI_URL='localhost:3000' must start with http:// or https://"),
+        ("PAPERS_DUCKLAKE_CATALOG", "postgres:dbname=x", "PAPERS_DUCKLAKE_CATALOG is set but PAPERS_DUCKLAKE_DATA_PATH is not"),
+        ("PAPERS_DUCKLAKE_DATA_PATH", "/srv/lake", "PAPERS_DUCKLAKE_DATA_PATH is set but PAPERS_DUCKLAKE_CATALOG is not"),
     ],
 )
 def test_an_unusable_value_is_a_clear_error_naming_the_variable(name, value, message):
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({name: value})
+
+
+def test_the_ducklake_catalog_is_given_without_the_ducklake_prefix_and_never_shown_with_its_password():
+    with pytest.raises(SettingsError, match="PAPERS_DUCKLAKE_CATALOG is the part after 'ducklake:'"):
+        Settings.from_env({"PAPERS_DUCKLAKE_CATALOG": "ducklake:postgres:dbname=x", "PAPERS_DUCKLAKE_DATA_PATH": "/srv/lake"})
+    settings = Settings.from_env(
+        {"PAPERS_DUCKLAKE_CATALOG": "postgres:dbname=x password=s3cret", "PAPERS_DUCKLAKE_DATA_PATH": "lake"}
+    )
+    assert settings.warehouse.ducklake is not None and settings.warehouse.ducklake.data_path == str(Path("lake").resolve())
+    assert "s3cret" not in settings.warehouse.ducklake.describe() and "s3cret" not in repr(settings)
 
 
 def test_the_error_is_a_value_error_and_never_shows_a_password():

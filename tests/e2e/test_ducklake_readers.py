@@ -1,0 +1,132 @@
+"""Readers of a DuckLake warehouse: `papers warehouse migrate` both ways, `papers sql` and the
+dashboard (its queries, and every page in real Chromium) give the answers the file gives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date
+
+import polars as pl
+import pytest
+from playwright.sync_api import expect
+from polars.testing import assert_frame_equal
+
+from dashboard.filters import PaperFilters
+from dashboard.nav import PAGES
+from dashboard.repository import WarehouseRepository
+from tests.dashboard.seed import seed_warehouse
+from tests.e2e.cli_helpers import run_papers
+from tests.e2e.dashboard_server import REPO_ROOT, free_port, streamlit_command, wait_until_healthy
+from tests.e2e.ducklake_helpers import file_tables, lake_env, lake_tables, new_lake, run_papers_on_lake
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+UNUSED_API = "http://127.0.0.1:9"  # nothing here fetches
+IDLE = """() => document.querySelector('[data-testid="stMainBlockContainer"] h1') !== null
+             && !document.querySelector('[data-testid="stStatusWidget"]')
+             && !document.querySelector('[data-testid="stSkeleton"]')"""
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory, postgres_server):
+    """The dashboard's seeded file warehouse, copied into a new lake by `papers warehouse migrate`."""
+    home = tmp_path_factory.mktemp("file_home")
+    seed_warehouse(home / "warehouse.duckdb")
+    lake = new_lake(postgres_server, "lake_readers", tmp_path_factory.mktemp("lake_data"))
+    done = run_papers_on_lake(["warehouse", "migrate", "--to", "ducklake"], home, UNUSED_API, lake)
+    assert done.returncode == 0, done.output
+    return home / "warehouse.duckdb", lake
+
+
+def test_migrate_copies_every_table_into_ducklake_and_back(migrated, tmp_path):
+    db, lake = migrated
+    original = file_tables(db)
+    assert lake_tables(lake) == original
+    back_home = tmp_path / "back"
+    back = run_papers_on_lake(["warehouse", "migrate", "--to", "file"], back_home, UNUSED_API, lake)
+    assert back.returncode == 0, back.output
+    assert file_tables(back_home / "warehouse.duckdb") == original
+    # the copy back is the file warehouse the writers continue with, keys and indexes included
+    assert file_tables(back_home / "work" / "warehouse.duckdb") == original
+
+
+def test_migrate_without_a_lake_says_which_variables_to_set(tmp_path):
+    done = run_papers(["warehouse", "migrate", "--to", "ducklake"], tmp_path, UNUSED_API)
+    assert done.returncode == 2 and "PAPERS_DUCKLAKE_CATALOG and PAPERS_DUCKLAKE_DATA_PATH" in done.output
+
+
+def test_papers_sql_answers_on_ducklake_as_on_the_file(migrated, tmp_path):
+    db, lake = migrated
+    query = "SELECT * FROM search_papers('reasoning') ORDER BY ALL"
+    on_file = run_papers(["sql", "--csv", query], db.parent, UNUSED_API)
+    on_lake = run_papers_on_lake(["sql", "--csv", query], tmp_path, UNUSED_API, lake)
+    assert on_file.returncode == 0 and on_lake.returncode == 0, on_lake.output
+    assert on_lake.output == on_file.output and "Reasoning with Reinforcement" in on_lake.output
+    refused = run_papers_on_lake(["sql", "DELETE FROM papers"], tmp_path, UNUSED_API, lake)
+    assert refused.returncode == 1 and "read-only" in refused.output
+
+
+def test_dashboard_queries_answer_on_ducklake_as_on_the_file(migrated):
+    db, lake = migrated
+    on_file, on_lake = WarehouseRepository(db), WarehouseRepository(lake)
+    window = (date(2024, 12, 1), date(2025, 1, 31))
+    for ask in (
+        # (the migration is a publish of its own: last_publish is its time)
+        lambda r: {k: v for k, v in r.data_as_of().items() if k != "last_publish"},
+        lambda r: r.kpis(*window),
+        lambda r: r.papers_per_period("week"),
+        lambda r: r.papers(PaperFilters(start=window[0], end=window[1])),
+        lambda r: r.leaderboard("authors", *window),
+        lambda r: r.search("reasoning"),
+        lambda r: r.similar_papers("2501.00001"),
+        lambda r: r.top_keywords(),
+        lambda r: r.vote_history("2501.00001"),
+        lambda r: r.load_calendar(),
+    ):
+        got, expected = ask(on_lake), ask(on_file)
+        if isinstance(expected, pl.DataFrame):
+            assert_frame_equal(got, expected)
+            assert expected.height > 0
+        else:
+            assert got == expected
+
+
+@pytest.fixture(scope="module")
+def lake_dashboard(migrated, tmp_path_factory, chromium):
+    """`streamlit run dashboard/app.py` with PAPERS_DUCKLAKE_* set and no warehouse file at all."""
+    _, lake = migrated
+    home = tmp_path_factory.mktemp("lake_home")
+    port = free_port()
+    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), **lake_env(lake)}
+    log_path = home / "streamlit.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(server, port, log_path)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def test_every_dashboard_page_renders_on_ducklake_in_chromium(browser, lake_dashboard):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.set_default_timeout(60_000)
+    query = {"paper": "?id=2501.00001", "search": "?q=reasoning", "authors": "?key=a-ann"}
+    shots = REPO_ROOT / "test-artifacts" / "screenshots" / "ducklake"
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, (_, _, _, url_path) in PAGES.items():
+            page.goto(f"{lake_dashboard}/{'' if name == 'overview' else url_path}{query.get(name, '')}")
+            page.wait_for_function(IDLE)
+            page.wait_for_timeout(300)
+            page.wait_for_function(IDLE)
+            assert page.locator('[data-testid="stException"]').count() == 0, name
+            assert page.get_by_text("No published warehouse yet").count() == 0, name
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        # the two seeded papers that mention reasoning, found through the lake's search index
+        page.goto(f"{lake_dashboard}/search?q=reasoning")
+        for title in ("Reasoning with Reinforcement", "Chain of Thought at Scale"):
+            expect(page.get_by_text(title, exact=True)).to_have_count(1)
+    finally:
+        page.close()
