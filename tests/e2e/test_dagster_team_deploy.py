@@ -6,9 +6,9 @@ published warehouse read back through `papers sql` and the dashboard in real Chr
 One set of processes and one backfill per warehouse backend, shared by the module's tests.
 `WAREHOUSES` maps a backend's name to the environment variables that select it (built from the
 PostgreSQL test server and a folder of the module); the code server and the readers get the same.
-Today only the local file; the DuckLake backend adds one entry, e.g.
-`"ducklake": lambda pg, folder: {"PAPERS_DUCKLAKE_CATALOG": "postgres:" + pg.libpq_dsn(pg.create_database("lake")),
-"PAPERS_DUCKLAKE_DATA_PATH": str(folder / "lake")}`.
+The team shape runs DuckLake (catalog in the same PostgreSQL server, its own database; Parquet files
+in a folder): several run workers and readers on one warehouse is what it is for. The local file
+under Dagster on PostgreSQL is tests/e2e/test_dagster_postgres.py.
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ from tests.e2e.postgres_server import PostgresServer
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.browser, pytest.mark.timeout(1800)]
 
 WAREHOUSES: dict[str, Callable[[PostgresServer, Path], dict[str, str]]] = {
-    "file": lambda pg, folder: {},
+    "ducklake": lambda pg, folder: {
+        "PAPERS_DUCKLAKE_CATALOG": "postgres:" + pg.libpq_dsn(pg.create_database("team_lake")),
+        "PAPERS_DUCKLAKE_DATA_PATH": str(folder / "lake"),
+    },
 }
 START, N_DAYS = date(2025, 4, 1), 8
 # Days 4 and 5 are left out: the backfill's two ranges become two runs, each in its own worker.
