@@ -37,7 +37,7 @@ def postgres_server():
 
     Skipped locally when the binaries are missing, a failure in CI (where dev.py installs them).
     """
-    from tests.e2e.postgres_server import postgres_bin_dir, start_postgres, stop_postgres
+    from bench.postgres_server import postgres_bin_dir, start_postgres, stop_postgres
 
     bin_dir = postgres_bin_dir()
     if bin_dir is None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from bench.postgres_server import PostgresServer
 from tests.e2e.cli_helpers import CliResult, run_papers
-from tests.e2e.postgres_server import PostgresServer
 from warehouse import ducklake
 from warehouse.paths import DuckLakeLocation
 

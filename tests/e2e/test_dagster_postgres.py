@@ -1,6 +1,6 @@
 """The production profile: a UI backfill with Dagster's storage in a real PostgreSQL server.
 
-The test starts its own PostgreSQL (tests/e2e/postgres_server.py). `.ci/run` installs Debian's
+The test starts its own PostgreSQL (bench/postgres_server.py). `.ci/run` installs Debian's
 postgresql (dev.py); elsewhere the test skips when the binaries are missing, and fails when
 CI=true so CI can never skip it silently.
 """

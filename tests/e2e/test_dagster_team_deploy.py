@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
+from bench.postgres_server import PostgresServer
 from hf_api.sample_replay import day_file
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
@@ -33,7 +34,6 @@ from tests.e2e.cli_helpers import PAPERS, REPO_ROOT
 from tests.e2e.dagster_harness import served_papers
 from tests.e2e.dagster_team import DagsterTeam
 from tests.e2e.dashboard_server import serve_dashboard
-from tests.e2e.postgres_server import PostgresServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.browser, pytest.mark.timeout(1800)]
 
