@@ -27,21 +27,11 @@ from pathlib import Path
 
 import httpx
 
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.measure_queries import percentile
 from bench.subprocesses import child_env
 from papers_settings import REPO_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags chromium keeps dialling out, which this machine refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 EMPTY_PAGE = "bench/empty_page.py"
 VIEWPORT = {"width": 1440, "height": 1000}
 # Rendered: Streamlit says its script run ended (the attribute its own end-to-end tests wait on),

@@ -18,17 +18,6 @@ import pytest
 from tests.dashboard.seed import seed_warehouse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags chromium keeps dialling out, and this machine refuses it.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def free_port() -> int:

@@ -10,10 +10,11 @@ from datetime import date
 
 import pytest
 
+from bench.chromium import CHROMIUM_ARGS
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
 from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, published_rows, run_papers
-from tests.e2e.dashboard_server import CHROMIUM_ARGS, free_port, streamlit_command, wait_until_healthy
+from tests.e2e.dashboard_server import free_port, streamlit_command, wait_until_healthy
 from tests.e2e.test_dashboard_browser import IDLE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

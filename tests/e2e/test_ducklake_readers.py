@@ -4,7 +4,6 @@ dashboard (its queries, and every page in real Chromium) give the answers the fi
 from __future__ import annotations
 
 import os
-import subprocess
 from datetime import date
 
 import polars as pl
@@ -17,7 +16,7 @@ from dashboard.nav import PAGES
 from dashboard.repository import WarehouseRepository
 from tests.dashboard.seed import seed_warehouse
 from tests.e2e.cli_helpers import run_papers
-from tests.e2e.dashboard_server import REPO_ROOT, free_port, streamlit_command, wait_until_healthy
+from tests.e2e.dashboard_server import REPO_ROOT, serve_dashboard
 from tests.e2e.ducklake_helpers import file_tables, lake_env, lake_tables, new_lake, run_papers_on_lake
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -95,18 +94,8 @@ def test_dashboard_queries_answer_on_ducklake_as_on_the_file(migrated):
 def lake_dashboard(migrated, tmp_path_factory, chromium):
     """`streamlit run dashboard/app.py` with PAPERS_DUCKLAKE_* set and no warehouse file at all."""
     _, lake = migrated
-    home = tmp_path_factory.mktemp("lake_home")
-    port = free_port()
-    env = {**os.environ, "PAPERS_HOME": str(home), "DAGSTER_HOME": str(home / "dagster"), **lake_env(lake)}
-    log_path = home / "streamlit.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(streamlit_command(port), cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_until_healthy(server, port, log_path)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with serve_dashboard(tmp_path_factory.mktemp("lake_home"), {**os.environ, **lake_env(lake)}) as base:
+        yield base
 
 
 def test_every_dashboard_page_renders_on_ducklake_in_chromium(browser, lake_dashboard):
