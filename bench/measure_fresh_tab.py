@@ -25,10 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.measure_queries import percentile
+from bench.streamlit_health import became_healthy
 from bench.subprocesses import child_env
 from papers_settings import REPO_ROOT
 
@@ -83,16 +82,8 @@ def streamlit_server(app: str, home: Path, log: Path, timeout_s: float = 120) ->
 
 
 def _wait_until_healthy(server: subprocess.Popen, app: str, port: int, log: Path, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    server.kill()
-    raise RuntimeError(f"streamlit {app} did not become healthy in {timeout_s:.0f} s: {log.read_text()[-2000:]}")
+    if not became_healthy(server, port, timeout_s):
+        raise RuntimeError(f"streamlit {app} did not become healthy in {timeout_s:.0f} s: {log.read_text()[-2000:]}")
 
 
 def time_fresh_tab(browser, url: str, timeout_ms: float = 120_000) -> float:

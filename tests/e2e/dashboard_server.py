@@ -7,14 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 
+from bench.streamlit_health import became_healthy
 from tests.dashboard.seed import seed_warehouse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -50,15 +49,8 @@ def streamlit_command(port: int, *extra: str) -> list[str]:
 def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path | None = None, seconds: float = 60) -> None:
     """Return once the Streamlit server on `port` answers its health check; kill it and fail the test
     (with its log) if it exits or stays silent for `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).text == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    server.kill()
+    if became_healthy(server, port, seconds):
+        return
     log = log_path.read_text() if log_path and log_path.exists() else ""
     pytest.fail(f"streamlit did not become healthy: {log}")
 
