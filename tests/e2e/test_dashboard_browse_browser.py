@@ -5,6 +5,7 @@ Screenshots at desktop and phone size go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_dashboard_browser import SHOTS, dashboard, settle, visit  # noqa: F401
 
@@ -19,12 +20,9 @@ def page(browser):
     tab.close()
 
 
-def card_titles(page) -> list[str]:
-    return page.locator(".pc-title a").all_inner_texts()
-
-
 def wait_for_cards(page, titles: list[str]) -> None:
-    """Wait until the cards shown are exactly `titles`, in order."""
+    """Wait until the cards shown are exactly `titles`, in order. The page's heading renders
+    before its cards, so a single read right after `visit` can see none (it did, under load)."""
     page.wait_for_function(
         "t => JSON.stringify([...document.querySelectorAll('.pc-title a')].map(a => a.textContent)) === JSON.stringify(t)",
         arg=titles,
@@ -42,7 +40,7 @@ def test_overview_opens_by_its_url(page, dashboard):  # noqa: F811
 def test_step_a_day_back_and_forward_with_the_browser_buttons(page, dashboard):  # noqa: F811
     base, _ = dashboard
     visit(page, f"{base}/browse?view=day&date=2025-01-07")
-    assert card_titles(page) == ["Chain of Thought at Scale"]
+    wait_for_cards(page, ["Chain of Thought at Scale"])
     page.get_by_role("button", name="Previous day").click()
     page.wait_for_url("**/browse?view=day&date=2025-01-06")
     wait_for_cards(page, ["Reasoning with Reinforcement", "Fast Diffusion Samplers"])
@@ -61,7 +59,7 @@ def test_step_a_day_back_and_forward_with_the_browser_buttons(page, dashboard): 
 def test_week_and_month_views(page, dashboard):  # noqa: F811
     base, _ = dashboard
     visit(page, f"{base}/browse?view=week&week=2025-W02")
-    assert card_titles(page) == ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers"]
+    wait_for_cards(page, ["Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers"])
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Month", exact=True).click()
     page.wait_for_url("**/browse?view=month&month=2025-01")
     wait_for_cards(
@@ -84,12 +82,9 @@ def test_a_card_title_opens_the_paper_page(page, dashboard):  # noqa: F811
 def test_trending(page, dashboard):  # noqa: F811
     base, _ = dashboard
     visit(page, f"{base}/trending?days=14")
-    assert card_titles(page) == [
-        "A Small Benchmark",
-        "Reasoning with Reinforcement",
-        "Chain of Thought at Scale",
-        "Fast Diffusion Samplers",
-    ]
+    wait_for_cards(
+        page, ["A Small Benchmark", "Reasoning with Reinforcement", "Chain of Thought at Scale", "Fast Diffusion Samplers"]
+    )
     page.locator('[data-testid="stButtonGroup"]').get_by_text("Upvotes", exact=True).click()
     page.wait_for_url("**/trending?days=14&sort=upvotes")
     wait_for_cards(
@@ -106,11 +101,11 @@ def test_data_health_heatmap_and_whole_figures(page, dashboard):  # noqa: F811
     assert box["width"] > 600 and box["height"] > 150
     # Every tile's figure fits its tile (the old tiles cut "05 Dec …" off).
     values = page.locator('[data-testid="stMetricValue"]')
-    assert values.count() == 5
+    expect(values).to_have_count(5)
     for i in range(values.count()):
         cut = values.nth(i).evaluate("e => [...e.querySelectorAll('*')].concat([e]).some(x => x.scrollWidth > x.clientWidth + 1)")
         assert not cut, values.nth(i).inner_text()
-    assert page.get_by_text("2025-01-14 12:00 UTC").count() >= 1
+    expect(page.get_by_text("2025-01-14 12:00 UTC").first).to_be_visible()
 
 
 @pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
