@@ -14,6 +14,19 @@ from dashboard.repository import WarehouseRepository
 from tests.dashboard.seed import publish_copy, seed_warehouse
 
 
+@pytest.fixture(scope="session", autouse=True)
+def component_manifests_scanned_once():
+    """Every AppTest's first run scans all installed distributions for Streamlit components
+    (~0.3 s of CPU each, hundreds of times a session); the installed set cannot change during a
+    session, so the scan's answer is kept. A server does this once, at its start."""
+    from streamlit.components.v2 import manifest_scanner
+
+    found = manifest_scanner.scan_component_manifests()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda *args, **kwargs: list(found))
+        yield
+
+
 @pytest.fixture(scope="session")
 def seeded_file(tmp_path_factory) -> Path:
     """The warehouse of `tests.dashboard.seed`, built once; tests copy it, never open it."""
