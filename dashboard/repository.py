@@ -3,15 +3,19 @@ published warehouse's tables and views, one read-only cursor per query on the cu
 (dashboard/snapshot.py).
 
 Pages receive a repository as an argument (tests pass one over a seeded file). Methods return
-Polars frames (or plain values) and never cache: a publish replaces the file under us and the
-next query must see it.
+Polars frames (or plain values). Results are remembered per published snapshot only
+(dashboard/snapshot.py `remembered_result`): a snapshot never changes, and a publish swaps in a
+new one with nothing remembered, so the next query sees it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 import polars as pl
 
 from dashboard.analytics_queries import AnalyticsQueries
@@ -19,19 +23,22 @@ from dashboard.browse_queries import BrowseQueries
 from dashboard.entity_queries import EntityQueries
 from dashboard.filters import RANKINGS, PaperFilters, where_clause
 from dashboard.health_queries import HealthQueries
-from dashboard.snapshot import Source, once_per_snapshot, open_snapshot, source_exists
+from dashboard.snapshot import Source, once_per_snapshot, open_snapshot, remembered_result, source_exists
 from warehouse.paths import DuckLakeLocation
 
 GRAINS = ("day", "week", "month")
 UPVOTE_BUCKETS = [(0, 0), (1, 4), (5, 9), (10, 24), (25, 49), (50, 99), (100, 199), (200, None)]
+T = TypeVar("T")
 
 
 class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, BrowseQueries):
     """Read-only queries over the published warehouse at `path` (or the DuckLake warehouse's
-    newest published snapshot when `path` is a DuckLakeLocation)."""
+    newest published snapshot when `path` is a DuckLakeLocation). With `remember=False` every
+    call queries the warehouse (the benchmark times queries, not the memory)."""
 
-    def __init__(self, path: Path | str | DuckLakeLocation) -> None:
+    def __init__(self, path: Path | str | DuckLakeLocation, remember: bool = True) -> None:
         self.path: Source = path if isinstance(path, DuckLakeLocation) else Path(path)
+        self.remember = remember
 
     # -- plumbing -------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -40,15 +47,32 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
 
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:
         """Run read-only `sql` with bound `params` and return the result as a Polars frame."""
-        with open_snapshot(self.path) as con:
+
+        def run(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             # execute(), not sql(params=): see dashboard/search_ranking.py
             return con.execute(sql, params or []).pl()
 
+        # clone(): callers get their own frame object (cheap: the columns are shared, not copied)
+        return self.remembered(("frame", sql, frozen(params)), run, frame_bytes).clone()
+
     def scalar(self, sql: str, params: list | None = None):
         """The first column of the first row of `sql` (None if there is no row)."""
-        with open_snapshot(self.path) as con:
+
+        def run(con: duckdb.DuckDBPyConnection):
             rows = con.execute(sql, params or []).fetchall()
-        return rows[0][0] if rows else None
+            return rows[0][0] if rows else None
+
+        return self.remembered(("scalar", sql, frozen(params)), run)
+
+    def remembered(
+        self, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T], size: Callable[[T], int] = lambda _: 0
+    ) -> T:
+        """`compute(cursor)` on the current snapshot, remembered for that snapshot unless
+        `remember` is off (`size` tells the memory what a result weighs; small answers weigh 0)."""
+        if not self.remember:
+            with open_snapshot(self.path) as con:
+                return compute(con)
+        return remembered_result(self.path, key, compute, size)
 
     def missing_objects(self, names: list[str]) -> list[str]:
         """Which of the views, tables or macros in `names` this warehouse does not have
@@ -58,10 +82,13 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
     # -- freshness ------------------------------------------------------------------------
     def data_as_of(self) -> dict:
         """Newest listing date, number of papers and the last publish time."""
-        with open_snapshot(self.path) as con:
+
+        def ask(con: duckdb.DuckDBPyConnection) -> dict:
             newest, papers = con.execute("SELECT max(listing_date), count(*) FROM papers").fetchall()[0]
             published = con.execute("SELECT max(published_at) FROM publish_log").fetchall()[0][0]
-        return {"newest_listing_date": newest, "papers": papers, "last_publish": published}
+            return {"newest_listing_date": newest, "papers": papers, "last_publish": published}
+
+        return dict(self.remembered("data_as_of", ask))
 
     # -- overview -------------------------------------------------------------------------
     def kpis(self, start: date, end: date) -> dict:
@@ -119,26 +146,14 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
     # -- papers ---------------------------------------------------------------------------
     def filter_options(self) -> dict[str, list[str]]:
         """Organisations, submitters and keywords present, for the Papers page's pickers."""
-        with open_snapshot(self.path) as con:
-            orgs = [
-                r[0]
-                for r in con.execute(
-                    "SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1"
-                ).fetchall()
-            ]
-            subs = [
-                r[0]
-                for r in con.execute(
-                    "SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1"
-                ).fetchall()
-            ]
-            keywords = [r[0] for r in con.execute("SELECT DISTINCT keyword FROM keyword_weekly ORDER BY 1").fetchall()]
-        return {"organizations": orgs, "submitters": subs, "keywords": keywords}
+        options = self.remembered("filter_options", _filter_options)
+        return {name: list(values) for name, values in options.items()}
 
     def date_bounds(self) -> tuple[date | None, date | None]:
         """Oldest and newest listing date."""
-        with open_snapshot(self.path) as con:
-            return con.execute("SELECT min(listing_date), max(listing_date) FROM papers").fetchall()[0]
+        return self.remembered(
+            "date_bounds", lambda con: con.execute("SELECT min(listing_date), max(listing_date) FROM papers").fetchall()[0]
+        )
 
     def papers(self, filters: PaperFilters) -> pl.DataFrame:
         """Papers matching `filters`, ranked as asked, at most `filters.limit` rows."""
@@ -169,17 +184,20 @@ class WarehouseRepository(AnalyticsQueries, HealthQueries, EntityQueries, Browse
     def _papers_then_velocity(self, columns: str, where: str, params: list, filters: PaperFilters) -> pl.DataFrame:
         # Ranked by upvotes, the page needs velocity only for the rows it shows: asking the view
         # for those ids lets DuckDB skip the other papers' votes (a join computes them all).
-        with open_snapshot(self.path) as con:
-            top = con.sql(
-                f"SELECT {columns} FROM papers p WHERE {where} "
-                f"ORDER BY {RANKINGS['upvotes']}, p.paper_id LIMIT {int(filters.limit)}",
-                params=params or None,
-            ).pl()
-            rates = con.sql(
+        top_sql = (
+            f"SELECT {columns} FROM papers p WHERE {where} ORDER BY {RANKINGS['upvotes']}, p.paper_id LIMIT {int(filters.limit)}"
+        )
+
+        def run(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+            top = con.execute(top_sql, params).pl()
+            rates = con.execute(
                 "SELECT paper_id, hotness, upvotes_per_day FROM paper_velocity_of($ids::VARCHAR[])",
-                params={"ids": top["paper_id"].to_list()},
+                {"ids": top["paper_id"].to_list()},
             ).pl()
-        return top.join(rates, on="paper_id", how="left", maintain_order="left")
+            return top.join(rates, on="paper_id", how="left", maintain_order="left")
+
+        key = ("papers_then_velocity", top_sql, frozen(params))
+        return self.remembered(key, run, frame_bytes).clone()
 
     def count_papers(self, filters: PaperFilters) -> int:
         """How many papers match `filters` (ignoring the row limit)."""
@@ -233,3 +251,28 @@ def _missing_objects(con, names: list[str]) -> list[str]:
             ).fetchall()
         }
     return [name for name in names if name not in found]
+
+
+def _filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
+    def distinct(sql: str) -> tuple[str, ...]:
+        return tuple(row[0] for row in con.execute(sql).fetchall())
+
+    return {
+        "organizations": distinct("SELECT DISTINCT organization FROM papers WHERE organization IS NOT NULL ORDER BY 1"),
+        "submitters": distinct("SELECT DISTINCT submitted_by FROM papers WHERE submitted_by IS NOT NULL ORDER BY 1"),
+        "keywords": distinct("SELECT DISTINCT keyword FROM keyword_weekly ORDER BY 1"),
+    }
+
+
+def frozen(params: list | dict | None) -> Hashable:
+    """`params` as a hashable key (lists become tuples, dicts sorted item tuples)."""
+    if isinstance(params, dict):
+        return tuple(sorted((name, frozen(value)) for name, value in params.items()))
+    if isinstance(params, list | tuple):
+        return tuple(frozen(value) for value in params)
+    return params
+
+
+def frame_bytes(frame: pl.DataFrame) -> int:
+    """What a frame weighs in memory, for the snapshot's result memory."""
+    return int(frame.estimated_size())

@@ -17,6 +17,7 @@ the lake is attached read-only at that snapshot, so a load committing meanwhile 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,10 @@ from warehouse.migrate import ensure_readable
 from warehouse.paths import DuckLakeLocation
 
 CATALOG = "published"
+# Query results remembered per snapshot (see remembered_result): at most this many bytes each,
+# oldest-used dropped first. A snapshot is immutable, so a remembered result is never stale.
+RESULTS_BUDGET_BYTES = 256 * 1024 * 1024
+LARGEST_REMEMBERED_BYTES = 8 * 1024 * 1024
 
 HOW_TO_CREATE = (
     "No published warehouse yet. Create one with `papers up` (loads the bundled sample days) "
@@ -157,4 +162,49 @@ def once_per_snapshot(path: Source, key: Hashable, compute: Callable[[duckdb.Duc
         value = compute(cursor)
     with _lock:
         answers[key] = value
+    return value
+
+
+class _Results:
+    """Query results of one snapshot, least recently used first, within a byte budget."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: Hashable) -> tuple[bool, object]:
+        if key not in self.entries:
+            return False, None
+        self.entries.move_to_end(key)
+        return True, self.entries[key][0]
+
+    def put(self, key: Hashable, value: object, size: int) -> None:
+        if size > LARGEST_REMEMBERED_BYTES or key in self.entries:
+            return
+        self.entries[key] = (value, size)
+        self.size += size
+        while self.size > RESULTS_BUDGET_BYTES:
+            _, (_, dropped) = self.entries.popitem(last=False)
+            self.size -= dropped
+
+
+def remembered_result(
+    path: Source, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], T], size: Callable[[T], int]
+) -> T:
+    """`compute(cursor)` on the newest snapshot at `path`, remembered for that snapshot (within
+    RESULTS_BUDGET_BYTES; results over LARGEST_REMEMBERED_BYTES by `size` are not kept).
+
+    A published snapshot never changes, so the same query on it always gives the same rows: a
+    fresh tab or another session asking what one has already asked gets it without a query. A
+    publish swaps in a new snapshot and with it an empty memory."""
+    con, answers = _attached_snapshot(_source(path))
+    with _lock:
+        results = cast(_Results, answers.setdefault(_Results, _Results()))
+        found, value = results.get(key)
+    if found:
+        return cast(T, value)
+    with _cursor(con) as cursor:  # the snapshot the memory belongs to, even if a swap came
+        value = compute(cursor)
+    with _lock:
+        results.put(key, value, size(value))
     return value

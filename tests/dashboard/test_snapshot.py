@@ -100,3 +100,75 @@ def test_an_answer_about_the_file_is_computed_once_per_snapshot(tmp_path):
     os.replace(staged, path)
     assert once_per_snapshot(path, "papers", papers) == 5  # a publish swapped it: asked again
     assert len(computed) == 2
+
+
+
+def test_a_result_is_remembered_per_snapshot_and_computed_again_after_a_publish(tmp_path):
+    from dashboard.snapshot import remembered_result
+
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 3)
+    computed: list[str] = []
+
+    def papers_over(threshold: int):
+        def compute(con) -> int:
+            computed.append(f">{threshold}")
+            return con.execute("SELECT count(*) FROM papers WHERE paper_id > ?", [threshold]).fetchall()[0][0]
+
+        return compute
+
+    assert remembered_result(path, ("over", 0), papers_over(0), size=lambda _: 8) == 2
+    assert remembered_result(path, ("over", 0), papers_over(0), size=lambda _: 8) == 2
+    assert remembered_result(path, ("over", 1), papers_over(1), size=lambda _: 8) == 1
+    assert computed == [">0", ">1"]  # the same question on the same snapshot: answered from memory
+    staged = tmp_path / "staged.duckdb"
+    write_warehouse(staged, 5)
+    os.replace(staged, path)
+    assert remembered_result(path, ("over", 0), papers_over(0), size=lambda _: 8) == 4  # a new snapshot: asked again
+    assert computed == [">0", ">1", ">0"]
+
+
+def test_the_result_memory_keeps_within_its_budget(tmp_path, monkeypatch):
+    from dashboard import snapshot
+
+    monkeypatch.setattr(snapshot, "RESULTS_BUDGET_BYTES", 100)
+    monkeypatch.setattr(snapshot, "LARGEST_REMEMBERED_BYTES", 60)
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 3)
+    computed: list[str] = []
+
+    def ask(key: str, weight: int) -> str:
+        def compute(con) -> str:
+            computed.append(key)
+            return key
+
+        return snapshot.remembered_result(path, key, compute, size=lambda _: weight)
+
+    ask("big", 61)
+    ask("big", 61)  # over the largest size: never kept
+    ask("a", 50)
+    ask("b", 40)
+    ask("a", 50)  # kept (90 bytes in all); "a" is now the most recently used
+    ask("c", 30)  # 120 bytes: the least recently used ("b") goes
+    ask("a", 50)
+    ask("b", 40)
+    assert computed == ["big", "big", "a", "b", "c", "b"]
+
+
+def test_the_repository_answers_from_memory_only_when_asked_to(tmp_path):
+    from dashboard.repository import WarehouseRepository
+
+    path = tmp_path / "warehouse.duckdb"
+    write_warehouse(path, 3)
+    remembering, asking = WarehouseRepository(path), WarehouseRepository(path, remember=False)
+    sql = "SELECT count(*) AS papers FROM papers WHERE paper_id >= ?"
+    assert remembering.frame(sql, [0])["papers"].to_list() == [3]
+    with open_snapshot(path) as con:  # the attached snapshot is shared: a marker table shows which reads ran
+        con.execute("CREATE TABLE memory.main.reads AS SELECT 0 AS n")
+    counting = "SELECT count(*) AS papers, (SELECT n FROM memory.main.reads) AS marker FROM papers WHERE paper_id >= ?"
+    assert remembering.frame(counting, [0]).row(0) == (3, 0)
+    with open_snapshot(path) as con:
+        con.execute("UPDATE memory.main.reads SET n = 1")
+    assert remembering.frame(counting, [0]).row(0) == (3, 0)  # remembered: not read again
+    assert asking.frame(counting, [0]).row(0) == (3, 1)  # remember=False: read again
+    assert remembering.scalar("SELECT count(*) FROM papers") == 3
