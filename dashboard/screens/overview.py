@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import cast
 
 import altair as alt
-import polars as pl
 import streamlit as st
 
 from dashboard import ui
 from dashboard.filters import PaperFilters
+from dashboard.paper_list import paper_list
 from dashboard.repository import WarehouseRepository
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90, "1y": 365}
@@ -94,25 +93,7 @@ def render(repo: WarehouseRepository) -> None:
             width="stretch",
         )
     st.subheader("Top papers in the period")
-    top = repo.papers(PaperFilters(start=current[0], end=current[1], limit=10))
-    ui.table(
-        top.select(
-            "paper_id",
-            pl.format("/paper?id={}#{}", "paper_id", "title").alias("open"),
-            "listing_date",
-            "upvotes",
-            pl.col("organization").fill_null(""),
-        ),
-        column_order=["open", "listing_date", "upvotes", "organization"],
-        column_config={
-            "open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large", help="Opens the paper's page"),
-            "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD"),
-            "organization": "Organisation",
-            "upvotes": st.column_config.ProgressColumn(
-                "Upvotes", format="%d", max_value=max(1, int(cast(int, top["upvotes"].max()) or 1))
-            ),
-        },
-    )
+    paper_list(repo.papers(PaperFilters(start=current[0], end=current[1], limit=10)))
 
 
 if __name__ == "__main__":

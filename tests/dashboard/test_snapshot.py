@@ -102,7 +102,6 @@ def test_an_answer_about_the_file_is_computed_once_per_snapshot(tmp_path):
     assert len(computed) == 2
 
 
-
 def test_a_result_is_remembered_per_snapshot_and_computed_again_after_a_publish(tmp_path):
     from dashboard.snapshot import remembered_result
 

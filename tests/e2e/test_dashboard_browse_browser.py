@@ -33,8 +33,20 @@ def test_overview_opens_by_its_url(page, dashboard):  # noqa: F811
     base, _ = dashboard
     visit(page, f"{base}/overview")
     assert page.locator("h1").first.inner_text() == "Overview"
+    expect(page.locator(".pl-title a")).to_have_count(5)  # the seeded papers of the 30 days
+    first_title = page.locator(".pl-title a").first.inner_text()
     assert page.get_by_text("Page not found").count() == 0
     assert page.get_by_role("link", name="Overview").count() >= 1
+    # The top papers are links: one click opens the paper in the same tab, back returns.
+    first = page.locator(".pl-title a").first
+    href = first.get_attribute("href")
+    assert href is not None and href.startswith("/paper?id=")
+    first.click()
+    page.wait_for_url(f"**{href}")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == first_title
+    page.go_back()
+    page.wait_for_url("**/overview")
 
 
 def test_step_a_day_back_and_forward_with_the_browser_buttons(page, dashboard):  # noqa: F811
