@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Callable
 from datetime import timedelta
 
-PLUMBING = {"exists", "frame", "scalar", "missing_objects"}
+PLUMBING = {"exists", "frame", "scalar", "remembered", "missing_objects"}
 KIND_KEYS = {"authors": "author_id", "organizations": "organization", "submitters": "submitter"}
 # Called by the leaderboard pages, which open on their own range (leaderboard_page.DEFAULT_DAYS);
 # the other dated pages open on ui.DEFAULT_DAYS.
