@@ -119,3 +119,23 @@ def test_every_dashboard_page_renders_on_ducklake_in_chromium(browser, lake_dash
             expect(page.get_by_text(title, exact=True)).to_have_count(1)
     finally:
         page.close()
+
+
+def test_the_sql_console_answers_and_refuses_on_ducklake_in_chromium(browser, lake_dashboard):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.set_default_timeout(90_000)
+    editor = page.locator('[data-testid="stTextArea"] textarea')
+    try:
+        page.goto(f"{lake_dashboard}/sql")
+        for sql, shown in (
+            ("SELECT paper_id FROM papers", "Download CSV (5 rows)"),  # the five seeded papers, read from the lake
+            ("SELECT * FROM papers AT (VERSION => 1)", "AT (time travel) is not allowed"),
+            ("SELECT * FROM read_csv('/etc/passwd')", "The table function read_csv is not allowed"),
+        ):
+            editor.fill(sql)
+            page.get_by_role("button", name="Run query").click()
+            expect(page.get_by_text(shown)).to_have_count(1, timeout=60_000)  # the worker opens the lake first
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(REPO_ROOT / "test-artifacts" / "screenshots" / "ducklake" / "sql_console.png"), full_page=True)
+    finally:
+        page.close()
