@@ -1,6 +1,7 @@
 """What hostile SQL costs the dashboard: each attack run through the console, memory and time measured.
 
-`python -m bench.console_attacks [warehouse]` (default: the published warehouse of `$PAPERS_HOME`)
+`python -m bench.console_attacks [warehouse]` (default: the published warehouse of `$PAPERS_HOME`, or
+the DuckLake warehouse when PAPERS_DUCKLAKE_* are set; `ducklake` names that one explicitly)
 runs every attack in a fresh process that stands in for the dashboard (`bench.console_harness`),
 samples its RSS and its worker's with psutil, and prints one row per attack: the console's answer,
 the time from the call to the answer on screen (worker start, parse, run, reply), the dashboard
@@ -47,7 +48,7 @@ class Measured:
     worker_peak: int
 
 
-def measure(db: Path, sql: str, worker: Path | None = None, **limits) -> Measured:
+def measure(db: Path | str, sql: str, worker: Path | None = None, **limits) -> Measured:
     """Run `sql` through the console in a harness process, sampling its and its worker's RSS every 20 ms."""
     with tempfile.TemporaryDirectory(prefix="console-attack-") as scratch:
         sql_file = Path(scratch) / "query.sql"
@@ -79,7 +80,9 @@ def main() -> None:
     """Print one row per attack."""
     from papers_settings import Settings
 
-    db = Path(sys.argv[1]) if len(sys.argv) > 1 else Settings.from_env().warehouse.published_path
+    warehouse = Settings.from_env().warehouse
+    default = "ducklake" if warehouse.ducklake else str(warehouse.published_path)
+    db = sys.argv[1] if len(sys.argv) > 1 else default
     print(f"{'attack':44} {'status':9} {'answer s':>8} {'dashboard MB':>13} {'worker MB':>10}  message")
     for name, sql, limits in ATTACKS:
         m = measure(db, sql, **limits)

@@ -85,6 +85,12 @@ def _lake_identity(location: DuckLakeLocation) -> tuple:
     return ("ducklake", snapshot)
 
 
+def lake_snapshot_id(location: DuckLakeLocation) -> int:
+    """The DuckLake warehouse's newest published snapshot id (what the pages read);
+    WarehouseMissing when nothing was published yet."""
+    return int(_lake_identity(location)[1])
+
+
 def source_exists(source: Source) -> bool:
     """Whether a published warehouse is there to read."""
     if isinstance(source, Path):

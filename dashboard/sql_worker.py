@@ -12,16 +12,21 @@ the parser), the reply holds at most `row_cap` rows and `max_result_bytes` of pi
 query is interrupted at `timeout_s` (the dashboard kills the process shortly after if it has not
 answered). The database is opened with every door shut that DuckDB offers: read-only, no file or
 network access (no read_csv, COPY, ATTACH, INSTALL/LOAD), no extension autoloading, no spilling,
-and the configuration locked so `SET`/`PRAGMA` cannot reopen any of it.
+and the configuration locked so `SET`/`PRAGMA` cannot reopen any of it. A DuckLake warehouse
+(`request["lake"]`) is opened by `dashboard.sql_worker_lake`: attached read-only at its published
+snapshot, then locked the same way with file reads allowed for that snapshot's files only.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import pickle
 import resource
 import sys
 import threading
 import time
+from pathlib import Path
+from types import ModuleType
 
 import duckdb
 
@@ -92,14 +97,22 @@ def fetch_capped(cursor, row_cap: int, max_bytes: int) -> tuple[list[tuple], str
 
 def run(request: dict, started: float) -> dict:
     """Check and execute the request's statement; return columns and the capped rows, or why not."""
-    con = duckdb.connect(request["db_path"], config=locked_config(request["memory_limit"], request["threads"]))
+    lake = lake_module() if request.get("lake") else None
+    if lake is None:
+        con = duckdb.connect(request["db_path"], config=locked_config(request["memory_limit"], request["threads"]))
+    else:
+        con = lake.connect(request["lake"], request["memory_limit"], request["threads"])
+        # Opening the lake (two extensions, the catalog) has its own allowance; the query gets its full time.
+        started = time.monotonic()
     # Started before parsing: DuckDB cannot interrupt its parser, but the dashboard kills the
     # process at its deadline, and everything after parsing is interruptible.
     timer = threading.Timer(max(0.0, request["timeout_s"] - (time.monotonic() - started)), con.interrupt)
     timer.start()
     try:
         statement, reason = single_read(request["sql"], con.extract_statements)
-        if statement is None:
+        if statement is not None and lake is not None:
+            reason = lake.refusal(con, statement)
+        if statement is None or reason is not None:
             return {"error": "refused", "message": reason}
         cursor = con.execute(statement)
         columns = [d[0] for d in cursor.description]
@@ -123,6 +136,16 @@ def run(request: dict, started: float) -> dict:
         timer.cancel()
         con.close()
     return {"error": None, "columns": columns, "rows": rows, "cut": cut, "bytes": size, "elapsed_s": time.monotonic() - started}
+
+
+def lake_module() -> ModuleType:
+    """dashboard/sql_worker_lake.py, loaded from beside this file (the worker runs with `python -I`,
+    which puts no project folder on sys.path)."""
+    spec = importlib.util.spec_from_file_location("sql_worker_lake", Path(__file__).with_name("sql_worker_lake.py"))
+    assert spec is not None and spec.loader is not None  # the file ships beside this one
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def memory_message(request: dict) -> str:

@@ -19,7 +19,8 @@ def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "export",
         help="write every public table as Parquet, with a README data card and schema.json",
-        description="Export $PAPERS_HOME/warehouse.duckdb (opened read-only, one snapshot) to DIR: one folder "
+        description="Export $PAPERS_HOME/warehouse.duckdb (opened read-only, one snapshot; with "
+        "PAPERS_DUCKLAKE_CATALOG set, the DuckLake warehouse's newest published snapshot) to DIR: one folder "
         "per table, papers, paper_authors, votes and author_papers partitioned by month of listing_date, plus "
         "README.md and schema.json. The export is written beside DIR and swapped in when complete, so a failed "
         "export leaves the previous one whole. DIR must be missing, empty or an earlier export.",
@@ -42,7 +43,8 @@ def run(args, settings: Settings) -> int:
         console.print(Text(f"  {written.table.name}: {written.rows:,} rows{months}"))
 
     try:
-        result = export_warehouse(settings.warehouse.published_path, Path(args.out), on_table_written=progress)
+        warehouse = settings.warehouse.ducklake or settings.warehouse.published_path
+        result = export_warehouse(warehouse, Path(args.out), on_table_written=progress)
     except (FileNotFoundError, ExportTargetError) as error:
         console.print(Text(f"papers export: {error}", style="red"))
         return 1

@@ -88,10 +88,13 @@ def load_extensions(con: duckdb.DuckDBPyConnection) -> None:
 
 def lake_ddl(sql: str) -> str:
     """A schema file's statements without what DuckLake refuses: PRIMARY KEY and UNIQUE
-    constraints, and CREATE INDEX statements (derived, so there is one copy of the schema)."""
+    constraints (a one-column key becomes NOT NULL, as the key made it), and CREATE INDEX
+    statements (derived, so there is one copy of the schema)."""
     without_indexes = re.sub(r"CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;", "", sql, flags=re.IGNORECASE)
     without_table_keys = re.sub(r",\s*(PRIMARY\s+KEY|UNIQUE)\s*\([^)]*\)", "", without_indexes, flags=re.IGNORECASE)
-    return re.sub(r"(\w[\w\[\]]*)\s+(PRIMARY\s+KEY|UNIQUE)\b", r"\1", without_table_keys, flags=re.IGNORECASE)
+    # A primary key column is NOT NULL on the file (DESCRIBE and the export's schema.json say so): kept.
+    key_columns_not_null = re.sub(r"(\w[\w\[\]]*)\s+PRIMARY\s+KEY\b", r"\1 NOT NULL", without_table_keys, flags=re.IGNORECASE)
+    return re.sub(r"(\w[\w\[\]]*)\s+UNIQUE\b", r"\1", key_columns_not_null, flags=re.IGNORECASE)
 
 
 def _connect(

@@ -1,11 +1,14 @@
-"""Readers of a DuckLake warehouse: `papers warehouse migrate` both ways, `papers sql` and the
-dashboard (its queries, and every page in real Chromium) give the answers the file gives."""
+"""Readers of a DuckLake warehouse: `papers warehouse migrate` both ways, `papers sql`, `papers export`
+and the dashboard (its queries, every page and the SQL console in real Chromium) give the answers
+the file gives."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 
+import duckdb
 import polars as pl
 import pytest
 from playwright.sync_api import expect
@@ -18,6 +21,7 @@ from tests.dashboard.seed import seed_warehouse
 from tests.e2e.cli_helpers import run_papers
 from tests.e2e.dashboard_server import REPO_ROOT, serve_dashboard
 from tests.e2e.ducklake_helpers import file_tables, lake_env, lake_tables, new_lake, run_papers_on_lake
+from warehouse.export import export_warehouse
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 UNUSED_API = "http://127.0.0.1:9"  # nothing here fetches
@@ -63,6 +67,36 @@ def test_papers_sql_answers_on_ducklake_as_on_the_file(migrated, tmp_path):
     assert on_lake.output == on_file.output and "Reasoning with Reinforcement" in on_lake.output
     refused = run_papers_on_lake(["sql", "DELETE FROM papers"], tmp_path, UNUSED_API, lake)
     assert refused.returncode == 1 and "read-only" in refused.output
+
+
+def exported(out) -> tuple[dict, dict[str, list[tuple]]]:
+    """schema.json and every table's rows, without the publishes (the migration is a publish of its
+    own: one more publish_log row, a later publish time)."""
+    schema = json.loads((out / "schema.json").read_text())
+    del schema["exported_at"], schema["source"]["warehouse_published_at"]
+    schema["tables"] = [table for table in schema["tables"] if table["name"] != "publish_log"]
+    with duckdb.connect() as con:
+        rows = {
+            table["name"]: con.execute(
+                f"SELECT * FROM read_parquet('{out}/{table['files']}', hive_partitioning = true) ORDER BY ALL"
+            ).fetchall()
+            for table in schema["tables"]
+        }
+    return schema, rows
+
+
+def test_papers_export_writes_the_same_files_and_rows_from_ducklake_as_from_the_file(migrated, tmp_path):
+    db, lake = migrated
+    export_warehouse(db, tmp_path / "from_file")
+    done = run_papers_on_lake(["export", "--out", str(tmp_path / "from_lake")], tmp_path, UNUSED_API, lake)
+    assert done.returncode == 0 and "Exported 13 tables" in done.output, done.output
+    files = [
+        sorted(str(f.relative_to(tmp_path / side)) for f in (tmp_path / side).rglob("*")) for side in ("from_file", "from_lake")
+    ]
+    assert files[0] == files[1] and any(name.startswith("papers/listing_month=") for name in files[0])
+    (file_schema, file_rows), (lake_schema, lake_rows) = exported(tmp_path / "from_file"), exported(tmp_path / "from_lake")
+    assert lake_schema == file_schema
+    assert lake_rows == file_rows and len(file_rows["papers"]) == 5
 
 
 def test_dashboard_queries_answer_on_ducklake_as_on_the_file(migrated):
@@ -117,5 +151,25 @@ def test_every_dashboard_page_renders_on_ducklake_in_chromium(browser, lake_dash
         page.goto(f"{lake_dashboard}/search?q=reasoning")
         for title in ("Reasoning with Reinforcement", "Chain of Thought at Scale"):
             expect(page.get_by_text(title, exact=True)).to_have_count(1)
+    finally:
+        page.close()
+
+
+def test_the_sql_console_answers_and_refuses_on_ducklake_in_chromium(browser, lake_dashboard):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.set_default_timeout(90_000)
+    editor = page.locator('[data-testid="stTextArea"] textarea')
+    try:
+        page.goto(f"{lake_dashboard}/sql")
+        for sql, shown in (
+            ("SELECT paper_id FROM papers", "Download CSV (5 rows)"),  # the five seeded papers, read from the lake
+            ("SELECT * FROM papers AT (VERSION => 1)", "AT (time travel) is not allowed"),
+            ("SELECT * FROM read_csv('/etc/passwd')", "The table function read_csv is not allowed"),
+        ):
+            editor.fill(sql)
+            page.get_by_role("button", name="Run query").click()
+            expect(page.get_by_text(shown)).to_have_count(1, timeout=60_000)  # the worker opens the lake first
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(REPO_ROOT / "test-artifacts" / "screenshots" / "ducklake" / "sql_console.png"), full_page=True)
     finally:
         page.close()

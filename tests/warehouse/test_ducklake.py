@@ -17,11 +17,11 @@ def lake(tmp_path) -> DuckLakeLocation:
     return DuckLakeLocation(catalog=str(tmp_path / "catalog.ducklake"), data_path=str(tmp_path / "data"))
 
 
-def test_the_ddl_loses_only_keys_and_indexes():
+def test_the_ddl_loses_only_keys_and_indexes_and_a_key_column_stays_not_null():
     sql = (
         "CREATE TABLE t (a VARCHAR PRIMARY KEY, b INT NOT NULL, c VARCHAR UNIQUE, PRIMARY KEY (a, b));\nCREATE INDEX i ON t (b);"
     )
-    assert ducklake.lake_ddl(sql) == "CREATE TABLE t (a VARCHAR, b INT NOT NULL, c VARCHAR);\n"
+    assert ducklake.lake_ddl(sql) == "CREATE TABLE t (a VARCHAR NOT NULL, b INT NOT NULL, c VARCHAR);\n"
 
 
 def test_every_schema_file_is_accepted_by_ducklake_and_keeps_every_column(lake):

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import ducklake
 from warehouse.db import connect_reader
 from warehouse.export.card import Snapshot, schema_document, write_card
 from warehouse.export.catalog import Catalog, load_catalog
 from warehouse.export.parquet import WrittenTable, count_files, warehouse_columns, write_table
 from warehouse.export.target import prepare_target, staging_folder, swap_in
+from warehouse.paths import DuckLakeLocation
 
 
 class ExportVerifyError(RuntimeError):
@@ -51,22 +53,24 @@ def _verify(con: duckdb.DuckDBPyConnection, folder: Path, tables: list[WrittenTa
 
 
 def export_warehouse(
-    published: Path,
+    published: Path | DuckLakeLocation,
     out: Path,
     catalog: Catalog | None = None,
     on_table_written: Callable[[WrittenTable], None] = lambda written: None,
 ) -> ExportResult:
-    """Export every table of the catalog from the published warehouse to `out` (see docs/export.md).
+    """Export every table of the catalog from the published warehouse to `out` (see docs/export.md):
+    the file at `published`, or the DuckLake warehouse's newest published snapshot.
 
     The warehouse is opened read-only (a running load or publish is never blocked) and all tables
     are read in one transaction, so they describe one snapshot. The files are written to a staging
     folder beside `out`, read back and counted, described (README.md, schema.json) and only then
     swapped in: a failure anywhere leaves the previous export at `out` as it was.
-    Raises FileNotFoundError (no published warehouse), ExportTargetError (`out` cannot take an
+    Raises FileNotFoundError (no published warehouse or snapshot), ExportTargetError (`out` cannot take an
     export) or the error that stopped the export.
     """
     catalog = catalog or load_catalog()
-    con = connect_reader(published)
+    # The lake is attached at one snapshot, so a load committing meanwhile is never exported.
+    con = ducklake.connect_reader(published) if isinstance(published, DuckLakeLocation) else connect_reader(published)
     try:
         out = prepare_target(out)
         with staging_folder(out) as staging:
