@@ -150,9 +150,7 @@ def test_each_day_of_a_ranged_run_carries_its_own_counts_and_the_run_wide_figure
     with FakeHFServer(tmp_path / "served") as server:
         result = run_range(server, home, days[0], days[-1], instance)
     assert result.success
-    events = {
-        (m.asset_key.path[-1], m.partition): m.metadata for m in result.asset_materializations_for_node("daily_papers")
-    }
+    events = {(m.asset_key.path[-1], m.partition): m.metadata for m in result.asset_materializations_for_node("daily_papers")}
     for day in days:
         papers = events[("papers", day.isoformat())]
         [(count,)] = published(home, "SELECT count(*) FROM papers WHERE listing_date = ?", [day])
