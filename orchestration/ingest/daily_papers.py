@@ -105,7 +105,7 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
             for day in good:
                 if day_metadata := metadata.for_day(spec.key.path[-1], day, last):
                     context.add_asset_metadata(day_metadata, asset_key=spec.key, partition_key=day.isoformat())
-        results = [dg.MaterializeResult(asset_key=spec.key) for spec in SPECS]
+        results: list[dg.MaterializeResult] = [dg.MaterializeResult(asset_key=spec.key) for spec in SPECS]
         return [*results, *checks], good, failures
     # Some days failed: report each completed day on its own, so only the failed days stay failed.
     materializations = [

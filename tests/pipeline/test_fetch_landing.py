@@ -42,9 +42,12 @@ def test_a_landing_that_fails_on_a_worker_thread_fails_the_step_with_its_error(t
 
     monkeypatch.setattr(fetch_days, "land_fetch", full_on_the_third_day)
     raw_dir = tmp_path / "raw"
-    with FakeHFServer(tmp_path / "served") as server, HFClient(server.base_url, requests_per_second=0) as client:
-        with pytest.raises(OSError) as raised:
-            fetch_and_land(client, raw_dir, days, "run-1", None, logging.getLogger("test"))
+    with (
+        FakeHFServer(tmp_path / "served") as server,
+        HFClient(server.base_url, requests_per_second=0) as client,
+        pytest.raises(OSError) as raised,
+    ):
+        fetch_and_land(client, raw_dir, days, "run-1", None, logging.getLogger("test"))
     assert raised.value.errno == errno.ENOSPC
     assert list_fetches(raw_dir, days[2]) == []
     # The days before it are complete on disk, so a rerun in the same run reuses them.
