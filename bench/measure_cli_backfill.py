@@ -10,6 +10,7 @@ speak of). The figure is the ratio: on a shared machine both sides slow down tog
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,10 +37,12 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
     with FakeHFServer(days_dir) as server:
         env = child_env({**product_env(home, server.base_url), "HF_REQUESTS_PER_SECOND": REQUESTS_PER_SECOND})
         with tempfile.TemporaryFile("w+") as err:
+            children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
             peak_mb = tree_peak_rss_mb(proc)
             wall = time.perf_counter() - started
+            cpu = _cpu_seconds(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu_seconds(children_before)
             err.seek(0)
             stderr = err.read()
         requests = len(server.requests)
@@ -47,12 +50,19 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
         raise RuntimeError(f"papers backfill exited {proc.returncode}:\n{stderr[-3000:]}")
     return {
         "wall_s": wall,
+        "cpu_s": cpu,
         "days": len(days),
         "requests": requests,
         "peak_rss_mb": peak_mb,
         "published_papers": _published_papers(home / "warehouse.duckdb"),
         **run_breakdown(home / "dagster", wall),
     }
+
+
+def _cpu_seconds(usage: resource.struct_rusage) -> float:
+    # User + system CPU of the waited-for children: on a shared machine it moves less with the
+    # load than wall time does, so it is the figure to compare two trees by.
+    return usage.ru_utime + usage.ru_stime
 
 
 def _published_papers(path: Path) -> int:

@@ -113,7 +113,7 @@ def _measurements(console: Console, details: dict) -> None:
             _fmt(b["wall_s"]),
             "",
             f"{b['days']} days, {b['runs']} runs: {steps}, outside runs {b['outside_runs_s']:.1f} s; "
-            f"peak RSS {b['peak_rss_mb']:.0f} MB",
+            f"peak RSS {b['peak_rss_mb']:.0f} MB" + (f", CPU {b['cpu_s']:.1f} s" if "cpu_s" in b else ""),
         )
         table.add_row("DuckDB floor, same files", _fmt(f["seconds"]), "", f"ratio {process['ratio']:.1f}")
     for side in ("project", "floor"):

@@ -86,24 +86,32 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
     finally:
         con.close()
     published = publish(warehouse.paths, context.run.run_id)
-    records = sum(found[-1].record_count for found in landed.readable.values())
-    metadata |= {
-        RAW.path[-1]: {"days": len(good), "records": records, "raw_dir": dg.MetadataValue.path(str(warehouse.raw_dir))},
-        PUBLISHED.path[-1]: {
-            "path": dg.MetadataValue.path(str(published.path)),
-            "papers": published.papers,
-            "partitions_loaded": published.partitions,
-            "size_mb": round(published.size_bytes / 1e6, 2),
-        },
+    records = {day: landed.readable[day][-1].record_count for day in good}
+    metadata.by_day[RAW.path[-1]] = {day: {"records": n} for day, n in records.items()}
+    metadata.last_day[RAW.path[-1]] = {
+        "days": len(good),
+        "records_in_run": sum(records.values()),
+        "raw_dir": dg.MetadataValue.path(str(warehouse.raw_dir)),
     }
+    metadata.last_day[PUBLISHED.path[-1]] = {
+        "path": dg.MetadataValue.path(str(published.path)),
+        "papers": published.papers,
+        "partitions_loaded": published.partitions,
+        "size_mb": round(published.size_bytes / 1e6, 2),
+    }
+    last = good[-1]
     if not failures:
-        results: list[dg.MaterializeResult] = [
-            dg.MaterializeResult(asset_key=spec.key, metadata=metadata[spec.key.path[-1]]) for spec in SPECS
-        ]
+        for spec in SPECS:
+            for day in good:
+                if day_metadata := metadata.for_day(spec.key.path[-1], day, last):
+                    context.add_asset_metadata(day_metadata, asset_key=spec.key, partition_key=day.isoformat())
+        results: list[dg.MaterializeResult] = [dg.MaterializeResult(asset_key=spec.key) for spec in SPECS]
         return [*results, *checks], good, failures
     # Some days failed: report each completed day on its own, so only the failed days stay failed.
     materializations = [
-        dg.AssetMaterialization(asset_key=spec.key, partition=day.isoformat(), metadata=metadata[spec.key.path[-1]])
+        dg.AssetMaterialization(
+            asset_key=spec.key, partition=day.isoformat(), metadata=metadata.for_day(spec.key.path[-1], day, last)
+        )
         for day in good
         for spec in SPECS
     ]

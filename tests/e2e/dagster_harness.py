@@ -124,6 +124,15 @@ query EngineEvents($runId: ID!) {
 }"""
 
 
+MATERIALIZATIONS = """
+query Materializations($key: AssetKeyInput!, $partitions: [String!]) {
+  assetNodeOrError(assetKey: $key) {
+    ... on AssetNode { assetMaterializations(partitions: $partitions) { partition
+      metadataEntries { label ... on IntMetadataEntry { intValue } ... on MarkdownMetadataEntry { mdStr } } } }
+  }
+}"""
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:
@@ -263,6 +272,16 @@ class WebserverClient:
             for day in _days(entry["startKey"], entry["endKey"]):
                 statuses[day] = entry["status"]
         return statuses
+
+    def partition_metadata(self, asset: str, partitions: list[str]) -> dict[str, dict]:
+        """What the asset page shows for each partition's latest materialization: label -> value
+        (int or Markdown; other kinds as None)."""
+        node = self.graphql(MATERIALIZATIONS, {"key": {"path": [asset]}, "partitions": partitions})["assetNodeOrError"]
+        shown: dict[str, dict] = {}
+        for event in node["assetMaterializations"]:  # newest first
+            entries = {e["label"]: e.get("intValue", e.get("mdStr")) for e in event["metadataEntries"]}
+            shown.setdefault(event["partition"], entries)
+        return shown
 
     def step_statuses(self, run_id: str) -> dict[str, str]:
         """Step key -> status for a run (IN_PROGRESS, SUCCESS, FAILURE, ...)."""

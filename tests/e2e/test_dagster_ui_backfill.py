@@ -82,6 +82,18 @@ def assert_published_exactly(dagster: DagsterDev, served_dir, window: list[str],
     assert in_window(published_papers(dagster.papers_home), window) == expected
 
 
+def assert_each_day_shows_its_own_papers(dagster: DagsterDev, run_days: list[str]) -> None:
+    """On the asset page, each day of a one-run backfill shows its own papers (count and a preview of
+    them); the whole table's count only on the run's last day."""
+    shown = dagster.partition_metadata("papers", run_days)
+    published = published_papers(dagster.papers_home)
+    for day in run_days:
+        papers_of_day = [paper for paper, (listing_date, _) in published.items() if listing_date == day]
+        assert shown[day]["dagster/row_count"] == len(papers_of_day) > 0
+        assert any(paper in shown[day]["preview"] for paper in papers_of_day)
+        assert ("table_rows" in shown[day]) is (day == run_days[-1])
+
+
 def search_covers_every_paper(papers_home) -> bool:
     """Whether the published search index has rows for every published paper."""
     import duckdb
@@ -107,6 +119,7 @@ def test_a_ui_backfill_loads_exactly_those_days_and_a_relaunch_adds_no_duplicate
     assert_published_exactly(dagster, served, window, window)
     statuses = dagster.partition_statuses("published_warehouse")
     assert {day: statuses.get(day) for day in window} == {day: "MATERIALIZED" for day in window}
+    assert_each_day_shows_its_own_papers(dagster, window)
     # Once no load is running or queued, the automation sensor rebuilds the search tables once.
     wait_until(
         lambda: search_covers_every_paper(dagster.papers_home), 240, "the search_tables run after the backfill", interval=2
@@ -160,6 +173,7 @@ def test_a_day_that_always_fails_fails_alone_and_a_rerun_after_recovery_complete
     statuses = dagster.partition_statuses("published_warehouse")
     assert {day: statuses.get(day) for day in window} == {day: ("FAILED" if day == bad else "MATERIALIZED") for day in window}
     assert_published_exactly(dagster, served, window, good)
+    assert_each_day_shows_its_own_papers(dagster, good)
     failed_run = next(r for r in dagster.runs(backfill) if r["status"] == "FAILURE")
     messages = "\n".join(dagster.run_failure_messages(failed_run["runId"]))
     assert f"{bad}:" in messages and "503" in messages

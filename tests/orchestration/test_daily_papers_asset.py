@@ -142,3 +142,28 @@ def test_rerunning_a_range_adds_one_vote_observation_per_paper_and_nothing_else(
     assert published(home, "SELECT count(*) FROM papers")[0][0] == papers
     assert published(home, "SELECT count(*), count(DISTINCT paper_id) FROM votes")[0] == (2 * papers, papers)
     assert published(home, "SELECT max(fetch_count) FROM partition_loads")[0][0] == 2
+
+
+def test_each_day_of_a_ranged_run_carries_its_own_counts_and_the_run_wide_figures_come_once(tmp_path, instance):
+    days = fixture_days(tmp_path / "served", 3, START)
+    home = tmp_path / "home"
+    with FakeHFServer(tmp_path / "served") as server:
+        result = run_range(server, home, days[0], days[-1], instance)
+    assert result.success
+    events = {(m.asset_key.path[-1], m.partition): m.metadata for m in result.asset_materializations_for_node("daily_papers")}
+    for day in days:
+        papers = events[("papers", day.isoformat())]
+        [(count,)] = published(home, "SELECT count(*) FROM papers WHERE listing_date = ?", [day])
+        [(authors,)] = published(home, "SELECT count(*) FROM paper_authors WHERE listing_date = ?", [day])
+        assert papers["dagster/row_count"].value == papers["papers_loaded"].value == count > 0
+        assert events[("paper_authors", day.isoformat())]["dagster/row_count"].value == authors
+        # The preview names the day's most upvoted papers and no other day's.
+        top = published(home, "SELECT paper_id FROM papers WHERE listing_date = ? ORDER BY upvotes DESC, paper_id LIMIT 3", [day])
+        shown = papers["preview"].value
+        assert all(paper_id in shown for (paper_id,) in top) and shown.count("\n") == 1 + len(top)
+        on_last_day = day == days[-1]
+        assert ("table_rows" in papers) is ("papers_loaded_by_day" in papers) is on_last_day
+        assert ("path" in events[("published_warehouse", day.isoformat())]) is on_last_day
+    last = events[("papers", days[-1].isoformat())]
+    assert last["table_rows"].value == published(home, "SELECT count(*) FROM papers")[0][0]
+    assert sorted(last["papers_loaded_by_day"].value) == [day.isoformat() for day in days]
