@@ -15,6 +15,7 @@ process has its own group and log; teardown stops the three and any run worker l
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -126,8 +127,12 @@ class DagsterTeam(WebserverClient):
             stop_process_group(process, _descendants(process.pid))
 
     def code_server_serves(self) -> bool:
-        """`dagster api grpc-health-check`, as a container's health check would run it."""
+        """`dagster api grpc-health-check`, as a container's health check would run it, once the
+        port accepts connections."""
         self._check_alive()
+        # The check is a process that imports Dagster (~3 s of CPU): none while nothing listens yet.
+        if not _accepts_connections(self.grpc_port):
+            return False
         check = [str(DAGSTER), "api", "grpc-health-check", "-h", "127.0.0.1", "-p", str(self.grpc_port)]
         return subprocess.run(check, capture_output=True, env=self.envs["webserver"], timeout=60).returncode == 0
 
@@ -175,6 +180,15 @@ class DagsterTeam(WebserverClient):
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def _accepts_connections(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:`port`."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def _descendants(pid: int) -> list[psutil.Process]:
