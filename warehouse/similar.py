@@ -47,10 +47,17 @@ TOP_TERMS_OF_CHUNK_SQL = TOP_TERMS_TEMPLATE.format(
 TOP_TERMS_OF_KEYS_SQL = TOP_TERMS_TEMPLATE.format(
     counts="(SELECT paper_id, term, tf FROM search_postings WHERE paper_key BETWEEN $first AND $last)"
 )
+# The BETWEEN on the changed papers' keys lets DuckDB skip the row groups of a full build (sorted
+# by term, every key range in each) when the changed papers are new ones: their postings were
+# appended with keys above all others.
 TOP_TERMS_OF_CHANGED_SQL = TOP_TERMS_TEMPLATE.format(
-    counts="(SELECT paper_id, term, tf FROM search_postings WHERE paper_key IN "
-    "(SELECT paper_key FROM search_documents WHERE paper_id IN (SELECT paper_id FROM derived_changed WHERE NOT gone)))"
+    counts="(SELECT paper_id, term, tf FROM search_postings WHERE paper_key BETWEEN $first AND $last AND paper_key IN "
+    "(SELECT paper_key FROM derived_changed_keys))"
 )
+CHANGED_KEYS_SQL = """
+CREATE OR REPLACE TABLE derived_changed_keys AS
+SELECT paper_key FROM search_documents WHERE paper_id IN (SELECT paper_id FROM derived_changed WHERE NOT gone)
+"""
 TOP_TERMS_DDL = "CREATE OR REPLACE TABLE derived_top_terms (paper_id VARCHAR, term VARCHAR, weight DOUBLE)"
 
 KEY_RANGES_SQL = """
@@ -131,7 +138,14 @@ SELECT paper_id, similar_paper_id, rank, score FROM (
 WHERE rank <= $k
 """
 
-WORK_TABLES = ("derived_top_terms", "derived_paper_codes", "derived_term_codes", "derived_rescored", "derived_merged")
+WORK_TABLES = (
+    "derived_top_terms",
+    "derived_paper_codes",
+    "derived_term_codes",
+    "derived_rescored",
+    "derived_merged",
+    "derived_changed_keys",
+)
 
 
 def compute_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[str, str]] | None = None) -> None:
@@ -174,7 +188,9 @@ def update(con: duckdb.DuckDBPyConnection, changed: int) -> str:
     n_docs = float(scalar(con, "SELECT papers FROM search_stats"))
     con.execute(RESCORED_SQL)
     con.execute(TOP_TERMS_DDL)
-    con.execute(TOP_TERMS_OF_CHANGED_SQL, {"terms": TERMS_PER_PAPER, "n_docs": n_docs})
+    con.execute(CHANGED_KEYS_SQL)
+    first, last = con.execute("SELECT min(paper_key), max(paper_key) FROM derived_changed_keys").fetchall()[0]
+    con.execute(TOP_TERMS_OF_CHANGED_SQL, {"terms": TERMS_PER_PAPER, "n_docs": n_docs, "first": first, "last": last})
     con.execute(MERGE_POSTINGS_SQL, {"papers": PAPERS_PER_TERM})
     con.execute(REPLACE_POSTINGS_SQL)
     con.execute(RESCORE_SQL, {"k": SIMILAR_PER_PAPER})
