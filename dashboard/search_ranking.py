@@ -26,7 +26,7 @@ SELECT p.paper_key, bm25(p.tf, p.length, t.df, s.papers, s.total_length) AS scor
 FROM search_postings AS p
 JOIN (SELECT term, df FROM search_terms WHERE term = ANY($terms)) AS t USING (term)
 CROSS JOIN search_stats AS s
-WHERE p.term = ANY($terms)
+WHERE p.term = ANY($terms) AND p.paper_key NOT IN (SELECT paper_key FROM search_dead_keys)
 """
 
 RESULT_SQL = """

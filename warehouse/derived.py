@@ -12,14 +12,23 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse import search_postings, similar
+from warehouse import ducklake, search_postings, similar
 from warehouse.db import SCHEMA_DIR, scalar, within_memory_limits
 
 DERIVED_TABLES_DDL = SCHEMA_DIR / "003_derived_tables.sql"
-DERIVED_TABLES = ("search_postings", "search_documents", "search_terms", "search_stats", "similar_papers", "similar_postings")
+DERIVED_TABLES = (
+    "search_postings",
+    "search_dead_keys",
+    "search_documents",
+    "search_terms",
+    "search_stats",
+    "similar_papers",
+    "similar_postings",
+)
 # Bump when what the derived tables store changes: the next update builds them whole.
 FORMAT_VERSION = 2
-# Changed papers, as a share of those indexed, past which a full build is cheaper than deltas.
+# Changed papers (plus those whose dead postings are still stored), as a share of those indexed,
+# past which a full build is cheaper than deltas.
 FULL_BUILD_SHARE = 0.25
 
 # Kept importable where they were (tests and callers read them here).
@@ -34,6 +43,11 @@ paper_tokens = search_postings.paper_tokens
 # statements a 10x year needed 150 MB and its backfill peaked at ~490 MB; work that still runs
 # out is retried under the next limit.
 REBUILD_MEMORY_LIMITS = ("96MB", "600MB", "2GB")
+# An update deletes rows, and duckdb 1.5.5 does not retry those safely: after a DELETE ran out of
+# memory and was rolled back, deleting the same rows again on that connection fails with
+# "Conflict on tuple deletion!" (measured at 10x: 96 MB ran out, the retry at 600 MB failed so;
+# 600 MB alone succeeded). So an update runs once, under one limit that fits it.
+UPDATE_MEMORY_LIMITS = ("1GB",)
 
 
 @dataclass(frozen=True)
@@ -46,17 +60,20 @@ class DerivedUpdate:
     similar: str
     changed_papers: int
     counts: dict[str, int]
+    deleted_rows: bool = False  # an update removed rows of edited or gone papers
 
 
 def update_derived_tables(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
     """Bring search_index and similar_papers up to date with the current papers.
 
-    Call it on the working warehouse (schema applied) before the snapshot is published. DuckDB
-    runs it under the first of REBUILD_MEMORY_LIMITS it fits in (the connection's own limit is
-    restored afterwards): work that runs out of memory is rolled back and tried again with the
-    next, so a large history costs memory, never the search tables.
+    Call it on the working warehouse (schema applied) before the snapshot is published. A full
+    build runs under the first of REBUILD_MEMORY_LIMITS it fits in (rolled back and tried again
+    with the next when it runs out), an update under UPDATE_MEMORY_LIMITS; the connection's own
+    limit is restored afterwards.
     """
-    return within_memory_limits(con, REBUILD_MEMORY_LIMITS, lambda: _in_transaction(con, lambda: _update(con)))
+    needs_full_build = scalar(con, "SELECT max(format_version) FROM search_stats") != FORMAT_VERSION
+    limits = REBUILD_MEMORY_LIMITS if needs_full_build else UPDATE_MEMORY_LIMITS
+    return within_memory_limits(con, limits, lambda: _checkpointed(con, _in_transaction(con, lambda: _update(con))))
 
 
 def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -76,20 +93,31 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work):
     return result
 
 
+def _checkpointed(con: duckdb.DuckDBPyConnection, update: DerivedUpdate) -> DerivedUpdate:
+    """Checkpoint the file after an update that deleted rows, still under the update's memory
+    limit: the deletes reach most row groups of search_postings (it is sorted by term), and
+    checkpointing them needed more than the writer's 128 MB, which made the publish's checkpoint
+    fail at 10x (measured). DuckLake has no such checkpoint: its commit wrote the deletes."""
+    if update.deleted_rows and not ducklake.is_lake(con):
+        con.execute("CHECKPOINT")
+    return update
+
+
 def _update(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
     if scalar(con, "SELECT max(format_version) FROM search_stats") != FORMAT_VERSION:
         return _build_all(con)
     changed, indexed = search_postings.find_changed(con)
-    if changed > FULL_BUILD_SHARE * indexed:
+    dead = scalar(con, "SELECT count(*) FROM search_dead_keys")  # their postings are still stored
+    if changed + dead > FULL_BUILD_SHARE * indexed:
         return _build_all(con)
     if changed == 0:
         con.execute("DROP TABLE derived_changed")
         return DerivedUpdate("unchanged", "unchanged", 0, _counts(con))
-    search_postings.update_changed(con)
+    deleted = search_postings.update_changed(con)
     con.execute("DROP TABLE derived_counts")
     similar_mode = similar.update(con, changed)
     con.execute("DROP TABLE derived_changed")
-    return DerivedUpdate("incremental", similar_mode, changed, _counts(con))
+    return DerivedUpdate("incremental", similar_mode, changed, _counts(con), deleted_rows=deleted)
 
 
 def _build_all(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
@@ -112,6 +140,10 @@ def _build_all(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows of search_index (one per stored posting) and similar_papers."""
     return {
-        "search_index": scalar(con, "SELECT count(*) FROM search_postings"),
+        "search_index": scalar(
+            con,
+            "SELECT CASE WHEN (SELECT count(*) FROM search_dead_keys) = 0 THEN (SELECT count(*) FROM search_postings) "
+            "ELSE (SELECT count(*) FROM search_postings WHERE paper_key NOT IN (SELECT paper_key FROM search_dead_keys)) END",
+        ),
         "similar_papers": scalar(con, "SELECT count(*) FROM similar_papers"),
     }

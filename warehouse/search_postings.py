@@ -113,26 +113,24 @@ WHERE p.paper_id IS NULL OR d.paper_id IS NULL OR p.text_hash <> d.text_hash
 
 # The old rows of edited and gone papers leave: their terms' df and the totals by deltas. Read
 # by paper_key: an integer scan of the postings, several times cheaper than one by paper_id.
+# Their postings are not deleted but their keys marked dead (search_dead_keys: why, there).
 OLD_KEYS = "(SELECT old_key FROM derived_changed WHERE old_key IS NOT NULL)"
 REMOVE_SQL = f"""
 UPDATE search_terms SET df = search_terms.df - r.n
 FROM (SELECT term, count(*) AS n FROM search_postings WHERE paper_key IN {OLD_KEYS} GROUP BY term) AS r
 WHERE search_terms.term = r.term;
-DELETE FROM search_postings WHERE paper_key IN {OLD_KEYS};
+INSERT INTO search_dead_keys SELECT old_key FROM derived_changed WHERE old_key IS NOT NULL;
 DELETE FROM search_documents WHERE paper_key IN {OLD_KEYS};
 UPDATE search_stats SET
     papers = papers - (SELECT count(*) FROM derived_changed WHERE old_length > 0),
     total_length = total_length - (SELECT coalesce(sum(old_length), 0) FROM derived_changed);
 """
 
-# The new rows of new and edited papers: an edited paper keeps its key, a new one takes the next
-# free number ($next, above every key in use; a gone paper's number may be given again) in
-# paper_id order.
+# The new rows of new and edited papers: each takes the next free number ($next, above every key
+# ever given, dead ones included) in paper_id order.
 ADD_DOCUMENTS_SQL = """
 INSERT INTO search_documents
-SELECT c.paper_id,
-       coalesce(c.old_key, $next + row_number() OVER (PARTITION BY c.old_key IS NULL ORDER BY c.paper_id) - 1)::INTEGER,
-       coalesce(l.length, 0), c.text_hash
+SELECT c.paper_id, ($next + row_number() OVER (ORDER BY c.paper_id) - 1)::INTEGER, coalesce(l.length, 0), c.text_hash
 FROM derived_changed AS c
 LEFT JOIN (SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id) AS l USING (paper_id)
 WHERE NOT c.gone
@@ -186,14 +184,20 @@ def find_changed(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return scalar(con, "SELECT count(*) FROM derived_changed"), scalar(con, "SELECT count(*) FROM search_documents")
 
 
-def update_changed(con: duckdb.DuckDBPyConnection) -> None:
+def update_changed(con: duckdb.DuckDBPyConnection) -> bool:
     """Replace the rows of the papers in derived_changed (find_changed): remove the old ones, add
     the new ones, adjust df and the totals by the difference. Leaves their term counts in
-    derived_counts."""
-    next_key = scalar(con, "SELECT coalesce(max(paper_key) + 1, 0) FROM search_documents")
-    if scalar(con, f"SELECT count(*) FROM {OLD_KEYS}"):
+    derived_counts. Returns whether rows were removed (edited or gone papers)."""
+    next_key = scalar(
+        con,
+        "SELECT coalesce(greatest((SELECT max(paper_key) FROM search_documents), "
+        "(SELECT max(paper_key) FROM search_dead_keys)) + 1, 0)",
+    )
+    removing = bool(scalar(con, f"SELECT count(*) FROM {OLD_KEYS}"))
+    if removing:
         con.execute(REMOVE_SQL)
     con.execute(WORK_COUNTS_DDL)
     con.execute(CHANGED_COUNTS_SQL, {"title_weight": TITLE_WEIGHT})
     con.execute(ADD_DOCUMENTS_SQL, {"next": next_key})
     con.execute(ADD_SQL)
+    return removing

@@ -45,7 +45,8 @@ TOP_TERMS_OF_CHUNK_SQL = TOP_TERMS_TEMPLATE.format(
     counts="(SELECT paper_id, term, tf FROM derived_counts WHERE paper_id BETWEEN $first AND $last)"
 )
 TOP_TERMS_OF_KEYS_SQL = TOP_TERMS_TEMPLATE.format(
-    counts="(SELECT paper_id, term, tf FROM search_postings WHERE paper_key BETWEEN $first AND $last)"
+    counts="(SELECT paper_id, term, tf FROM search_postings WHERE paper_key BETWEEN $first AND $last "
+    "AND paper_key NOT IN (SELECT paper_key FROM search_dead_keys))"
 )
 # The BETWEEN on the changed papers' keys lets DuckDB skip the row groups of a full build (sorted
 # by term, every key range in each) when the changed papers are new ones: their postings were

@@ -18,11 +18,19 @@ CREATE TABLE IF NOT EXISTS search_postings (
     length          DOUBLE NOT NULL        -- the paper's sum of tf over its terms
 );
 
+-- Keys of papers removed or edited since the last full build: their postings stay in
+-- search_postings (deleting rows spread over every row group of a 67M-row table made each later
+-- CHECKPOINT of duckdb 1.5.5 read ~800 MB, and fail under the writer's 128 MB) and every reader
+-- leaves them out. A full build empties it.
+CREATE TABLE IF NOT EXISTS search_dead_keys (
+    paper_key       INTEGER NOT NULL
+);
+
 -- One row per paper indexed (every paper of `papers`, with or without terms).
 CREATE TABLE IF NOT EXISTS search_documents (
     paper_id        VARCHAR NOT NULL,
     paper_key       INTEGER NOT NULL,      -- a full build numbers the papers 0.. by paper_id; an update
-                                           -- gives papers added later the next numbers
+                                           -- gives papers added or edited later the next numbers
     length          DOUBLE NOT NULL,       -- sum of tf (0: no term)
     text_hash       UBIGINT NOT NULL       -- hash(title, summary) when indexed: an edit changes it
 );

@@ -59,7 +59,8 @@ CREATE OR REPLACE VIEW search_index AS
 SELECT p.term, p.paper_id, bm25(p.tf, p.length, t.df, s.papers, s.total_length) AS score, p.paper_key
 FROM search_postings AS p
 JOIN search_terms AS t USING (term)
-CROSS JOIN search_stats AS s;
+CROSS JOIN search_stats AS s
+WHERE p.paper_key NOT IN (SELECT paper_key FROM search_dead_keys);
 
 -- search_papers_top(query_text, top_n): the first top_n papers matching any query term, best
 -- first (top_n NULL: all of them).
@@ -82,7 +83,7 @@ idf AS (
 scored AS MATERIALIZED (
     SELECT p.paper_id, sum(bm25(p.tf, p.length, i.df, i.papers, i.total_length)) AS score, count(*) AS matched_terms
     FROM search_postings AS p JOIN idf AS i USING (term)
-    WHERE p.term IN (SELECT term FROM q)
+    WHERE p.term IN (SELECT term FROM q) AND p.paper_key NOT IN (SELECT paper_key FROM search_dead_keys)
     GROUP BY p.paper_id
 ),
 cutoff AS (
