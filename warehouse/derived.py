@@ -46,8 +46,9 @@ REBUILD_MEMORY_LIMITS = ("96MB", "600MB", "2GB")
 # An update deletes rows, and duckdb 1.5.5 does not retry those safely: after a DELETE ran out of
 # memory and was rolled back, deleting the same rows again on that connection fails with
 # "Conflict on tuple deletion!" (measured at 10x: 96 MB ran out, the retry at 600 MB failed so;
-# 600 MB alone succeeded). So an update runs once, under one limit that fits it.
-UPDATE_MEMORY_LIMITS = ("1GB",)
+# 600 MB alone succeeded). So an update runs once, under one limit that fits it (at 10x: 500 new
+# papers, 500 removed).
+UPDATE_MEMORY_LIMITS = ("600MB",)
 
 
 @dataclass(frozen=True)
