@@ -51,7 +51,7 @@ def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with stop_on_signals():  # before anything is yielded: see ingest/daily_papers.py
         con = open_writer(warehouse.paths)
         try:
-            # On DuckLake two rebuilds (two backfills' ends) conflict on the tables they replace.
+            # On DuckLake two updates (two backfills' ends) conflict on the tables they change.
             update = write_retrying(warehouse.paths, lambda: update_derived_tables(con), context.log.warning)
         finally:
             con.close()
