@@ -134,7 +134,7 @@ class AnalyticsQueries:
         """Full-text search over titles and abstracts, best match first."""
         with open_snapshot(self.path) as con:
             found = search_top(con, query_text, limit)
-            if found is None:  # an index without paper keys: the macro does the same, slower
+            if found is None:  # a snapshot indexed by an older release: its own macro does the same, slower
                 found = con.execute("SELECT * FROM search_papers_top(?, ?)", [query_text, limit]).pl()
         return found
 

@@ -5,8 +5,9 @@ A query of common words matches most papers (three words of the generated 10x hi
 postings, ~500k papers), and DuckDB's hash group-by over them was ~70 ms of a ~90 ms search.
 Here the postings' integer paper keys index an array instead (np.bincount, the accumulator of
 term-at-a-time search engines); DuckDB still reads the index, splits the query with the same
-text_terms() and looks the best papers up. Same rows, scores and order as the macro (tests
-compare them); scores may differ in the last bits, as DuckDB's parallel sums do between runs.
+text_terms(), scores each posting with the same bm25() macro as the view search_index, and looks
+the best papers up. Same rows, scores and order as the macro (tests compare them); scores may
+differ in the last bits, as DuckDB's parallel sums do between runs.
 
 Queries run with `con.execute(sql, params)`, never `con.sql(sql, params=...)`: with parameters,
 duckdb 1.5.5's `sql()` runs the query into a materialized relation and re-reads it row by row
@@ -19,14 +20,22 @@ import duckdb
 import numpy as np
 import polars as pl
 
+# Each posting of the query's terms with its BM25 score (search_index's arithmetic).
+POSTINGS_SQL = """
+SELECT p.paper_key, bm25(p.tf, p.length, t.df, s.papers, s.total_length) AS score
+FROM search_postings AS p
+JOIN (SELECT term, df FROM search_terms WHERE term = ANY($terms)) AS t USING (term)
+CROSS JOIN search_stats AS s
+WHERE p.term = ANY($terms) AND p.paper_key NOT IN (SELECT paper_key FROM search_dead_keys)
+"""
+
 RESULT_SQL = """
 WITH kept AS (
     SELECT unnest(CAST($keys AS INTEGER[])) AS paper_key, unnest(CAST($scores AS DOUBLE[])) AS score,
            unnest(CAST($matched AS BIGINT[])) AS matched_terms
 ),
 ids AS (
-    SELECT DISTINCT paper_key, paper_id FROM search_index
-    WHERE term = ANY($terms) AND paper_key IN (SELECT paper_key FROM kept)
+    SELECT paper_key, paper_id FROM search_documents WHERE paper_key IN (SELECT paper_key FROM kept)
 )
 SELECT p.paper_id, p.title, p.listing_date, p.upvotes, k.score, k.matched_terms
 FROM kept AS k
@@ -38,16 +47,12 @@ LIMIT $limit
 
 
 def search_top(con, query_text: str, limit: int | None) -> pl.DataFrame | None:
-    """search_papers_top(query_text, limit) on `con`, or None when the index has no paper keys
-    (built before they existed): the caller then runs the macro."""
+    """search_papers_top(query_text, limit) on `con`, or None when the snapshot's index predates
+    search_postings (published by an older release): the caller then runs the snapshot's macro."""
     terms = [row[0] for row in con.execute("SELECT DISTINCT unnest(text_terms(?))", [query_text]).fetchall()]
     try:
-        postings = con.execute(
-            "SELECT paper_key, score FROM search_index WHERE term = ANY($terms)", {"terms": terms}
-        ).to_arrow_table()
-    except duckdb.BinderException:  # a snapshot published before search_index had paper_key
-        return None
-    if postings["paper_key"].null_count:
+        postings = con.execute(POSTINGS_SQL, {"terms": terms}).to_arrow_table()
+    except duckdb.CatalogException:
         return None
     keys = postings["paper_key"].to_numpy()
     sums = np.bincount(keys, weights=postings["score"].to_numpy())
@@ -60,7 +65,6 @@ def search_top(con, query_text: str, limit: int | None) -> pl.DataFrame | None:
             "keys": kept.tolist(),
             "scores": sums[kept].tolist(),
             "matched": matched[kept].tolist(),
-            "terms": terms,
             "limit": limit,
         },
     ).pl()

@@ -36,12 +36,30 @@ def sql_files(folder: Path) -> list[Path]:
 def apply_schema(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> None:
     """Create every table, macro and view, idempotently: schema files first, then views.
     `lake`: without the keys and indexes DuckLake refuses (warehouse/ducklake.py)."""
+    _drop_tables_now_views(con)
     for path in [*sql_files(SCHEMA_DIR), *sql_files(VIEWS_DIR)]:
         sql = path.read_text()
         try:
             con.execute(ducklake.lake_ddl(sql) if lake and path.parent == SCHEMA_DIR else sql)
         except duckdb.Error as error:
             raise RuntimeError(f"{path.name}: {error}") from error
+
+
+# Tables an older schema stored that are views now: search_index stored its BM25 scores until
+# the index kept only what does not depend on the corpus (warehouse/derived.py FORMAT_VERSION 2);
+# the next search update builds the new tables whole.
+TABLES_NOW_VIEWS = ("search_index",)
+
+
+def _drop_tables_now_views(con: duckdb.DuckDBPyConnection) -> None:
+    for name in TABLES_NOW_VIEWS:
+        stored = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = $name "
+            "AND database_name = current_database() AND schema_name = current_schema()",
+            {"name": name},
+        ).fetchone()
+        if stored and stored[0]:
+            con.execute(f"DROP TABLE {name}")
 
 
 def schema_fingerprint() -> str:
@@ -151,4 +169,7 @@ def within_memory_limits(con: duckdb.DuckDBPyConnection, limits: Sequence[str], 
         con.execute("SET memory_limit = $limit", {"limit": highest})
         return work()
     finally:
-        con.execute("SET memory_limit = $limit", {"limit": old_limit})
+        # DuckDB may still hold more than the old limit (a large update's committed deletes stay
+        # in memory until the next checkpoint): the work is done, so then keep the higher limit.
+        with contextlib.suppress(duckdb.OutOfMemoryException):
+            con.execute("SET memory_limit = $limit", {"limit": old_limit})

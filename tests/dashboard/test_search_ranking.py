@@ -79,10 +79,10 @@ def test_ties_at_the_last_kept_score_are_ordered_by_upvotes_then_id(hand_warehou
     assert_same(found, macro(hand_warehouse.con, "alpha", 2))
 
 
-def test_an_index_built_before_paper_keys_falls_back_to_the_macro(hand_warehouse):
+def test_a_snapshot_published_before_search_postings_falls_back_to_the_macro(hand_warehouse):
     hand_warehouse.insert("papers", [paper("t1", DAY, 5, title="Alpha")])
     rebuild_derived_tables(hand_warehouse.con)
-    hand_warehouse.con.execute("UPDATE search_index SET paper_key = NULL")
-    assert search_top(hand_warehouse.con, "alpha", 10) is None
-    hand_warehouse.con.execute("ALTER TABLE search_index DROP COLUMN paper_key")
+    assert search_top(hand_warehouse.con, "alpha", 10) is not None
+    hand_warehouse.con.execute("DROP VIEW search_index")
+    hand_warehouse.con.execute("DROP TABLE search_postings")
     assert search_top(hand_warehouse.con, "alpha", 10) is None

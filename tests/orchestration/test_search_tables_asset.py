@@ -107,10 +107,10 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, ins
     publishes = published(home, "SELECT count(*) FROM publish_log")
 
     def broken(con):
-        con.execute("DELETE FROM search_index")  # half done, inside the rebuild
+        con.execute("DELETE FROM search_postings")  # half done, inside the update
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("orchestration.text_search.search_tables.rebuild_derived_tables", broken)
+    monkeypatch.setattr("orchestration.text_search.search_tables.update_derived_tables", broken)
     result = dg.materialize([search_tables], instance=instance, resources=_resources(home), raise_on_error=False)
     assert not result.success
     assert published(home, "SELECT * FROM search_index ORDER BY ALL") == before

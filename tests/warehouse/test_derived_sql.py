@@ -10,8 +10,8 @@ import pytest
 
 from tests.warehouse.conftest import paper
 from transforms import text_index
-from warehouse import derived
-from warehouse.db import scalar
+from warehouse import derived, search_postings, similar as similar_module
+from warehouse.db import apply_schema, scalar
 
 DAY = date(2025, 12, 25)
 
@@ -68,11 +68,11 @@ def table(con, name: str, keys: list[str]) -> pl.DataFrame:
     ],
 )
 def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chunk, index_chunk, neighbour_chunk, terms, papers):
-    monkeypatch.setattr(derived, "TOKEN_CHUNK_PAPERS", token_chunk)
-    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", index_chunk)
-    monkeypatch.setattr(derived, "NEIGHBOUR_CHUNK_PAPERS", neighbour_chunk)
-    monkeypatch.setattr(derived, "TERMS_PER_PAPER", terms)
-    monkeypatch.setattr(derived, "PAPERS_PER_TERM", papers)
+    monkeypatch.setattr(search_postings, "TOKEN_CHUNK_PAPERS", token_chunk)
+    monkeypatch.setattr(search_postings, "INDEX_CHUNK_POSTINGS", index_chunk)
+    monkeypatch.setattr(similar_module, "NEIGHBOUR_CHUNK_PAPERS", neighbour_chunk)
+    monkeypatch.setattr(similar_module, "TERMS_PER_PAPER", terms)
+    monkeypatch.setattr(similar_module, "PAPERS_PER_TERM", papers)
     counts = derived.rebuild_derived_tables(warehouse.con)
     expected = polars_reference(warehouse.con, terms, papers)
 
@@ -93,7 +93,7 @@ def test_rebuild_matches_the_polars_functions(warehouse, monkeypatch, token_chun
 
 
 def test_pruning_keeps_one_paper_per_term(warehouse, monkeypatch):
-    monkeypatch.setattr(derived, "PAPERS_PER_TERM", 1)
+    monkeypatch.setattr(similar_module, "PAPERS_PER_TERM", 1)
     derived.rebuild_derived_tables(warehouse.con)
     rows = warehouse.rows("SELECT paper_id, similar_paper_id FROM similar_papers ORDER BY ALL")
     # every kept term belongs to one paper only, so no two papers share a kept term
@@ -116,23 +116,33 @@ def test_no_temporary_tables_are_left_behind(warehouse):
 
 def test_the_index_is_stored_in_term_order_when_built_one_term_range_at_a_time(warehouse, monkeypatch):
     # search_papers_top relies on it: DuckDB then reads only the row groups of a query's terms
-    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", 3)
+    monkeypatch.setattr(search_postings, "INDEX_CHUNK_POSTINGS", 3)
     derived.rebuild_derived_tables(warehouse.con)
-    terms = [row[0] for row in warehouse.con.execute("SELECT term FROM search_index ORDER BY rowid").fetchall()]
+    terms = [row[0] for row in warehouse.con.execute("SELECT term FROM search_postings ORDER BY rowid").fetchall()]
     assert len(set(terms)) > 5 and terms == sorted(terms)
 
 
 def test_each_posting_carries_its_papers_rank_by_id_as_paper_key(warehouse, monkeypatch):
-    monkeypatch.setattr(derived, "INDEX_CHUNK_POSTINGS", 3)  # keys must agree across term ranges
+    monkeypatch.setattr(search_postings, "INDEX_CHUNK_POSTINGS", 3)  # keys must agree across term ranges
     derived.rebuild_derived_tables(warehouse.con)
     keys = dict(warehouse.con.execute("SELECT DISTINCT paper_id, paper_key FROM search_index").fetchall())
     assert keys == {paper_id: rank for rank, paper_id in enumerate(sorted(keys))}
     assert len(keys) == len(PAPERS)
 
 
-def test_an_index_made_before_paper_keys_gets_them_at_its_next_rebuild(warehouse):
-    warehouse.con.execute("DROP TABLE search_index")
-    warehouse.con.execute("CREATE TABLE search_index (term VARCHAR, paper_id VARCHAR, score DOUBLE)")  # as it was
-    derived.rebuild_derived_tables(warehouse.con)
-    assert scalar(warehouse.con, "SELECT count(*) FROM search_index WHERE paper_key IS NULL") == 0
-    assert scalar(warehouse.con, "SELECT count(*) FROM search_index") > 0
+def test_a_stored_search_index_of_an_older_release_becomes_the_view_and_is_built_whole(warehouse):
+    for table in derived.DERIVED_TABLES:
+        warehouse.con.execute(f"DROP TABLE IF EXISTS {table}")
+    warehouse.con.execute("DROP VIEW search_index")
+    # as FORMAT_VERSION 1 stored it, beside its similar_papers
+    warehouse.con.execute("CREATE TABLE search_index (term VARCHAR, paper_id VARCHAR, score DOUBLE, paper_key INTEGER)")
+    warehouse.con.execute("INSERT INTO search_index VALUES ('stale', 'm1', 1.0, 0)")
+    warehouse.con.execute("CREATE TABLE similar_papers (paper_id VARCHAR, similar_paper_id VARCHAR, rank INTEGER, score DOUBLE)")
+    apply_schema(warehouse.con)  # what connect_writer does when the schema files changed
+    assert warehouse.rows("SELECT table_type FROM information_schema.tables WHERE table_name = 'search_index'") == [
+        {"table_type": "VIEW"}
+    ]
+    update = derived.update_derived_tables(warehouse.con)
+    assert (update.search, update.similar) == ("full", "full")
+    assert scalar(warehouse.con, "SELECT count(*) FROM search_index WHERE term = 'stale'") == 0
+    assert scalar(warehouse.con, "SELECT count(DISTINCT paper_id) FROM search_index") == len(PAPERS)

@@ -1,6 +1,7 @@
 -- Full-text search over title and abstract, without the fts extension (not available offline).
--- The index (search_index) is built by warehouse.derived.rebuild_derived_tables with the same
--- text_tokens(), stop_words() and stem_term() macros that split the query, so a query word and an indexed word always agree.
+-- The index (search_postings, search_terms, search_stats: warehouse/schema/003_derived_tables.sql)
+-- is kept by warehouse.derived.update_derived_tables with the same text_tokens(), stop_words() and
+-- stem_term() macros that split the query, so a query word and an indexed word always agree.
 
 -- text_tokens(t): the raw tokens of a text: lower case, accents stripped (plus ł ı ø đ ß æ by
 -- hand, after lower-casing so capitals fold too), split at anything but a-z0-9. NULL text gives
@@ -44,6 +45,23 @@ list_transform(
     list_filter(text_tokens(t), lambda x: length(x) >= 2 AND NOT list_contains(stop_words(), x)),
     lambda x: stem_term(x));
 
+-- bm25(tf, length, df, papers, total_length): Okapi BM25 (k1 = 1.2, b = 0.75) of a term in a
+-- paper: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), times tf (k1 + 1) / (tf + k1 (1 - b + b length / mean length)).
+-- The same arithmetic as transforms/text_index.py bm25_index (tests compare them); the view, the
+-- macros below and the dashboard's search (dashboard/search_ranking.py) all call this one.
+CREATE OR REPLACE MACRO bm25(tf, length, df, papers, total_length) AS
+ln(1.0 + (papers - df + 0.5) / (df + 0.5)) * tf * (1.2 + 1.0)
+    / (tf + 1.2 * (1.0 - 0.75 + 0.75 * length / (total_length / papers)));
+
+-- search_index: one row per (term, paper) with the paper's BM25 score for that term, computed
+-- from the stored term counts when read (it depends on the whole corpus, so it is not stored).
+CREATE OR REPLACE VIEW search_index AS
+SELECT p.term, p.paper_id, bm25(p.tf, p.length, t.df, s.papers, s.total_length) AS score, p.paper_key
+FROM search_postings AS p
+JOIN search_terms AS t USING (term)
+CROSS JOIN search_stats AS s
+WHERE p.paper_key NOT IN (SELECT paper_key FROM search_dead_keys);
+
 -- search_papers_top(query_text, top_n): the first top_n papers matching any query term, best
 -- first (top_n NULL: all of them).
 -- score = sum over the distinct query terms of the paper's BM25 score for that term (k1 = 1.2,
@@ -52,16 +70,21 @@ list_transform(
 -- Scores are summed per paper on the index alone, and only papers scoring at least the
 -- top_n-th best score are joined to `papers` (ties on that score are kept for the upvotes to
 -- decide): at 500k papers a query of common words matches most of them, and joining every match
--- before ranking took ~1.6 s (now 0.1-0.2 s). search_index is stored sorted by term, so DuckDB
--- reads only the row groups of the query's terms.
+-- before ranking took ~1.6 s (now 0.1-0.2 s). search_postings is stored sorted by term (by a full
+-- build), so DuckDB reads only the row groups of the query's terms.
 CREATE OR REPLACE MACRO search_papers_top(query_text, top_n) AS TABLE
 WITH q AS (
     SELECT DISTINCT unnest(text_terms(query_text)) AS term
 ),
+idf AS (
+    SELECT t.term, t.df, s.papers, s.total_length
+    FROM search_terms AS t SEMI JOIN q USING (term) CROSS JOIN search_stats AS s
+),
 scored AS MATERIALIZED (
-    SELECT s.paper_id, sum(s.score) AS score, count(*) AS matched_terms
-    FROM search_index AS s SEMI JOIN q USING (term)
-    GROUP BY s.paper_id
+    SELECT p.paper_id, sum(bm25(p.tf, p.length, i.df, i.papers, i.total_length)) AS score, count(*) AS matched_terms
+    FROM search_postings AS p JOIN idf AS i USING (term)
+    WHERE p.term IN (SELECT term FROM q) AND p.paper_key NOT IN (SELECT paper_key FROM search_dead_keys)
+    GROUP BY p.paper_id
 ),
 cutoff AS (
     SELECT score FROM scored ORDER BY score DESC LIMIT 1 OFFSET coalesce(top_n, 1) - 1

@@ -1,0 +1,203 @@
+"""The search index's stored part: term counts per paper, document frequencies, corpus totals
+(tables in warehouse/schema/003_derived_tables.sql). None of it depends on the rest of the corpus
+paper by paper, so it is kept exactly by deltas: only papers that are new, gone, or whose title or
+abstract changed (their `hash(title, summary)` differs from the one indexed) are tokenised again.
+BM25 is computed when a query reads the index (warehouse/views/050_search.sql).
+
+Terms follow the `text_terms()` rule that `search_papers()` applies to a query. The functions run
+inside the caller's transaction (warehouse/derived.py).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from transforms import text_index
+from warehouse.db import scalar
+
+TITLE_WEIGHT = 3  # a title occurrence counts three abstract occurrences (search and similarity)
+TOKEN_CHUNK_PAPERS = 4_000  # papers tokenised (and their terms weighed) per statement
+INDEX_CHUNK_POSTINGS = 3_000_000  # search_postings rows sorted per statement
+
+# text_terms() (050_search.sql) applied to whole columns: the same rule, but an anti-join on the
+# stop words and plain column functions instead of list lambdas, several times faster on millions
+# of tokens. Counted in DuckDB: its parallel group-by collapses the tokens cheapest.
+TOKENS_TEMPLATE = """
+WITH tokens AS (
+    SELECT paper_id, 'title' AS field, unnest(text_tokens(title)) AS token FROM {papers}
+    UNION ALL
+    SELECT paper_id, 'abstract' AS field, unnest(text_tokens(summary)) AS token FROM {papers}
+)
+SELECT
+    paper_id,
+    stem_term(token) AS term,
+    count(*) FILTER (WHERE field = 'title') AS title_occurrences,
+    count(*) FILTER (WHERE field = 'abstract') AS abstract_occurrences
+FROM tokens
+WHERE length(token) >= 2 AND token NOT IN (SELECT unnest(stop_words()))
+GROUP BY ALL
+"""
+TOKENS_SQL = TOKENS_TEMPLATE.format(papers="papers")
+
+# What marks a paper as edited: its indexed text's hash. DuckDB's hash() may change between
+# releases; then every paper looks edited and the update becomes a full build, never a wrong index.
+TEXT_HASH = "hash(title, summary)"
+
+WORK_COUNTS_DDL = "CREATE OR REPLACE TABLE derived_counts (paper_id VARCHAR, term VARCHAR, tf DOUBLE)"
+
+
+def counts_sql(papers: str) -> str:
+    """INSERT into derived_counts the weighted term counts of the papers `papers` selects."""
+    return f"""
+INSERT INTO derived_counts
+SELECT paper_id, term, ($title_weight * title_occurrences + abstract_occurrences)::DOUBLE AS tf
+FROM ({TOKENS_TEMPLATE.format(papers=papers)})
+WHERE title_occurrences + abstract_occurrences > 0
+"""
+
+
+FULL_COUNTS_SQL = counts_sql("(SELECT * FROM papers WHERE paper_id BETWEEN $first AND $last)")
+CHANGED_COUNTS_SQL = counts_sql("(SELECT * FROM papers WHERE paper_id IN (SELECT paper_id FROM derived_changed WHERE NOT gone))")
+
+# Papers numbered into chunks; a paper's terms are all counted within its own chunk.
+# (first, last) paper_id of each chunk of papers, in paper_id order.
+CHUNKS_SQL = """
+SELECT min(paper_id), max(paper_id)
+FROM (SELECT paper_id, (row_number() OVER (ORDER BY paper_id) - 1) // $size AS chunk FROM papers)
+GROUP BY chunk ORDER BY chunk
+"""
+
+FULL_DOCUMENTS_SQL = f"""
+INSERT INTO search_documents
+SELECT p.paper_id, (row_number() OVER (ORDER BY p.paper_id) - 1)::INTEGER AS paper_key,
+       coalesce(c.length, 0) AS length, {TEXT_HASH} AS text_hash
+FROM papers AS p
+LEFT JOIN (SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id) AS c USING (paper_id)
+"""
+
+FULL_TERMS_SQL = "INSERT INTO search_terms SELECT term, count(*) AS df FROM derived_counts GROUP BY term ORDER BY term"
+
+# (first, last) term of consecutive term ranges of about $rows postings each, in term order.
+TERM_RANGES_SQL = """
+SELECT min(term), max(term)
+FROM (SELECT term, (sum(df) OVER (ORDER BY term) - 1) // $rows AS chunk FROM search_terms)
+GROUP BY chunk ORDER BY chunk
+"""
+
+# One range of terms; ranges are inserted in term order, so the table ends up sorted by term and
+# a query reads only its terms' row groups (search_papers_top).
+FULL_POSTINGS_SQL = """
+INSERT INTO search_postings
+SELECT c.term, c.paper_id, d.paper_key, c.tf, d.length
+FROM derived_counts AS c JOIN search_documents AS d USING (paper_id)
+WHERE c.term BETWEEN $first AND $last
+ORDER BY c.term, c.paper_id
+"""
+
+STATS_SQL = """
+INSERT INTO search_stats
+SELECT $version, count(*) FILTER (WHERE length > 0), coalesce(sum(length), 0), count(*), 0
+FROM search_documents
+"""
+
+# Papers whose index rows are out of date: new (no document), gone (no paper), edited (hash).
+CHANGED_SQL = f"""
+CREATE OR REPLACE TABLE derived_changed AS
+SELECT coalesce(p.paper_id, d.paper_id) AS paper_id, p.paper_id IS NULL AS gone, p.text_hash,
+       d.paper_key AS old_key, d.length AS old_length
+FROM (SELECT paper_id, {TEXT_HASH} AS text_hash FROM papers) AS p
+FULL JOIN search_documents AS d ON d.paper_id = p.paper_id
+WHERE p.paper_id IS NULL OR d.paper_id IS NULL OR p.text_hash <> d.text_hash
+"""
+
+# The old rows of edited and gone papers leave: their terms' df and the totals by deltas. Read
+# by paper_key: an integer scan of the postings, several times cheaper than one by paper_id.
+# Their postings are not deleted but their keys marked dead (search_dead_keys: why, there).
+OLD_KEYS = "(SELECT old_key FROM derived_changed WHERE old_key IS NOT NULL)"
+REMOVE_SQL = f"""
+UPDATE search_terms SET df = search_terms.df - r.n
+FROM (SELECT term, count(*) AS n FROM search_postings WHERE paper_key IN {OLD_KEYS} GROUP BY term) AS r
+WHERE search_terms.term = r.term;
+INSERT INTO search_dead_keys SELECT old_key FROM derived_changed WHERE old_key IS NOT NULL;
+DELETE FROM search_documents WHERE paper_key IN {OLD_KEYS};
+UPDATE search_stats SET
+    papers = papers - (SELECT count(*) FROM derived_changed WHERE old_length > 0),
+    total_length = total_length - (SELECT coalesce(sum(old_length), 0) FROM derived_changed);
+"""
+
+# The new rows of new and edited papers: each takes the next free number ($next, above every key
+# ever given, dead ones included) in paper_id order.
+ADD_DOCUMENTS_SQL = """
+INSERT INTO search_documents
+SELECT c.paper_id, ($next + row_number() OVER (ORDER BY c.paper_id) - 1)::INTEGER, coalesce(l.length, 0), c.text_hash
+FROM derived_changed AS c
+LEFT JOIN (SELECT paper_id, sum(tf) AS length FROM derived_counts GROUP BY paper_id) AS l USING (paper_id)
+WHERE NOT c.gone
+"""
+ADD_SQL = """
+INSERT INTO search_postings
+SELECT c.term, c.paper_id, d.paper_key, c.tf, d.length
+FROM derived_counts AS c
+JOIN (SELECT * FROM search_documents WHERE paper_id IN (SELECT paper_id FROM derived_changed WHERE NOT gone)) AS d
+    USING (paper_id)
+ORDER BY c.term, c.paper_id;
+UPDATE search_terms SET df = search_terms.df + r.n
+FROM (SELECT term, count(*) AS n FROM derived_counts GROUP BY term) AS r
+WHERE search_terms.term = r.term;
+INSERT INTO search_terms
+SELECT term, count(*) FROM derived_counts WHERE term NOT IN (SELECT term FROM search_terms) GROUP BY term ORDER BY term;
+DELETE FROM search_terms WHERE df = 0;
+UPDATE search_stats SET
+    papers = papers + (SELECT count(*) FROM (SELECT DISTINCT paper_id FROM derived_counts)),
+    total_length = total_length + (SELECT coalesce(sum(tf), 0) FROM derived_counts);
+"""
+
+
+def paper_tokens(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """(paper_id, term, title_occurrences, abstract_occurrences): term counts of every paper."""
+    return con.sql(TOKENS_SQL).pl().cast(text_index.OCCURRENCES_SCHEMA)
+
+
+def paper_chunks(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(first, last) paper_id of chunks of TOKEN_CHUNK_PAPERS papers, in paper_id order."""
+    return con.execute(CHUNKS_SQL, {"size": TOKEN_CHUNK_PAPERS}).fetchall()
+
+
+def build_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[str, str]], version: int) -> None:
+    """Fill the (empty) search tables from every paper, leaving the term counts in the work table
+    derived_counts (paper_id, term, tf) for similar papers."""
+    con.execute(WORK_COUNTS_DDL)
+    for first, last in chunks:
+        con.execute(FULL_COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "first": first, "last": last})
+    con.execute(FULL_DOCUMENTS_SQL)
+    con.execute(FULL_TERMS_SQL)
+    for first, last in con.execute(TERM_RANGES_SQL, {"rows": INDEX_CHUNK_POSTINGS}).fetchall():
+        con.execute(FULL_POSTINGS_SQL, {"first": first, "last": last})
+    con.execute(STATS_SQL, {"version": version})
+
+
+def find_changed(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Fill the work table derived_changed (paper_id, gone, text_hash, old_key, old_length) with
+    the papers whose index rows are out of date; return (their number, papers indexed)."""
+    con.execute(CHANGED_SQL)
+    return scalar(con, "SELECT count(*) FROM derived_changed"), scalar(con, "SELECT count(*) FROM search_documents")
+
+
+def update_changed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Replace the rows of the papers in derived_changed (find_changed): remove the old ones, add
+    the new ones, adjust df and the totals by the difference. Leaves their term counts in
+    derived_counts. Returns whether rows were removed (edited or gone papers)."""
+    next_key = scalar(
+        con,
+        "SELECT coalesce(greatest((SELECT max(paper_key) FROM search_documents), "
+        "(SELECT max(paper_key) FROM search_dead_keys)) + 1, 0)",
+    )
+    removing = bool(scalar(con, f"SELECT count(*) FROM {OLD_KEYS}"))
+    if removing:
+        con.execute(REMOVE_SQL)
+    con.execute(WORK_COUNTS_DDL)
+    con.execute(CHANGED_COUNTS_SQL, {"title_weight": TITLE_WEIGHT})
+    con.execute(ADD_DOCUMENTS_SQL, {"next": next_key})
+    con.execute(ADD_SQL)
+    return removing
