@@ -97,13 +97,27 @@ def _log_messages(storage: SqlEventLogStorage, run_id: str) -> list[dg.EventLogE
 
 
 def _failure_summary(result) -> str:
-    """The first failed step and its error message, in one line."""
+    """The first failed step and the error that caused it, in one line."""
     for event in result.all_events:
         if event.is_step_failure:
-            error = event.step_failure_data.error
-            message = (error.message if error else "unknown error").strip().splitlines()[0]
-            return f"step {event.step_key} failed: {message} (run {result.run_id})"
+            return f"step {event.step_key} failed: {_error_line(event.step_failure_data.error)} (run {result.run_id})"
     return f"run {result.run_id} failed; see the Dagster UI"
+
+
+def _error_line(error) -> str:
+    """The exception an asset raised (not Dagster's "Error occurred while executing op" wrapper),
+    and the root cause it was raised from, if any, in one line."""
+    if error is None:
+        return "unknown error"
+    while error.cls_name.startswith("Dagster") and error.cause is not None:
+        error = error.cause
+    line = error.message.strip().splitlines()[0]
+    root = error
+    while root.cause is not None:
+        root = root.cause
+    if root is not error:
+        line += f" (caused by {root.message.strip().splitlines()[0]})"
+    return line
 
 
 def backfill(
