@@ -50,6 +50,7 @@ COMMIT_AUTHOR = "papers"
 EXTENSIONS = (("duckdb_extension_ducklake", "ducklake"), ("duckdb_extension_postgres", "postgres"))
 CONFLICT_ATTEMPTS = 20
 # What attaching a lake no writer has created yet says read-only: a PostgreSQL catalog, a local one.
+CREATE_ATTEMPTS = 5  # opening a new lake, when another writer is creating it at the same moment
 NOT_CREATED_YET = ("creating a new DuckLake is explicitly disabled", "in read-only mode: database does not exist")
 
 
@@ -100,7 +101,29 @@ def lake_ddl(sql: str) -> str:
 def _connect(
     location: DuckLakeLocation, *, read_only: bool, snapshot: int | None = None, alias: str = LAKE
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the lake attached as `alias` and in use."""
+    """An in-memory DuckDB with the lake attached as `alias` and in use. A writer that lost the
+    race to create a new lake (another writer created its catalog tables at the same moment)
+    opens it again: the lake the other one created."""
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return _connect_once(location, read_only=read_only, snapshot=snapshot, alias=alias)
+        except RuntimeError as error:
+            if read_only or attempt == CREATE_ATTEMPTS or not _lost_creation_race(error):
+                raise
+            time.sleep(random.uniform(0.2, 1.0))
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _lost_creation_race(error: BaseException) -> bool:
+    # PostgreSQL refuses the second of two concurrent CREATE TABLEs of one name with a unique
+    # violation in its own catalog (pg_type), or says it exists once the first has committed.
+    text = str(error)
+    return "Failed to initialize DuckLake" in text and ("duplicate key value" in text or "already exists" in text)
+
+
+def _connect_once(
+    location: DuckLakeLocation, *, read_only: bool, snapshot: int | None = None, alias: str = LAKE
+) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     try:
         load_extensions(con)

@@ -158,3 +158,33 @@ def test_a_writer_sigkilled_inside_its_transaction_leaves_the_lake_as_it_was_and
     answers = lake_answers(lake, {"per_day": PER_DAY, **KEY_CHECKS})
     assert answers["per_day"] == sorted(served_counts(days_dir).items())
     assert_keys_hold(answers)
+
+
+def test_writers_creating_the_same_new_lake_at_once_all_open_it(tmp_path, postgres_server):
+    """Two backfills that start together on an empty catalog both create DuckLake's catalog
+    tables; PostgreSQL refuses the second CREATE TABLE (a unique violation in pg_type). The loser
+    opens the lake the winner created (it failed a CI run before: all four days of one backfill)."""
+    from warehouse.db import connect_lake_writer
+
+    def open_writer(lake, start: threading.Barrier, errors: list[BaseException]) -> None:
+        start.wait()
+        try:
+            connect_lake_writer(lake).close()
+        except BaseException as error:  # reported below, with the round
+            errors.append(error)
+
+    for round_ in range(4):
+        lake = new_lake(postgres_server, f"lake_race_{round_}", tmp_path / f"data_{round_}")
+        start = threading.Barrier(3)
+        errors: list[BaseException] = []
+        writers = [threading.Thread(target=open_writer, args=(lake, start, errors)) for _ in range(3)]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+        assert errors == [], f"round {round_}: {errors}"
+        con = connect_lake_writer(lake)  # one lake, whole: its schema is there once
+        try:
+            assert con.execute("SELECT count(*) FROM papers").fetchall() == [(0,)]
+        finally:
+            con.close()
