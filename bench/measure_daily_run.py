@@ -12,7 +12,6 @@ The history itself is copied, never written: other measurements read it.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import time
 from datetime import date, timedelta
@@ -21,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from bench.generate import DEFAULT_SEED, DayGenerator, day_range, write_days
+from bench.json_output import print_result
 from bench.measure_cli_backfill import cli_backfill
 from orchestration.ingest.schedules import TRAILING_DAYS
 from warehouse.paths import WarehousePaths
@@ -97,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
-    result = measure_daily_run(args.history, args.work, args.papers_per_day, args.rounds)
-    text = json.dumps(result, indent=2, default=str)
-    if args.out:
-        args.out.write_text(text + "\n")
-    print(text)
+    print_result(measure_daily_run(args.history, args.work, args.papers_per_day, args.rounds), args.out)
     return 0
 
 

@@ -17,11 +17,11 @@ Prints (or writes) seconds per step as JSON; the prepared home is `<work>/home`.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
 
+from bench.json_output import print_result
 from bench.measure_daily_run import copy_history
 from warehouse.db import connect_writer, scalar
 from warehouse.derived import update_derived_tables
@@ -85,10 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--withhold-day", action="store_true", help="leave the newest day out of the index (see above)")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
-    text = json.dumps(prepare(args.history, args.work, args.withhold_day), indent=2, default=str)
-    if args.out:
-        args.out.write_text(text + "\n")
-    print(text)
+    print_result(prepare(args.history, args.work, args.withhold_day), args.out)
     return 0
 
 
