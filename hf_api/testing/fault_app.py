@@ -49,8 +49,14 @@ class Instruments:
         # (and finish) before the previous one is closed; appending at the close reorders them.
         self._slots: list[RequestRecord | None] = []
         self.hits: Counter[str] = Counter()
-        self.in_flight = 0
-        self.max_in_flight = 0
+        # Per slot: when the request arrived, and when its latest chunk was handed to the server.
+        # A request stops counting as in flight once its LAST chunk is handed over: the client
+        # cannot send its next request before it has that chunk, but werkzeug closes the response
+        # (our `leave`) only after writing it, and under load the next request arrives first. A
+        # strictly serial client then showed two requests in flight (seen in CI at load 6).
+        self._arrived: list[float] = []
+        self._handed: list[float | None] = []
+        self._finished: list[bool] = []
 
     @property
     def requests(self) -> list[RequestRecord]:
@@ -58,20 +64,53 @@ class Instruments:
         with self._lock:
             return [record for record in self._slots if record is not None]
 
-    def enter(self, date_key: str | None) -> int:
-        """Count a request in; returns its slot for `leave`."""
+    @property
+    def in_flight(self) -> int:
+        """Requests not yet finished."""
         with self._lock:
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            return self._finished.count(False)
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests in flight at one moment (a request ends at its last chunk)."""
+        with self._lock:
+            return self._max_in_flight()
+
+    def enter(self, date_key: str | None) -> int:
+        """Count a request in; returns its slot for `handed` and `leave`."""
+        with self._lock:
             if date_key:
                 self.hits[date_key] += 1
             self._slots.append(None)
+            self._arrived.append(time.monotonic())
+            self._handed.append(None)
+            self._finished.append(False)
             return len(self._slots) - 1
 
-    def leave(self, slot: int, record: RequestRecord) -> None:
+    def handed(self, slot: int) -> None:
+        """Note that the request in `slot` is handing a chunk of its body to the server now."""
         with self._lock:
-            self.in_flight -= 1
+            self._handed[slot] = time.monotonic()
+
+    def leave(self, slot: int, record: RequestRecord) -> None:
+        """Count the request out with its record; it ended when its last chunk was handed over."""
+        with self._lock:
+            if self._handed[slot] is None:
+                self._handed[slot] = time.monotonic()
+            self._finished[slot] = True
             self._slots[slot] = record
+
+    def _max_in_flight(self) -> int:
+        pairs = zip(self._handed, self._finished, strict=True)
+        ends = [handed if finished and handed is not None else float("inf") for handed, finished in pairs]
+        # At equal times an end sorts before an arrival: a request that arrives as another ends
+        # did not overlap it.
+        events = sorted([(at, 1) for at in self._arrived] + [(at, -1) for at in ends])
+        most = current = 0
+        for _, step in events:
+            current += step
+            most = max(most, current)
+        return most
 
     def snapshot(self) -> dict:
         """Everything, as JSON-ready data."""
@@ -79,8 +118,8 @@ class Instruments:
             return {
                 "requests": [r.to_json() for r in self._slots if r is not None],
                 "hits": dict(self.hits),
-                "in_flight": self.in_flight,
-                "max_in_flight": self.max_in_flight,
+                "in_flight": self._finished.count(False),
+                "max_in_flight": self._max_in_flight(),
             }
 
 
@@ -134,7 +173,9 @@ class FaultInjector:
             return start_response(status, headers, exc_info)
 
         try:
-            yield from self._answer(fault, environ, recording_start_response)
+            for chunk in self._answer(fault, environ, recording_start_response):
+                instruments.handed(slot)
+                yield chunk
         finally:
             instruments.leave(
                 slot,

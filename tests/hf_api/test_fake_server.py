@@ -13,8 +13,9 @@ from datetime import date
 import httpx
 import pytest
 
-from hf_api.sample_replay import BUNDLED_SAMPLE_DIR, day_file, recorded_dates
+from hf_api.sample_replay import BUNDLED_SAMPLE_DIR, day_file, make_replay_app, recorded_dates
 from hf_api.testing.fake_server import FakeHFServer
+from hf_api.testing.fault_app import FaultInjector
 from hf_api.testing.faults import FaultPlan, parse_step
 from hf_api.testing.fixture_days import fixture_days
 from tests.conftest import REPO_ROOT
@@ -53,6 +54,32 @@ def test_retry_after_date_is_an_http_date():
 def test_truncated_announces_more_than_it_sends():
     with FakeHFServer(faults={"2024-05-27": ["truncated"]}) as server, pytest.raises(httpx.RemoteProtocolError):
         get(server, "2024-05-27")
+
+
+def test_a_request_ends_at_its_last_chunk_not_when_the_server_closes_it():
+    # What werkzeug does under load: the client has the whole body and sends its next request
+    # before the server thread closes the first response. A serial client is still serial.
+    injector = FaultInjector(make_replay_app(BUNDLED_SAMPLE_DIR), FaultPlan(None), threading.Event())
+
+    def request() -> dict:
+        return {"PATH_INFO": URL, "QUERY_STRING": "date=2024-05-27", "REQUEST_METHOD": "GET"}
+
+    first = injector(request(), lambda *args: None)
+    assert json.loads(next(first))  # the whole body, in one chunk; the response is not closed yet
+    assert b"".join(injector(request(), lambda *args: None))
+    assert list(first) == []
+    assert injector.instruments.max_in_flight == 1
+    assert injector.instruments.in_flight == 0
+
+
+def test_a_request_still_sending_its_body_overlaps_the_next_one():
+    injector = FaultInjector(make_replay_app(BUNDLED_SAMPLE_DIR), FaultPlan({"2024-05-27": ["slow:0", "ok"]}), threading.Event())
+    environ = {"PATH_INFO": URL, "QUERY_STRING": "date=2024-05-27", "REQUEST_METHOD": "GET"}
+    first = injector(dict(environ), lambda *args: None)
+    next(first)  # the first half of the slow body; the rest is still to come
+    assert b"".join(injector(dict(environ), lambda *args: None))
+    assert injector.instruments.max_in_flight == 2
+    list(first)
 
 
 @pytest.mark.parametrize(
