@@ -103,23 +103,42 @@ def test_find_an_author_by_name(page, dashboard):
     follow(page, "Dana Álvarez (@danaal) · 1 paper · last listed Jun 2024", "**/author?id=a-dana", "Dana Álvarez")
 
 
-def click_first_cell(page, table: int = 0, x: int = 40) -> None:
+def wait_until_still(locator, settle_ms: int = 300) -> None:
+    """Wait until the element's box stops moving (charts and tables above it draw late)."""
+    box = locator.bounding_box()
+    for _ in range(40):
+        locator.page.wait_for_timeout(settle_ms)
+        now = locator.bounding_box()
+        if now == box:
+            return
+        box = now
+    raise AssertionError(f"the element kept moving for {40 * settle_ms / 1000:g} s: last box {box}")
+
+
+def click_first_cell(page, table: int = 0, x: int = 40, attempts: int = 3) -> None:
     """One click on the first data cell of column at `x` px (38 px header, 35 px rows).
 
     A click that lands while the page's first script run is still finishing (Streamlit shows no
     status for a run's first half second, so `settle` cannot see it) is dropped by the grid, as
-    it would be for a user, who clicks again: if the address has not changed within 15 s, one
-    more click, with a screenshot of the page before it for the record.
+    it would be for a user, who clicks again: if the address has not changed within 15 s, another
+    click (at most `attempts` in all), each after the grid has stopped moving; a screenshot of the
+    page before each retry goes to test-artifacts, and the failure names the address and tables.
     """
     before = page.evaluate("location.pathname + location.search")
     grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').nth(table)
-    grid.click(position={"x": x, "y": 38 + 17})
-    try:
-        page.wait_for_function("p => location.pathname + location.search !== p", arg=before, timeout=15_000)
-    except PlaywrightTimeout:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SHOTS / "click_first_cell_not_followed.png")
+    for attempt in range(1, attempts + 1):
+        grid.scroll_into_view_if_needed()
+        wait_until_still(grid)
         grid.click(position={"x": x, "y": 38 + 17})
+        try:
+            page.wait_for_function("p => location.pathname + location.search !== p", arg=before, timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SHOTS / f"click_first_cell_not_followed_{attempt}.png")
+    count = page.locator('[data-testid="stDataFrame"]').count()
+    tables = [data_rows(page, index).first.locator('[role="gridcell"]').all_inner_texts() for index in range(count)]
+    raise AssertionError(f"{attempts} clicks on table {table} at x={x} did not leave {before}; first rows: {tables}")
 
 
 def test_one_click_on_a_table_name_opens_it_and_back_returns(page, dashboard):
@@ -130,6 +149,7 @@ def test_one_click_on_a_table_name_opens_it_and_back_returns(page, dashboard):
     page.go_back(wait_until="commit")
     shows(page, "/author?id=a-dana", "Dana Álvarez")
     # the co-authors table: Ann Li, Dana's one co-author; then back to Dana with nothing re-opened
+    assert grid_rows(page, 1, index=1)[0][0] == labelled_url("author", "a-ann", "Ann Li")
     click_first_cell(page, table=1)
     shows(page, "/author?id=a-ann", "Ann Li")
     page.go_back(wait_until="commit")
