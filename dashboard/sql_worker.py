@@ -34,17 +34,24 @@ READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 FETCH_BATCH_ROWS = 64
 
 
-def locked_config(memory_limit: str, threads: int) -> dict[str, str | bool | int | float | list[str]]:
-    """The DuckDB configuration the console runs under (lock_configuration must come last)."""
+def limits_config(memory_limit: str, threads: int) -> dict[str, str | bool | int | float | list[str]]:
+    """What every console connection is opened with: no extension loading, no spilling, the limits."""
     return {
-        "access_mode": "READ_ONLY",
-        "enable_external_access": False,
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
         "allow_community_extensions": False,
         "temp_directory": "",
         "memory_limit": memory_limit,
         "threads": threads,
+    }
+
+
+def locked_config(memory_limit: str, threads: int) -> dict[str, str | bool | int | float | list[str]]:
+    """The DuckDB configuration the console runs under on the file (lock_configuration must come last)."""
+    return {
+        "access_mode": "READ_ONLY",
+        "enable_external_access": False,
+        **limits_config(memory_limit, threads),
         "lock_configuration": True,
     }
 
@@ -101,7 +108,7 @@ def run(request: dict, started: float) -> dict:
     if lake is None:
         con = duckdb.connect(request["db_path"], config=locked_config(request["memory_limit"], request["threads"]))
     else:
-        con = lake.connect(request["lake"], request["memory_limit"], request["threads"])
+        con = lake.connect(request["lake"], limits_config(request["memory_limit"], request["threads"]))
         # Opening the lake (two extensions, the catalog) has its own allowance; the query gets its full time.
         started = time.monotonic()
     # Started before parsing: DuckDB cannot interrupt its parser, but the dashboard kills the

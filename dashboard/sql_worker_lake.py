@@ -64,19 +64,10 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def connect(lake: dict, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with `lake` attached read-only at its published snapshot, then locked."""
-    con = duckdb.connect(
-        ":memory:",
-        config={
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "allow_community_extensions": False,
-            "temp_directory": "",
-            "memory_limit": memory_limit,
-            "threads": threads,
-        },
-    )
+def connect(lake: dict, limits: dict) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB opened with `limits` (the worker's `limits_config`), `lake` attached
+    read-only at its published snapshot, then locked."""
+    con = duckdb.connect(":memory:", config=limits)
     try:
         for path, name in lake["extensions"]:
             con.execute(f"LOAD {sql_literal(_named_file(path, LOADED_AS.get(name, name)))}")

@@ -11,6 +11,7 @@ from pandas.testing import assert_frame_equal
 
 from dashboard.screens.sql_console import EXAMPLES
 from dashboard.sql_console_runner import ConsoleLimits, run_console_query
+from dashboard.sql_worker import limits_config
 from dashboard.sql_worker_lake import connect as connect_locked_lake
 from tests.dashboard.seed import seed_warehouse
 from tests.e2e.ducklake_helpers import new_lake
@@ -92,7 +93,7 @@ def test_the_locked_lake_connection_itself_refuses_files_attach_and_settings(fil
     extensions = [(str(ducklake.extension_file(module, name)), name) for module, name in ducklake.EXTENSIONS]
     snapshot = ducklake.newest_published(lake)
     request = {"catalog": lake.catalog, "data_path": lake.data_path, "snapshot": snapshot, "extensions": extensions}
-    con = connect_locked_lake(request, "256MB", 1)
+    con = connect_locked_lake(request, limits_config("256MB", 1))
     try:
         assert con.execute("SELECT count(*) FROM papers").fetchall() == [(SEEDED_PAPERS,)]
         for sql in (
