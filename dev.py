@@ -112,7 +112,13 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     if command == "up":
         setup()
-        return subprocess.call([VENV / "bin" / "papers", "up", *argv[1:]], cwd=ROOT)
+        # `papers up` replaces this process: a waiting parent would kill it on Ctrl-C (what
+        # subprocess.call does) before it had stopped its services.
+        os.chdir(ROOT)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        papers = str(VENV / "bin" / "papers")
+        os.execv(papers, [papers, "up", *argv[1:]])
     if command == "test":
         setup("bench")  # the benchmark's tests compare against dlt
         install_test_system_packages()

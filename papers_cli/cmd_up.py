@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from rich.console import Console
 
+from papers_cli.services import serve_until_interrupted, start_service
 from papers_settings import REPO_ROOT, Settings
 from papers_settings.settings import default_to_sample
 from warehouse.paths import WarehousePaths
@@ -129,36 +128,16 @@ def _serve(
 ) -> int:
     bin_dir = Path(sys.executable).parent
     repo = REPO_ROOT
-    processes = [
-        subprocess.Popen(
-            # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names
-            # the code location hf_daily_papers (with -m it would be "orchestration.definitions").
-            [str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)],
-            cwd=repo,
-        )
-    ]
+    # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names the code
+    # location hf_daily_papers (with -m it would be "orchestration.definitions").
+    processes = [start_service([str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)], repo)]
     app = repo / "dashboard" / "app.py"
     if app.exists():
-        processes.append(
-            subprocess.Popen(
-                dashboard_command(bin_dir, app, dashboard_host, dashboard_port),
-                cwd=repo,
-                env=dashboard_env(dagster_port, sql_console_on),
-            )
-        )
+        command = dashboard_command(bin_dir, app, dashboard_host, dashboard_port)
+        processes.append(start_service(command, repo, dashboard_env(dagster_port, sql_console_on)))
     console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
     if app.exists():
         console.print(f"Dashboard:   http://{dashboard_host}:{dashboard_port}")
     console.print('Query:       papers sql "SELECT listing_date, count(*) FROM papers GROUP BY 1"')
     console.print("Ctrl-C stops everything.")
-    try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-    return 0
+    return serve_until_interrupted(processes, console.print)

@@ -6,7 +6,9 @@ How a command is run (also said in the README, under its commands):
 - commands that reach the live API (`papers backfill`, `--live`) get `HF_API_BASE_URL` pointed at
   the fake server, which serves generated days for every `--start/--end` range in the README;
 - `papers up` and `python3 dev.py up` get free ports, are probed until both pages answer HTTP 200
-  (and the Dagster UI names its code location hf_daily_papers), then stopped with Ctrl-C (SIGINT);
+  (and the Dagster UI names its code location hf_daily_papers), then stopped: `python3 dev.py up`
+  with Ctrl-C (SIGINT to its process group), `papers up` as a script's background job is (started
+  with SIGINT ignored, stopped with SIGTERM to it alone); neither may leave a process behind;
 - `python3 dev.py test` runs as `python3 dev.py test --collect-only -q` (the suite cannot run itself).
 `.venv/bin` is on PATH, as `source .venv/bin/activate` puts it.
 """
@@ -25,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from hf_api.testing.fake_server import FakeHFServer
@@ -60,6 +63,9 @@ def readme_commands() -> list[str]:
     return [command for title in SECTIONS for command in shell_commands(found[title])]
 
 
+IGNORE_SIGINT = "trap '' INT; "
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -67,10 +73,15 @@ def free_port() -> int:
 
 
 def serves_pages(command: str, env: dict[str, str]) -> str:
-    """Start a long-running `up` command, wait for both pages to answer 200, stop it."""
+    """Start a long-running `up` command, wait for both pages to answer 200, stop it as a user
+    would (see the module's docstring) and check that everything it started has stopped."""
     ports = free_port(), free_port()
+    as_background_job = command.startswith("papers up")
+    # `exec`: the process is the command itself, as in a terminal; `trap '' INT` is what a
+    # non-interactive shell does to a job it starts with `&`.
+    launch = (IGNORE_SIGINT if as_background_job else "") + f"exec {command}"
     process = subprocess.Popen(
-        ["bash", "-c", f"{command} --dagster-port {ports[0]} --dashboard-port {ports[1]}"],
+        ["bash", "-c", f"{launch} --dagster-port {ports[0]} --dashboard-port {ports[1]}"],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -96,20 +107,46 @@ def serves_pages(command: str, env: dict[str, str]) -> str:
             ).json()
             names = [e["name"] for e in location["data"]["workspaceOrError"]["locationEntries"]]
     finally:
+        started = descendants(process.pid)
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
+            if as_background_job:
+                process.send_signal(signal.SIGTERM)
+            else:
+                os.killpg(process.pid, signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=90)
-        # What of the group outlives the command (`papers up` gives a child 30 s to stop, then exits
-        # without it; under load `dagster dev` took longer) holds the output pipe open: the read
-        # below then waited for the test's timeout (20 minutes), and the processes ran on.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        left_running = [described(p) for p in started if running(p)]
+        # What outlives the command would hold the output pipe open (the read below would wait for
+        # the test's timeout) and the ports: kill it, then fail.
+        leftovers = started if process.poll() is not None else [*started, psutil.Process(process.pid)]
+        for survivor in leftovers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                survivor.kill()
         process.wait()
         output = process.stdout.read()
+    assert not left_running, f"{command}: still running after it stopped: {left_running}\n{output[-3000:]}"
     assert answered == set(ports), f"{command}: pages answering 200 on {sorted(answered)} of {ports}\n{output[-3000:]}"
     assert names == ["hf_daily_papers"], f"{command}: the Dagster UI shows code locations {names}"
     return output
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    """Every process `pid` started, and theirs."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return psutil.Process(pid).children(recursive=True)
+    return []
+
+
+def described(process: psutil.Process) -> str:
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return " ".join(process.cmdline()[:4])
+    return f"pid {process.pid} (gone now)"
+
+
+def running(process: psutil.Process) -> bool:
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    return False
 
 
 def test_the_readme_commands_we_know_how_to_run_offline():

@@ -1,0 +1,65 @@
+"""`papers up`'s services stop with it, whole, even when one will not stop by itself."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from papers_cli.services import start_service, stop_services
+
+# A service that starts a helper of its own, then waits; `stubborn` ignores SIGINT (as a hung
+# shutdown would).
+SERVICE = """
+import signal, subprocess, sys, time
+if sys.argv[1] == "stubborn":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print(helper.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def start(kind: str, tmp_path) -> tuple[subprocess.Popen, psutil.Process]:
+    script = tmp_path / "service.py"
+    script.write_text(SERVICE)
+    out = tmp_path / f"{kind}.pid"
+    with out.open("w") as pid_file:
+        service = subprocess.Popen([sys.executable, str(script), kind], stdout=pid_file, process_group=0)
+    deadline = time.monotonic() + 30
+    while not out.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return service, psutil.Process(int(out.read_text()))
+
+
+def test_a_service_and_what_it_started_stop_on_sigint(tmp_path):
+    service, helper = start("polite", tmp_path)
+    said: list[str] = []
+    stop_services([service], said.append, wait_s=20)
+    assert service.returncode == -signal.SIGINT
+    assert not helper.is_running() or helper.status() == psutil.STATUS_ZOMBIE
+    assert said == []
+
+
+def test_a_service_that_ignores_sigint_is_killed_with_its_helpers_after_the_wait(tmp_path):
+    service, helper = start("stubborn", tmp_path)
+    said: list[str] = []
+    started = time.monotonic()
+    stop_services([service], said.append, wait_s=1)
+    assert time.monotonic() - started < 15
+    assert service.returncode == -signal.SIGKILL
+    helper.wait(timeout=10)
+    assert said == [f"{Path(sys.executable).name} {tmp_path / 'service.py'} did not stop within 1 s: killed"]
+
+
+def test_start_service_gives_each_service_its_own_process_group(tmp_path):
+    service = start_service([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path)
+    try:
+        assert os.getpgid(service.pid) == service.pid != os.getpgid(0)
+    finally:
+        stop_services([service], lambda line: None, wait_s=5)
