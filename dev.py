@@ -95,7 +95,8 @@ def run_suite(args: list[str]) -> int:
     # of CPU), so with a worker per core one core idled while the other ran the rest: the whole suite
     # needs ~770 s of CPU and took 720 s on 2 idle cores. `python3 dev.py test -n 2` overrides it.
     workers = (os.cpu_count() or 1) + 1
-    parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder"]
+    # --durations: the slowest tests of every run are on record (CI's log), for the next look at suite time.
+    parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder", "--durations=25"]
     load_before = _load_average()
     before, started = _children_cpu_s(), time.monotonic()
     code = subprocess.call([VENV / "bin" / "python", "-m", "pytest", *parallel, *args], cwd=ROOT)
