@@ -38,10 +38,10 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
         env = child_env({**product_env(home, server.base_url), "HF_REQUESTS_PER_SECOND": REQUESTS_PER_SECOND})
         with tempfile.TemporaryFile("w+") as err:
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
+            started, started_epoch = time.perf_counter(), time.time()
             proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
             peak_mb = tree_peak_rss_mb(proc)
-            wall = time.perf_counter() - started
+            wall, ended_epoch = time.perf_counter() - started, time.time()
             cpu = _cpu_seconds(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu_seconds(children_before)
             err.seek(0)
             stderr = err.read()
@@ -56,6 +56,7 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
         "peak_rss_mb": peak_mb,
         "published_papers": _published_papers(home / "warehouse.duckdb"),
         **run_breakdown(home / "dagster", wall),
+        "phases": run_phases(home / "dagster", started_epoch, ended_epoch),
     }
 
 
@@ -83,6 +84,13 @@ def run_breakdown(dagster_home: Path, wall_s: float) -> dict:
         "step_seconds": records["step_seconds"],
         "outside_runs_s": wall_s - records["in_runs_s"],
     }
+
+
+def run_phases(dagster_home: Path, started_epoch: float, ended_epoch: float) -> dict:
+    """The wall seconds outside the steps, run by run (bench/run_phases.py): start-up before the
+    first run, each run's creation, start and end, the gaps between runs, and the exit."""
+    phases = run_worker("bench.run_phases", [repr(started_epoch), repr(ended_epoch)], {"DAGSTER_HOME": str(dagster_home)})
+    return {key: phases[key] for key in ("runs", "before_first_run_s", "after_last_run_s")}
 
 
 def measure_cli_backfill(days_dir: Path, days: list[date], work: Path, rounds: int = 1) -> dict:
