@@ -112,6 +112,7 @@ def test_backfill_process_runs_papers_backfill_beside_the_floor(tmp_path):
     assert sum(spans) == pytest.approx(process["backfill"]["wall_s"], abs=0.5)
     assert results["backfill_process_ratio_vs_duckdb_floor"] == process["backfill"]["wall_s"] / process["floor"]["seconds"]
     assert results["backfill_process_s"] == process["backfill"]["wall_s"]
+    assert process["backfill"]["cpu_s_each_round"] == [process["backfill"]["cpu_s"]]
 
 
 def test_only_reruns_the_named_measurements_on_the_days_already_generated(tmp_path):
