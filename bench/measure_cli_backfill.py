@@ -30,16 +30,17 @@ from papers_settings import REPO_ROOT
 REQUESTS_PER_SECOND = "1000"
 
 
-def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
+def cli_backfill(days_dir: Path, days: list[date], home: Path, tree: Path = REPO_ROOT) -> dict:
     """`papers backfill` over `days` (served from `days_dir`) into a fresh `home`: wall seconds
-    from start to exit, exit status, peak RSS, and where the time went by Dagster's own records."""
+    from start to exit, exit status, peak RSS, and where the time went by Dagster's own records.
+    `tree`: the checkout whose code runs (its folder is the process's first import path)."""
     command = [sys.executable, "-m", "papers_cli.main", "backfill", "--start", days[0].isoformat(), "--end", days[-1].isoformat()]
     with FakeHFServer(days_dir) as server:
         env = child_env({**product_env(home, server.base_url), "HF_REQUESTS_PER_SECOND": REQUESTS_PER_SECOND})
         with tempfile.TemporaryFile("w+") as err:
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started, started_epoch = time.perf_counter(), time.time()
-            proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
+            proc = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
             peak_mb = tree_peak_rss_mb(proc)
             wall, ended_epoch = time.perf_counter() - started, time.time()
             cpu = _cpu_seconds(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu_seconds(children_before)

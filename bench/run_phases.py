@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
     """Print the phases of every run in the instance, between the command's start and exit."""
     import dagster as dg
     import sqlalchemy as db
-    from dagster._core.storage.event_log import SqlEventLogStorageTable
+    from dagster._core.storage.event_log import SqlEventLogStorageTable, SqliteEventLogStorage
 
     started, ended = float(argv[0]), float(argv[1])
     table = SqlEventLogStorageTable
@@ -55,7 +55,9 @@ def main(argv: list[str]) -> int:
         for record in records:
             run_id = record.dagster_run.run_id
             query = db.select(table.c.dagster_event_type, table.c.timestamp).order_by(table.c.id.asc())
-            with instance.event_log_storage.run_connection(run_id) as conn:  # ty: ignore[unresolved-attribute]
+            storage = instance.event_log_storage
+            assert isinstance(storage, SqliteEventLogStorage)  # one file per run: the shipped dagster.yaml's
+            with storage.run_connection(run_id) as conn:
                 rows = conn.execute(query).fetchall()
             marks = [(kind, stamp.replace(tzinfo=UTC).timestamp()) for kind, stamp in rows]
             phases = run_phases(marks, previous_end)
