@@ -30,18 +30,19 @@ from papers_settings import REPO_ROOT
 REQUESTS_PER_SECOND = "1000"
 
 
-def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
+def cli_backfill(days_dir: Path, days: list[date], home: Path, tree: Path = REPO_ROOT) -> dict:
     """`papers backfill` over `days` (served from `days_dir`) into a fresh `home`: wall seconds
-    from start to exit, exit status, peak RSS, and where the time went by Dagster's own records."""
+    from start to exit, exit status, peak RSS, and where the time went by Dagster's own records.
+    `tree`: the checkout whose code runs (its folder is the process's first import path)."""
     command = [sys.executable, "-m", "papers_cli.main", "backfill", "--start", days[0].isoformat(), "--end", days[-1].isoformat()]
     with FakeHFServer(days_dir) as server:
         env = child_env({**product_env(home, server.base_url), "HF_REQUESTS_PER_SECOND": REQUESTS_PER_SECOND})
         with tempfile.TemporaryFile("w+") as err:
             children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
+            started, started_epoch = time.perf_counter(), time.time()
+            proc = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
             peak_mb = tree_peak_rss_mb(proc)
-            wall = time.perf_counter() - started
+            wall, ended_epoch = time.perf_counter() - started, time.time()
             cpu = _cpu_seconds(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu_seconds(children_before)
             err.seek(0)
             stderr = err.read()
@@ -56,6 +57,7 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path) -> dict:
         "peak_rss_mb": peak_mb,
         "published_papers": _published_papers(home / "warehouse.duckdb"),
         **run_breakdown(home / "dagster", wall),
+        "phases": run_phases(home / "dagster", started_epoch, ended_epoch),
     }
 
 
@@ -85,6 +87,13 @@ def run_breakdown(dagster_home: Path, wall_s: float) -> dict:
     }
 
 
+def run_phases(dagster_home: Path, started_epoch: float, ended_epoch: float) -> dict:
+    """The wall seconds outside the steps, run by run (bench/run_phases.py): start-up before the
+    first run, each run's creation, start and end, the gaps between runs, and the exit."""
+    phases = run_worker("bench.run_phases", [repr(started_epoch), repr(ended_epoch)], {"DAGSTER_HOME": str(dagster_home)})
+    return {key: phases[key] for key in ("runs", "before_first_run_s", "after_last_run_s")}
+
+
 def measure_cli_backfill(days_dir: Path, days: list[date], work: Path, rounds: int = 1) -> dict:
     """The floor and `papers backfill` alternated `rounds` times, each into a fresh warehouse
     (floor first); each side's median round and the ratio backfill wall / floor seconds."""
@@ -94,4 +103,6 @@ def measure_cli_backfill(days_dir: Path, days: list[date], work: Path, rounds: i
         run = cli_backfill(days_dir, days, work / f"cli_backfill_{round_}")
         backfills.append({**run, "seconds": run["wall_s"]})
     floor, backfill = _median_run(floors), _median_run(backfills)
+    # Every round's CPU too: on a shared machine it is the figure two trees are compared by.
+    backfill["cpu_s_each_round"] = [run["cpu_s"] for run in backfills]
     return {"backfill": backfill, "floor": floor, "ratio": backfill["wall_s"] / floor["seconds"], "rounds": rounds}

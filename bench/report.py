@@ -67,6 +67,21 @@ def _fmt(value, digits: int = 2) -> str:
     return str(value)
 
 
+def _phases_line(phases: dict) -> str:
+    """Start-up, each run's own cost outside its steps (creation, start, end, the gap before it)
+    and the exit, from bench/run_phases.py."""
+    runs = phases["runs"]
+    fixed = [sum(r[k] for k in ("created_to_start_s", "start_to_first_step_s", "last_step_to_end_s")) for r in runs]
+    gaps = [r["before_s"] for r in runs[1:]]
+    return (
+        f"start-up {phases['before_first_run_s']:.1f} s; per run (creation, start, end) "
+        + " / ".join(f"{s:.2f}" for s in fixed)
+        + " s; between runs "
+        + " / ".join(f"{s:.2f}" for s in gaps)
+        + f" s; exit {phases['after_last_run_s']:.1f} s"
+    )
+
+
 def print_report(results: dict, console: Console | None = None) -> None:
     """Print the headline table, the per-measurement tables and the notes."""
     console = console or Console(width=120)
@@ -99,6 +114,12 @@ def print_report(results: dict, console: Console | None = None) -> None:
         f"{machine.get('memory_gb')} GB, {machine.get('os')}, Python {machine.get('python')}, "
         f"load average at start {machine.get('load_average_at_start')}"
     )
+    if "bytecode" in machine:
+        code = machine["bytecode"]
+        console.print(
+            f"bytecode: installed packages compiled {code['installed_packages_compiled']}, "
+            f"Python writes bytecode {code['python_writes_bytecode']} (neither: every process compiles what it imports)"
+        )
     console.print(f"command: {results.get('command')}")
 
 
@@ -115,6 +136,8 @@ def _measurements(console: Console, details: dict) -> None:
             f"{b['days']} days, {b['runs']} runs: {steps}, outside runs {b['outside_runs_s']:.1f} s; "
             f"peak RSS {b['peak_rss_mb']:.0f} MB" + (f", CPU {b['cpu_s']:.1f} s" if "cpu_s" in b else ""),
         )
+        if "phases" in b:
+            table.add_row("  outside the steps", "", "", _phases_line(b["phases"]))
         table.add_row("DuckDB floor, same files", _fmt(f["seconds"]), "", f"ratio {process['ratio']:.1f}")
     for side in ("project", "floor"):
         run = _get(details, "load", side)

@@ -104,8 +104,15 @@ def test_backfill_process_runs_papers_backfill_beside_the_floor(tmp_path):
     assert process["backfill"]["runs"] == 2
     assert set(process["backfill"]["step_seconds"]) == {"daily_papers", "search_tables"}
     assert process["backfill"]["requests"] == 2
+    # the phases outside the steps, run by run, add up to the process's wall time
+    phases = process["backfill"]["phases"]
+    assert [run["job"] for run in phases["runs"]] == ["daily_papers_job", "search_tables_job"]
+    spans = [run[k] for run in phases["runs"] for k in run if k.endswith("_s")] + [phases["after_last_run_s"]]
+    assert min(spans) >= 0
+    assert sum(spans) == pytest.approx(process["backfill"]["wall_s"], abs=0.5)
     assert results["backfill_process_ratio_vs_duckdb_floor"] == process["backfill"]["wall_s"] / process["floor"]["seconds"]
     assert results["backfill_process_s"] == process["backfill"]["wall_s"]
+    assert process["backfill"]["cpu_s_each_round"] == [process["backfill"]["cpu_s"]]
 
 
 def test_only_reruns_the_named_measurements_on_the_days_already_generated(tmp_path):
