@@ -53,9 +53,10 @@ UPDATE_MEMORY_LIMITS = ("600MB",)
 
 @dataclass(frozen=True)
 class DerivedUpdate:
-    """What an update did: `search` is "full", "incremental" or "unchanged"; `similar` is
-    "full", "incremental" or "unchanged"; `changed_papers` the papers tokenised again or removed
-    (every paper on a full build); `counts` the tables' row counts."""
+    """What an update did: `search` is "full", "incremental", "unchanged" or "deferred" (a full
+    build was due but not allowed: nothing was done); `similar` is "full", "incremental",
+    "unchanged" or "deferred"; `changed_papers` the papers tokenised again or removed (every paper
+    on a full build); `counts` the tables' row counts (empty when deferred)."""
 
     search: str
     similar: str
@@ -64,17 +65,26 @@ class DerivedUpdate:
     deleted_rows: bool = False  # an update removed rows of edited or gone papers
 
 
-def update_derived_tables(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
+DEFERRED = DerivedUpdate("deferred", "deferred", 0, {})
+
+
+def update_derived_tables(con: duckdb.DuckDBPyConnection, *, allow_full_build: bool = True) -> DerivedUpdate:
     """Bring search_index and similar_papers up to date with the current papers.
 
     Call it on the working warehouse (schema applied) before the snapshot is published. A full
     build runs under the first of REBUILD_MEMORY_LIMITS it fits in (rolled back and tried again
     with the next when it runs out), an update under UPDATE_MEMORY_LIMITS; the connection's own
-    limit is restored afterwards.
+    limit is restored afterwards. With `allow_full_build` false (a load run, whose own cost must
+    stay in proportion to its days) a due full build is not run: DEFERRED is returned and the
+    tables are left as they were.
     """
     needs_full_build = scalar(con, "SELECT max(format_version) FROM search_stats") != FORMAT_VERSION
+    if needs_full_build and not allow_full_build:
+        return DEFERRED
     limits = REBUILD_MEMORY_LIMITS if needs_full_build else UPDATE_MEMORY_LIMITS
-    return within_memory_limits(con, limits, lambda: _checkpointed(con, _in_transaction(con, lambda: _update(con))))
+    return within_memory_limits(
+        con, limits, lambda: _checkpointed(con, _in_transaction(con, lambda: _update(con, allow_full_build)))
+    )
 
 
 def rebuild_derived_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -104,13 +114,19 @@ def _checkpointed(con: duckdb.DuckDBPyConnection, update: DerivedUpdate) -> Deri
     return update
 
 
-def _update(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
+def _update(con: duckdb.DuckDBPyConnection, allow_full_build: bool) -> DerivedUpdate:
     if scalar(con, "SELECT max(format_version) FROM search_stats") != FORMAT_VERSION:
-        return _build_all(con)
+        return _build_all(con) if allow_full_build else DEFERRED
     changed, indexed = search_postings.find_changed(con)
     dead = scalar(con, "SELECT count(*) FROM search_dead_keys")  # their postings are still stored
     if changed + dead > FULL_BUILD_SHARE * indexed:
+        if not allow_full_build:
+            con.execute("DROP TABLE derived_changed")
+            return DEFERRED
         return _build_all(con)
+    if not allow_full_build and changed and similar.recomputes_all(con, changed):
+        con.execute("DROP TABLE derived_changed")
+        return DEFERRED
     if changed == 0:
         con.execute("DROP TABLE derived_changed")
         return DerivedUpdate("unchanged", "unchanged", 0, _counts(con))

@@ -154,6 +154,37 @@ def test_most_papers_changed_means_a_full_build(start, monkeypatch):
     assert derived.update_derived_tables(start.con).search == "full"
 
 
+def test_a_load_run_defers_a_due_full_build_and_changes_nothing(start, monkeypatch):
+    monkeypatch.setattr(derived, "FULL_BUILD_SHARE", 0.05)
+    mutate(start, generated_papers(date(2025, 3, 6), 10, seed=9), edited_title="none", edited_abstract="none", removed=[])
+    before = search_tables(start.con), similar_tables(start.con)
+    assert derived.update_derived_tables(start.con, allow_full_build=False) == derived.DEFERRED
+    assert (search_tables(start.con), similar_tables(start.con)) == before
+    assert derived.update_derived_tables(start.con).search == "full"  # the search step still builds it
+
+
+def test_a_load_run_defers_similar_papers_due_whole(start, monkeypatch):
+    monkeypatch.setattr(similar_module, "SIMILAR_FULL_SHARE", 0.0)
+    mutate(start, generated_papers(date(2025, 3, 6), 5, seed=9), edited_title="none", edited_abstract="none", removed=[])
+    before = search_tables(start.con), similar_tables(start.con)
+    assert derived.update_derived_tables(start.con, allow_full_build=False) == derived.DEFERRED
+    assert (search_tables(start.con), similar_tables(start.con)) == before
+    assert (derived.update_derived_tables(start.con).similar) == "full"
+
+
+def test_a_load_run_updates_a_few_new_papers_as_the_search_step_would(start):
+    mutate(start, generated_papers(date(2025, 3, 6), 5, seed=9), edited_title="none", edited_abstract="none", removed=[])
+    update = derived.update_derived_tables(start.con, allow_full_build=False)
+    assert (update.search, update.similar, update.changed_papers) == ("incremental", "incremental", 5)
+    assert search_tables(start.con) == search_tables(built_whole(papers_of(start)).con)
+
+
+def test_a_load_run_on_a_never_indexed_warehouse_leaves_the_first_build(hand_warehouse):
+    hand_warehouse.insert("papers", generated_papers(DAYS[0], 10, seed=1))
+    assert derived.update_derived_tables(hand_warehouse.con, allow_full_build=False) == derived.DEFERRED
+    assert scalar(hand_warehouse.con, "SELECT count(*) FROM search_stats") == 0
+
+
 def test_a_new_format_version_means_a_full_build(start, monkeypatch):
     monkeypatch.setattr(derived, "FORMAT_VERSION", derived.FORMAT_VERSION + 1)
     update = derived.update_derived_tables(start.con)
