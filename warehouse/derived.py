@@ -9,6 +9,7 @@ FORMAT_VERSION, or when most papers changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
@@ -24,6 +25,7 @@ DERIVED_TABLES = (
     "search_stats",
     "similar_papers",
     "similar_postings",
+    "search_loads_indexed",
 )
 # Bump when what the derived tables store changes: the next update builds them whole.
 FORMAT_VERSION = 2
@@ -68,7 +70,9 @@ class DerivedUpdate:
 DEFERRED = DerivedUpdate("deferred", "deferred", 0, {})
 
 
-def update_derived_tables(con: duckdb.DuckDBPyConnection, *, allow_full_build: bool = True) -> DerivedUpdate:
+def update_derived_tables(
+    con: duckdb.DuckDBPyConnection, *, allow_full_build: bool = True, loaded_days: list[date] | None = None
+) -> DerivedUpdate:
     """Bring search_index and similar_papers up to date with the current papers.
 
     Call it on the working warehouse (schema applied) before the snapshot is published. A full
@@ -76,14 +80,17 @@ def update_derived_tables(con: duckdb.DuckDBPyConnection, *, allow_full_build: b
     with the next when it runs out), an update under UPDATE_MEMORY_LIMITS; the connection's own
     limit is restored afterwards. With `allow_full_build` false (a load run, whose own cost must
     stay in proportion to its days) a due full build is not run: DEFERRED is returned and the
-    tables are left as they were.
+    tables are left as they were. `loaded_days`: the days the caller's load just replaced (none
+    for the search step); when they are the only days loaded since the index was last brought up
+    to date, edited papers are looked for among them only (search_postings.find_changed). None:
+    among every paper.
     """
     needs_full_build = scalar(con, "SELECT max(format_version) FROM search_stats") != FORMAT_VERSION
     if needs_full_build and not allow_full_build:
         return DEFERRED
     limits = REBUILD_MEMORY_LIMITS if needs_full_build else UPDATE_MEMORY_LIMITS
     return within_memory_limits(
-        con, limits, lambda: _checkpointed(con, _in_transaction(con, lambda: _update(con, allow_full_build)))
+        con, limits, lambda: _checkpointed(con, _in_transaction(con, lambda: _update(con, allow_full_build, loaded_days)))
     )
 
 
@@ -114,10 +121,10 @@ def _checkpointed(con: duckdb.DuckDBPyConnection, update: DerivedUpdate) -> Deri
     return update
 
 
-def _update(con: duckdb.DuckDBPyConnection, allow_full_build: bool) -> DerivedUpdate:
+def _update(con: duckdb.DuckDBPyConnection, allow_full_build: bool, loaded_days: list[date] | None) -> DerivedUpdate:
     if scalar(con, "SELECT max(format_version) FROM search_stats") != FORMAT_VERSION:
         return _build_all(con) if allow_full_build else DEFERRED
-    changed, indexed = search_postings.find_changed(con)
+    changed, indexed = search_postings.find_changed(con, loaded_days)
     dead = scalar(con, "SELECT count(*) FROM search_dead_keys")  # their postings are still stored
     if changed + dead > FULL_BUILD_SHARE * indexed:
         if not allow_full_build:
@@ -129,11 +136,13 @@ def _update(con: duckdb.DuckDBPyConnection, allow_full_build: bool) -> DerivedUp
         return DEFERRED
     if changed == 0:
         con.execute("DROP TABLE derived_changed")
+        search_postings.record_loads_indexed(con)
         return DerivedUpdate("unchanged", "unchanged", 0, _counts(con))
     deleted = search_postings.update_changed(con)
     con.execute("DROP TABLE derived_counts")
     similar_mode = similar.update(con, changed)
     con.execute("DROP TABLE derived_changed")
+    search_postings.record_loads_indexed(con)
     return DerivedUpdate("incremental", similar_mode, changed, _counts(con), deleted_rows=deleted)
 
 
@@ -150,6 +159,7 @@ def _build_all(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
     chunks = search_postings.paper_chunks(con)
     search_postings.build_all(con, chunks, FORMAT_VERSION)
     similar.compute_all(con, chunks)
+    search_postings.record_loads_indexed(con)
     counts = _counts(con)
     return DerivedUpdate("full", "full", scalar(con, "SELECT count(*) FROM search_documents"), counts)
 

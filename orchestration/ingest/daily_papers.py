@@ -85,7 +85,7 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
         metadata = table_metadata(con, outcomes)
         checks = list(table_check_results(con, good))
         # So that this run's one publish shows the papers and their search together.
-        search = index_before_publish(con, warehouse.paths, context.log)
+        search = index_before_publish(con, warehouse.paths, good, context.log)
     finally:
         con.close()
     published = publish(warehouse.paths, context.run.run_id)

@@ -12,6 +12,8 @@ the published search tables describe the papers of the previous update. When the
 nothing to do and the published snapshot is already current, this asset does not publish again.
 """
 
+from datetime import date
+
 import dagster as dg
 import duckdb
 
@@ -37,14 +39,16 @@ SEARCH_DESCRIPTIONS = {
 AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 
 
-def index_before_publish(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, log) -> DerivedUpdate:
+def index_before_publish(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, days: list[date], log) -> DerivedUpdate:
     """Inside a load run, after its load and before its publish: update the search tables to
     the loaded papers in one transaction of their own, unless a full build is due (DEFERRED: this
     asset does it). An update that fails is rolled back and left to this asset too (logged as a
-    warning): the papers still publish, as they did before search was kept by the load runs."""
+    warning): the papers still publish, as they did before search was kept by the load runs.
+    `days`: the days the load replaced (edited papers are looked for among them when they are
+    the only days loaded since the last update)."""
     try:
         # On DuckLake two updates (two load runs, or one and this asset) conflict on the tables they change.
-        return write_retrying(paths, lambda: update_derived_tables(con, allow_full_build=False), log.warning)
+        return write_retrying(paths, lambda: update_derived_tables(con, allow_full_build=False, loaded_days=days), log.warning)
     except duckdb.Error as error:
         log.warning(f"search tables left to the search_tables asset: {error}")
         return DEFERRED
@@ -74,7 +78,7 @@ def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             # Asked before the update: on DuckLake an update that finds nothing still commits a snapshot.
             current = published_is_current(warehouse.paths, con)
             # On DuckLake two updates (two backfills' ends) conflict on the tables they change.
-            update = write_retrying(warehouse.paths, lambda: update_derived_tables(con), context.log.warning)
+            update = write_retrying(warehouse.paths, lambda: update_derived_tables(con, loaded_days=[]), context.log.warning)
             papers = scalar(con, "SELECT count(*) FROM papers")
         finally:
             con.close()

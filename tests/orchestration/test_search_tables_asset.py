@@ -108,7 +108,7 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, ins
     before = published(home, "SELECT * FROM search_index ORDER BY ALL")
     publishes = published(home, "SELECT count(*) FROM publish_log")
 
-    def broken(con):
+    def broken(con, **_):
         con.execute("DELETE FROM search_postings")  # half done, inside the update
         raise RuntimeError("disk full")
 

@@ -185,6 +185,75 @@ def test_a_load_run_on_a_never_indexed_warehouse_leaves_the_first_build(hand_war
     assert scalar(hand_warehouse.con, "SELECT count(*) FROM search_stats") == 0
 
 
+def loaded(warehouse: HandMadeWarehouse, days: list[date], at: str) -> None:
+    """Record loads of `days` at `at`, as the load does for the days it replaced."""
+    for day in days:
+        warehouse.con.execute("DELETE FROM partition_loads WHERE listing_date = ?", [day])
+        warehouse.insert(
+            "partition_loads",
+            [
+                {
+                    "listing_date": day,
+                    "fetched_at": at,
+                    "fetch_count": 1,
+                    "raw_records": 0,
+                    "loaded_papers": 0,
+                    "quarantined": 0,
+                    "loaded_at": at,
+                }
+            ],
+        )
+
+
+@pytest.fixture
+def loaded_start(hand_warehouse):
+    """The 120 papers of `start`, their days loaded at 08:00, indexed whole."""
+    hand_warehouse.insert("papers", [p for i, day in enumerate(DAYS) for p in generated_papers(day, 40, seed=i)])
+    loaded(hand_warehouse, DAYS, "2025-03-06 08:00:00")
+    derived.rebuild_derived_tables(hand_warehouse.con)
+    return hand_warehouse
+
+
+def test_a_load_run_looks_for_edits_on_its_own_days_only_when_they_alone_were_loaded(loaded_start):
+    ids = {
+        day: [r["paper_id"] for r in loaded_start.rows("SELECT paper_id FROM papers WHERE listing_date = ? ORDER BY 1", [day])]
+        for day in DAYS
+    }
+    new = generated_papers(date(2025, 3, 6), 4, seed=9)
+    mutate(loaded_start, new, edited_title=ids[DAYS[2]][0], edited_abstract=ids[DAYS[2]][1], removed=[ids[DAYS[0]][0]])
+    # an edit on a day this load did not replace, without a load of that day: only a load
+    # changes a paper's text, so the narrowed search does not look there
+    loaded_start.con.execute("UPDATE papers SET title = 'Quokka census' WHERE paper_id = ?", [ids[DAYS[1]][0]])
+    loaded(loaded_start, [DAYS[2], date(2025, 3, 6)], "2025-03-07 08:00:00")
+
+    update = derived.update_derived_tables(loaded_start.con, loaded_days=[DAYS[2], date(2025, 3, 6)])
+
+    # the 4 new papers, the two edits of DAYS[2], the paper removed from DAYS[0] (found anywhere)
+    assert (update.search, update.changed_papers) == ("incremental", 7)
+    assert scalar(loaded_start.con, "SELECT count(*) FROM search_papers('quokka')") == 2
+
+    # a later load of DAYS[1] (its day loaded after the index's newest): found again, whichever days are named
+    loaded(loaded_start, [DAYS[1]], "2025-03-08 08:00:00")
+    update = derived.update_derived_tables(loaded_start.con, loaded_days=[DAYS[2]])
+    assert (update.search, update.changed_papers) == ("incremental", 1)
+    whole = built_whole(papers_of(loaded_start))
+    assert search_tables(loaded_start.con) == search_tables(whole.con)
+    assert_keys_consistent(loaded_start.con)
+
+
+def test_the_search_step_after_a_load_run_that_indexed_its_days_finds_nothing_without_hashing(loaded_start):
+    new = generated_papers(date(2025, 3, 6), 4, seed=9)
+    loaded_start.insert("papers", new)
+    loaded(loaded_start, [date(2025, 3, 6)], "2025-03-07 08:00:00")
+    assert derived.update_derived_tables(loaded_start.con, loaded_days=[date(2025, 3, 6)]).changed_papers == 4
+    # no load since: nothing to look at but gone papers (by id); a paper removed is still found
+    loaded_start.con.execute("DELETE FROM papers WHERE paper_id = ?", [new[0]["paper_id"]])
+    update = derived.update_derived_tables(loaded_start.con, loaded_days=[])
+    assert (update.search, update.changed_papers) == ("incremental", 1)
+    assert derived.update_derived_tables(loaded_start.con, loaded_days=[]).search == "unchanged"
+    assert search_tables(loaded_start.con) == search_tables(built_whole(papers_of(loaded_start)).con)
+
+
 def test_a_new_format_version_means_a_full_build(start, monkeypatch):
     monkeypatch.setattr(derived, "FORMAT_VERSION", derived.FORMAT_VERSION + 1)
     update = derived.update_derived_tables(start.con)
