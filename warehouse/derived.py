@@ -165,12 +165,10 @@ def _build_all(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows of search_index (one per stored posting) and similar_papers."""
+    """Rows of search_index (one per live posting) and similar_papers."""
     return {
-        "search_index": scalar(
-            con,
-            "SELECT CASE WHEN (SELECT count(*) FROM search_dead_keys) = 0 THEN (SELECT count(*) FROM search_postings) "
-            "ELSE (SELECT count(*) FROM search_postings WHERE paper_key NOT IN (SELECT paper_key FROM search_dead_keys)) END",
-        ),
+        # A term's df counts its live postings, exactly (kept by deltas): no scan of the postings,
+        # which DuckDB ran for the dead-key case even when no key was dead (~0.6 s at 10x).
+        "search_index": scalar(con, "SELECT coalesce(sum(df), 0)::BIGINT FROM search_terms"),
         "similar_papers": scalar(con, "SELECT count(*) FROM similar_papers"),
     }
