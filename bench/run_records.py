@@ -18,12 +18,12 @@ def main() -> int:
 
     with dg.DagsterInstance.get() as instance:
         records = instance.get_run_records()
-        durations = [
+        durations: list[dict[str, str | float]] = [
             {"job": r.dagster_run.job_name, "status": r.dagster_run.status.value, "seconds": r.end_time - r.start_time}
             for r in sorted(records, key=lambda r: r.create_timestamp)
             if r.start_time and r.end_time
         ]
-        runs_s = sum(run["seconds"] for run in durations)
+        runs_s = sum(float(run["seconds"]) for run in durations)
         steps: dict[str, float] = {}
         for record in records:
             for stat in instance.get_run_step_stats(record.dagster_run.run_id):

@@ -84,7 +84,7 @@ def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
             con.close()
         if update.search == "unchanged" and current:
             # The load runs indexed their papers and published them: a publish would copy the same snapshot.
-            published_as = dg.MetadataValue.text("no: the published snapshot was already current")
+            published_as: dg.MetadataValue = dg.MetadataValue.text("no: the published snapshot was already current")
         else:
             published = publish(warehouse.paths, context.run.run_id)
             papers, published_as = published.papers, dg.MetadataValue.path(str(published.path))
