@@ -83,6 +83,7 @@ def run_breakdown(dagster_home: Path, wall_s: float) -> dict:
         "runs": records["runs"],
         "in_runs_s": records["in_runs_s"],
         "step_seconds": records["step_seconds"],
+        "run_seconds": records["run_seconds"],
         "outside_runs_s": wall_s - records["in_runs_s"],
     }
 

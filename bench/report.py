@@ -50,6 +50,10 @@ def headline(details: dict, plan) -> dict:
         "fresh_tab_empty_page_median_ms": _get(details, "fresh_tab_10x", "empty_page", "median_ms"),
         "peak_rss_10x_killed_by_guard": bool(_get(details, "memory_10x", "killed_by_guard")),
         "daily_run_10x_s": _get(details, "daily_run_10x", "median_wall_s"),
+        # the headline above is the process a user waits for; under the daemon the schedule
+        # launches only the load run, in an instance already running (bench/measure_daily_run.py)
+        "daily_run_10x_schedule_run_s": _get(details, "daily_run_10x", "median_schedule_run_s"),
+        "daily_run_10x_search_run_s": _get(details, "daily_run_10x", "median_search_run_s"),
         "daily_run_10x_published_mb": _get(details, "daily_run_10x", "published_mb_before"),
     }
     figures["targets_met"] = {
@@ -99,6 +103,8 @@ def print_report(results: dict, console: Console | None = None) -> None:
     head.add_row(
         "backfill_one_process_per_partition_ratio", _fmt(results.get("backfill_one_process_per_partition_ratio")), "", ""
     )
+    head.add_row("daily_run_10x_schedule_run_s (the load run alone)", _fmt(results.get("daily_run_10x_schedule_run_s")), "", "")
+    head.add_row("daily_run_10x_search_run_s (the search run after it)", _fmt(results.get("daily_run_10x_search_run_s")), "", "")
     head.add_row("daily_run_10x_published_mb (the file it ran on)", _fmt(results.get("daily_run_10x_published_mb")), "", "")
     console.print(head)
     _measurements(console, details)

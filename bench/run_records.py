@@ -3,7 +3,8 @@ instance's storage reads DAGSTER_HOME, which the benchmark's process does not se
 
     DAGSTER_HOME=... python -m bench.run_records
 
-Prints one JSON line: runs, seconds inside runs, seconds per step key.
+Prints one JSON line: runs, seconds inside runs, seconds per step key, and each run's job and
+duration (start to end by the run's record, oldest first).
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ def main() -> int:
 
     with dg.DagsterInstance.get() as instance:
         records = instance.get_run_records()
-        runs_s = sum(r.end_time - r.start_time for r in records if r.start_time and r.end_time)
+        durations: list[dict[str, str | float]] = [
+            {"job": r.dagster_run.job_name, "status": r.dagster_run.status.value, "seconds": r.end_time - r.start_time}
+            for r in sorted(records, key=lambda r: r.create_timestamp)
+            if r.start_time and r.end_time
+        ]
+        runs_s = sum(float(run["seconds"]) for run in durations)
         steps: dict[str, float] = {}
         for record in records:
             for stat in instance.get_run_step_stats(record.dagster_run.run_id):
                 if stat.start_time and stat.end_time:
                     steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time
-    print(json.dumps({"runs": len(records), "in_runs_s": runs_s, "step_seconds": steps}))
+    print(json.dumps({"runs": len(records), "in_runs_s": runs_s, "step_seconds": steps, "run_seconds": durations}))
     return 0
 
 

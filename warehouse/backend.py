@@ -60,6 +60,34 @@ def publish(paths: WarehousePaths, run_id: str | None) -> PublishResult:
     )
 
 
+# What every write that readers must see changes in the working file: a publish logs itself, a
+# load records its days, a new schema records itself. Equal in the working and the published file
+# means the newest publish reached readers and no load or schema change came after it.
+_WRITES_SQL = """
+SELECT (SELECT max(published_at) FROM publish_log), (SELECT count(*) FROM publish_log),
+       (SELECT max(loaded_at) FROM partition_loads), (SELECT count(*) FROM partition_loads),
+       (SELECT max(applied_at) FROM schema_applied)
+"""
+
+
+def published_is_current(paths: WarehousePaths, writer: duckdb.DuckDBPyConnection) -> bool:
+    """Whether readers already see what the writers committed (`writer`: a connection from
+    open_writer), so a publish would publish the same snapshot again. On the file: the newest
+    publish, load and schema change recorded in the working file are those of the published
+    one; on DuckLake: no commit came after the newest published snapshot."""
+    if paths.ducklake is not None:
+        [(head,)] = writer.execute(f"SELECT max(snapshot_id) FROM {ducklake.LAKE}.snapshots()").fetchall()
+        return head is not None and head == ducklake.published_snapshot(writer)
+    if not paths.published_path.exists():
+        return False
+    reader = connect_reader(paths.published_path)
+    try:
+        published = reader.execute(_WRITES_SQL).fetchall()
+    finally:
+        reader.close()
+    return published == writer.execute(_WRITES_SQL).fetchall()
+
+
 def open_reader(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
     """A read-only connection on the published warehouse; FileNotFoundError when there is none."""
     if paths.ducklake is None:

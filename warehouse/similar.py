@@ -174,14 +174,20 @@ def compute_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[str, str]] | 
     _drop_work_tables(con)
 
 
-def update(con: duckdb.DuckDBPyConnection, changed: int) -> str:
-    """Bring similar_papers up to date after search_postings.update_changed (its derived_changed
-    lists the `changed` papers): whole when the changes since the last whole computation pass
-    SIMILAR_FULL_SHARE of its papers, else for the papers concerned. Returns "full" or "incremental"."""
+def recomputes_all(con: duckdb.DuckDBPyConnection, changed: int) -> bool:
+    """Whether `update` with `changed` papers will compute similar_papers whole: the changes since
+    the last whole computation pass SIMILAR_FULL_SHARE of its papers."""
     [(full_papers, changed_before)] = con.execute(
         "SELECT similar_full_papers, similar_changed_papers FROM search_stats"
     ).fetchall()
-    if changed_before + changed > SIMILAR_FULL_SHARE * full_papers:
+    return changed_before + changed > SIMILAR_FULL_SHARE * full_papers
+
+
+def update(con: duckdb.DuckDBPyConnection, changed: int) -> str:
+    """Bring similar_papers up to date after search_postings.update_changed (its derived_changed
+    lists the `changed` papers): whole when recomputes_all, else for the papers concerned.
+    Returns "full" or "incremental"."""
+    if recomputes_all(con, changed):
         con.execute("DELETE FROM similar_papers")
         con.execute("DELETE FROM similar_postings")
         compute_all(con)

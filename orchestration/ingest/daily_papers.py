@@ -1,4 +1,4 @@
-"""The ingest path as one Dagster step: fetch -> land raw -> transform + load -> publish.
+"""The ingest path as one Dagster step: fetch -> land raw -> transform + load -> search -> publish.
 
 One step for the three stages, because Dagster records success per step, not per day, inside a
 ranged run (dagster-io/dagster#17836): here each stage reports each day it completed, so a day
@@ -18,6 +18,7 @@ from orchestration.partitions import DUCKDB_WRITER_POOL, backfill_policy, daily_
 from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.runs.interrupts import stop_on_signals
 from orchestration.runs.step_failures import DaysFailed, disk_full_reported
+from orchestration.text_search.search_tables import index_before_publish
 from pipeline.fetch_days import backfill_id, fetch_and_land
 from pipeline.load_days import load_fetches
 from warehouse.backend import open_writer, publish
@@ -83,6 +84,8 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
         outcomes = load_fetches(con, landed.readable, context.log)
         metadata = table_metadata(con, outcomes)
         checks = list(table_check_results(con, good))
+        # So that this run's one publish shows the papers and their search together.
+        search = index_before_publish(con, warehouse.paths, good, context.log)
     finally:
         con.close()
     published = publish(warehouse.paths, context.run.run_id)
@@ -98,6 +101,9 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
         "papers": published.papers,
         "partitions_loaded": published.partitions,
         "size_mb": round(published.size_bytes / 1e6, 2),
+        # "deferred": a full build was due, left to the search_tables asset
+        "search_update": search.search,
+        "search_changed_papers": search.changed_papers,
     }
     last = good[-1]
     if not failures:

@@ -14,11 +14,16 @@ _CHECKS = [
         "No paper_id appears twice in papers.",
         "SELECT count(*) - count(DISTINCT paper_id) FROM papers",
     ),
+    # Only the slots of the loaded days' papers (on any day): over the whole table (7.5M slots at
+    # 10x history) the distinct count cost ~1.6 s of CPU per run, this ~0.02 s; a duplicate slot can
+    # only come from a load, whose own run reports it (the other uniqueness checks cost ~0.1 s
+    # there and still read everything).
     (
         "paper_authors",
         "unique_author_slots",
-        "No (paper_id, position) appears twice in paper_authors.",
-        "SELECT count(*) - count(DISTINCT (paper_id, position)) FROM paper_authors",
+        "No (paper_id, position) appears twice in paper_authors among the papers of the loaded days.",
+        "SELECT count(*) - count(DISTINCT (paper_id, position)) FROM paper_authors "
+        "WHERE paper_id IN (SELECT paper_id FROM papers WHERE listing_date = ANY($days))",
     ),
     (
         "votes",
@@ -66,7 +71,7 @@ TABLE_CHECK_SPECS = [dg.AssetCheckSpec(name, asset=asset, description=descriptio
 
 
 def table_check_results(con, days: list[date]) -> list[dg.AssetCheckResult]:
-    """Run every table check on the given days (whole table for uniqueness)."""
+    """Run every table check on the given days (the whole table for the cheap uniqueness checks)."""
     results = []
     for asset, name, _, sql in _CHECKS:
         offending = con.execute(sql, {"days": days} if "$days" in sql else {}).fetchall()[0][0]

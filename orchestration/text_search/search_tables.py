@@ -1,21 +1,29 @@
-"""The search tables (search index, similar papers): updated once after loads settle, not per run.
+"""The search tables (search index, similar papers): kept current by each load run when that is
+cheap, built whole by this asset once loads settle.
 
 They are derived from every paper in the warehouse. An update tokenises only the papers that are
-new, gone or edited since the last one (warehouse/derived.py), but it still reads every paper's
-text to find them, and a full build (first run, new index format, most papers changed) costs time
-in proportion to the whole history. So the load runs publish the papers, and this asset updates
-the search tables once when no load is running or queued any more (its automation condition
-below; `papers backfill` runs it once at its end). Until then the published search tables
-describe the papers of the previous update, which is what readers see meanwhile.
+new, gone or edited since the last one (warehouse/derived.py): a few seconds of CPU for a day at
+10x, so a load run updates them in its own transaction before its one publish (`index_before_publish`),
+and readers see a day's papers and their search together. A full build (first run, new index
+format, most papers changed, similar papers due whole) costs time in proportion to the whole
+history, so a load run leaves it, and this asset runs it once when no load is running or queued
+any more (its automation condition below; `papers backfill` runs it once at its end). Until then
+the published search tables describe the papers of the previous update. When the load runs left
+nothing to do and the published snapshot is already current, this asset does not publish again.
 """
 
+from datetime import date
+
 import dagster as dg
+import duckdb
 
 from orchestration.partitions import DUCKDB_WRITER_POOL
 from orchestration.resources import WarehouseResource
 from orchestration.runs.interrupts import stop_on_signals
-from warehouse.backend import open_writer, publish, write_retrying
-from warehouse.derived import update_derived_tables
+from warehouse.backend import open_writer, publish, published_is_current, write_retrying
+from warehouse.db import scalar
+from warehouse.derived import DEFERRED, DerivedUpdate, update_derived_tables
+from warehouse.paths import WarehousePaths
 
 SEARCH_KEYS = [dg.AssetKey("search_index"), dg.AssetKey("similar_papers")]
 SEARCH_DESCRIPTIONS = {
@@ -29,6 +37,21 @@ SEARCH_DESCRIPTIONS = {
 # will still load papers is in progress or queued. Missing days upstream (most of the calendar,
 # for a local warehouse) must not block it, hence without any_deps_missing.
 AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+
+
+def index_before_publish(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, days: list[date], log) -> DerivedUpdate:
+    """Inside a load run, after its load and before its publish: update the search tables to
+    the loaded papers in one transaction of their own, unless a full build is due (DEFERRED: this
+    asset does it). An update that fails is rolled back and left to this asset too (logged as a
+    warning): the papers still publish, as they did before search was kept by the load runs.
+    `days`: the days the load replaced (edited papers are looked for among them when they are
+    the only days loaded since the last update)."""
+    try:
+        # On DuckLake two updates (two load runs, or one and this asset) conflict on the tables they change.
+        return write_retrying(paths, lambda: update_derived_tables(con, allow_full_build=False, loaded_days=days), log.warning)
+    except duckdb.Error as error:
+        log.warning(f"search tables left to the search_tables asset: {error}")
+        return DEFERRED
 
 
 @dg.multi_asset(
@@ -47,15 +70,24 @@ AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondit
     pool=DUCKDB_WRITER_POOL,
 )
 def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Update the search index and similar papers to every loaded paper, then publish."""
+    """Update the search index and similar papers to every loaded paper, then publish (not
+    when nothing changed and the published snapshot is already current)."""
     with stop_on_signals():  # before anything is yielded: see ingest/daily_papers.py
         con = open_writer(warehouse.paths)
         try:
+            # Asked before the update: on DuckLake an update that finds nothing still commits a snapshot.
+            current = published_is_current(warehouse.paths, con)
             # On DuckLake two updates (two backfills' ends) conflict on the tables they change.
-            update = write_retrying(warehouse.paths, lambda: update_derived_tables(con), context.log.warning)
+            update = write_retrying(warehouse.paths, lambda: update_derived_tables(con, loaded_days=[]), context.log.warning)
+            papers = scalar(con, "SELECT count(*) FROM papers")
         finally:
             con.close()
-        published = publish(warehouse.paths, context.run.run_id)
+        if update.search == "unchanged" and current:
+            # The load runs indexed their papers and published them: a publish would copy the same snapshot.
+            published_as: dg.MetadataValue = dg.MetadataValue.text("no: the published snapshot was already current")
+        else:
+            published = publish(warehouse.paths, context.run.run_id)
+            papers, published_as = published.papers, dg.MetadataValue.path(str(published.path))
     for key in SEARCH_KEYS:
         yield dg.MaterializeResult(
             asset_key=key,
@@ -63,8 +95,8 @@ def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                 "dagster/row_count": update.counts[key.path[-1]],
                 "update": update.search if key.path[-1] == "search_index" else update.similar,
                 "changed_papers": update.changed_papers,
-                "papers": published.papers,
-                "published": dg.MetadataValue.path(str(published.path)),
+                "papers": papers,
+                "published": published_as,
             },
         )
 

@@ -55,4 +55,10 @@ def test_the_daily_run_refetches_fifteen_days_into_a_copy_of_the_history(tmp_pat
     # the history itself was only read: it still ends on its own newest day
     assert newest_listing_date(published) == date(2026, 6, 2)
     plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
-    assert headline({"daily_run_10x": daily}, plan)["daily_run_10x_s"] == daily["median_wall_s"] == run["wall_s"]
+    figures = headline({"daily_run_10x": daily}, plan)
+    assert figures["daily_run_10x_s"] == daily["median_wall_s"] == run["wall_s"]
+    # the Dagster runs by their records: one load run (the schedule's) and the search run after it
+    assert [r["job"] for r in run["run_seconds"]] == ["daily_papers_job", "search_tables_job"]
+    assert figures["daily_run_10x_schedule_run_s"] == run["schedule_run_s"] == run["run_seconds"][0]["seconds"]
+    assert figures["daily_run_10x_search_run_s"] == run["search_run_s"] == run["run_seconds"][1]["seconds"]
+    assert 0 < run["schedule_run_s"] + run["search_run_s"] == run["in_runs_s"] < run["wall_s"]

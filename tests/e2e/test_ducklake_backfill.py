@@ -38,3 +38,13 @@ def test_fixture_days_backfilled_into_ducklake_equal_the_file_warehouse_row_for_
     assert not (tmp_path / "lake-home" / "work" / "warehouse.duckdb").exists()
     # a load run's publish, then the search rebuild's
     assert lake_rows(lake, "SELECT count(*) FROM publish_log") == [(2,)]
+
+    # The daily run's shape on an indexed lake: its day re-fetched, indexed by the load run before
+    # its one publish; the search run after it finds nothing to do and does not publish again.
+    with FakeHFServer(days_dir) as server:
+        rerun = run_papers_on_lake(
+            ["backfill", "--start", str(END), "--end", str(END)], tmp_path / "lake-home", server.base_url, lake
+        )
+        assert rerun.returncode == 0, rerun.output
+    assert lake_rows(lake, "SELECT count(*) FROM publish_log") == [(3,)]
+    assert lake_tables(lake)["search_index"] == expected["search_index"]

@@ -1,4 +1,6 @@
-"""The search tables are rebuilt by their own asset once loads settle, not by every load run."""
+"""The search tables are built whole by their own asset once loads settle; a load run that adds
+a few papers to an indexed warehouse indexes them itself before its one publish, and the search
+asset then does not publish again."""
 
 from datetime import date
 
@@ -106,7 +108,7 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, ins
     before = published(home, "SELECT * FROM search_index ORDER BY ALL")
     publishes = published(home, "SELECT count(*) FROM publish_log")
 
-    def broken(con):
+    def broken(con, **_):
         con.execute("DELETE FROM search_postings")  # half done, inside the update
         raise RuntimeError("disk full")
 
@@ -115,3 +117,84 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_as_it_was(tmp_path, ins
     assert not result.success
     assert published(home, "SELECT * FROM search_index ORDER BY ALL") == before
     assert published(home, "SELECT count(*) FROM publish_log") == publishes
+
+
+def _publishes(home) -> int:
+    return published(home, "SELECT count(*) FROM publish_log")[0][0]
+
+
+def _search_covers_every_paper(home) -> bool:
+    sql = "SELECT (SELECT count(DISTINCT paper_id) FROM search_index), (SELECT count(*) FROM papers)"
+    [(indexed, papers)] = published(home, sql)
+    return indexed == papers
+
+
+def _indexed_history(tmp_path, instance, days: int):
+    """A warehouse loaded and indexed with the first `days` - 1 served days (one more is served)."""
+    days_dir, home = tmp_path / "served", tmp_path / "home"
+    served = fixture_days(days_dir, days, START)
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, served[0], served[-2], instance).success
+    assert dg.materialize([search_tables], instance=instance, resources=_resources(home)).success
+    return days_dir, home, served
+
+
+def test_a_daily_run_indexes_its_papers_and_publishes_once(tmp_path, instance):
+    # 14 days indexed, then the schedule's shape: the newest day new, the two before re-fetched
+    days_dir, home, served = _indexed_history(tmp_path, instance, 15)
+    publishes = _publishes(home)
+    with FakeHFServer(days_dir) as server:
+        result = run_range(server, home, served[-3], served[-1], instance)
+    assert result.success
+    assert _publishes(home) == publishes + 1
+    assert published(home, "SELECT count(*) FROM papers WHERE listing_date = ?", [served[-1]])[0][0] > 0
+    assert _search_covers_every_paper(home)  # readers see the new day's papers and their search together
+    [published_metadata] = [
+        e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.materialization.asset_key == dg.AssetKey("published_warehouse") and "search_update" in e.materialization.metadata
+    ]
+    assert published_metadata["search_update"].value == "incremental"
+
+    published_file = (home / "warehouse.duckdb").stat()
+    search = dg.materialize([search_tables], instance=instance, resources=_resources(home))
+    assert search.success
+    assert _publishes(home) == publishes + 1  # nothing changed and readers already see it: no second publish
+    assert (home / "warehouse.duckdb").stat().st_ino == published_file.st_ino
+    metadata = {e.materialization.asset_key: e.materialization.metadata for e in search.get_asset_materialization_events()}
+    assert metadata[dg.AssetKey("search_index")]["update"].value == "unchanged"
+    assert metadata[dg.AssetKey("search_index")]["published"].value.startswith("no:")
+
+
+def test_the_search_asset_publishes_what_a_failed_publish_left_unpublished(tmp_path, instance, monkeypatch):
+    days_dir, home, served = _indexed_history(tmp_path, instance, 15)
+
+    def failing_publish(paths, run_id):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("orchestration.ingest.daily_papers.publish", failing_publish)
+    with FakeHFServer(days_dir) as server:
+        assert not run_range(server, home, served[-1], served[-1], instance).success
+    assert published(home, "SELECT count(*) FROM papers WHERE listing_date = ?", [served[-1]])[0][0] == 0
+    monkeypatch.undo()
+
+    result = dg.materialize([search_tables], instance=instance, resources=_resources(home))
+    assert result.success
+    # the update found nothing to do (the load run had indexed its papers) but readers lacked them
+    assert published(home, "SELECT count(*) FROM papers WHERE listing_date = ?", [served[-1]])[0][0] > 0
+    assert _search_covers_every_paper(home)
+
+
+def test_a_load_run_leaves_a_due_full_build_to_the_search_asset(tmp_path, instance):
+    # one indexed day, then a day as large as it: past the share where a full build is cheaper
+    days_dir, home, served = _indexed_history(tmp_path, instance, 2)
+    publishes = _publishes(home)
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, served[-1], served[-1], instance).success
+    assert not _search_covers_every_paper(home)
+    result = dg.materialize([search_tables], instance=instance, resources=_resources(home))
+    assert result.success
+    assert _publishes(home) == publishes + 2
+    assert _search_covers_every_paper(home)
+    metadata = {e.materialization.asset_key: e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert metadata[dg.AssetKey("search_index")]["update"].value == "full"

@@ -113,6 +113,9 @@ def test_an_update_after_new_edited_and_removed_papers_equals_a_full_build(start
     update = derived.update_derived_tables(start.con)
 
     assert (update.search, update.changed_papers) == ("incremental", len(new) + 4)
+    # the count reported (a sum of df) is the view's rows, dead postings left out
+    assert scalar(start.con, "SELECT count(*) FROM search_dead_keys") > 0
+    assert update.counts["search_index"] == scalar(start.con, "SELECT count(*) FROM search_index")
     whole = built_whole(papers_of(start))
     assert search_tables(start.con) == search_tables(whole.con)
     assert_same_searches(start.con, whole.con)
@@ -152,6 +155,106 @@ def test_most_papers_changed_means_a_full_build(start, monkeypatch):
     monkeypatch.setattr(derived, "FULL_BUILD_SHARE", 0.05)
     mutate(start, generated_papers(date(2025, 3, 6), 10, seed=9), edited_title="none", edited_abstract="none", removed=[])
     assert derived.update_derived_tables(start.con).search == "full"
+
+
+def test_a_load_run_defers_a_due_full_build_and_changes_nothing(start, monkeypatch):
+    monkeypatch.setattr(derived, "FULL_BUILD_SHARE", 0.05)
+    mutate(start, generated_papers(date(2025, 3, 6), 10, seed=9), edited_title="none", edited_abstract="none", removed=[])
+    before = search_tables(start.con), similar_tables(start.con)
+    assert derived.update_derived_tables(start.con, allow_full_build=False) == derived.DEFERRED
+    assert (search_tables(start.con), similar_tables(start.con)) == before
+    assert derived.update_derived_tables(start.con).search == "full"  # the search step still builds it
+
+
+def test_a_load_run_defers_similar_papers_due_whole(start, monkeypatch):
+    monkeypatch.setattr(similar_module, "SIMILAR_FULL_SHARE", 0.0)
+    mutate(start, generated_papers(date(2025, 3, 6), 5, seed=9), edited_title="none", edited_abstract="none", removed=[])
+    before = search_tables(start.con), similar_tables(start.con)
+    assert derived.update_derived_tables(start.con, allow_full_build=False) == derived.DEFERRED
+    assert (search_tables(start.con), similar_tables(start.con)) == before
+    assert (derived.update_derived_tables(start.con).similar) == "full"
+
+
+def test_a_load_run_updates_a_few_new_papers_as_the_search_step_would(start):
+    mutate(start, generated_papers(date(2025, 3, 6), 5, seed=9), edited_title="none", edited_abstract="none", removed=[])
+    update = derived.update_derived_tables(start.con, allow_full_build=False)
+    assert (update.search, update.similar, update.changed_papers) == ("incremental", "incremental", 5)
+    assert search_tables(start.con) == search_tables(built_whole(papers_of(start)).con)
+
+
+def test_a_load_run_on_a_never_indexed_warehouse_leaves_the_first_build(hand_warehouse):
+    hand_warehouse.insert("papers", generated_papers(DAYS[0], 10, seed=1))
+    assert derived.update_derived_tables(hand_warehouse.con, allow_full_build=False) == derived.DEFERRED
+    assert scalar(hand_warehouse.con, "SELECT count(*) FROM search_stats") == 0
+
+
+def loaded(warehouse: HandMadeWarehouse, days: list[date], at: str) -> None:
+    """Record loads of `days` at `at`, as the load does for the days it replaced."""
+    for day in days:
+        warehouse.con.execute("DELETE FROM partition_loads WHERE listing_date = ?", [day])
+        warehouse.insert(
+            "partition_loads",
+            [
+                {
+                    "listing_date": day,
+                    "fetched_at": at,
+                    "fetch_count": 1,
+                    "raw_records": 0,
+                    "loaded_papers": 0,
+                    "quarantined": 0,
+                    "loaded_at": at,
+                }
+            ],
+        )
+
+
+@pytest.fixture
+def loaded_start(hand_warehouse):
+    """The 120 papers of `start`, their days loaded at 08:00, indexed whole."""
+    hand_warehouse.insert("papers", [p for i, day in enumerate(DAYS) for p in generated_papers(day, 40, seed=i)])
+    loaded(hand_warehouse, DAYS, "2025-03-06 08:00:00")
+    derived.rebuild_derived_tables(hand_warehouse.con)
+    return hand_warehouse
+
+
+def test_a_load_run_looks_for_edits_on_its_own_days_only_when_they_alone_were_loaded(loaded_start):
+    ids = {
+        day: [r["paper_id"] for r in loaded_start.rows("SELECT paper_id FROM papers WHERE listing_date = ? ORDER BY 1", [day])]
+        for day in DAYS
+    }
+    new = generated_papers(date(2025, 3, 6), 4, seed=9)
+    mutate(loaded_start, new, edited_title=ids[DAYS[2]][0], edited_abstract=ids[DAYS[2]][1], removed=[ids[DAYS[0]][0]])
+    # an edit on a day this load did not replace, without a load of that day: only a load
+    # changes a paper's text, so the narrowed search does not look there
+    loaded_start.con.execute("UPDATE papers SET title = 'Quokka census' WHERE paper_id = ?", [ids[DAYS[1]][0]])
+    loaded(loaded_start, [DAYS[2], date(2025, 3, 6)], "2025-03-07 08:00:00")
+
+    update = derived.update_derived_tables(loaded_start.con, loaded_days=[DAYS[2], date(2025, 3, 6)])
+
+    # the 4 new papers, the two edits of DAYS[2], the paper removed from DAYS[0] (found anywhere)
+    assert (update.search, update.changed_papers) == ("incremental", 7)
+    assert scalar(loaded_start.con, "SELECT count(*) FROM search_papers('quokka')") == 2
+
+    # a later load of DAYS[1] (its day loaded after the index's newest): found again, whichever days are named
+    loaded(loaded_start, [DAYS[1]], "2025-03-08 08:00:00")
+    update = derived.update_derived_tables(loaded_start.con, loaded_days=[DAYS[2]])
+    assert (update.search, update.changed_papers) == ("incremental", 1)
+    whole = built_whole(papers_of(loaded_start))
+    assert search_tables(loaded_start.con) == search_tables(whole.con)
+    assert_keys_consistent(loaded_start.con)
+
+
+def test_the_search_step_after_a_load_run_that_indexed_its_days_finds_nothing_without_hashing(loaded_start):
+    new = generated_papers(date(2025, 3, 6), 4, seed=9)
+    loaded_start.insert("papers", new)
+    loaded(loaded_start, [date(2025, 3, 6)], "2025-03-07 08:00:00")
+    assert derived.update_derived_tables(loaded_start.con, loaded_days=[date(2025, 3, 6)]).changed_papers == 4
+    # no load since: nothing to look at but gone papers (by id); a paper removed is still found
+    loaded_start.con.execute("DELETE FROM papers WHERE paper_id = ?", [new[0]["paper_id"]])
+    update = derived.update_derived_tables(loaded_start.con, loaded_days=[])
+    assert (update.search, update.changed_papers) == ("incremental", 1)
+    assert derived.update_derived_tables(loaded_start.con, loaded_days=[]).search == "unchanged"
+    assert search_tables(loaded_start.con) == search_tables(built_whole(papers_of(loaded_start)).con)
 
 
 def test_a_new_format_version_means_a_full_build(start, monkeypatch):

@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS search_stats (
     similar_changed_papers  BIGINT NOT NULL    -- papers added, edited or removed since then
 );
 
+-- One row: partition_loads.loaded_at of the newest load the index covered when it was last brought up to
+-- date. A load run whose days are the only ones loaded since looks for edited papers among its own days
+-- (warehouse/search_postings.py find_changed), not by hashing every paper's text.
+CREATE TABLE IF NOT EXISTS search_loads_indexed (
+    loaded_at       TIMESTAMP              -- NULL: no load was indexed
+);
+
 -- Nearest neighbours by TF-IDF cosine over title and abstract: the top 5 per paper.
 CREATE TABLE IF NOT EXISTS similar_papers (
     paper_id          VARCHAR NOT NULL,
