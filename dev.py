@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 import venv
 from pathlib import Path
 
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent
 TOOLS = ROOT / ".tools"
 VENV = ROOT / ".venv"
 UV_VERSION = "0.13.8"
+# The packages the wheel ships, whose bytecode setup writes.
+PROJECT_PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
 # Debian packages the test suite drives: a real browser for Playwright, a PostgreSQL server.
 TEST_SYSTEM_PACKAGES = {"/usr/bin/chromium": "chromium", "/usr/lib/postgresql": "postgresql"}
 # Each must pass; the paths they check and their rules are in pyproject.toml.
@@ -45,6 +48,8 @@ def setup(*groups: str) -> None:
     extra = [arg for group in groups for arg in ("--group", group)]
     # --inexact: `up` must not uninstall what `test` added (the bench group) from the same .venv.
     run(uv, "sync", "--locked", "--inexact", "--python", sys.executable, *extra)
+    # uv compiles the installed packages (pyproject's compile-bytecode); these are the project's own.
+    run(VENV / "bin" / "python", "-m", "compileall", "-q", *PROJECT_PACKAGES)
 
 
 def install_test_system_packages() -> None:
@@ -99,7 +104,12 @@ def run_suite(args: list[str]) -> int:
     parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder", "--durations=25"]
     load_before = _load_average()
     before, started = _children_cpu_s(), time.monotonic()
-    code = subprocess.call([VENV / "bin" / "python", "-m", "pytest", *parallel, *args], cwd=ROOT)
+    # Bytecode may be written while the suite runs (into the repo's gitignored __pycache__ folders),
+    # even where PYTHONDONTWRITEBYTECODE is set, as on these machines: else every process the suite
+    # starts (dagster dev, code servers, runs, papers commands, the workers' test modules and
+    # pytest's assertion rewriting) compiles the project's modules again.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    code = subprocess.call([VENV / "bin" / "python", "-m", "pytest", *parallel, *args], cwd=ROOT, env=env)
     wall, cpu = time.monotonic() - started, _children_cpu_s() - before
     print(
         f"suite wall time: {wall:.0f} s on {os.cpu_count()} cores, {cpu:.0f} s of CPU "
