@@ -47,6 +47,7 @@ class PublishResult:
     # "full copy: no retired snapshot yet" (DuckLake: "DuckLake commit").
     how: str = ""
     bytes_written: int = 0  # into the published file's data (the whole size for a full copy)
+    chunks_rewritten: int | None = None  # by the exchange; None for a full copy
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class _Swapped:
     partitions: int
     how: str
     bytes_written: int
+    chunks_rewritten: int | None = None
 
 
 def log_publish(con: duckdb.DuckDBPyConnection, run_id: str | None) -> datetime:
@@ -97,6 +99,7 @@ def publish_file(working_path: Path, published_path: Path, published_at: datetim
         size_bytes=published_path.stat().st_size,
         how=swapped.how,
         bytes_written=swapped.bytes_written,
+        chunks_rewritten=swapped.chunks_rewritten,
     )
 
 
@@ -136,7 +139,7 @@ def _by_exchange(working_path: Path, published_path: Path) -> _Swapped | str:
             return "this file system cannot exchange two files atomically"
     except Exception as error:  # noqa: BLE001 - any failure before the swap: the full copy still publishes
         return f"the exchange failed before its swap: {type(error).__name__}: {error}"
-    return _Swapped(papers, partitions, f"exchange: {synced.describe()}", synced.bytes_written)
+    return _Swapped(papers, partitions, f"exchange: {synced.describe()}", synced.bytes_written, synced.chunks_rewritten)
 
 
 def _by_copy(working_path: Path, published_path: Path, reason: str) -> _Swapped:

@@ -38,7 +38,7 @@ def test_the_replaced_snapshot_is_retired_and_the_next_publish_rewrites_only_wha
     assert result.papers == papers(published) == 2_100
     # Two runs' changes (the retired file is the snapshot before the previous one), not the file.
     assert 0 < result.bytes_written < published.stat().st_size / 2
-    assert f"of {result.size_bytes / 1e6:,.1f} MB" in result.how
+    assert f"{result.chunks_rewritten} of " in result.how and f"of {result.size_bytes / 1e6:,.1f} MB" in result.how
     assert not list(published.parent.glob(".*.tmp"))
 
 
@@ -57,7 +57,7 @@ def test_exchange_false_copies_the_whole_file(publish_files):
     working, published = publish_files
     two_publishes(working, published)
     result = publish_change(working, published, "third", exchange=False)
-    assert result.how == "full copy: asked for"
+    assert result.how == "full copy: asked for" and result.chunks_rewritten is None
     assert result.bytes_written == result.size_bytes == working.stat().st_size
     assert digest(published) == digest(working)
 
