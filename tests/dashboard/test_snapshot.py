@@ -189,4 +189,3 @@ def test_a_publish_that_brings_back_an_earlier_inode_is_read_by_the_next_query(t
     assert ways == ["full copy", "full copy", "exchange", "exchange"]
     assert inodes[2] == inodes[0] and inodes[3] == inodes[1]
     assert seen == [3, 5, 7, 9]
-
