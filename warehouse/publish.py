@@ -122,7 +122,7 @@ def _by_exchange(working_path: Path, published_path: Path) -> _Swapped | str:
     target = retired.retired_path(published_path)
     try:
         claimed = retired.claim(target)
-        if isinstance(claimed, retired.Busy):
+        if isinstance(claimed, retired.Unavailable):
             return claimed.reason
         try:
             with open(working_path, "rb") as source:

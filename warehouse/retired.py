@@ -29,13 +29,13 @@ def retired_path(published_path: Path) -> Path:
 
 
 @dataclass(frozen=True)
-class Busy:
+class Unavailable:
     """Why the retired file cannot be written now (the publish then copies the whole file)."""
 
     reason: str
 
 
-def claim(retired: Path) -> int | Busy:
+def claim(retired: Path) -> int | Unavailable:
     """The retired file opened for reading and writing, with an exclusive fcntl and flock lock
     held, if no reader has it open; otherwise why not. The caller closes the descriptor.
 
@@ -45,36 +45,36 @@ def claim(retired: Path) -> int | Busy:
     try:
         fd = os.open(retired, os.O_RDWR | os.O_CLOEXEC)
     except FileNotFoundError:
-        return Busy("no retired snapshot yet")
+        return Unavailable("no retired snapshot yet")
     try:
-        busy = _busy(fd, retired)
+        unavailable = _why_not(fd)
     except BaseException:
         os.close(fd)
         raise
-    if busy is not None:
+    if unavailable is not None:
         os.close(fd)
-        return busy
+        return unavailable
     return fd
 
 
-def _busy(fd: int, retired: Path) -> Busy | None:
+def _why_not(fd: int) -> Unavailable | None:
     links = os.fstat(fd).st_nlink
     if links != 1:
         # Another name (a user's hard link, a backup) points at the same bytes: never change them.
-        return Busy(f"the retired snapshot has {links} hard links")
+        return Unavailable(f"the retired snapshot has {links} hard links")
     try:
         fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as error:
         if error.errno in (errno.EAGAIN, errno.EACCES):
-            return Busy("a DuckDB reader in another process still has the retired snapshot open")
+            return Unavailable("a DuckDB reader in another process still has the retired snapshot open")
         raise
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        return Busy("a process holds a flock on the retired snapshot")
+        return Unavailable("a process holds a flock on the retired snapshot")
     holder = _other_holder(fd)
     if holder is not None:
-        return Busy(f"{holder} has the retired snapshot open")
+        return Unavailable(f"{holder} has the retired snapshot open")
     return None
 
 

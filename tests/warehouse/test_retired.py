@@ -49,7 +49,7 @@ def snapshot(tmp_path) -> Path:
     return path
 
 
-def claimed(path: Path) -> int | retired.Busy:
+def claimed(path: Path) -> int | retired.Unavailable:
     result = retired.claim(path)
     if isinstance(result, int):
         os.close(result)
@@ -65,7 +65,7 @@ def test_a_snapshot_nobody_reads_is_claimed(snapshot):
 
 
 def test_a_missing_snapshot_is_a_reason(tmp_path):
-    assert claimed(tmp_path / ".warehouse.duckdb.retired") == retired.Busy("no retired snapshot yet")
+    assert claimed(tmp_path / ".warehouse.duckdb.retired") == retired.Unavailable("no retired snapshot yet")
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_a_missing_snapshot_is_a_reason(tmp_path):
 def test_a_reader_in_another_process_keeps_it(snapshot, how, says):
     with held(snapshot, how) as holder:
         busy = claimed(snapshot)
-        assert isinstance(busy, retired.Busy) and says in busy.reason
+        assert isinstance(busy, retired.Unavailable) and says in busy.reason
         if how == "plain":
             assert f"process {holder.pid} (python" in busy.reason
     assert isinstance(claimed(snapshot), int), "free again once the reader is gone"
@@ -90,7 +90,7 @@ def test_a_duckdb_reader_in_this_process_keeps_it(snapshot):
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         busy = claimed(snapshot)
-        assert isinstance(busy, retired.Busy) and f"process {os.getpid()} " in busy.reason
+        assert isinstance(busy, retired.Unavailable) and f"process {os.getpid()} " in busy.reason
     finally:
         con.close()
     assert isinstance(claimed(snapshot), int)
@@ -98,7 +98,7 @@ def test_a_duckdb_reader_in_this_process_keeps_it(snapshot):
 
 def test_a_snapshot_with_another_hard_link_is_never_written(snapshot, tmp_path):
     os.link(snapshot, tmp_path / "my-backup.duckdb")
-    assert claimed(snapshot) == retired.Busy("the retired snapshot has 2 hard links")
+    assert claimed(snapshot) == retired.Unavailable("the retired snapshot has 2 hard links")
 
 
 def test_a_claim_holds_off_a_second_claimer(snapshot):
@@ -116,6 +116,6 @@ def test_a_claim_holds_off_a_second_claimer(snapshot):
             text=True,
             check=True,
         )
-        assert "Busy(" in other.stdout, other.stdout + other.stderr
+        assert "Unavailable(" in other.stdout, other.stdout + other.stderr
     finally:
         os.close(fd)
