@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 
 # 1 MiB: four of DuckDB's 256 KiB blocks. On the 10x file (3.2 GB) one daily run apart, 256 KiB
-# chunks would write 68 MB, 1 MiB 77 MB, 4 MiB 109 MB; comparing took 0.9-1.5 s at each size
-# (bench/measure_publish.py, docs/benchmark.md).
+# chunks would write 53-68 MB, 1 MiB 60-77 MB, 4 MiB 84-109 MB; comparing took 0.8-1.5 s at each
+# size, 256 KiB the slowest (bench/measure_publish.py, docs/benchmark.md).
 CHUNK_BYTES = 1 << 20
 
 
