@@ -30,7 +30,7 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     tables (search index, similar papers) empty, for a history too big to derive them.
     """
     from warehouse.derived import rebuild_derived_tables
-    from warehouse.publish import checkpoint_and_log, publish_copy
+    from warehouse.publish import checkpoint_and_log, publish_file
 
     generator = DayGenerator(papers_per_day, seed)
     paths = WarehousePaths(home)
@@ -51,7 +51,7 @@ def build_published_history(home: Path, end: date, n_days: int, papers_per_day: 
     finally:
         con.close()
     started = time.perf_counter()
-    result = publish_copy(working, published, published_at)
+    result = publish_file(working, published, published_at)
     timings["publish_s"] = time.perf_counter() - started
     return {
         "path": str(published),

@@ -31,6 +31,7 @@ from bench.json_output import print_result
 from bench.measure_cli_backfill import cli_backfill
 from orchestration.ingest.schedules import TRAILING_DAYS
 from warehouse.paths import WarehousePaths
+from warehouse.retired import retired_path
 
 
 def newest_listing_date(published: Path) -> date:
@@ -52,14 +53,17 @@ def refresh_days(newest: date, today: date) -> list[date]:
 
 
 def copy_history(history_home: Path, home: Path) -> float:
-    """Copy the published and the working warehouse of `history_home` into a fresh `home`;
-    return the seconds the copy took (not part of the run)."""
+    """Copy the published and the working warehouse of `history_home` into a fresh `home`, and
+    the retired snapshot a publish keeps when there is one (without it the run's first publish
+    copies the whole file); return the seconds the copy took (not part of the run)."""
     source, target = WarehousePaths(history_home), WarehousePaths(home)
     if not source.published_path.exists():
         raise FileNotFoundError(f"no published warehouse at {source.published_path}: build the history first (queries_10x)")
     shutil.rmtree(home, ignore_errors=True)
     started = time.perf_counter()
-    for path, copy in ((source.published_path, target.published_path), (source.working_path, target.working_path)):
+    files = [(source.published_path, target.published_path), (source.working_path, target.working_path)]
+    files.append((retired_path(source.published_path), retired_path(target.published_path)))
+    for path, copy in files:
         if path.exists():
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, copy)

@@ -1,6 +1,8 @@
 """Read-only connections to the published warehouse snapshot, reopened when a publish swaps it.
 
-Dagster swaps a new snapshot in with `os.replace`. DuckDB's Python client caches one database
+Dagster swaps a new snapshot in by a rename (warehouse/publish.py); every other publish the name
+gets back the inode of an earlier snapshot, rewritten, so a snapshot is known by its inode, size
+and modification time together, not by its inode alone. DuckDB's Python client caches one database
 instance per path while any connection to it is open, so `duckdb.connect(path)` can hand back
 the *old* file for as long as some other dashboard session still holds a connection. Here the
 file is attached to an in-memory database instead, kept open while the file stays the same

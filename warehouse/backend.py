@@ -31,8 +31,8 @@ def open_writer(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
 
 
 def publish(paths: WarehousePaths, run_id: str | None) -> PublishResult:
-    """Make what the writers committed the snapshot readers open: the file's checkpoint, copy
-    and swap, or on DuckLake one commit tagged `published` (readers pin to the newest)."""
+    """Make what the writers committed the snapshot readers open: the file's checkpoint and
+    swap (warehouse/publish.py), or on DuckLake one commit tagged `published` (readers pin to the newest)."""
     if paths.ducklake is None:
         return publish_working(paths.working_path, paths.published_path, run_id)
     con = connect_lake_writer(paths.ducklake)
@@ -57,6 +57,7 @@ def publish(paths: WarehousePaths, run_id: str | None) -> PublishResult:
         papers=papers,
         partitions=partitions,
         size_bytes=size,
+        how="DuckLake commit",
     )
 
 

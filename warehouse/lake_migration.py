@@ -19,7 +19,7 @@ import duckdb
 from warehouse import ducklake
 from warehouse.db import connect_lake_writer, connect_writer
 from warehouse.paths import DuckLakeLocation
-from warehouse.publish import PublishResult, checkpoint_and_log, log_publish, publish_copy
+from warehouse.publish import PublishResult, checkpoint_and_log, log_publish, publish_file
 
 # Bookkeeping of one warehouse that the copy must not carry over: the schema fingerprint (each
 # side applies its own DDL) and the lake's writer turn (warehouse/ducklake.py).
@@ -106,7 +106,7 @@ def lake_to_file(lake: DuckLakeLocation, working_path: Path, published_path: Pat
         if path.exists():
             os.replace(path, path.with_name(path.name + ".before-migrate"))
     os.replace(staging, working_path)
-    return MigrationResult(rows, publish_copy(working_path, published_path, published_at))
+    return MigrationResult(rows, publish_file(working_path, published_path, published_at))
 
 
 def _current_catalog(con: duckdb.DuckDBPyConnection) -> str:

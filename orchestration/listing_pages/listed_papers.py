@@ -68,6 +68,7 @@ def listed_papers(
             "rejected": dg.MetadataValue.json(rejected),
             "new_files": sum(not v["already_imported"] for v in imported.values()),
             "published": dg.MetadataValue.path(str(published.path)),
+            "publish": published.how,
         },
         check_results=[
             dg.AssetCheckResult(

@@ -37,6 +37,21 @@ def test_a_missing_history_is_refused_with_what_to_build(tmp_path):
         copy_history(tmp_path / "no-history", tmp_path / "copy")
 
 
+def test_a_retired_snapshot_is_copied_with_the_history(tmp_path):
+    # Without it the run's first publish would copy the whole file, which a daily run does not.
+    history = tmp_path / "history"
+    (history / "work").mkdir(parents=True)
+    for name, text in (
+        ("warehouse.duckdb", "published"),
+        (".warehouse.duckdb.retired", "retired"),
+        ("work/warehouse.duckdb", "working"),
+    ):
+        (history / name).write_text(text)
+    copy_history(history, tmp_path / "copy")
+    copied = {p.relative_to(tmp_path / "copy").as_posix(): p.read_text() for p in (tmp_path / "copy").rglob("*") if p.is_file()}
+    assert copied == {"warehouse.duckdb": "published", ".warehouse.duckdb.retired": "retired", "work/warehouse.duckdb": "working"}
+
+
 def test_the_daily_run_refetches_fifteen_days_into_a_copy_of_the_history(tmp_path):
     from bench.generate import DEFAULT_SEED
     from bench.history import build_published_history

@@ -171,3 +171,21 @@ def test_the_repository_answers_from_memory_only_when_asked_to(tmp_path):
     assert remembering.frame(counting, [0]).row(0) == (3, 0)  # remembered: not read again
     assert asking.frame(counting, [0]).row(0) == (3, 1)  # remember=False: read again
     assert remembering.scalar("SELECT count(*) FROM papers") == 3
+
+
+def test_a_publish_that_brings_back_an_earlier_inode_is_read_by_the_next_query(tmp_path):
+    # The exchange publish alternates two inodes: the third publish brings back the first one.
+    from warehouse.publish import publish_file
+
+    working, path = tmp_path / "work.duckdb", tmp_path / "warehouse.duckdb"
+    seen, inodes, ways = [], [], []
+    for papers in (3, 5, 7, 9):
+        with duckdb.connect(str(working)) as con:
+            con.execute("CREATE OR REPLACE TABLE papers AS SELECT range AS paper_id FROM range(?)", [papers])
+            con.execute("CREATE TABLE IF NOT EXISTS partition_loads AS SELECT 1 AS day")
+        ways.append(publish_file(working, path, None).how.split(":")[0])
+        inodes.append(path.stat().st_ino)
+        seen.append(count(path))
+    assert ways == ["full copy", "full copy", "exchange", "exchange"]
+    assert inodes[2] == inodes[0] and inodes[3] == inodes[1]
+    assert seen == [3, 5, 7, 9]

@@ -56,6 +56,8 @@ def test_the_asset_imports_a_dropped_page_once_and_publishes_it(tmp_path):
     files = [r.asset_materializations_for_node("listed_papers")[0].metadata["files"].value for r in (first, second)]
     assert files[0]["page.txt"]["already_imported"] is False
     assert files[1]["page.txt"]["already_imported"] is True
+    ways = [r.asset_materializations_for_node("listed_papers")[0].metadata["publish"].value for r in (first, second)]
+    assert ways == ["full copy: nothing published yet", "full copy: no retired snapshot yet"]
 
 
 def check_passed(result: dg.ExecuteInProcessResult) -> bool:

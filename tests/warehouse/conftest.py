@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from tests.warehouse.publish_helpers import publish_base, publish_files  # noqa: F401 - fixtures of the publish tests
 from warehouse.author_papers import fill_author_keys, refresh_author_papers
 from warehouse.db import apply_schema
 from warehouse.keywords import refresh_keyword_weeks

@@ -8,7 +8,7 @@ import sys
 import duckdb
 
 from warehouse.db import connect_writer
-from warehouse.publish import checkpoint_and_log, publish_copy
+from warehouse.publish import checkpoint_and_log, publish_file
 
 
 def write_papers(path, ids: list[str]) -> None:
@@ -26,7 +26,7 @@ def write_papers(path, ids: list[str]) -> None:
 def test_publish_makes_a_readable_snapshot(tmp_path):
     working, published = tmp_path / "work" / "w.duckdb", tmp_path / "warehouse.duckdb"
     at = write_papers(working, ["a", "b"])
-    result = publish_copy(working, published, at)
+    result = publish_file(working, published, at)
     assert result.papers == 2
     with duckdb.connect(str(published), read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM papers").fetchall()[0][0] == 2
@@ -36,11 +36,11 @@ def test_publish_makes_a_readable_snapshot(tmp_path):
 
 def test_an_open_reader_keeps_its_snapshot_and_the_next_reader_sees_the_new_one(tmp_path):
     working, published = tmp_path / "work" / "w.duckdb", tmp_path / "warehouse.duckdb"
-    publish_copy(working, published, write_papers(working, ["a"]))
+    publish_file(working, published, write_papers(working, ["a"]))
     reader = duckdb.connect(str(published), read_only=True)
     try:
         # The writer works and publishes while the reader holds the published file open.
-        publish_copy(working, published, write_papers(working, ["b", "c"]))
+        publish_file(working, published, write_papers(working, ["b", "c"]))
         assert reader.execute("SELECT count(*) FROM papers").fetchall()[0][0] == 1
     finally:
         reader.close()
@@ -53,7 +53,7 @@ def test_publish_refuses_a_working_file_with_a_pending_wal(tmp_path):
     write_papers(working, ["a"])
     working.with_name("w.duckdb.wal").write_bytes(b"pending")
     try:
-        publish_copy(working, published, None)
+        publish_file(working, published, None)
     except RuntimeError as error:
         assert "WAL" in str(error)
     else:
@@ -83,12 +83,12 @@ def test_a_publish_removes_staging_copies_of_dead_publishes_but_not_of_live_ones
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        publish_copy(working, published, at)
+        publish_file(working, published, at)
         assert not dead.exists(), "the dead publish's copy is cleaned up"
         assert live.exists(), "a live publish's copy is left alone"
     finally:
         holder.kill()
         holder.wait()
-    publish_copy(working, published, at)
+    publish_file(working, published, at)
     assert not live.exists(), "once its process is gone, the next publish removes it"
     assert not list(tmp_path.glob(".*.tmp"))

@@ -15,8 +15,6 @@ and is removed by the next one.
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import fcntl
 import json
 import os
@@ -26,12 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse import rename_exchange
+
 # schema.json of every export says this, and only a folder that does may be replaced.
 EXPORT_FORMAT = "papers-export"
 SCHEMA_FILE = "schema.json"
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
 
 
 class ExportTargetError(Exception):
@@ -125,25 +122,12 @@ def _swap(staging: Path, out: Path, exchange: bool) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
-    if exchange and _exchange(staging, out):
+    if exchange and rename_exchange.exchange(staging, out):
         return
     previous = staging.with_name(staging.name.removesuffix(".tmp") + ".previous.tmp")
     os.rename(out, previous)
     os.rename(staging, out)
     os.rename(previous, staging)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with renameat2(RENAME_EXCHANGE); False where unsupported."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
-        return False
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
 
 
 def _restore_previous(out: Path) -> None:

@@ -17,7 +17,7 @@ from tests.warehouse.export.export_checks import leftovers, tree_digest, warehou
 from tests.warehouse.export.generated import generate_warehouse
 from warehouse.export import ExportTargetError, ExportVerifyError, export_warehouse, run as export_run
 from warehouse.export.target import prepare_target, swap_in
-from warehouse.publish import publish_copy
+from warehouse.publish import publish_file
 
 
 @pytest.fixture
@@ -144,19 +144,9 @@ def test_one_snapshot_is_exported_while_a_publish_swaps_in_another(generated_pub
 
     def publish_after_papers(written) -> None:
         if written.table.name == "papers":  # a run publishes while the export reads
-            published_during.append(publish_copy(bigger, published, datetime.now(UTC)))
+            published_during.append(publish_file(bigger, published, datetime.now(UTC)))
 
     result = export_warehouse(published, tmp_path / "export", on_table_written=publish_after_papers)
     assert published_during and warehouse_counts(published)["papers"] == 40 * 3  # the publish was not blocked
     exported = {t.table.name: t.rows for t in result.tables}
     assert exported == warehouse_counts(generated_published)  # every table from the snapshot it opened
-
-
-def test_the_swap_is_one_atomic_exchange_on_this_file_system(tmp_path):
-    from warehouse.export.target import _exchange
-
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    (tmp_path / "a" / "from-a").touch()
-    assert _exchange(tmp_path / "a", tmp_path / "b")  # else every swap here would take the two-rename way
-    assert [p.name for p in (tmp_path / "b").iterdir()] == ["from-a"] and list((tmp_path / "a").iterdir()) == []
