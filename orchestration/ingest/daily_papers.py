@@ -101,6 +101,7 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
         "papers": published.papers,
         "partitions_loaded": published.partitions,
         "size_mb": round(published.size_bytes / 1e6, 2),
+        "publish": published.how,
         # "deferred": a full build was due, left to the search_tables asset
         "search_update": search.search,
         "search_changed_papers": search.changed_papers,

@@ -85,9 +85,11 @@ def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         if update.search == "unchanged" and current:
             # The load runs indexed their papers and published them: a publish would copy the same snapshot.
             published_as: dg.MetadataValue = dg.MetadataValue.text("no: the published snapshot was already current")
+            publish_how = "none"
         else:
             published = publish(warehouse.paths, context.run.run_id)
             papers, published_as = published.papers, dg.MetadataValue.path(str(published.path))
+            publish_how = published.how
     for key in SEARCH_KEYS:
         yield dg.MaterializeResult(
             asset_key=key,
@@ -97,6 +99,7 @@ def search_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
                 "changed_papers": update.changed_papers,
                 "papers": papers,
                 "published": published_as,
+                "publish": publish_how,
             },
         )
 
