@@ -98,7 +98,7 @@ def run_suite(args: list[str]) -> int:
     # dev) starts once; the order tests/conftest.py gives is kept. One worker more than cores: the
     # longest file (the UI backfills, minutes long) mostly waits for Dagster's daemons (it used 91 s
     # of CPU), so with a worker per core one core idled while the other ran the rest: the whole suite
-    # needs ~770 s of CPU and took 720 s on 2 idle cores. `python3 dev.py test -n 2` overrides it.
+    # needed ~770 s of CPU and took 720 s on 2 idle cores. `python3 dev.py test -n 2` overrides it.
     workers = (os.cpu_count() or 1) + 1
     # --durations: the slowest tests of every run are on record (CI's log), for the next look at suite time.
     parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder", "--durations=25"]

@@ -39,14 +39,18 @@ def sample_home(tmp_path_factory, worker_id) -> Path:
     return shared_sample_home(base if worker_id == "master" else base.parent)
 
 
-# The files that take minutes, longest first (`pytest --durations`): most of their time is spent
+# The files that take minutes, longest first (`pytest --durations`, printed by every `dev.py test`;
+# CI on 2026-12-06): most of their time is spent
 # waiting for Dagster (the backfill daemon looks every 30 s) and for runs in other processes.
 LONGEST_FILES = (
-    "e2e/test_dagster_team_deploy.py",
     "e2e/test_dagster_ui_backfill.py",
+    "e2e/test_dagster_team_deploy.py",
+    "e2e/test_dagster_weekly_digest.py",
     "test_readme_commands.py",
     "e2e/test_ducklake_concurrency.py",
     "e2e/test_dagster_postgres.py",
+    "e2e/test_ducklake_backfill.py",
+    "e2e/test_dagster_freshness_check.py",
     "e2e/test_ducklake_readers.py",
     "e2e/test_writer_crash.py",
     "e2e/test_dashboard_during_backfill.py",
