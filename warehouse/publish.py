@@ -90,7 +90,8 @@ def publish_file(working_path: Path, published_path: Path, published_at: datetim
     swapped = _by_exchange(working_path, published_path) if exchange else "asked for"
     if isinstance(swapped, str):
         swapped = _by_copy(working_path, published_path, swapped)
-    _sync_folder(published_path.parent)
+    # A power cut must not bring back the replaced snapshot's name.
+    rename_exchange.sync_path(published_path.parent)
     return PublishResult(
         path=published_path,
         published_at=published_at,
@@ -179,12 +180,3 @@ def _verify(path: Path) -> tuple[int, int]:
     finally:
         con.close()
     return papers, partitions
-
-
-def _sync_folder(folder: Path) -> None:
-    """Put the renames on disk, so a power cut cannot bring back the replaced snapshot's name."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

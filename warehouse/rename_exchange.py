@@ -2,7 +2,7 @@
 
 Both names keep pointing at a complete file (or folder) throughout: a reader opening either name
 sees the old one or the new one, never nothing. Used by the export's folder swap and the publish's
-exchange with the retired file.
+exchange with the retired file; `sync_path` puts a rename on disk.
 """
 
 from __future__ import annotations
@@ -28,3 +28,12 @@ def exchange(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def sync_path(path: Path) -> None:
+    """fsync a file or a folder by its path (a folder: so the renames in it survive a power cut)."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

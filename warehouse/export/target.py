@@ -95,14 +95,6 @@ def staging_folder(out: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _sync(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def swap_in(staging: Path, out: Path, exchange: bool = True) -> None:
     """Put the complete export at `staging` in place of `out`; the previous export (if any) ends
     up at `staging`, for the caller to delete. `exchange=False` forces the two-rename way.
@@ -111,11 +103,11 @@ def swap_in(staging: Path, out: Path, exchange: bool = True) -> None:
     names pointing at files whose data was never written (the previous export is deleted next).
     """
     for path in [*staging.rglob("*"), staging]:
-        _sync(path)
+        rename_exchange.sync_path(path)
     try:
         _swap(staging, out, exchange)
     finally:
-        _sync(out.parent)
+        rename_exchange.sync_path(out.parent)
 
 
 def _swap(staging: Path, out: Path, exchange: bool) -> None:
