@@ -157,22 +157,24 @@ def test_most_papers_changed_means_a_full_build(start, monkeypatch):
     assert derived.update_derived_tables(start.con).search == "full"
 
 
-def test_a_load_run_defers_a_due_full_build_and_changes_nothing(start, monkeypatch):
-    monkeypatch.setattr(derived, "FULL_BUILD_SHARE", 0.05)
-    mutate(start, generated_papers(date(2025, 3, 6), 10, seed=9), edited_title="none", edited_abstract="none", removed=[])
+@pytest.mark.parametrize(
+    ("module", "share", "value", "new_papers", "built_whole"),
+    [
+        (derived, "FULL_BUILD_SHARE", 0.05, 10, "search"),  # most papers changed: the index whole
+        (similar_module, "SIMILAR_FULL_SHARE", 0.0, 5, "similar"),  # similar papers due whole
+    ],
+)
+def test_a_load_run_defers_a_due_full_build_and_changes_nothing(
+    start, monkeypatch, module, share, value, new_papers, built_whole
+):
+    monkeypatch.setattr(module, share, value)
+    papers = generated_papers(date(2025, 3, 6), new_papers, seed=9)
+    mutate(start, papers, edited_title="none", edited_abstract="none", removed=[])
     before = search_tables(start.con), similar_tables(start.con)
     assert derived.update_derived_tables(start.con, allow_full_build=False) == derived.DEFERRED
     assert (search_tables(start.con), similar_tables(start.con)) == before
-    assert derived.update_derived_tables(start.con).search == "full"  # the search step still builds it
-
-
-def test_a_load_run_defers_similar_papers_due_whole(start, monkeypatch):
-    monkeypatch.setattr(similar_module, "SIMILAR_FULL_SHARE", 0.0)
-    mutate(start, generated_papers(date(2025, 3, 6), 5, seed=9), edited_title="none", edited_abstract="none", removed=[])
-    before = search_tables(start.con), similar_tables(start.con)
-    assert derived.update_derived_tables(start.con, allow_full_build=False) == derived.DEFERRED
-    assert (search_tables(start.con), similar_tables(start.con)) == before
-    assert (derived.update_derived_tables(start.con).similar) == "full"
+    # the search step still builds it
+    assert getattr(derived.update_derived_tables(start.con), built_whole) == "full"
 
 
 def test_a_load_run_updates_a_few_new_papers_as_the_search_step_would(start):
