@@ -42,7 +42,7 @@ def test_a_service_and_what_it_started_stop_on_sigint(tmp_path):
     said: list[str] = []
     stop_services([service], said.append, wait_s=20)
     assert service.returncode == -signal.SIGINT
-    assert not helper.is_running() or helper.status() == psutil.STATUS_ZOMBIE
+    helper.wait(timeout=10)  # psutil.TimeoutExpired if the group's helper outlived the service
     assert said == []
 
 
