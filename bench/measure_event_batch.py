@@ -12,7 +12,6 @@ Run it from two trees (the same venv) to compare their event logs.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 import dagster as dg
+
+from bench.json_output import print_result
 
 QUARTER = dg.DailyPartitionsDefinition(start_date="2025-01-01", end_date="2025-04-03")
 NAMES = ["raw", "papers", "authors", "paper_authors", "votes", "quarantined", "organizations", "submitters", "published"]
@@ -72,14 +73,12 @@ def main() -> None:
             runs.append(_one_run(home))
         finally:
             shutil.rmtree(home, ignore_errors=True)
-    print(
-        json.dumps(
-            {
-                "runs": runs,
-                "median_cpu_s": statistics.median(r["cpu_s"] for r in runs),
-                "median_wall_s": statistics.median(r["wall_s"] for r in runs),
-            }
-        )
+    print_result(
+        {
+            "runs": runs,
+            "median_cpu_s": statistics.median(r["cpu_s"] for r in runs),
+            "median_wall_s": statistics.median(r["wall_s"] for r in runs),
+        }
     )
 
 

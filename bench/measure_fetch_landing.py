@@ -11,7 +11,6 @@ Run it from two trees (the same venv) to compare their landing.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import shutil
 import statistics
@@ -19,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.json_output import print_result
 from hf_api.client import HFClient
 from hf_api.sample_replay import recorded_dates
 from hf_api.testing.fake_server import FakeHFServer
@@ -54,14 +54,12 @@ def main() -> None:
             rounds.append(one_round(args.days_dir, raw_dir))
         finally:
             shutil.rmtree(raw_dir, ignore_errors=True)
-    print(
-        json.dumps(
-            {
-                "rounds": rounds,
-                "median_wall_s": statistics.median(r["wall_s"] for r in rounds),
-                "median_cpu_s": statistics.median(r["cpu_s"] for r in rounds),
-            }
-        )
+    print_result(
+        {
+            "rounds": rounds,
+            "median_wall_s": statistics.median(r["wall_s"] for r in rounds),
+            "median_cpu_s": statistics.median(r["cpu_s"] for r in rounds),
+        }
     )
 
 
