@@ -40,7 +40,9 @@ def start(kind: str, tmp_path) -> tuple[subprocess.Popen, psutil.Process]:
 def test_a_service_and_what_it_started_stop_on_sigint(tmp_path):
     service, helper = start("polite", tmp_path)
     said: list[str] = []
-    stop_services([service], said.append, wait_s=20)
+    # A long wait: under a heavily loaded machine the service took over 20 s to exit on SIGINT
+    # (then killed: -9); the check is that SIGINT stops it, not how fast.
+    stop_services([service], said.append, wait_s=90)
     assert service.returncode == -signal.SIGINT
     helper.wait(timeout=10)  # psutil.TimeoutExpired if the group's helper outlived the service
     assert said == []
