@@ -22,8 +22,8 @@ SNAPSHOT_SQL = (
     "FROM papers p LEFT JOIN paper_authors pa USING (paper_id) GROUP BY 1 ORDER BY 1"
 )
 
-# Seconds between looks. A fresh connection costs ~25 ms of CPU (a held one ~2 ms): looking every
-# 50 ms kept a core half busy beside the backfill it watches. A publish is a rename, so a snapshot is
+# Seconds between looks. A look through a fresh connection costs ~13-25 ms of CPU (a held one ~2 ms):
+# looking every 50 ms could keep a quarter of a core busy beside the backfill it watches. A publish is a rename, so a snapshot is
 # old or new; a half day (a load writing into the published file) would last the whole load, seconds.
 PAUSE_S = {"hold": 0.05, "poll": 0.25}
 
