@@ -100,8 +100,9 @@ def run_suite(args: list[str]) -> int:
     # of CPU), so with a worker per core one core idled while the other ran the rest: the whole suite
     # needed ~770 s of CPU and took 720 s on 2 idle cores. `python3 dev.py test -n 2` overrides it.
     workers = (os.cpu_count() or 1) + 1
-    # --durations: the slowest tests of every run are on record (CI's log), for the next look at suite time.
-    parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder", "--durations=25"]
+    # --durations and tests.file_cost: the slowest tests and the files costing the most CPU are on
+    # record in every run (CI's log), for the next look at suite time.
+    parallel = ["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder", "--durations=25", "-p", "tests.file_cost"]
     load_before = _load_average()
     before, started = _children_cpu_s(), time.monotonic()
     # Bytecode may be written while the suite runs (into the repo's gitignored __pycache__ folders),

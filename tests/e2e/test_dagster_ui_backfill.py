@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import yaml
@@ -56,10 +57,22 @@ def hf(served):
         yield server
 
 
+def quick_monitoring_profile(folder) -> Path:
+    """The shipped dagster.yaml with run monitoring polling every 5 s and freeing a crashed run's pool
+    slots 5 s after it ended (15 s and 15 s shipped): the SIGKILL test's retry waits for that slot,
+    up to 30 s of this file's minutes. Every other setting is the shipped one."""
+    profile = yaml.safe_load(SHIPPED_DAGSTER_YAML.read_text())
+    profile["run_monitoring"].update(poll_interval_seconds=5, free_slots_after_run_end_seconds=5)
+    path = folder / "dagster.yaml"
+    path.write_text(yaml.safe_dump(profile))
+    return path
+
+
 @pytest.fixture(scope="module")
 def dagster(tmp_path_factory, hf):
     home = tmp_path_factory.mktemp("papers_home")
-    with DagsterDev(home, env={"HF_API_BASE_URL": hf.base_url, **CLIENT_ENV}) as dev:
+    profile = quick_monitoring_profile(tmp_path_factory.mktemp("profile"))
+    with DagsterDev(home, env={"HF_API_BASE_URL": hf.base_url, **CLIENT_ENV}, profile=profile) as dev:
         yield dev
 
 
