@@ -81,38 +81,43 @@ def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: st
         clear_failure(raw_dir, day)
         log.info(f"{day}: landed {records} records")
 
-    with (
-        ThreadPoolExecutor(LANDING_THREADS, thread_name_prefix="landing") as pool,
-        ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="fetch") as fetchers,
-    ):
-        next_days = iter(to_fetch)
-        fetching: deque[tuple[date, Future]] = deque(
-            (day, fetchers.submit(client.fetch_day, day)) for day in islice(next_days, FETCH_THREADS)
-        )
-        while fetching:
-            day, fetch = fetching.popleft()
-            try:
-                fetched = fetch.result()
-            except FetchError as error:
-                log.error(str(error))
-                # The day is stored beside the reason (and shown beside it), so the reason omits it.
-                record_failure(raw_dir, day, error.problem, run_id)
-                outcome.failures[day] = error.problem
-                fetched = None
-            del fetch  # its result holds the day's bodies
-            for later in islice(next_days, 1):
-                fetching.append((later, fetchers.submit(client.fetch_day, later)))
-            if fetched is None:
-                continue
-            landing = pool.submit(
-                land_fetch, raw_dir, day, fetched.fetched_at, fetched.url, fetched.pages, fetched.record_count, tags
+    fetchers = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="fetch")
+    try:
+        with ThreadPoolExecutor(LANDING_THREADS, thread_name_prefix="landing") as pool:
+            next_days = iter(to_fetch)
+            fetching: deque[tuple[date, Future]] = deque(
+                (day, fetchers.submit(client.fetch_day, day)) for day in islice(next_days, FETCH_THREADS)
             )
-            pending.append((day, fetched.record_count, landing))
-            del fetched
-            while len(pending) > MAX_PENDING or (pending and pending[0][2].done()):
+            while fetching:
+                day, fetch = fetching.popleft()
+                try:
+                    fetched = fetch.result()
+                except FetchError as error:
+                    log.error(str(error))
+                    # The day is stored beside the reason (and shown beside it), so the reason omits it.
+                    record_failure(raw_dir, day, error.problem, run_id)
+                    outcome.failures[day] = error.problem
+                    fetched = None
+                del fetch  # its result holds the day's bodies
+                for later in islice(next_days, 1):
+                    fetching.append((later, fetchers.submit(client.fetch_day, later)))
+                if fetched is None:
+                    continue
+                landing = pool.submit(
+                    land_fetch, raw_dir, day, fetched.fetched_at, fetched.url, fetched.pages, fetched.record_count, tags
+                )
+                pending.append((day, fetched.record_count, landing))
+                del fetched
+                while len(pending) > MAX_PENDING or (pending and pending[0][2].done()):
+                    finish_oldest()
+            while pending:
                 finish_oldest()
-        while pending:
-            finish_oldest()
+    except BaseException:
+        # Ctrl-C (runs/interrupts.py) or a failed landing: stop now, not after the fetches in
+        # flight and their retry waits; what they fetch is never landed.
+        fetchers.shutdown(wait=False, cancel_futures=True)
+        raise
+    fetchers.shutdown()
     # An httpx Response and its stream refer to each other, so a landed day's body is freed only
     # by the cyclic collector, which seldom runs a full pass: bodies of earlier days were still
     # held at the search rebuild of a 10x backfill (~30 MB more at its peak, measured).
