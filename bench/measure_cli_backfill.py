@@ -56,7 +56,7 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path, tree: Path = REPO
         "requests": requests,
         "peak_rss_mb": peak_mb,
         "published_papers": _published_papers(home / "warehouse.duckdb"),
-        **run_breakdown(home / "dagster", wall),
+        **run_breakdown(home / "dagster", wall, started_epoch),
         "phases": run_phases(home / "dagster", started_epoch, ended_epoch),
     }
 
@@ -75,10 +75,12 @@ def _published_papers(path: Path) -> int:
         con.close()
 
 
-def run_breakdown(dagster_home: Path, wall_s: float) -> dict:
-    """Seconds inside Dagster runs (from their records), per step, and the rest of `wall_s`
-    (imports, instance start-up, writer-slot bookkeeping between runs, exit)."""
-    records = run_worker("bench.run_records", [], {"DAGSTER_HOME": str(dagster_home)})
+def run_breakdown(dagster_home: Path, wall_s: float, since_epoch: float | None = None) -> dict:
+    """Seconds inside Dagster runs (from their records; those created since `since_epoch` when
+    given), per step, and the rest of `wall_s` (imports, instance start-up, writer-slot
+    bookkeeping between runs, exit)."""
+    since = [repr(since_epoch)] if since_epoch is not None else []
+    records = run_worker("bench.run_records", since, {"DAGSTER_HOME": str(dagster_home)})
     return {
         "runs": records["runs"],
         "in_runs_s": records["in_runs_s"],

@@ -17,6 +17,8 @@ import json
 import sys
 from datetime import UTC
 
+from bench.run_records import created_epoch
+
 RUN_ENDS = {"PIPELINE_SUCCESS", "PIPELINE_FAILURE", "PIPELINE_CANCELED"}
 STEP_ENDS = {"STEP_SUCCESS", "STEP_FAILURE"}
 
@@ -50,7 +52,9 @@ def main(argv: list[str]) -> int:
     table = SqlEventLogStorageTable
     runs = []
     with dg.DagsterInstance.get() as instance:
-        records = sorted(instance.get_run_records(), key=lambda record: record.create_timestamp)
+        # Only this command's runs: an instance that ran earlier commands has theirs too.
+        mine = [record for record in instance.get_run_records() if created_epoch(record.create_timestamp) >= started]
+        records = sorted(mine, key=lambda record: record.create_timestamp)
         previous_end = started
         for record in records:
             run_id = record.dagster_run.run_id

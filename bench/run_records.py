@@ -1,23 +1,32 @@
 """Where a finished backfill's time went by Dagster's own records, in its own process (the
 instance's storage reads DAGSTER_HOME, which the benchmark's process does not set).
 
-    DAGSTER_HOME=... python -m bench.run_records
+    DAGSTER_HOME=... python -m bench.run_records [SINCE_EPOCH]
 
 Prints one JSON line: runs, seconds inside runs, seconds per step key, and each run's job and
-duration (start to end by the run's record, oldest first).
+duration (start to end by the run's record, oldest first). With SINCE_EPOCH (seconds since the
+epoch), only the runs created from then on: an instance that ran earlier commands has theirs too.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from datetime import UTC, datetime
 
 
-def main() -> int:
-    """Print the run and step seconds of every run in the instance."""
+def created_epoch(created: datetime) -> float:
+    """A run record's creation time in seconds since the epoch (storage keeps it naive, in UTC)."""
+    return (created if created.tzinfo else created.replace(tzinfo=UTC)).timestamp()
+
+
+def main(argv: list[str]) -> int:
+    """Print the run and step seconds of every run in the instance (created since argv[0], if given)."""
     import dagster as dg
 
+    since = float(argv[0]) if argv else float("-inf")
     with dg.DagsterInstance.get() as instance:
-        records = instance.get_run_records()
+        records = [r for r in instance.get_run_records() if created_epoch(r.create_timestamp) >= since]
         durations: list[dict[str, str | float]] = [
             {"job": r.dagster_run.job_name, "status": r.dagster_run.status.value, "seconds": r.end_time - r.start_time}
             for r in sorted(records, key=lambda r: r.create_timestamp)
@@ -34,4 +43,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

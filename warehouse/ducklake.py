@@ -245,8 +245,14 @@ def upsert_sql(table: str, key: str, update: tuple[str, ...], lake: bool) -> str
     """Insert the new keys of `incoming_rows` into `table`; for known keys fill in the `update`
     columns that were unknown (never blank them)."""
     if not lake:
+        # Only rows whose columns really change are updated: updating every known key (~90k authors
+        # of a daily run at 10x) took 4-5x as long as the upsert of the few that change.
         assignments = ", ".join(f"{col} = coalesce(EXCLUDED.{col}, {table}.{col})" for col in update)
-        return f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows ON CONFLICT ({key}) DO UPDATE SET {assignments}"
+        changes = " OR ".join(f"(EXCLUDED.{col} IS NOT NULL AND EXCLUDED.{col} IS DISTINCT FROM {table}.{col})" for col in update)
+        return (
+            f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows "
+            f"ON CONFLICT ({key}) DO UPDATE SET {assignments} WHERE {changes}"
+        )
     # Only rows whose columns really change are updated: an UPDATE deletes the old row version.
     changed = " OR ".join(f"(s.{col} IS NOT NULL AND s.{col} IS DISTINCT FROM t.{col})" for col in update)
     assignments = ", ".join(f"{col} = coalesce(s.{col}, t.{col})" for col in update)

@@ -77,3 +77,18 @@ def test_the_daily_run_refetches_fifteen_days_into_a_copy_of_the_history(tmp_pat
     assert figures["daily_run_10x_schedule_run_s"] == run["schedule_run_s"] == run["run_seconds"][0]["seconds"]
     assert figures["daily_run_10x_search_run_s"] == run["search_run_s"] == run["run_seconds"][1]["seconds"]
     assert 0 < run["schedule_run_s"] + run["search_run_s"] == run["in_runs_s"] < run["wall_s"]
+
+
+def test_a_settled_daily_run_is_timed_after_an_untimed_one_on_the_same_copy(tmp_path):
+    from bench.generate import DEFAULT_SEED
+    from bench.history import build_published_history
+
+    history, per_day = tmp_path / "history", 2
+    build_published_history(history, date(2026, 6, 2), 2, per_day, DEFAULT_SEED)
+    daily = measure_daily_run(history, tmp_path / "daily", per_day, settle=True)
+    run = daily["runs"][0]
+    assert daily["settled"] is True and run["settle_wall_s"] > 0
+    # the timed run fetched every day again and found the settling run's papers there
+    assert run["requests"] == TRAILING_DAYS + 1
+    assert run["published_papers"] == (TRAILING_DAYS + 1) * per_day
+    assert [r["job"] for r in run["run_seconds"]] == ["daily_papers_job", "search_tables_job"]

@@ -49,9 +49,11 @@ def run_papers_on_lake(args: list[str], home: Path, base_url: str, lake: DuckLak
     return run_papers(args, home, base_url, timeout=timeout, extra_env=lake_env(lake))
 
 
-def _shown(column: str, kind: str) -> str:
+def _shown(column: str, kind: str, by_day: bool) -> str:
     if column in CLOCK_COLUMNS:
-        return f"dense_rank() OVER (ORDER BY {column})"
+        # Days are fetched several at once (pipeline/fetch_days.py): fetch times are ordered
+        # within a day, not across days.
+        return f"dense_rank() OVER ({'PARTITION BY listing_date ' if by_day else ''}ORDER BY {column})"
     # Scores are sums whose order the engine picks: the last bit may differ between runs.
     return f"round({column}, 12)" if kind == "DOUBLE" else column
 
@@ -62,7 +64,8 @@ def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     described = con.execute(f"DESCRIBE {table}").fetchall()
     # The fixture days repeat the same few real days, so a paper has several neighbours at exactly
     # the same score, and which of them is kept is not determined: the scores per rank are compared.
-    shown = [_shown(row[0], row[1]) for row in described if (table, row[0]) != ("similar_papers", "similar_paper_id")]
+    by_day = any(row[0] == "listing_date" for row in described)
+    shown = [_shown(row[0], row[1], by_day) for row in described if (table, row[0]) != ("similar_papers", "similar_paper_id")]
     return con.execute(f"SELECT {', '.join(shown)} FROM {table} ORDER BY ALL").fetchall()
 
 

@@ -21,6 +21,7 @@ import yaml
 
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
+from pipeline.fetch_days import FETCH_THREADS
 from tests.e2e.dagster_harness import (
     REPO_ROOT,
     SHIPPED_DAGSTER_YAML,
@@ -170,7 +171,8 @@ def test_backfills_under_429_503_and_slow_bodies_complete_within_the_pool_limit(
     statuses = [r.status for r in hf.requests]
     assert statuses.count(429) >= 3 and statuses.count(503) >= 3
     pool_limit = yaml.safe_load(SHIPPED_DAGSTER_YAML.read_text())["concurrency"]["pools"]["default_limit"]
-    assert 1 <= hf.max_in_flight <= pool_limit
+    # One fetching step at a time, each with at most FETCH_THREADS days in flight.
+    assert 1 <= hf.max_in_flight <= pool_limit * FETCH_THREADS
 
 
 def test_a_day_that_always_fails_fails_alone_and_a_rerun_after_recovery_completes(dagster, served, fresh_faults):

@@ -52,3 +52,42 @@ def test_a_landing_that_fails_on_a_worker_thread_fails_the_step_with_its_error(t
     assert list_fetches(raw_dir, days[2]) == []
     # The days before it are complete on disk, so a rerun in the same run reuses them.
     assert all(len(list_fetches(raw_dir, day)) == 1 for day in days[:2])
+
+
+def test_days_are_fetched_several_at_once_and_one_that_fails_fails_alone(tmp_path):
+    days = fixture_days(tmp_path / "served", 6, date(2025, 2, 3))
+    # the first day's body stalls for a second: the next days are fetched meanwhile
+    faults = {days[0].isoformat(): ["slow:1"], days[2].isoformat(): "always:503"}
+    raw_dir = tmp_path / "raw"
+    with (
+        FakeHFServer(tmp_path / "served", faults=faults) as server,
+        HFClient(server.base_url, requests_per_second=0, max_attempts=1) as client,
+    ):
+        outcome = fetch_and_land(client, raw_dir, days, "run-1", None, logging.getLogger("test"))
+        in_flight = server.max_in_flight
+    assert list(outcome.failures) == [days[2]] and "503" in outcome.failures[days[2]]
+    assert sorted(outcome.landed) == [day for day in days if day != days[2]]
+    assert all(len(list_fetches(raw_dir, day)) == 1 for day in outcome.landed)
+    assert 1 < in_flight <= fetch_days.FETCH_THREADS
+
+
+def test_a_step_stopped_mid_fetch_does_not_wait_for_the_days_in_flight(tmp_path, monkeypatch):
+    import threading
+
+    days = fixture_days(tmp_path / "served", 4, date(2025, 2, 3))
+
+    def interrupted_on_the_first_day(raw_dir, day, *args):
+        raise KeyboardInterrupt  # as Ctrl-C inside the step (runs/interrupts.py raises a BaseException)
+
+    monkeypatch.setattr(fetch_days, "land_fetch", interrupted_on_the_first_day)
+    # the second day's answer hangs until released: waiting for it would never end
+    with (
+        FakeHFServer(tmp_path / "served", faults={days[1].isoformat(): ["hang:600"]}) as server,
+        HFClient(server.base_url, requests_per_second=0, max_attempts=1) as client,
+    ):
+        with pytest.raises(KeyboardInterrupt):
+            fetch_and_land(client, tmp_path / "raw", days, "run-1", None, logging.getLogger("test"))
+        still_fetching = [t for t in threading.enumerate() if t.name.startswith("fetch")]
+        server.release_hangs()
+    assert still_fetching  # it returned while the hung day was still in flight
+    assert all(list_fetches(tmp_path / "raw", day) == [] for day in days)

@@ -245,3 +245,53 @@ def test_a_loaded_chunks_rows_are_released_before_the_transaction_ends(con, monk
     assert handed, "the load hands its rows to DuckDB as Arrow tables"
     assert alive_when_second_chunk_was_made == [0]
     assert con.execute("SELECT count(*) FROM papers").fetchall() == [(2,)]
+
+
+def test_a_refetched_day_updated_in_place_equals_its_new_answer_loaded_alone(con):
+    # What the file's in-place update of papers listed again on their day must equal: the day
+    # deleted and inserted whole.
+    def answer(c, first: bool):
+        rows = [
+            # keywords added later (a list column: its row is deleted and inserted instead)
+            {**paper("2405.00001", 3), "ai_keywords": None if first else ["agents"]},
+            # title edited, votes grew: updated in place
+            {**paper("2405.00002", 5 if first else 8), "title": "Old title" if first else "New title"},
+            # unchanged
+            {**paper("2405.00003", 1), "ai_keywords": ["rl"]},
+        ]
+        rows.append(paper("2405.00004", 2) if first else paper("2405.00005", 7))  # dropped; new
+        return batch(c, rows)
+
+    replace_partition(con, answer(con, first=True))
+    replace_partition(con, answer(con, first=False))
+    fresh = duckdb.connect()
+    apply_schema(fresh)
+    replace_partition(fresh, answer(fresh, first=False))
+    assert snapshot(con) == snapshot(fresh)
+    assert con.execute("SELECT count(*) - count(DISTINCT paper_id) FROM papers").fetchall() == [(0,)]
+
+
+def test_authors_upserted_once_per_load_equal_upserts_chunk_by_chunk(con):
+    from dataclasses import replace
+
+    from warehouse.load import replace_partitions, replace_partitions_in_chunks
+
+    def with_author(b: PartitionBatch, c, name: str, hf_username: str | None) -> PartitionBatch:
+        author = {"author_id": "a1", "name": name, "hf_username": hf_username, "identity_key": "name:ada", "author_key": A1_KEY}
+        return replace(b, authors=frame_like(c, "authors", [author]))
+
+    def chunks(c):
+        # the first chunk adds the author; the second knows her username; the third does not
+        return [
+            [with_author(batch(c, [paper("2405.00001", 3)]), c, "Ada", None)],
+            [with_author(batch(c, [paper("2405.00002", 6, NEXT)], day=NEXT), c, "Ada L.", "ada")],
+            [with_author(batch(c, [paper("2405.00003", 1, LATER)], day=LATER), c, "A. L.", None)],
+        ]
+
+    replace_partitions_in_chunks(con, iter(chunks(con)))
+    in_turn = duckdb.connect()
+    apply_schema(in_turn)
+    for chunk in chunks(in_turn):
+        replace_partitions(in_turn, chunk)
+    assert snapshot(con) == snapshot(in_turn)
+    assert con.execute("SELECT name, hf_username FROM authors").fetchall() == [("Ada", "ada")]
