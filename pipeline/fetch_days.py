@@ -2,7 +2,9 @@
 `log` is any logger with `info` and `error`)."""
 
 import gc
+import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,11 +53,22 @@ LANDING_THREADS = 4
 MAX_PENDING = 8
 
 
-def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: str, backfill: str | None, log) -> FetchOutcome:
+def fetch_and_land(
+    client: HFClient,
+    raw_dir: Path,
+    days: list[date],
+    run_id: str,
+    backfill: str | None,
+    log,
+    on_landed: Callable[[date, RawFetch], None] | None = None,
+    stop: threading.Event | None = None,
+) -> FetchOutcome:
     """Fetch each day (or reuse this run's/backfill's earlier fetch) and land it atomically.
 
     A day is landed on a worker thread while the next one is fetched; it is reported landed
-    only once its files are on disk and renamed into place, as before.
+    only once its files are on disk and renamed into place, as before. `on_landed(day, fetch)`
+    is called as each day is reported landed, in the order of `days`; once `stop` is set no
+    further day is fetched (the days landing still finish).
     """
     tags = {"run_id": run_id, **({"backfill": backfill} if backfill else {})}
     outcome = FetchOutcome()
@@ -66,12 +79,21 @@ def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: st
         outcome.landed[day] = landing.result()
         clear_failure(raw_dir, day)
         log.info(f"{day}: landed {records} records")
+        if on_landed is not None:
+            on_landed(day, outcome.landed[day])
 
     with ThreadPoolExecutor(LANDING_THREADS, thread_name_prefix="landing") as pool:
         for day in days:
+            if stop is not None and stop.is_set():
+                break
             reused = landed_by(raw_dir, day, run_id, backfill)
             if reused is not None:
+                # Reported after the days before it, which may still be landing.
+                while pending:
+                    finish_oldest()
                 outcome.landed[day] = reused
+                if on_landed is not None:
+                    on_landed(day, reused)
                 continue
             try:
                 fetched = client.fetch_day(day)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import errno
 import logging
-from datetime import date
+import threading
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -52,3 +53,26 @@ def test_a_landing_that_fails_on_a_worker_thread_fails_the_step_with_its_error(t
     assert list_fetches(raw_dir, days[2]) == []
     # The days before it are complete on disk, so a rerun in the same run reuses them.
     assert all(len(list_fetches(raw_dir, day)) == 1 for day in days[:2])
+
+
+def test_each_landed_day_is_handed_on_in_order_and_a_stop_fetches_no_further_day(tmp_path, monkeypatch):
+    # Each day's landing is awaited before the next fetch, so the stop comes between two fetches.
+    monkeypatch.setattr(fetch_days, "MAX_PENDING", 0)
+    days = fixture_days(tmp_path / "served", 5, date(2025, 2, 3))
+    raw_dir = tmp_path / "raw"
+    # Landed earlier in the same backfill: handed on as reused, after the day before it.
+    land_fetch(raw_dir, days[1], datetime(2025, 2, 10, tzinfo=UTC), "test://reused", [b"[]"], 0, {"backfill": "bf-1"})
+    stop = threading.Event()
+    handed: list[tuple[date, bool]] = []
+
+    def on_landed(day, fetch):
+        assert list_fetches(raw_dir, day)[-1] == fetch  # on disk and renamed into place
+        handed.append((day, fetch.tags.get("run_id") == "run-1"))
+        if day == days[2]:
+            stop.set()
+
+    with FakeHFServer(tmp_path / "served") as server, HFClient(server.base_url, requests_per_second=0) as client:
+        outcome = fetch_and_land(client, raw_dir, days, "run-1", "bf-1", logging.getLogger("test"), on_landed, stop)
+    assert handed == [(days[0], True), (days[1], False), (days[2], True)]
+    assert list(outcome.landed) == days[:3] and not outcome.failures
+    assert list_fetches(raw_dir, days[3]) == [] and len(server.requests) == 2
