@@ -20,9 +20,10 @@ from typing import Any
 from landing.raw_store import RawFetch
 from pipeline.fetch_days import FetchOutcome
 
-# How long a caller that stops early (an error, Ctrl-C) waits for the fetch thread to notice:
-# it fetches no further day once stopped, but a request in flight runs to its end or timeout.
-STOP_WAIT_S = 5.0
+# How long a caller that stops early (an error, Ctrl-C) waits for the fetch thread to end. Once
+# stopped it fetches no further day, but a request in flight (a slow body, a retry's pause) runs
+# to its end: the thread, a daemon, is not waited for longer, so Ctrl-C still stops at once.
+STOP_WAIT_S = 1.0
 # How often a caller waiting for the next day wakes up, so that Ctrl-C is handled at once.
 POLL_S = 0.2
 
