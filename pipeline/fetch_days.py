@@ -2,7 +2,9 @@
 `log` is any logger with `info` and `error`)."""
 
 import gc
+import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,39 +59,62 @@ MAX_PENDING = 8
 FETCH_THREADS = 4
 
 
-def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: str, backfill: str | None, log) -> FetchOutcome:
+def fetch_and_land(
+    client: HFClient,
+    raw_dir: Path,
+    days: list[date],
+    run_id: str,
+    backfill: str | None,
+    log,
+    on_landed: Callable[[date, RawFetch], None] | None = None,
+    stop: threading.Event | None = None,
+) -> FetchOutcome:
     """Fetch each day (or reuse this run's/backfill's earlier fetch) and land it atomically.
 
     Up to FETCH_THREADS days are fetched at once and a day is landed on a worker thread while
     later ones are fetched; days are reported in order, each landed only once its files are on
-    disk and renamed into place, and a day that cannot be fetched fails alone.
+    disk and renamed into place, and a day that cannot be fetched fails alone. `on_landed(day,
+    fetch)` is called as each day is reported landed, in the order of `days`; once `stop` is set
+    no further day is started or reported (the days landing still finish).
     """
     tags = {"run_id": run_id, **({"backfill": backfill} if backfill else {})}
     outcome = FetchOutcome()
-    to_fetch = []
-    for day in days:
-        reused = landed_by(raw_dir, day, run_id, backfill)
-        if reused is not None:
-            outcome.landed[day] = reused
-        else:
-            to_fetch.append(day)
+    reused = {day: landed_by(raw_dir, day, run_id, backfill) for day in days}
     pending: deque[tuple[date, int, Future[RawFetch]]] = deque()
+
+    def report(day: date, fetch: RawFetch) -> None:
+        outcome.landed[day] = fetch
+        if on_landed is not None:
+            on_landed(day, fetch)
 
     def finish_oldest() -> None:
         day, records, landing = pending.popleft()
-        outcome.landed[day] = landing.result()
+        fetch = landing.result()
         clear_failure(raw_dir, day)
         log.info(f"{day}: landed {records} records")
+        report(day, fetch)
+
+    def stopped() -> bool:
+        return stop is not None and stop.is_set()
 
     fetchers = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="fetch")
     try:
         with ThreadPoolExecutor(LANDING_THREADS, thread_name_prefix="landing") as pool:
-            next_days = iter(to_fetch)
+            next_days = iter([day for day in days if reused[day] is None])
             fetching: deque[tuple[date, Future]] = deque(
                 (day, fetchers.submit(client.fetch_day, day)) for day in islice(next_days, FETCH_THREADS)
             )
-            while fetching:
-                day, fetch = fetching.popleft()
+            for day in days:
+                if stopped():
+                    break
+                earlier = reused[day]
+                if earlier is not None:
+                    # Reported after the days before it, which may still be landing.
+                    while pending:
+                        finish_oldest()
+                    report(day, earlier)
+                    continue
+                _, fetch = fetching.popleft()  # started in the order of `days`: this day's
                 try:
                     fetched = fetch.result()
                 except FetchError as error:
@@ -99,8 +124,9 @@ def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: st
                     outcome.failures[day] = error.problem
                     fetched = None
                 del fetch  # its result holds the day's bodies
-                for later in islice(next_days, 1):
-                    fetching.append((later, fetchers.submit(client.fetch_day, later)))
+                if not stopped():
+                    for later in islice(next_days, 1):
+                        fetching.append((later, fetchers.submit(client.fetch_day, later)))
                 if fetched is None:
                     continue
                 landing = pool.submit(
@@ -112,12 +138,10 @@ def fetch_and_land(client: HFClient, raw_dir: Path, days: list[date], run_id: st
                     finish_oldest()
             while pending:
                 finish_oldest()
-    except BaseException:
-        # Ctrl-C (runs/interrupts.py) or a failed landing: stop now, not after the fetches in
-        # flight and their retry waits; what they fetch is never landed.
+    finally:
+        # Ctrl-C (runs/interrupts.py), a failed landing or a stop: do not wait for the fetches
+        # still in flight and their retry waits; what they fetch is never landed.
         fetchers.shutdown(wait=False, cancel_futures=True)
-        raise
-    fetchers.shutdown()
     # An httpx Response and its stream refer to each other, so a landed day's body is freed only
     # by the cyclic collector, which seldom runs a full pass: bodies of earlier days were still
     # held at the search rebuild of a 10x backfill (~30 MB more at its peak, measured).

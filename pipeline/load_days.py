@@ -3,7 +3,9 @@
 Called by the `daily_papers` asset and by the benchmark; no Dagster here (`log` is any logger
 with `warning`)."""
 
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Generic, TypeVar
 
 import polars as pl
 
@@ -13,6 +15,8 @@ from warehouse.db import WRITER_MEMORY_LIMIT, within_memory_limits
 from warehouse.ducklake import retry_on_conflict
 from warehouse.listings import relink_listed_papers
 from warehouse.load import LoadOutcome, PartitionBatch, replace_partitions_in_chunks
+
+T = TypeVar("T")
 
 
 def batches_for_days(raw_dir, days: list[date]) -> list[PartitionBatch]:
@@ -64,16 +68,39 @@ LOAD_CHUNK_BYTES = 8_000_000
 def day_chunks(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_BYTES) -> list[dict]:
     """The days of `fetches` in order, cut into chunks whose fetches hold at most `max_bytes`
     (a single larger day is a chunk of its own)."""
-    chunks: list[dict] = []
+    return list(stream_chunks(fetches.items(), max_bytes))
+
+
+def stream_chunks(fetches: Iterable[tuple[date, list[RawFetch]]], max_bytes: int = LOAD_CHUNK_BYTES) -> Iterator[dict]:
+    """day_chunks for days that arrive one by one (day, its fetches): each chunk is handed on as
+    soon as the next day would not fit in it, or the days end."""
+    chunk: dict[date, list[RawFetch]] = {}
     size = 0
-    for day, found in fetches.items():
+    for day, found in fetches:
         day_bytes = sum(fetch.size_bytes for fetch in found)
-        if not chunks or size + day_bytes > max_bytes:
-            chunks.append({})
-            size = 0
-        chunks[-1][day] = found
+        if chunk and size + day_bytes > max_bytes:
+            yield chunk
+            chunk, size = {}, 0
+        chunk[day] = found
         size += day_bytes
-    return chunks
+    if chunk:
+        yield chunk
+
+
+class Replayable(Generic[T]):
+    """The items of an iterator, taken from it once; every pass over this yields them again from
+    the first, then takes the next ones (a load that runs again after running out of memory, or
+    after losing a DuckLake commit, reads the same chunks)."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._source = iter(items)
+        self._seen: list[T] = []
+
+    def __iter__(self) -> Iterator[T]:
+        yield from self._seen
+        for item in self._source:
+            self._seen.append(item)
+            yield item
 
 
 # DuckDB's memory for a load; a load that needs more is rolled back and run again with the next.
@@ -90,10 +117,17 @@ def load_days(con, raw_dir, days: list[date], log) -> list[LoadOutcome]:
 
 def load_fetches(con, fetches: dict[date, list[RawFetch]], log) -> list[LoadOutcome]:
     """load_days for fetches already read (day -> its readable fetches, oldest first)."""
+    return load_chunks(con, day_chunks(fetches), log)
+
+
+def load_chunks(con, chunks: Iterable[dict[date, list[RawFetch]]], log) -> list[LoadOutcome]:
+    """load_fetches for days already cut into chunks (`day_chunks`, or `Replayable(stream_chunks(...))`
+    for days still landing: a chunk is transformed and loaded as soon as it is complete). `chunks`
+    is read again from its start if the load runs again."""
 
     def load() -> list[LoadOutcome]:
-        chunks = (batches_for_fetches(chunk) for chunk in day_chunks(fetches))
-        return replace_partitions_in_chunks(con, chunks)
+        batches = (batches_for_fetches(chunk) for chunk in chunks)
+        return replace_partitions_in_chunks(con, batches)
 
     # On DuckLake a writer whose commit lost to another's runs its load again (warehouse/ducklake.py);
     # on the file there is one writer and no conflict.

@@ -9,8 +9,6 @@ from datetime import date
 
 import dagster as dg
 
-from landing.raw_reading import read_landed_days
-from landing.raw_store import record_failure
 from orchestration.ingest.descriptions import PUBLISHED_DESCRIPTION, RAW_DESCRIPTION, TABLE_DESCRIPTIONS
 from orchestration.ingest.table_checks import TABLE_CHECK_SPECS, table_check_results
 from orchestration.ingest.table_metadata import table_metadata
@@ -19,8 +17,10 @@ from orchestration.resources import HFApiResource, WarehouseResource
 from orchestration.runs.interrupts import stop_on_signals
 from orchestration.runs.step_failures import DaysFailed, disk_full_reported
 from orchestration.text_search.search_tables import index_before_publish
-from pipeline.fetch_days import backfill_id, fetch_and_land
-from pipeline.load_days import load_fetches
+from pipeline.fetch_ahead import FetchAhead
+from pipeline.fetch_days import FetchOutcome, backfill_id, fetch_and_land
+from pipeline.landed_stream import LandedStream
+from pipeline.load_days import load_chunks
 from warehouse.backend import open_writer, publish
 
 RAW, PUBLISHED = dg.AssetKey("raw_daily_papers"), dg.AssetKey("published_warehouse")
@@ -65,29 +65,26 @@ def daily_papers(context: dg.AssetExecutionContext, hf_api: HFApiResource, wareh
 
 def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: list[date]):
     """The events to report, the days loaded, and the days that failed (day -> reason)."""
-    with hf_api.client() as client:
-        fetched = fetch_and_land(
-            client, warehouse.raw_dir, days, context.run.run_id, backfill_id(dict(context.run.tags)), context.log
-        )
-    landed = read_landed_days(warehouse.raw_dir, sorted(fetched.landed))
-    for skipped in landed.skipped:
-        context.log.warning(f"{skipped.listing_date}: skipped an older fetch, {skipped.describe()}")
-    for day, reason in landed.failed.items():
-        context.log.error(f"{day}: {reason}")
-        record_failure(warehouse.raw_dir, day, reason, context.run.run_id)
-    failures = {**fetched.failures, **landed.failed}
-    good = sorted(landed.readable)
-    if not good:
-        raise DaysFailed({d.isoformat(): r for d, r in failures.items()}, landed=[])
-    con = open_writer(warehouse.paths)
-    try:
-        outcomes = load_fetches(con, landed.readable, context.log)
-        metadata = table_metadata(con, outcomes)
-        checks = list(table_check_results(con, good))
-        # So that this run's one publish shows the papers and their search together.
-        search = index_before_publish(con, warehouse.paths, good, context.log)
-    finally:
-        con.close()
+    raw_dir, run_id = warehouse.raw_dir, context.run.run_id
+    backfill = backfill_id(dict(context.run.tags))
+    # The fetch runs on a thread of its own; each chunk of landed days is loaded meanwhile
+    # (pipeline/fetch_ahead.py), in the run's one transaction.
+    with hf_api.client() as client, FetchAhead(_fetching(client, raw_dir, days, run_id, backfill), context.log) as fetching:
+        landed = LandedStream(raw_dir, fetching.landed(), run_id, context.log)
+        if not landed.wait_for_first():
+            failures = {**_fetch_failures(fetching), **landed.failed}
+            raise DaysFailed({d.isoformat(): r for d, r in failures.items()}, landed=[])
+        con = open_writer(warehouse.paths)
+        try:
+            outcomes = load_chunks(con, landed.chunks(), context.log)
+            good = sorted(landed.readable)
+            metadata = table_metadata(con, outcomes)
+            checks = list(table_check_results(con, good))
+            # So that this run's one publish shows the papers and their search together.
+            search = index_before_publish(con, warehouse.paths, good, context.log)
+        finally:
+            con.close()
+    failures = {**_fetch_failures(fetching), **landed.failed}
     published = publish(warehouse.paths, context.run.run_id)
     records = {day: landed.readable[day][-1].record_count for day in good}
     metadata.by_day[RAW.path[-1]] = {day: {"records": n} for day, n in records.items()}
@@ -123,3 +120,13 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
         for spec in SPECS
     ]
     return [*materializations, *checks], good, failures
+
+
+def _fetching(client, raw_dir, days: list[date], run_id: str, backfill: str | None):
+    """fetch_and_land of the run's days, for FetchAhead to run on its thread."""
+    return lambda on_landed, log, stop: fetch_and_land(client, raw_dir, days, run_id, backfill, log, on_landed, stop)
+
+
+def _fetch_failures(fetching: FetchAhead) -> dict[date, str]:
+    """The days the fetch could not fetch (it has ended once its landed days are all taken)."""
+    return (fetching.outcome or FetchOutcome()).failures

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import errno
 import logging
-from datetime import date
+import threading
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -72,8 +73,6 @@ def test_days_are_fetched_several_at_once_and_one_that_fails_fails_alone(tmp_pat
 
 
 def test_a_step_stopped_mid_fetch_does_not_wait_for_the_days_in_flight(tmp_path, monkeypatch):
-    import threading
-
     days = fixture_days(tmp_path / "served", 4, date(2025, 2, 3))
 
     def interrupted_on_the_first_day(raw_dir, day, *args):
@@ -91,3 +90,32 @@ def test_a_step_stopped_mid_fetch_does_not_wait_for_the_days_in_flight(tmp_path,
         server.release_hangs()
     assert still_fetching  # it returned while the hung day was still in flight
     assert all(list_fetches(tmp_path / "raw", day) == [] for day in days)
+
+
+def test_each_landed_day_is_handed_on_in_order_and_a_stop_fetches_no_further_day(tmp_path, monkeypatch):
+    # One day fetched at a time (and the next one started) and each day's landing awaited before
+    # the next day is taken, so the stop comes between two fetches.
+    monkeypatch.setattr(fetch_days, "MAX_PENDING", 0)
+    monkeypatch.setattr(fetch_days, "FETCH_THREADS", 1)
+    days = fixture_days(tmp_path / "served", 5, date(2025, 2, 3))
+    raw_dir = tmp_path / "raw"
+    # Landed earlier in the same backfill: handed on as reused, after the day before it.
+    land_fetch(raw_dir, days[1], datetime(2025, 2, 10, tzinfo=UTC), "test://reused", [b"[]"], 0, {"backfill": "bf-1"})
+    stop = threading.Event()
+    handed: list[tuple[date, bool]] = []
+
+    def on_landed(day, fetch):
+        assert list_fetches(raw_dir, day)[-1] == fetch  # on disk and renamed into place
+        handed.append((day, fetch.tags.get("run_id") == "run-1"))
+        if day == days[2]:
+            stop.set()
+
+    with FakeHFServer(tmp_path / "served") as server, HFClient(server.base_url, requests_per_second=0) as client:
+        outcome = fetch_and_land(client, raw_dir, days, "run-1", "bf-1", logging.getLogger("test"), on_landed, stop)
+    assert handed == [(days[0], True), (days[1], False), (days[2], True)]
+    assert list(outcome.landed) == days[:3] and not outcome.failures
+    # The day after the stop may already be in flight (fetched one ahead): it is not landed, and
+    # no day after it is asked for.
+    asked = [request.date for request in server.requests]
+    assert asked[:2] == [days[0].isoformat(), days[2].isoformat()] and days[4].isoformat() not in asked
+    assert list_fetches(raw_dir, days[3]) == [] and list_fetches(raw_dir, days[4]) == []
