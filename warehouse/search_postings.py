@@ -14,12 +14,17 @@ from datetime import date
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from transforms import text_index
-from warehouse.db import scalar
+from warehouse.db import execute_with_rows, scalar
 
 TITLE_WEIGHT = 3  # a title occurrence counts three abstract occurrences (search and similarity)
 TOKEN_CHUNK_PAPERS = 4_000  # papers tokenised (and their terms weighed) per statement
+# A table scan runs on one thread per row group (122,880 rows), so a chunk read from `papers`
+# is tokenised by one thread; handed to DuckDB as Arrow batches of this many papers, each batch
+# is a unit of work and every thread tokenises (measured on a year: ~2x on 2 cores).
+TOKEN_BATCH_PAPERS = 500
 INDEX_CHUNK_POSTINGS = 3_000_000  # search_postings rows sorted per statement
 
 # text_terms() (050_search.sql) applied to whole columns: the same rule, but an anti-join on the
@@ -59,7 +64,9 @@ WHERE title_occurrences + abstract_occurrences > 0
 """
 
 
-FULL_COUNTS_SQL = counts_sql("(SELECT * FROM papers WHERE paper_id BETWEEN $first AND $last)")
+# A chunk's text, read into Arrow and tokenised from there (FULL_COUNTS_SQL's incoming_rows).
+CHUNK_TEXT_SQL = "SELECT paper_id, title, summary FROM papers WHERE paper_id BETWEEN $first AND $last"
+FULL_COUNTS_SQL = counts_sql("incoming_rows")
 CHANGED_COUNTS_SQL = counts_sql("(SELECT * FROM papers WHERE paper_id IN (SELECT paper_id FROM derived_changed WHERE NOT gone))")
 
 # Papers numbered into chunks; a paper's terms are all counted within its own chunk.
@@ -87,14 +94,22 @@ FROM (SELECT term, (sum(df) OVER (ORDER BY term) - 1) // $rows AS chunk FROM sea
 GROUP BY chunk ORDER BY chunk
 """
 
+# Each term's rank in term order: the postings are sorted on integers, (term rank, paper_key),
+# which is (term, paper_id) order in a full build (keys are numbered in paper_id order) and sorts
+# in about half the time of the two strings (measured on a year's 2.5M postings).
+TERM_RANKS_SQL = """
+CREATE OR REPLACE TABLE derived_term_ranks AS
+SELECT term, (row_number() OVER (ORDER BY term))::INTEGER AS term_rank FROM search_terms
+"""
+
 # One range of terms; ranges are inserted in term order, so the table ends up sorted by term and
 # a query reads only its terms' row groups (search_papers_top).
 FULL_POSTINGS_SQL = """
 INSERT INTO search_postings
 SELECT c.term, c.paper_id, d.paper_key, c.tf, d.length
-FROM derived_counts AS c JOIN search_documents AS d USING (paper_id)
+FROM derived_counts AS c JOIN search_documents AS d USING (paper_id) JOIN derived_term_ranks AS r USING (term)
 WHERE c.term BETWEEN $first AND $last
-ORDER BY c.term, c.paper_id
+ORDER BY r.term_rank, d.paper_key
 """
 
 STATS_SQL = """
@@ -195,12 +210,20 @@ def build_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[str, str]], ver
     derived_counts (paper_id, term, tf) for similar papers."""
     con.execute(WORK_COUNTS_DDL)
     for first, last in chunks:
-        con.execute(FULL_COUNTS_SQL, {"title_weight": TITLE_WEIGHT, "first": first, "last": last})
+        execute_with_rows(con, FULL_COUNTS_SQL, _chunk_text(con, first, last), {"title_weight": TITLE_WEIGHT})
     con.execute(FULL_DOCUMENTS_SQL)
     con.execute(FULL_TERMS_SQL)
+    con.execute(TERM_RANKS_SQL)
     for first, last in con.execute(TERM_RANGES_SQL, {"rows": INDEX_CHUNK_POSTINGS}).fetchall():
         con.execute(FULL_POSTINGS_SQL, {"first": first, "last": last})
+    con.execute("DROP TABLE derived_term_ranks")
     con.execute(STATS_SQL, {"version": version})
+
+
+def _chunk_text(con: duckdb.DuckDBPyConnection, first: str, last: str) -> pa.Table:
+    """(paper_id, title, summary) of the papers first..last, as Arrow batches of TOKEN_BATCH_PAPERS."""
+    text = con.execute(CHUNK_TEXT_SQL, {"first": first, "last": last}).to_arrow_table()
+    return pa.Table.from_batches(text.to_batches(max_chunksize=TOKEN_BATCH_PAPERS), schema=text.schema)
 
 
 def find_changed(con: duckdb.DuckDBPyConnection, loaded_days: list[date] | None = None) -> tuple[int, int]:
