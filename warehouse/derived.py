@@ -44,7 +44,7 @@ paper_tokens = search_postings.paper_tokens
 # terms) so that its sorts, windows and group-bys fit a small limit: with whole-history
 # statements a 10x year needed 150 MB and its backfill peaked at ~490 MB; work that still runs
 # out is retried under the next limit.
-REBUILD_MEMORY_LIMITS = ("96MB", "600MB", "2GB")
+REBUILD_MEMORY_LIMITS: tuple[str, ...] = ("96MB", "600MB", "2GB")
 # An update deletes rows, and duckdb 1.5.5 does not retry those safely: after a DELETE ran out of
 # memory and was rolled back, deleting the same rows again on that connection fails with
 # "Conflict on tuple deletion!" (measured at 10x: 96 MB ran out, the retry at 600 MB failed so;
