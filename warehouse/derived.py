@@ -158,7 +158,7 @@ def _build_all(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
     # counts alone are ~2 GB there).
     chunks = search_postings.paper_chunks(con)
     search_postings.build_all(con, chunks, FORMAT_VERSION)
-    similar.compute_all(con, chunks)
+    similar.compute_all(con, [(chunk.first_key, chunk.last_key) for chunk in chunks])
     search_postings.record_loads_indexed(con)
     counts = _counts(con)
     return DerivedUpdate("full", "full", scalar(con, "SELECT count(*) FROM search_documents"), counts)
