@@ -70,11 +70,12 @@ WHERE title_occurrences + abstract_occurrences > 0
 """
 
 
-# A chunk's text with each paper's key, read into Arrow and tokenised from there (FULL_COUNTS_SQL's
-# incoming_rows). Keys number the papers 0.. in paper_id order, as FULL_DOCUMENTS_SQL does:
-# $first_key is the number of papers before the chunk.
-CHUNK_TEXT_SQL = """
-SELECT ($first_key + row_number() OVER (ORDER BY paper_id) - 1)::INTEGER AS paper_key, title, summary
+# A chunk's papers with their keys, read into Arrow once: tokenised from there (FULL_COUNTS_SQL's
+# incoming_rows), then their documents written (CHUNK_DOCUMENTS_SQL). Keys number the papers 0..
+# in paper_id order: $first_key is the number of papers before the chunk.
+CHUNK_TEXT_SQL = f"""
+SELECT ($first_key + row_number() OVER (ORDER BY paper_id) - 1)::INTEGER AS paper_key, paper_id, title, summary,
+       {TEXT_HASH} AS text_hash
 FROM papers WHERE paper_id BETWEEN $first AND $last
 """
 FULL_COUNTS_SQL = counts_sql("incoming_rows", paper="paper_key")
@@ -88,12 +89,15 @@ FROM (SELECT paper_id, row_number() OVER (ORDER BY paper_id) - 1 AS paper_key FR
 GROUP BY paper_key // $size ORDER BY min(paper_key)
 """
 
-FULL_DOCUMENTS_SQL = f"""
+# One chunk's documents (every paper of it, with or without terms), right after its counts: a
+# statement over every paper at once (numbering, hashing the text, summing every count) ran out of
+# 96 MB at 10x (measured on main: the whole build was then redone under the next limit).
+CHUNK_DOCUMENTS_SQL = """
 INSERT INTO search_documents
 SELECT p.paper_id, p.paper_key, coalesce(c.length, 0) AS length, p.text_hash
-FROM (SELECT paper_id, (row_number() OVER (ORDER BY paper_id) - 1)::INTEGER AS paper_key, {TEXT_HASH} AS text_hash
-      FROM papers) AS p
-LEFT JOIN (SELECT paper_key, sum(tf) AS length FROM derived_counts GROUP BY paper_key) AS c USING (paper_key)
+FROM incoming_rows AS p
+LEFT JOIN (SELECT paper_key, sum(tf) AS length FROM derived_counts WHERE paper_key BETWEEN $first_key AND $last_key
+           GROUP BY paper_key) AS c USING (paper_key)
 """
 
 FULL_TERMS_SQL = "INSERT INTO search_terms SELECT term, count(*) AS df FROM derived_counts GROUP BY term ORDER BY term"
@@ -230,8 +234,9 @@ def build_all(con: duckdb.DuckDBPyConnection, chunks: list[PaperChunk], version:
     derived_counts (paper_key, term, tf) for similar papers."""
     con.execute(FULL_WORK_COUNTS_DDL)
     for chunk in chunks:
-        execute_with_rows(con, FULL_COUNTS_SQL, _chunk_text(con, chunk), {"title_weight": TITLE_WEIGHT})
-    con.execute(FULL_DOCUMENTS_SQL)
+        text = _chunk_text(con, chunk)
+        execute_with_rows(con, FULL_COUNTS_SQL, text, {"title_weight": TITLE_WEIGHT})
+        execute_with_rows(con, CHUNK_DOCUMENTS_SQL, text, {"first_key": chunk.first_key, "last_key": chunk.last_key})
     con.execute(FULL_TERMS_SQL)
     con.execute(TERM_RANKS_SQL)
     for first, last in con.execute(TERM_RANGES_SQL, {"rows": INDEX_CHUNK_POSTINGS}).fetchall():
@@ -241,7 +246,8 @@ def build_all(con: duckdb.DuckDBPyConnection, chunks: list[PaperChunk], version:
 
 
 def _chunk_text(con: duckdb.DuckDBPyConnection, chunk: PaperChunk) -> pa.Table:
-    """(paper_key, title, summary) of the chunk's papers, as Arrow batches of TOKEN_BATCH_PAPERS."""
+    """(paper_key, paper_id, title, summary, text_hash) of the chunk's papers, as Arrow batches of
+    TOKEN_BATCH_PAPERS."""
     params = {"first": chunk.first_id, "last": chunk.last_id, "first_key": chunk.first_key}
     text = con.execute(CHUNK_TEXT_SQL, params).to_arrow_table()
     return pa.Table.from_batches(text.to_batches(max_chunksize=TOKEN_BATCH_PAPERS), schema=text.schema)
