@@ -44,7 +44,7 @@ paper_tokens = search_postings.paper_tokens
 # terms) so that its sorts, windows and group-bys fit a small limit: with whole-history
 # statements a 10x year needed 150 MB and its backfill peaked at ~490 MB; work that still runs
 # out is retried under the next limit.
-REBUILD_MEMORY_LIMITS = ("96MB", "600MB", "2GB")
+REBUILD_MEMORY_LIMITS: tuple[str, ...] = ("96MB", "600MB", "2GB")
 # An update deletes rows, and duckdb 1.5.5 does not retry those safely: after a DELETE ran out of
 # memory and was rolled back, deleting the same rows again on that connection fails with
 # "Conflict on tuple deletion!" (measured at 10x: 96 MB ran out, the retry at 600 MB failed so;
@@ -158,7 +158,7 @@ def _build_all(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
     # counts alone are ~2 GB there).
     chunks = search_postings.paper_chunks(con)
     search_postings.build_all(con, chunks, FORMAT_VERSION)
-    similar.compute_all(con, chunks)
+    similar.compute_all(con, [(chunk.first_key, chunk.last_key) for chunk in chunks])
     search_postings.record_loads_indexed(con)
     counts = _counts(con)
     return DerivedUpdate("full", "full", scalar(con, "SELECT count(*) FROM search_documents"), counts)

@@ -42,7 +42,8 @@ SELECT * FROM vectors
 QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY weight DESC, term) <= $terms
 """
 TOP_TERMS_OF_CHUNK_SQL = TOP_TERMS_TEMPLATE.format(
-    counts="(SELECT paper_id, term, tf FROM derived_counts WHERE paper_id BETWEEN $first AND $last)"
+    counts="(SELECT d.paper_id, c.term, c.tf FROM derived_counts AS c JOIN search_documents AS d USING (paper_key) "
+    "WHERE c.paper_key BETWEEN $first AND $last)"
 )
 TOP_TERMS_OF_KEYS_SQL = TOP_TERMS_TEMPLATE.format(
     counts="(SELECT paper_id, term, tf FROM search_postings WHERE paper_key BETWEEN $first AND $last "
@@ -149,9 +150,9 @@ WORK_TABLES = (
 )
 
 
-def compute_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[str, str]] | None = None) -> None:
+def compute_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[int, int]] | None = None) -> None:
     """Fill the (empty) similar_papers and similar_postings from every paper's vector. `chunks`:
-    (first, last) paper_id ranges of the work table derived_counts (a full build has it); None
+    (first, last) paper_key ranges of the work table derived_counts (a full build has it); None
     reads the term counts from search_postings instead."""
     n_docs = float(scalar(con, "SELECT papers FROM search_stats"))
     con.execute(TOP_TERMS_DDL)
