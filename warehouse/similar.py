@@ -24,6 +24,7 @@ SIMILAR_PER_PAPER = 5
 TERMS_PER_PAPER = 20
 PAPERS_PER_TERM = 50
 NEIGHBOUR_CHUNK_PAPERS = 500  # papers scored per step: ~ chunk x 20 x 50 products in memory
+SIMILAR_INSERT_ROWS = 100_000  # neighbours (20,000 papers' top 5) written per statement
 KEY_CHUNK_PAPERS = 4_000  # papers weighed per statement when reading search_postings
 SIMILAR_FULL_SHARE = 0.10  # changed papers, as a share of the last whole computation's, that trigger another
 
@@ -168,7 +169,10 @@ def compute_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[int, int]] | 
     postings = con.sql(CODED_POSTINGS_SQL).pl().cast({"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
     neighbours = text_index.neighbours_of_postings(postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
     del postings
-    execute_with_rows(con, SIMILAR_SQL, neighbours)
+    # In slices of papers: one statement joining every neighbour to the paper codes twice ran out
+    # of the first rebuild limit (96 MB) at 10x, the build's last statement (measured).
+    for start in range(0, len(neighbours), SIMILAR_INSERT_ROWS):
+        execute_with_rows(con, SIMILAR_SQL, neighbours.slice(start, SIMILAR_INSERT_ROWS))
     con.execute(
         "UPDATE search_stats SET similar_full_papers = (SELECT count(*) FROM search_documents), similar_changed_papers = 0"
     )

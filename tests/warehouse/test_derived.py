@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from tests.warehouse.conftest import paper
+from warehouse import similar
 from warehouse.derived import rebuild_derived_tables
 
 DAY = date(2025, 12, 25)
@@ -49,6 +50,14 @@ def test_similar_papers_rank_the_closest_first(warehouse):
     scores = {(r["paper_id"], r["similar_paper_id"]): r["score"] for r in warehouse.rows("SELECT * FROM similar_papers")}
     assert 0 < scores[("n1", "n3")] < scores[("n1", "n2")] <= 1
     assert scores[("n1", "n2")] == pytest.approx(scores[("n2", "n1")])  # cosine is symmetric
+
+
+def test_similar_papers_written_in_slices_are_the_same_rows(warehouse, monkeypatch):
+    rebuild_derived_tables(warehouse.con)
+    whole = warehouse.rows("SELECT * FROM similar_papers ORDER BY paper_id, rank")
+    monkeypatch.setattr(similar, "SIMILAR_INSERT_ROWS", 4)  # 6 neighbours: two statements
+    rebuild_derived_tables(warehouse.con)
+    assert warehouse.rows("SELECT * FROM similar_papers ORDER BY paper_id, rank") == whole and len(whole) == 6
 
 
 def test_rebuild_replaces_rather_than_appends(warehouse):
