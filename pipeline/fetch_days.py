@@ -97,13 +97,11 @@ def fetch_and_land(
     def stopped() -> bool:
         return stop is not None and stop.is_set()
 
-    fetchers = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="fetch")
+    fetching: deque[tuple[date, Future]] = deque()
     try:
         with ThreadPoolExecutor(LANDING_THREADS, thread_name_prefix="landing") as pool:
             next_days = iter([day for day in days if reused[day] is None])
-            fetching: deque[tuple[date, Future]] = deque(
-                (day, fetchers.submit(client.fetch_day, day)) for day in islice(next_days, FETCH_THREADS)
-            )
+            fetching.extend((day, _start_fetch(client, day)) for day in islice(next_days, FETCH_THREADS))
             for day in days:
                 if stopped():
                     break
@@ -126,7 +124,7 @@ def fetch_and_land(
                 del fetch  # its result holds the day's bodies
                 if not stopped():
                     for later in islice(next_days, 1):
-                        fetching.append((later, fetchers.submit(client.fetch_day, later)))
+                        fetching.append((later, _start_fetch(client, later)))
                 if fetched is None:
                     continue
                 landing = pool.submit(
@@ -139,11 +137,33 @@ def fetch_and_land(
             while pending:
                 finish_oldest()
     finally:
-        # Ctrl-C (runs/interrupts.py), a failed landing or a stop: do not wait for the fetches
-        # still in flight and their retry waits; what they fetch is never landed.
-        fetchers.shutdown(wait=False, cancel_futures=True)
+        # Ctrl-C (runs/interrupts.py), a failed landing or a stop: the fetches still in flight are
+        # left to end on their own (what they fetch is never landed).
+        for _, fetch in fetching:
+            fetch.cancel()
     # An httpx Response and its stream refer to each other, so a landed day's body is freed only
     # by the cyclic collector, which seldom runs a full pass: bodies of earlier days were still
     # held at the search rebuild of a 10x backfill (~30 MB more at its peak, measured).
     gc.collect()
     return outcome
+
+
+def _start_fetch(client: HFClient, day: date) -> Future:
+    """`client.fetch_day(day)` on a daemon thread of its own (at most FETCH_THREADS run at once).
+
+    Not a ThreadPoolExecutor: Python joins an executor's threads at exit, so a step stopped by
+    Ctrl-C or SIGTERM kept its process alive until the fetches in flight and their retry waits
+    had ended (16 s measured in tests/e2e/test_writer_crash.py); a daemon thread is not waited for.
+    """
+    result: Future = Future()
+
+    def fetch() -> None:
+        if not result.set_running_or_notify_cancel():
+            return
+        try:
+            result.set_result(client.fetch_day(day))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller through the future
+            result.set_exception(error)
+
+    threading.Thread(target=fetch, name=f"fetch-{day}", daemon=True).start()
+    return result

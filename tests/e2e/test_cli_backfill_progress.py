@@ -83,8 +83,9 @@ def run_in_a_terminal(args: list[str], home: Path, base_url: str, timeout: float
 def test_on_a_terminal_a_live_bar_counts_the_days(tmp_path, served):
     days_dir, days, per_day = served
     bad = days[2]
-    # Slow answers, so the bar is drawn while days are still being fetched.
-    faults = {str(d): "always:slow:0.6" for d in days if d != bad} | {str(bad): "always:503"}
+    # Slow answers, so the bar is drawn while days are still being fetched; each day slower than
+    # the one before, so the days fetched at once (pipeline/fetch_days.py) land one after another.
+    faults = {str(d): f"always:slow:{0.6 * (i + 1):g}" for i, d in enumerate(days) if d != bad} | {str(bad): "always:503"}
     with FakeHFServer(days_dir, faults=faults) as server:
         returncode, output = run_in_a_terminal(
             ["backfill", "--start", str(START), "--end", str(END)], tmp_path / "home", server.base_url
