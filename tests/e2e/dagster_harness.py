@@ -439,6 +439,17 @@ def published_counts(papers_home: Path) -> dict[str, int]:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables}
 
 
+def search_covers_every_paper(papers_home) -> bool:
+    """Whether the published search index has rows for every published paper."""
+    import duckdb
+
+    with duckdb.connect(str(papers_home / "warehouse.duckdb"), read_only=True) as con:
+        indexed, papers = con.execute(
+            "SELECT (SELECT count(DISTINCT paper_id) FROM search_index), (SELECT count(*) FROM papers)"
+        ).fetchall()[0]
+    return papers > 0 and indexed == papers
+
+
 def processes_holding(path: Path, processes: list[psutil.Process]) -> list[psutil.Process]:
     """The processes among `processes` that have `path` open right now."""
     holders = []
