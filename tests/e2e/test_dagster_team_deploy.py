@@ -7,8 +7,11 @@ One set of processes and one backfill per warehouse backend, shared by the modul
 `WAREHOUSES` maps a backend's name to the environment variables that select it (built from the
 PostgreSQL test server and a folder of the module); the code server and the readers get the same.
 The team shape runs DuckLake (catalog in the same PostgreSQL server, its own database; Parquet files
-in a folder): several run workers and readers on one warehouse is what it is for. The local file
-under Dagster on PostgreSQL is tests/e2e/test_dagster_postgres.py.
+in a folder): several run workers and readers on one warehouse is what it is for. (This file also
+holds what the former test_dagster_postgres.py checked with `dagster dev` on the same profile and the
+local file: the backfill succeeds, the published rows equal the served ones, runs and their events are
+in PostgreSQL, no SQLite file under DAGSTER_HOME; the warehouse backend is independent of where
+Dagster keeps its runs, and the local file under Dagster is tests/e2e/test_dagster_ui_backfill.py.)
 """
 
 from __future__ import annotations
