@@ -125,7 +125,7 @@ def test_on_the_bundled_sample_the_check_passes_once_loaded_and_says_the_sample_
 
 def test_with_the_sample_url_in_the_environment_the_check_passes_on_a_fresh_sample(tmp_path, monkeypatch):
     # What `dagster dev` with HF_API_BASE_URL=sample runs when Execute is clicked (it replaces an
-    # end-to-end test that started its own dagster dev for this; tests/e2e/test_dagster_freshness_check.py
+    # end-to-end test that started its own dagster dev for this; tests/e2e/test_dagster_digest_and_freshness.py
     # still clicks Execute through the UI): the resources come from Settings, the base URL as an
     # EnvVar that Dagster resolves in the run, and every bundled day is published, as `papers up` leaves it.
     monkeypatch.setenv("HF_API_BASE_URL", "sample")
