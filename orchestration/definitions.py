@@ -31,8 +31,4 @@ defs = dg.Definitions(
     sensors=[new_listing_files, listing_freshness_sensor, search_tables_after_loads, weekly_digest_after_loads],
     schedules=[daily_refresh],
     resources=resources_from_settings(Settings.from_env()),
-    # Steps run inside their run's worker: each job here is one step, and writing steps take turns
-    # (the duckdb_writer pool) anyway. Dagster's default, a process per step, only added a Python
-    # start-up (~1.5 s of CPU) to every run launched from the UI, a schedule or a sensor.
-    executor=dg.in_process_executor,
 )

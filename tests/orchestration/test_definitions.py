@@ -77,10 +77,3 @@ def test_schedule_refetches_the_trailing_days_in_one_ranged_run():
     request = schedule.evaluate_tick(context).run_requests[0]
     assert request.tags["dagster/asset_partition_range_start"] == "2026-11-12"
     assert request.tags["dagster/asset_partition_range_end"] == "2026-11-26"
-
-
-def test_runs_launched_by_dagster_run_their_steps_in_the_run_worker():
-    # One Python start-up per run, not two: every job is a single step (see orchestration/definitions.py).
-    jobs = [defs.resolve_job_def(name) for name in ("daily_papers_job", "import_listings_job", "search_tables_job")]
-    for job in [*jobs, defs.resolve_implicit_global_asset_job_def()]:
-        assert job.executor_def is dg.in_process_executor, job.name
