@@ -126,19 +126,23 @@ def click_first_cell(page, table: int = 0, x: int = 40, on_text: bool = True) ->
     A person's pointer rests on a link before the click and the grid draws it hovered (a hand
     pointer): a click on a link's text then takes another path in the grid than one that lands
     before that drawing (see dashboard.link_table). So with `on_text` the click comes once the
-    hand shows. The failure names the address, the tables' first rows and the tabs open, with a
-    screenshot in test-artifacts; on success no other tab has opened.
+    hand shows; without, the pointer is beside the text (no hand) and the click selects the cell.
+    The failure names the address, the tables' first rows and the tabs open, with a screenshot in
+    test-artifacts; on success no other tab has opened.
     """
     before = address(page)
     grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').nth(table)
     grid.scroll_into_view_if_needed()
     wait_until_still(grid)
     grid.hover(position={"x": x, "y": 38 + 17})
-    expect(grid).to_have_css("cursor", "pointer" if on_text else "default")
+    if on_text:  # the hand shows once the grid has drawn the hover
+        expect(grid).to_have_css("cursor", "pointer", timeout=30_000)
+    else:
+        expect(grid).not_to_have_css("cursor", "pointer")
     page.mouse.down()
     page.mouse.up()
     try:
-        page.wait_for_function("p => location.pathname + location.search !== p", arg=before, timeout=15_000)
+        page.wait_for_function("p => location.pathname + location.search !== p", arg=before)
     except PlaywrightTimeout:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SHOTS / "click_first_cell_not_followed.png")
@@ -176,7 +180,7 @@ def test_a_ctrl_click_on_a_table_name_opens_it_in_a_new_tab(page, dashboard):
     grid = page.locator('[data-testid="stDataFrame"] .dvn-scroller').nth(1)
     wait_until_still(grid)
     grid.hover(position={"x": 40, "y": 38 + 17})
-    expect(grid).to_have_css("cursor", "pointer")
+    expect(grid).to_have_css("cursor", "pointer", timeout=30_000)
     with page.context.expect_page() as opened:
         grid.click(position={"x": 40, "y": 38 + 17}, modifiers=["ControlOrMeta"])
     opened.value.wait_for_url(re.compile(r"/author\?id=a-ann#Ann%20Li$"))
