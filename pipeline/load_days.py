@@ -53,7 +53,7 @@ def _earlier_votes(earlier: list[RawFetch], max_bytes: int) -> pl.DataFrame | No
         return None
     passes = _cut_by_size(earlier, max_bytes, size=lambda fetch: fetch.size_bytes)
     return pl.concat(
-        [vote_observations_for_fetches([ListingFetch(f.listing_date, f.fetched_at, f.pages()) for f in group]) for group in passes]
+        vote_observations_for_fetches([ListingFetch(f.listing_date, f.fetched_at, f.pages()) for f in group]) for group in passes
     )
 
 
