@@ -3,7 +3,7 @@
 Called by the `daily_papers` asset and by the benchmark; no Dagster here (`log` is any logger
 with `warning`)."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -19,6 +19,15 @@ from warehouse.load import LoadOutcome, PartitionBatch, replace_partitions_in_ch
 T = TypeVar("T")
 
 
+# Raw JSON of the days' newest fetches transformed per Polars pass inside a run's load. Polars'
+# memory grows with a chunk (~6x its JSON at the peak); each chunk costs a few fixed statements. A
+# 10x year through Dagster (4 runs): load peaks 620 -> 455-490 MB from 32 MB to 8 MB chunks; the 1x
+# year's backfill time did not change (24.1 vs 23.4 s), a 1x quarter (~25 MB) being 4 chunks
+# instead of one. A day's earlier fetches do not count: only their votes are read, in passes of
+# their own (`_earlier_votes`).
+LOAD_CHUNK_BYTES = 8_000_000
+
+
 def batches_for_days(raw_dir, days: list[date]) -> list[PartitionBatch]:
     """Transform the raw fetches of many days in one Polars pass (a per-day call costs ~10x more).
 
@@ -27,14 +36,41 @@ def batches_for_days(raw_dir, days: list[date]) -> list[PartitionBatch]:
     return batches_for_fetches({day: list_fetches(raw_dir, day) for day in days})
 
 
-def batches_for_fetches(fetches: dict[date, list[RawFetch]]) -> list[PartitionBatch]:
-    """batches_for_days for fetches already listed (day -> its landed fetches, oldest first)."""
+def batches_for_fetches(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_BYTES) -> list[PartitionBatch]:
+    """batches_for_days for fetches already listed (day -> its landed fetches, oldest first); the
+    days' earlier fetches are read for their votes `max_bytes` of JSON at a time."""
     fetches = {day: found for day, found in fetches.items() if found}
     latest = [ListingFetch(day, found[-1].fetched_at, found[-1].pages()) for day, found in fetches.items()]
     tables = build_listing_tables_for_days(latest)
-    older = [ListingFetch(day, f.fetched_at, f.pages()) for day, found in fetches.items() for f in found[:-1]]
-    older_votes = vote_observations_for_fetches(older) if older else None
+    older_votes = _earlier_votes([fetch for found in fetches.values() for fetch in found[:-1]], max_bytes)
     return [_batch(day, found, tables[day], older_votes) for day, found in fetches.items()]
+
+
+def _earlier_votes(earlier: list[RawFetch], max_bytes: int) -> pl.DataFrame | None:
+    """The vote observations of `earlier` fetches, read in passes of at most `max_bytes` of JSON (a
+    day re-fetched by every daily run has up to 15 fetches; only one pass's pages are in memory)."""
+    if not earlier:
+        return None
+    passes = _cut_by_size(earlier, max_bytes, size=lambda fetch: fetch.size_bytes)
+    return pl.concat(
+        vote_observations_for_fetches([ListingFetch(f.listing_date, f.fetched_at, f.pages()) for f in group]) for group in passes
+    )
+
+
+def _cut_by_size(items: Iterable[T], max_bytes: int, size: Callable[[T], int]) -> Iterator[list[T]]:
+    """`items` in order, cut into lists whose `size`s sum to at most `max_bytes` (a single larger
+    item is a list of its own); each list is handed on as soon as the next item would not fit."""
+    group: list[T] = []
+    total = 0
+    for item in items:
+        item_bytes = size(item)
+        if group and total + item_bytes > max_bytes:
+            yield group
+            group, total = [], 0
+        group.append(item)
+        total += item_bytes
+    if group:
+        yield group
 
 
 def _batch(day: date, fetches: list[RawFetch], tables, older_votes: pl.DataFrame | None) -> PartitionBatch:
@@ -58,33 +94,19 @@ def _batch(day: date, fetches: list[RawFetch], tables, older_votes: pl.DataFrame
     )
 
 
-# Raw JSON transformed per Polars pass inside a run's load. Polars' memory grows with a chunk
-# (~6x its JSON at the peak); each chunk costs a few fixed statements. A 10x year through Dagster
-# (4 runs): load peaks 620 -> 455-490 MB from 32 MB to 8 MB chunks; the 1x year's backfill time
-# did not change (24.1 vs 23.4 s), a 1x quarter (~25 MB) being 4 chunks instead of one.
-LOAD_CHUNK_BYTES = 8_000_000
-
-
 def day_chunks(fetches: dict[date, list[RawFetch]], max_bytes: int = LOAD_CHUNK_BYTES) -> list[dict]:
-    """The days of `fetches` in order, cut into chunks whose fetches hold at most `max_bytes`
+    """The days of `fetches` in order, cut into chunks whose newest fetches hold at most `max_bytes`
     (a single larger day is a chunk of its own)."""
     return list(stream_chunks(fetches.items(), max_bytes))
 
 
 def stream_chunks(fetches: Iterable[tuple[date, list[RawFetch]]], max_bytes: int = LOAD_CHUNK_BYTES) -> Iterator[dict]:
     """day_chunks for days that arrive one by one (day, its fetches): each chunk is handed on as
-    soon as the next day would not fit in it, or the days end."""
-    chunk: dict[date, list[RawFetch]] = {}
-    size = 0
-    for day, found in fetches:
-        day_bytes = sum(fetch.size_bytes for fetch in found)
-        if chunk and size + day_bytes > max_bytes:
-            yield chunk
-            chunk, size = {}, 0
-        chunk[day] = found
-        size += day_bytes
-    if chunk:
-        yield chunk
+    soon as the next day would not fit in it, or the days end. Only a day's newest fetch counts:
+    its tables come from it alone (earlier fetches give votes, read apart: `batches_for_fetches`).
+    Counting every fetch made each day of the daily run's 15 re-fetched days a chunk of its own."""
+    for chunk in _cut_by_size(fetches, max_bytes, size=lambda day: day[1][-1].size_bytes if day[1] else 0):
+        yield dict(chunk)
 
 
 class Replayable(Generic[T]):

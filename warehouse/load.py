@@ -193,7 +193,7 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], dimensi
     for table in PARTITIONED_TABLES:
         if table == "papers" and not lake:
             for statement in (_update_papers_sql(incoming["papers"].column_names), INSERT_NEW_PAPERS_SQL):
-                execute_with_rows(con, statement, incoming["papers"])
+                execute_with_rows(con, statement, incoming["papers"], {"days": days})
         else:
             execute_with_rows(con, f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows", incoming[table])
     insert_author_papers(con, days)
@@ -230,15 +230,20 @@ def _as_upserted_in_turn(chunks: list[pl.DataFrame], key: str, update: tuple[str
 
 
 # The papers already on the day they arrive on, with an unchanged keyword list: updated in place
-# (module docstring). Every column but the key and the list is set from the incoming row.
+# (module docstring). Every column but the key and the list is set from the incoming row. Written
+# as joins on the loaded days' rows ($days), not as correlated EXISTS: DuckDB 1.5.5 ran those as
+# a delim join over every paper, ~0.1 s a chunk at 500k papers against ~0.01 s (paper_id is the
+# key, so a paper is kept exactly when its id is among these).
 _KEPT_IN_PLACE = (
-    "EXISTS (SELECT 1 FROM incoming_rows AS i WHERE i.paper_id = papers.paper_id "
-    "AND i.listing_date = papers.listing_date AND i.ai_keywords IS NOT DISTINCT FROM papers.ai_keywords)"
+    "paper_id IN (SELECT p.paper_id FROM papers AS p SEMI JOIN incoming_rows AS i ON i.paper_id = p.paper_id "
+    "AND i.listing_date = p.listing_date AND i.ai_keywords IS NOT DISTINCT FROM p.ai_keywords "
+    "WHERE p.listing_date = ANY($days))"
 )
 _NOT_UPDATED = ("paper_id", "listing_date", "ai_keywords")
 INSERT_NEW_PAPERS_SQL = (
-    "INSERT INTO papers BY NAME SELECT * FROM incoming_rows AS i "
-    "WHERE NOT EXISTS (SELECT 1 FROM papers AS p WHERE p.paper_id = i.paper_id AND p.listing_date = i.listing_date)"
+    "INSERT INTO papers BY NAME SELECT i.* FROM incoming_rows AS i "
+    "ANTI JOIN (SELECT paper_id, listing_date FROM papers WHERE listing_date = ANY($days)) AS p "
+    "ON p.paper_id = i.paper_id AND p.listing_date = i.listing_date"
 )
 
 
@@ -248,7 +253,7 @@ def _update_papers_sql(columns: list[str]) -> str:
     assignments = ", ".join(f"{column} = i.{column}" for column in columns if column not in _NOT_UPDATED)
     return (
         f"UPDATE papers SET {assignments} FROM incoming_rows AS i "
-        "WHERE papers.paper_id = i.paper_id AND papers.listing_date = i.listing_date"
+        "WHERE papers.paper_id = i.paper_id AND papers.listing_date = i.listing_date AND papers.listing_date = ANY($days)"
     )
 
 

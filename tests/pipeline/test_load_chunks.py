@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from polars.testing import assert_frame_equal
+
 from landing.raw_store import land_fetch, list_fetches
 from pipeline.load_days import day_chunks
 
@@ -35,13 +37,31 @@ def test_days_are_cut_where_their_raw_json_passes_the_limit(tmp_path):
     )
 
 
-def test_every_fetch_of_a_day_counts_and_a_huge_day_stands_alone(tmp_path):
-    days = [START, START + timedelta(days=1)]
-    land(tmp_path, days[0], 60, fetches=2)  # 120 bytes in two fetches
-    land(tmp_path, days[1], 10)
-    assert chunked_days(tmp_path, days, max_bytes=100) == [[days[0]], [days[1]]]
+def test_only_a_days_newest_fetch_counts_and_a_huge_day_stands_alone(tmp_path):
+    days = [START, START + timedelta(days=1), START + timedelta(days=2)]
+    land(tmp_path, days[0], 60, fetches=3)  # 180 bytes in three fetches, the newest 60
+    land(tmp_path, days[1], 30)
+    land(tmp_path, days[2], 120)
+    assert chunked_days(tmp_path, days, max_bytes=100) == [days[0:2], [days[2]]]  # 60 + 30; 120 alone
     assert chunked_days(tmp_path, days, max_bytes=1_000) == [days]
     assert chunked_days(tmp_path, [], max_bytes=100) == []
+
+
+def test_earlier_fetches_votes_read_in_small_passes_are_those_read_in_one(tmp_path, sample_api_dir):
+    from pipeline.load_days import batches_for_fetches
+
+    days = land_sample_days(tmp_path, sample_api_dir)
+    for hour in (1, 2):  # two later fetches of every day: the first two are earlier fetches
+        for day in days:
+            body = (sample_api_dir / f"daily_papers_{day.isoformat()}.json").read_bytes()
+            land_fetch(tmp_path, day, datetime(2026, 1, 1, hour, tzinfo=UTC), f"test://{day}", [body], 0)
+    fetches = {day: list_fetches(tmp_path, day) for day in days}
+    one_pass = batches_for_fetches(fetches, max_bytes=10**9)
+    a_fetch_a_pass = batches_for_fetches(fetches, max_bytes=1)
+    assert [b.votes.height for b in one_pass] == [3 * b.papers.height for b in one_pass]  # three observations a paper
+    for whole, cut in zip(one_pass, a_fetch_a_pass, strict=True):
+        assert_frame_equal(cut.votes, whole.votes)
+        assert_frame_equal(cut.papers, whole.papers)
 
 
 def land_sample_days(raw_dir, sample_api_dir) -> list[date]:
