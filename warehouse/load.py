@@ -183,8 +183,7 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], dimensi
     """Replace the batches' days inside the caller's transaction; returns the weeks changed. The
     shared dimensions' rows are added to `dimensions`, upserted once per transaction."""
     frames = _incoming_frames(batches)
-    for table in UPSERTED_TABLES:
-        dimensions[table].append(frames.pop(table))
+    _fold_dimensions(dimensions, {table: frames.pop(table) for table in UPSERTED_TABLES})
     incoming = {table: frame.to_arrow() for table, frame in frames.items()}
     days = [b.listing_date for b in batches]
     lake = is_lake(con)  # DuckLake has no key constraints: MERGE and delete+insert instead
@@ -211,6 +210,15 @@ def _upsert_dimensions(con: duckdb.DuckDBPyConnection, dimensions: dict[str, lis
             rows = _as_upserted_in_turn(dimensions[table], key, update)
             execute_with_rows(con, upsert_sql(table, key, update, lake), rows.to_arrow())
     fill_folded_names(con)  # of the authors just added
+
+
+def _fold_dimensions(held: dict[str, list[pl.DataFrame]], incoming: dict[str, pl.DataFrame]) -> None:
+    """Add a chunk's dimension rows to `held`, folded with the earlier chunks' into one frame of
+    one row per key (what upserting them in turn would leave). Appending every chunk's rows and
+    stacking them at the end held a 10x quarter's ~45 chunks of authors twice over at the load's
+    peak (~85 MB more, docs/benchmark.md "Where the 10x backfill's memory goes")."""
+    for table, (key, update) in UPSERTED_TABLES.items():
+        held[table] = [_as_upserted_in_turn([*held[table], incoming[table]], key, update)]
 
 
 def _as_upserted_in_turn(chunks: list[pl.DataFrame], key: str, update: tuple[str, ...]) -> pl.DataFrame:
