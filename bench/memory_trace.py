@@ -128,7 +128,7 @@ def sample(trace: Path, every_s: float, stop: threading.Event, cursors: _Cursors
                 "glibc_used_mb": round(glibc_used, 1),
                 "glibc_held_mb": round(glibc_held, 1),
                 "threads": len(frames),
-                "main": _where(frames.get(main_id)),
+                "main": _where(frames.get(main_id)) if main_id is not None else [],
             }
             out.write(json.dumps(line) + "\n")
             out.flush()
