@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace", type=Path, required=True)
     parser.add_argument("--every", type=float, default=0.2)
     parser.add_argument("--trim", action="store_true", help="call glibc malloc_trim(0) at every sample (diagnosis)")
+    parser.add_argument("--days-per-run", type=int, help="load runs of at most this many days (diagnosis)")
     parser.add_argument("--summarise", action="store_true", help="summarise an existing trace and exit")
     args, rest = parser.parse_known_args(argv)
     if args.summarise:
@@ -174,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     thread.start()
     from bench.backfill_worker import main as backfill_main
+
+    if args.days_per_run:
+        import orchestration.partitions
+
+        orchestration.partitions.MAX_PARTITIONS_PER_RUN = args.days_per_run  # read by backfill_worker.main
 
     try:
         return backfill_main(rest)

@@ -212,13 +212,21 @@ def _upsert_dimensions(con: duckdb.DuckDBPyConnection, dimensions: dict[str, lis
     fill_folded_names(con)  # of the authors just added
 
 
+# Chunks of dimension rows a load holds before folding them into one row per key. Holding every
+# chunk's rows until the end (a 10x quarter: ~45 chunks, stacked at the upsert) raised its peak;
+# folding at every chunk cost ~2 s a quarter at 10x (a group_by over a growing frame each time).
+DIMENSION_FRAMES_HELD = 8
+
+
 def _fold_dimensions(held: dict[str, list[pl.DataFrame]], incoming: dict[str, pl.DataFrame]) -> None:
-    """Add a chunk's dimension rows to `held`, folded with the earlier chunks' into one frame of
-    one row per key (what upserting them in turn would leave). Appending every chunk's rows and
-    stacking them at the end held a 10x quarter's ~45 chunks of authors twice over at the load's
-    peak (~85 MB more, docs/benchmark.md "Where the 10x backfill's memory goes")."""
+    """Add a chunk's dimension rows to `held`; every DIMENSION_FRAMES_HELD chunks they are folded
+    into one frame of one row per key (what upserting them in turn would leave), so a long load
+    holds its distinct keys and a few chunks, not every chunk's rows (docs/benchmark.md "Where the
+    10x backfill's memory goes")."""
     for table, (key, update) in UPSERTED_TABLES.items():
-        held[table] = [_as_upserted_in_turn([*held[table], incoming[table]], key, update)]
+        held[table].append(incoming[table])
+        if len(held[table]) >= DIMENSION_FRAMES_HELD:
+            held[table] = [_as_upserted_in_turn(held[table], key, update)]
 
 
 def _as_upserted_in_turn(chunks: list[pl.DataFrame], key: str, update: tuple[str, ...]) -> pl.DataFrame:
