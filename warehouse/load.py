@@ -183,8 +183,7 @@ def _load(con: duckdb.DuckDBPyConnection, batches: list[PartitionBatch], dimensi
     """Replace the batches' days inside the caller's transaction; returns the weeks changed. The
     shared dimensions' rows are added to `dimensions`, upserted once per transaction."""
     frames = _incoming_frames(batches)
-    for table in UPSERTED_TABLES:
-        dimensions[table].append(frames.pop(table))
+    _fold_dimensions(dimensions, {table: frames.pop(table) for table in UPSERTED_TABLES})
     incoming = {table: frame.to_arrow() for table, frame in frames.items()}
     days = [b.listing_date for b in batches]
     lake = is_lake(con)  # DuckLake has no key constraints: MERGE and delete+insert instead
@@ -211,6 +210,23 @@ def _upsert_dimensions(con: duckdb.DuckDBPyConnection, dimensions: dict[str, lis
             rows = _as_upserted_in_turn(dimensions[table], key, update)
             execute_with_rows(con, upsert_sql(table, key, update, lake), rows.to_arrow())
     fill_folded_names(con)  # of the authors just added
+
+
+# Chunks of dimension rows a load holds before folding them into one row per key. Holding every
+# chunk's rows until the end (a 10x quarter: ~45 chunks, stacked at the upsert) raised its peak;
+# folding at every chunk cost ~2 s a quarter at 10x (a group_by over a growing frame each time).
+DIMENSION_FRAMES_HELD = 8
+
+
+def _fold_dimensions(held: dict[str, list[pl.DataFrame]], incoming: dict[str, pl.DataFrame]) -> None:
+    """Add a chunk's dimension rows to `held`; every DIMENSION_FRAMES_HELD chunks they are folded
+    into one frame of one row per key (what upserting them in turn would leave), so a long load
+    holds its distinct keys and a few chunks, not every chunk's rows (docs/benchmark.md "Where the
+    10x backfill's memory goes")."""
+    for table, (key, update) in UPSERTED_TABLES.items():
+        held[table].append(incoming[table])
+        if len(held[table]) >= DIMENSION_FRAMES_HELD:
+            held[table] = [_as_upserted_in_turn(held[table], key, update)]
 
 
 def _as_upserted_in_turn(chunks: list[pl.DataFrame], key: str, update: tuple[str, ...]) -> pl.DataFrame:

@@ -295,3 +295,23 @@ def test_authors_upserted_once_per_load_equal_upserts_chunk_by_chunk(con):
         replace_partitions(in_turn, chunk)
     assert snapshot(con) == snapshot(in_turn)
     assert con.execute("SELECT name, hf_username FROM authors").fetchall() == [("Ada", "ada")]
+
+
+def test_a_loads_dimension_rows_are_folded_to_one_per_key_every_few_chunks(con):
+    """However many chunks name an author, a load holds at most DIMENSION_FRAMES_HELD chunks of
+    rows for its one upsert at the end: appending every chunk's rows held a 10x quarter's ~45 chunks."""
+    from warehouse.load import DIMENSION_FRAMES_HELD, UPSERTED_TABLES, _as_upserted_in_turn, _fold_dimensions
+
+    def author(author_id: str, name: str, hf_username: str | None) -> dict:
+        return dict(author_id=author_id, name=name, hf_username=hf_username, identity_key="name:ada", author_key=A1_KEY)
+
+    held: dict[str, list[pl.DataFrame]] = {table: [] for table in UPSERTED_TABLES}
+    names = [("Ada", None), ("Ada L.", "ada"), ("A. L.", None)] * (2 * DIMENSION_FRAMES_HELD)
+    for name, hf_username in names:
+        incoming = {table: frame_like(con, table, []) for table in UPSERTED_TABLES}
+        incoming["authors"] = frame_like(con, "authors", [author("a1", name, hf_username), author("b2", "Bo", None)])
+        _fold_dimensions(held, incoming)
+        assert len(held["authors"]) < DIMENSION_FRAMES_HELD
+        assert sum(frame.height for frame in held["authors"]) <= 2 * DIMENSION_FRAMES_HELD
+    upserted = _as_upserted_in_turn(held["authors"], "author_id", UPSERTED_TABLES["authors"][1])
+    assert upserted.select("author_id", "name", "hf_username").rows() == [("a1", "Ada", "ada"), ("b2", "Bo", None)]
