@@ -262,6 +262,15 @@ def test_sigkill_mid_load_keeps_the_published_warehouse_whole_and_the_retry_comp
     )
 
     result = dagster.wait_for_backfill(backfill)
+    # The killed run is tagged dagster/will_retry; under load the backfill daemon can end the
+    # backfill (COMPLETED_FAILED) before the retry daemon launches that retry, so wait for it.
+    wait_until(
+        lambda: any(r["tags"].get("dagster/retry_number") for r in dagster.runs(backfill)),
+        180,
+        "the run retry of the killed run",
+        interval=2,
+    )
+    wait_until(lambda: not dagster.active_runs(), 300, "the run retry to end", interval=2)
     runs = dagster.runs(backfill)
     retries = [r for r in runs if r["tags"].get("dagster/retry_number")]
     if not any(r["status"] == "SUCCESS" for r in runs):
