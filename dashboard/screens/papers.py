@@ -11,6 +11,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import ui
 from dashboard.filters import RANKINGS, PaperFilters
+from dashboard.link_table import link_table
+from dashboard.links import link_column, with_link
 from dashboard.repository import WarehouseRepository
 
 BASES = {"listing": "Listing date", "arxiv": "arXiv date"}
@@ -101,7 +103,7 @@ def render(repo: WarehouseRepository) -> None:
 # Title first and wide, then what a reader scans (upvotes, organisation, GitHub) in the first
 # ~1,100 px a 1440 px screen shows beside the sidebar; the rest after.
 COLUMNS = {
-    "open": st.column_config.LinkColumn("Title", display_text=r"#(.*)$", width="large", help="Opens the paper's page"),
+    "open": link_column("Title", width="large", help="Opens the paper's page (Ctrl/⌘-click: in a new tab)"),
     "listing_date": st.column_config.DateColumn("Listed", format="YYYY-MM-DD", width="small"),
     "upvotes": st.column_config.NumberColumn("Upvotes", format="%d", width="small"),
     "organization": st.column_config.TextColumn("Organisation", width="medium"),
@@ -124,17 +126,16 @@ def _text(column: str, digits: int) -> pl.Expr:
 
 
 def paper_table(shown: pl.DataFrame) -> None:
-    """The papers as a table whose title opens the paper's page in one click."""
-    table = shown.with_columns(
-        # The fragment carries the title to show (the link column displays a part of its URL);
-        # the paper page reads only ?id=.
-        pl.format("/paper?id={}#{}", "paper_id", "title").alias("open"),
+    """The papers as a table whose title opens the paper's page in one click, in this tab."""
+    # The URL's fragment carries the title to show, quoted (a '%' or '#' in a title stays as it
+    # is); the paper page reads only ?id=.
+    table = with_link(shown, "paper", "paper_id", "title", "open").with_columns(
         pl.concat_str(pl.lit("https://huggingface.co/papers/"), pl.col("paper_id")).alias("hf"),
         pl.col("organization", "submitted_by", "github_repo").fill_null(""),
         # As text: a missing rate shows as a dash, not as "None".
         *[_text(column, digits) for column, digits in (("hotness", 3), ("upvotes_per_day", 1)) if column in shown.columns],
     )
-    ui.table(
+    link_table(
         table, key="papers_table", max_height=640, column_order=[c for c in COLUMNS if c in table.columns], column_config=COLUMNS
     )
 

@@ -98,8 +98,8 @@ def test_data_health_tiles_calendar_and_run_links(monkeypatch):
 
 def test_the_papers_table_opens_a_paper_in_one_click_and_shows_no_none():
     table = open_page("papers", **{"from": "2024-12-01", "to": "2025-01-31"}).dataframe[0].value
-    # The title column is a link to the paper's page (the fragment is the title it displays).
-    assert table["open"].tolist()[0] == "/paper?id=2501.00001#Reasoning with Reinforcement"
+    # The title column is a link to the paper's page (the fragment is the title it displays, quoted).
+    assert table["open"].tolist()[0] == "/paper?id=2501.00001#Reasoning%20with%20Reinforcement"
     # 2501.00001 has three vote observations (40 a day); the others one, so no rate: a dash.
     assert table["upvotes_per_day"].tolist() == ["40.0", "—", "—", "—", "—"]
     assert None not in table["github_repo"].tolist() and None not in table["organization"].tolist()

@@ -189,6 +189,19 @@ def test_a_ctrl_click_on_a_table_name_opens_it_in_a_new_tab(page, dashboard):
     assert address(page) == "/author?id=a-dana"
 
 
+def test_a_papers_title_opens_the_paper_here_and_back_keeps_the_filters(page, dashboard):
+    papers = "/papers?from=2024-12-01&to=2025-01-31&min=25"
+    visit(page, f"{dashboard}{papers}")
+    # the window's papers of 25 upvotes or more, the most upvoted first: 2501.00001 (50), 2501.00003 (30)
+    assert grid_rows(page, 2)[0][0] == labelled_url("paper", "2501.00001", "Reasoning with Reinforcement")
+    click_first_cell(page)
+    shows(page, "/paper?id=2501.00001", "Reasoning with Reinforcement")
+    page.go_back(wait_until="commit")
+    shows(page, papers, "Papers")
+    page.wait_for_timeout(1500)  # nothing re-opens the paper
+    assert address(page) == papers
+
+
 def test_a_leaderboard_name_opens_the_entity(page, dashboard):
     visit(page, f"{dashboard}/organizations?from=2025-01-01&to=2025-01-14")
     page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.click(position={"x": 40, "y": 38 + 17})
