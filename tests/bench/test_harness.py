@@ -66,13 +66,21 @@ def test_quick_plan_says_what_it_shrinks():
         make_plan(0, quick=True)
 
 
-def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
+@pytest.fixture(scope="module")
+def tiny_quick_run(tmp_path_factory) -> dict:
+    """One whole `papers bench --quick` on 2 tiny days, its JSON as written; shared by the tests that
+    read it (each run of it starts a `papers backfill` process and the query histories' workers)."""
     from bench.run import run_benchmark
 
+    tmp_path = tmp_path_factory.mktemp("tiny_quick_run")
     plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
     out = tmp_path / "latest.json"
     run_benchmark(plan, "papers bench --quick", out=out, work_dir=tmp_path / "work", end=date(2026, 6, 2), say=lambda _: None)
-    results = json.loads(out.read_text())
+    return json.loads(out.read_text())
+
+
+def test_a_tiny_quick_run_writes_every_headline_key(tiny_quick_run):
+    results = tiny_quick_run
     errors = {k: v["error"] for k, v in results["details"].items() if "error" in v}
     assert errors == {}
     for key in (
@@ -88,16 +96,10 @@ def test_a_tiny_quick_run_writes_every_headline_key(tmp_path):
     assert results["machine"]["logical_cores"] >= 1
 
 
-def test_backfill_process_runs_papers_backfill_beside_the_floor(tmp_path):
-    # Its own test (with --only): a whole `papers backfill` process would push the run of every
-    # measurement above past its timeout on a loaded machine.
-    from bench.run import run_benchmark
-
-    plan = BenchPlan(0.06, True, year_days=2, per_partition_days=1, history_days=3, query_repeats=1)
-    out = tmp_path / "out.json"
-    only = {"backfill_process"}
-    run_benchmark(plan, "papers bench", out=out, work_dir=tmp_path / "work", end=date(2026, 6, 2), say=lambda _: None, only=only)
-    results = json.loads(out.read_text())
+def test_backfill_process_runs_papers_backfill_beside_the_floor(tiny_quick_run):
+    # The quick run's own measurement (it runs every step; `--only backfill_process` ran a second
+    # `papers backfill` process for the same figures).
+    results = tiny_quick_run
     process = results["details"]["backfill_process"]
     # both days went through the load run and the search rebuild, each a Dagster run
     assert process["backfill"]["published_papers"] == results["details"]["generate"]["1x"]["papers"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -19,12 +21,32 @@ pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)
 N_DAYS = 5
 END = START + timedelta(days=N_DAYS - 1)
+# The day the module's one-day home has published (the third of the range, the one that fails later).
+ONE_DAY = START + timedelta(days=2)
 
 
 @pytest.fixture
 def served_days(tmp_path):
     days_dir = tmp_path / "served"
     return days_dir, fixture_days(days_dir, N_DAYS, START)
+
+
+@pytest.fixture(scope="module")
+def one_day_home(tmp_path_factory) -> Path:
+    """A home after `papers backfill` of ONE_DAY alone, made once for the module; tests copy it (the
+    two tests that start from one published day each ran that backfill, a `papers` process)."""
+    root = tmp_path_factory.mktemp("one_day")
+    days_dir, home = root / "served", root / "home"
+    fixture_days(days_dir, N_DAYS, START)
+    with FakeHFServer(days_dir) as server:
+        done = run_papers(["backfill", "--start", str(ONE_DAY), "--end", str(ONE_DAY)], home, server.base_url)
+    assert done.returncode == 0, done.output
+    return home
+
+
+def copy_of(home: Path, tmp_path: Path) -> Path:
+    """This test's own copy of a module's home."""
+    return Path(shutil.copytree(home, tmp_path / "home"))
 
 
 def expected_rows(days_dir, days) -> dict[str, tuple]:
@@ -83,13 +105,12 @@ def test_backfill_loads_exactly_what_the_server_serves_through_429_and_503_and_a
     assert published_rows(home, "SELECT count(*) FROM votes")[0][0] == 2 * votes_before
 
 
-def test_a_reader_holding_the_warehouse_open_never_sees_an_error_or_half_a_day(tmp_path, served_days):
+def test_a_reader_holding_the_warehouse_open_never_sees_an_error_or_half_a_day(tmp_path, served_days, one_day_home):
     days_dir, days = served_days
-    home = tmp_path / "home"
+    # One day first (ONE_DAY), so there is a published file for the readers to open.
+    home = copy_of(one_day_home, tmp_path)
     stop = tmp_path / "stop"
     with FakeHFServer(days_dir) as server:
-        # One day first, so there is a published file for the readers to open.
-        assert run_papers(["backfill", "--start", str(START), "--end", str(START)], home, server.base_url).returncode == 0
         readers = {
             mode: subprocess.Popen(
                 [
@@ -124,16 +145,17 @@ def test_a_reader_holding_the_warehouse_open_never_sees_an_error_or_half_a_day(t
             for day, papers, slots in snapshot:
                 assert (papers, slots) == per_day[day], f"{mode} reader saw half of {day}"
     # The held connection keeps its snapshot; a fresh one sees every day after the publish.
-    assert [row[0] for row in seen["hold"]["snapshots"][-1]] == [str(START)]
+    assert [row[0] for row in seen["hold"]["snapshots"][-1]] == [str(ONE_DAY)]
     assert [row[0] for row in seen["poll"]["snapshots"][-1]] == sorted(per_day)
 
 
-def test_a_day_that_always_fails_is_reported_in_plain_lines_and_loses_nothing(tmp_path, served_days):
+def test_a_day_that_always_fails_is_reported_in_plain_lines_and_loses_nothing(tmp_path, served_days, one_day_home):
     days_dir, days = served_days
-    home = tmp_path / "home"
-    bad = days[2]
+    # The bad day was loaded before (the module's one-day home): a failed re-fetch must not lose it.
+    home = copy_of(one_day_home, tmp_path)
+    bad = ONE_DAY
+    assert bad == days[2]
     with FakeHFServer(days_dir) as server:
-        assert run_papers(["backfill", "--start", str(bad), "--end", str(bad)], home, server.base_url).returncode == 0
         before = published_rows(home, f"SELECT * FROM papers WHERE listing_date = '{bad}' ORDER BY ALL")
         server.reset_faults({str(bad): "always:503"})
         result = run_papers(["backfill", "--start", str(START), "--end", str(END)], home, server.base_url)

@@ -10,7 +10,9 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,7 @@ from hf_api.testing.fixture_days import fixture_days
 from tests.e2e.cli_helpers import PAPERS, REPO_ROOT, papers_env
 from tests.e2e.ducklake_helpers import lake_answers, lake_env, lake_tables, new_lake, run_papers_on_lake
 from warehouse import ducklake
+from warehouse.paths import DuckLakeLocation
 
 # Several `papers` processes and a PostgreSQL server: on a loaded machine this takes minutes.
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(1200)]
@@ -99,62 +102,96 @@ class SnapshotWatcher(threading.Thread):
                 head.close()
 
 
-def test_two_backfills_of_different_ranges_at_once_both_succeed_and_readers_see_whole_days(tmp_path, postgres_server):
-    days_dir = tmp_path / "served"
+@dataclass
+class TwoBackfills:
+    """What the module's two concurrent backfills left: the lake, what each process said, what
+    readers saw while they ran, and the lake's answers right after."""
+
+    lake: DuckLakeLocation
+    days_dir: Path
+    second_home: Path  # the backfill of DAYS[4:]: its raw files are what the SIGKILL test reloads
+    codes: tuple[int | None, int | None]
+    logs: str
+    expected: dict[date, int]
+    answers: dict[str, list[tuple]]
+    seen: dict
+
+
+@pytest.fixture(scope="module")
+def two_backfills(postgres_server, tmp_path_factory) -> TwoBackfills:
+    """Two team members (two homes, two Dagster instances: no shared writer pool) backfill the two
+    halves of DAYS on one new lake at once, while a reader watches each published snapshot.
+
+    Module-scoped: the SIGKILL test starts from the whole lake this leaves (a third 8-day `papers
+    backfill` of its own cost ~10 s of CPU)."""
+    root = tmp_path_factory.mktemp("concurrent")
+    days_dir = root / "served"
     fixture_days(days_dir, N_DAYS, START)
-    lake = new_lake(postgres_server, "lake_concurrent", tmp_path / "lake-data")
-    expected = served_counts(days_dir)
+    lake = new_lake(postgres_server, "lake_concurrent", root / "lake-data")
     watcher = SnapshotWatcher(lake)
     watcher.start()
-    # Two team members (two homes, two Dagster instances: no shared writer pool) on one lake.
     with FakeHFServer(days_dir) as server:
-        first = start_backfill(DAYS[0], DAYS[3], tmp_path / "a", server.base_url, lake, tmp_path / "a.log")
-        second = start_backfill(DAYS[4], DAYS[7], tmp_path / "b", server.base_url, lake, tmp_path / "b.log")
+        first = start_backfill(DAYS[0], DAYS[3], root / "a", server.base_url, lake, root / "a.log")
+        second = start_backfill(DAYS[4], DAYS[7], root / "b", server.base_url, lake, root / "b.log")
         codes = first.wait(timeout=1100), second.wait(timeout=1100)
     watcher.stop.set()
     watcher.join(timeout=30)
-    assert codes == (0, 0), (tmp_path / "a.log").read_text() + (tmp_path / "b.log").read_text()
-    answers = lake_answers(
-        lake, {"per_day": PER_DAY, "searchable": "SELECT count(DISTINCT paper_id) FROM search_index", **KEY_CHECKS}
+    answers = (
+        lake_answers(lake, {"per_day": PER_DAY, "searchable": "SELECT count(DISTINCT paper_id) FROM search_index", **KEY_CHECKS})
+        if codes == (0, 0)
+        else {}
     )
+    return TwoBackfills(
+        lake=lake,
+        days_dir=days_dir,
+        second_home=root / "b",
+        codes=codes,
+        logs=(root / "a.log").read_text() + (root / "b.log").read_text(),
+        expected=served_counts(days_dir),
+        answers=answers,
+        seen=dict(watcher.seen),
+    )
+
+
+def test_two_backfills_of_different_ranges_at_once_both_succeed_and_readers_see_whole_days(two_backfills):
+    expected, answers = two_backfills.expected, two_backfills.answers
+    assert two_backfills.codes == (0, 0), two_backfills.logs
     assert answers["per_day"] == sorted(expected.items())
     assert_keys_hold(answers)
     # the last search rebuild saw both ranges
     assert answers["searchable"] == [(sum(expected.values()),)]
     # every published snapshot a reader saw held whole days only
-    assert watcher.seen, "the reader never saw a published snapshot"
-    for snapshot, per_day in watcher.seen.items():
+    assert two_backfills.seen, "the reader never saw a published snapshot"
+    for snapshot, per_day in two_backfills.seen.items():
         assert all(expected[day] == count for day, count in per_day.items()), snapshot
 
 
-def test_a_writer_sigkilled_inside_its_transaction_leaves_the_lake_as_it_was_and_a_rerun_completes(tmp_path, postgres_server):
-    days_dir = tmp_path / "served"
-    fixture_days(days_dir, N_DAYS, START)
-    lake = new_lake(postgres_server, "lake_killed", tmp_path / "lake-data")
-    home = tmp_path / "home"
+def test_a_writer_sigkilled_inside_its_transaction_leaves_the_lake_as_it_was_and_a_rerun_completes(two_backfills):
+    # The lake the two backfills left, all 8 days published; the second one's home holds DAYS[4:].
+    assert two_backfills.codes == (0, 0), two_backfills.logs
+    lake, home, days_dir = two_backfills.lake, two_backfills.second_home, two_backfills.days_dir
+    data_dir = Path(lake.data_path)
+    before = lake_tables(lake)
+    files_before = set(data_dir.rglob("*.parquet"))
+    stuck = subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.ducklake_stuck_writer", str(home / "raw" / "daily_papers"), *map(str, DAYS[4:])],
+        env={**os.environ, **lake_env(lake), "PAPERS_HOME": str(home)},
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert stuck.stdout is not None and stuck.stdout.readline().strip() == "IN TRANSACTION"
+        # its deletes and inserts are written (files under the data path), not committed
+        assert set(data_dir.rglob("*.parquet")) - files_before
+    finally:
+        stuck.send_signal(signal.SIGKILL)
+        stuck.wait(timeout=30)
+    assert lake_tables(lake) == before
+    assert_keys_hold(lake_answers(lake, KEY_CHECKS))
     with FakeHFServer(days_dir) as server:
-        loaded = run_papers_on_lake(["backfill", "--start", str(DAYS[0]), "--end", str(DAYS[-1])], home, server.base_url, lake)
-        assert loaded.returncode == 0, loaded.output
-        before = lake_tables(lake)
-        files_before = set((tmp_path / "lake-data").rglob("*.parquet"))
-        stuck = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.ducklake_stuck_writer", str(home / "raw" / "daily_papers"), *map(str, DAYS[4:])],
-            env={**os.environ, **lake_env(lake), "PAPERS_HOME": str(home)},
-            cwd=REPO_ROOT,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert stuck.stdout is not None and stuck.stdout.readline().strip() == "IN TRANSACTION"
-            # its deletes and inserts are written (files under the data path), not committed
-            assert set((tmp_path / "lake-data").rglob("*.parquet")) - files_before
-        finally:
-            stuck.send_signal(signal.SIGKILL)
-            stuck.wait(timeout=30)
-        assert lake_tables(lake) == before
-        assert_keys_hold(lake_answers(lake, KEY_CHECKS))
         rerun = run_papers_on_lake(["backfill", "--start", str(DAYS[4]), "--end", str(DAYS[-1])], home, server.base_url, lake)
-        assert rerun.returncode == 0, rerun.output
+    assert rerun.returncode == 0, rerun.output
     answers = lake_answers(lake, {"per_day": PER_DAY, **KEY_CHECKS})
     assert answers["per_day"] == sorted(served_counts(days_dir).items())
     assert_keys_hold(answers)
