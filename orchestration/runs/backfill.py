@@ -1,6 +1,8 @@
 """Backfilling a date range from a terminal through the same Dagster assets the UI runs.
 
-The range is cut into the same batches the backfill policy uses (one run per batch). When a
+The range is cut into the same batches the backfill policy uses (one run per batch); once a run
+has shown how large the range's days are, the batches still to run are made longer when the days
+are small (`RUN_JSON_BYTES`), never shorter than the policy's. When a
 batch fails because some days could not be fetched, the rest of that batch is rerun without the
 failed days: the days already fetched in this backfill are reused, not fetched again. Once every
 batch ran, the search tables are rebuilt once, as the UI's automation does after a backfill.
@@ -19,12 +21,20 @@ import sqlalchemy as db
 from dagster._core.storage.event_log import SqlEventLogStorage, SqlEventLogStorageTable
 from dagster._serdes import deserialize_value
 
-from landing.raw_store import last_failure
+from landing.raw_store import last_failure, list_fetches
 from orchestration.definitions import defs
 from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 from orchestration.resources import WarehouseResource
 from orchestration.runs.writer_runs import execute_writer_job
 from pipeline.date_ranges import contiguous_ranges, days_between
+
+# The JSON a run after the first may hold when its days are small: each run costs a Dagster run,
+# a writer's open, checkpoint and publish, and the metadata and checks (~0.5-1 s at 1x), so a 1x
+# year (~0.28 MB a day) runs its last three quarters in one run (2 load runs instead of 4). A run
+# never gets fewer days than MAX_PARTITIONS_PER_RUN, and days of ~1.1 MB or more keep that length:
+# a 10x year (~2.8 MB a day, 254 MB a quarter) runs in quarters as before, so no run holds more
+# JSON than a 10x quarter's run, whose transaction sets the backfill's peak memory.
+RUN_JSON_BYTES = 100_000_000
 
 # The terminal shows one line per range; the full event log is in the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -148,6 +158,7 @@ def backfill(
         if success:
             on_range_done(first, last, {})
             report.loaded.extend(days)
+            pending = _widened(pending, _json_bytes_per_day(raw_dir, report.loaded))
             continue
         newly_failed = {d: _reason(raw_dir, d, run_id) for d in days if _failed_in(raw_dir, d, run_id)}
         # A failed run that recorded no failed day (a load or publish error) fails every day it had.
@@ -176,6 +187,21 @@ def _failed_in(raw_dir, day: date, run_id: str) -> bool:
 def _reason(raw_dir, day: date, run_id: str) -> str:
     failure = last_failure(raw_dir, day) or {}
     return failure.get("message", f"run {run_id} failed")
+
+
+def _json_bytes_per_day(raw_dir, days: list[date]) -> float | None:
+    """The mean size of the newest landed fetch of `days` (those with one), or None."""
+    sizes = [found[-1].size_bytes for found in (list_fetches(raw_dir, day) for day in days) if found]
+    return sum(sizes) / len(sizes) if sizes else None
+
+
+def _widened(pending: list[tuple[date, date]], bytes_per_day: float | None) -> list[tuple[date, date]]:
+    """`pending` cut again into ranges of at most RUN_JSON_BYTES of days of `bytes_per_day` each,
+    but never of fewer than MAX_PARTITIONS_PER_RUN days (only consecutive days share a range)."""
+    if not pending or not bytes_per_day:
+        return pending
+    max_days = max(MAX_PARTITIONS_PER_RUN, int(RUN_JSON_BYTES // bytes_per_day))
+    return contiguous_ranges([day for first, last in pending for day in days_between(first, last)], max_days)
 
 
 def _split_around(days: list[date], failed: set[date]) -> list[tuple[date, date]]:

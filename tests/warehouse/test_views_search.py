@@ -26,6 +26,8 @@ def terms(warehouse, text):
         ("bias", ["bia"]),  # the S-stemmer is crude, but a query is folded the same way
         ("Jégou & Łukasz", ["jegou", "lukasz"]),  # accents and ł folded
         ("ÆTHER Straße ØRSTED", ["aether", "strasse", "orsted"]),  # capitals fold by hand too
+        ("Đorđe Yıldız", ["dorde", "yildiz"]),  # đ and ı folded by hand
+        ("Café naïve", ["cafe", "naive"]),  # accents only: no letter folded by hand
         ("the of and is", []),  # stop words only
         (None, []),  # a paper without abstract
     ],

@@ -6,10 +6,15 @@
 -- text_tokens(t): the raw tokens of a text: lower case, accents stripped (plus ł ı ø đ ß æ by
 -- hand, after lower-casing so capitals fold too), split at anything but a-z0-9. NULL text gives
 -- no tokens. replace() rather than translate(): translate took 6x longer on a year's abstracts.
+-- The six replace() passes run only on texts that hold one of those letters (few do): one regex
+-- test instead of six passes took text_tokens of a 1x year's titles and abstracts from 0.80 to
+-- 0.55 s of CPU, the same tokens (compared paper by paper).
 CREATE OR REPLACE MACRO text_tokens(t) AS
 regexp_split_to_array(
-    replace(replace(replace(replace(replace(replace(
-        strip_accents(lower(coalesce(t, ''))), 'ł', 'l'), 'ı', 'i'), 'ø', 'o'), 'đ', 'd'), 'ß', 'ss'), 'æ', 'ae'),
+    CASE WHEN regexp_matches(strip_accents(lower(coalesce(t, ''))), '[łıøđßæ]')
+    THEN replace(replace(replace(replace(replace(replace(
+        strip_accents(lower(coalesce(t, ''))), 'ł', 'l'), 'ı', 'i'), 'ø', 'o'), 'đ', 'd'), 'ß', 'ss'), 'æ', 'ae')
+    ELSE strip_accents(lower(coalesce(t, ''))) END,
     '[^a-z0-9]+');
 
 -- stop_words(): common English words that are not search terms.
