@@ -1,0 +1,87 @@
+"""`papers ...` in this process with the load run's phases timed: each named function below is
+wrapped where the load step calls it, and every call appends one JSON line (name, wall seconds,
+CPU seconds of the calling thread, start offset from the process start) to the file named by
+`$TRACE_PHASES_OUT`. For finding where a daily run's time goes without a profiler's overhead:
+
+    TRACE_PHASES_OUT=phases.jsonl python -m bench.trace_phases backfill --start .. --end ..
+
+Only timestamps are taken; the product's behaviour is unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+
+_STARTED = time.perf_counter()
+
+# (module, attribute): the name under which the load step or the publish looks the function up.
+TRACED = [
+    ("orchestration.ingest.daily_papers", "open_writer"),
+    ("orchestration.ingest.daily_papers", "load_chunks"),
+    ("orchestration.ingest.daily_papers", "table_metadata"),
+    ("orchestration.ingest.daily_papers", "index_before_publish"),
+    ("orchestration.ingest.daily_papers", "publish"),
+    ("orchestration.ingest.daily_papers", "publish_closing"),
+    ("warehouse.backend", "checkpoint_and_log"),
+    ("warehouse.backend", "publish_file"),
+    ("orchestration.ingest.daily_papers", "_ingest"),
+    ("orchestration.ingest.daily_papers", "table_check_results"),
+    ("pipeline.landed_stream", "LandedStream.wait_for_first"),
+    ("warehouse.publish", "connect_writer"),
+    ("warehouse.publish", "checkpoint_and_log"),
+    ("warehouse.publish", "sync_chunks"),
+    ("warehouse.publish", "_verify"),
+    ("warehouse.publish", "_by_exchange"),
+    ("warehouse.publish", "_by_copy"),
+    ("warehouse.publish", "publish_file"),
+    ("warehouse.db", "apply_schema"),
+]
+
+
+def _record(name: str, wall: float, cpu: float, start: float) -> None:
+    with open(os.environ["TRACE_PHASES_OUT"], "a") as out:
+        out.write(json.dumps({"name": name, "wall_s": wall, "thread_cpu_s": cpu, "at_s": start}) + "\n")
+
+
+def _timed(name: str, function: Callable) -> Callable:
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        start, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _record(name, time.perf_counter() - start, time.thread_time() - cpu, start - _STARTED)
+
+    return timed
+
+
+def install() -> None:
+    """Wrap every function of TRACED that exists in this tree (a missing one is skipped)."""
+    import importlib
+
+    for module_name, attribute in TRACED:
+        module = importlib.import_module(module_name)
+        owner, _, name = attribute.rpartition(".")
+        holder = getattr(module, owner) if owner else module
+        function = getattr(holder, name, None)
+        if function is not None:
+            setattr(holder, name, _timed(f"{module_name.rsplit('.', 1)[-1]}.{attribute}", function))
+
+
+def main() -> int:
+    """Install the timers, then run the product's command line with this process's arguments."""
+    from papers_cli.main import main as papers_main
+
+    _record("imports_and_install", time.perf_counter() - _STARTED, time.process_time(), 0.0)
+    install()
+    sys.argv = ["papers", *sys.argv[1:]]
+    return papers_main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
