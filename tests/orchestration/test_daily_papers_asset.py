@@ -188,3 +188,39 @@ def test_a_load_run_opens_the_working_file_once_and_publishes_through_that_write
     assert len(opened) == 1, opened
     assert published(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(2,)]
     assert published(home, "SELECT count(*) FROM publish_log") == [(1,)]
+
+
+def test_the_writer_is_opened_while_the_first_day_is_still_being_fetched(tmp_path, instance, monkeypatch):
+    from orchestration.ingest import daily_papers as step
+
+    days = fixture_days(tmp_path / "served", 2, START)
+    home = tmp_path / "home"
+    landed_at_open = []
+    real = step.open_writer
+
+    def recording(paths):
+        landed_at_open.append(len(list_fetches(home / "raw" / "daily_papers", days[0])))
+        return real(paths)
+
+    monkeypatch.setattr(step, "open_writer", recording)
+    # The first day's answer pauses 2 s halfway: the open must not wait for it.
+    with FakeHFServer(tmp_path / "served", faults={str(days[0]): ["slow:2", "ok"]}) as server:
+        assert run_range(server, home, days[0], days[-1], instance).success
+    assert landed_at_open == [0]
+    assert published(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(2,)]
+
+
+def test_when_no_day_can_be_fetched_the_writer_is_closed_and_the_warehouse_kept(tmp_path, instance):
+    days = fixture_days(tmp_path / "served", 2, START)
+    home = tmp_path / "home"
+    with FakeHFServer(tmp_path / "served") as server:
+        assert run_range(server, home, days[0], days[0], instance).success
+        before = published(home, "SELECT * FROM papers ORDER BY ALL")
+        server.reset_faults({str(day): "always:503" for day in days})
+        result = run_range(server, home, days[0], days[-1], instance)
+    assert not result.success
+    [step_failure] = [e for e in result.all_events if e.is_step_failure]
+    assert all(str(day) in step_failure.step_failure_data.error.message for day in days)
+    assert published(home, "SELECT * FROM papers ORDER BY ALL") == before
+    # The run closed its writer: the working file opens for writing again in this process.
+    duckdb.connect(str(home / "work" / "warehouse.duckdb")).close()
