@@ -1,6 +1,7 @@
 """`papers ...` in this process with the load run's phases timed: each named function below is
 wrapped where the load step calls it, and every call appends one JSON line (name, wall seconds,
-CPU seconds of the calling thread, start offset from the process start) to the file named by
+CPU seconds of the calling thread and of the whole process (DuckDB's threads, and the fetch's
+while it runs), start offset from the process start) to the file named by
 `$TRACE_PHASES_OUT`. For finding where a daily run's time goes without a profiler's overhead:
 
     TRACE_PHASES_OUT=phases.jsonl python -m bench.trace_phases backfill --start .. --end ..
@@ -50,19 +51,21 @@ TRACED = [
 ]
 
 
-def _record(name: str, wall: float, cpu: float, start: float) -> None:
+def _record(name: str, wall: float, cpu: float, start: float, process_cpu: float = 0.0) -> None:
+    line = {"name": name, "wall_s": wall, "thread_cpu_s": cpu, "process_cpu_s": process_cpu, "at_s": start}
     with open(os.environ["TRACE_PHASES_OUT"], "a") as out:
-        out.write(json.dumps({"name": name, "wall_s": wall, "thread_cpu_s": cpu, "at_s": start}) + "\n")
+        out.write(json.dumps(line) + "\n")
 
 
 def _timed(name: str, function: Callable) -> Callable:
     @functools.wraps(function)
     def timed(*args, **kwargs):
-        start, cpu = time.perf_counter(), time.thread_time()
+        start, cpu, process_cpu = time.perf_counter(), time.thread_time(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
-            _record(name, time.perf_counter() - start, time.thread_time() - cpu, start - _STARTED)
+            ended = time.perf_counter()
+            _record(name, ended - start, time.thread_time() - cpu, start - _STARTED, time.process_time() - process_cpu)
 
     return timed
 
