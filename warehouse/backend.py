@@ -13,7 +13,7 @@ import duckdb
 from warehouse import ducklake
 from warehouse.db import connect_lake_writer, connect_reader, connect_writer
 from warehouse.paths import WarehousePaths
-from warehouse.publish import PublishResult, checkpoint_and_log, log_publish, publish_file, publish_working
+from warehouse.publish import PublishResult, log_publish, publish_working
 
 T = TypeVar("T")
 
@@ -35,19 +35,7 @@ def publish(paths: WarehousePaths, run_id: str | None) -> PublishResult:
     swap (warehouse/publish.py), or on DuckLake one commit tagged `published` (readers pin to the newest)."""
     if paths.ducklake is None:
         return publish_working(paths.working_path, paths.published_path, run_id)
-    return publish_closing(connect_lake_writer(paths.ducklake), paths, run_id)
-
-
-def publish_closing(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, run_id: str | None) -> PublishResult:
-    """publish() through `con`, a writer from open_writer with no transaction open, which this
-    closes: a run that still holds its writer logs and checkpoints with it rather than opening
-    the working file a second time (at 10x an open reads the catalog of a 3.2 GB file)."""
-    if paths.ducklake is None:
-        try:
-            published_at = checkpoint_and_log(con, run_id)
-        finally:
-            con.close()
-        return publish_file(paths.working_path, paths.published_path, published_at)
+    con = connect_lake_writer(paths.ducklake)
     try:
 
         def commit() -> tuple:

@@ -21,7 +21,7 @@ from pipeline.fetch_ahead import FetchAhead
 from pipeline.fetch_days import FetchOutcome, backfill_id, fetch_and_land
 from pipeline.landed_stream import LandedStream
 from pipeline.load_days import load_chunks
-from warehouse.backend import open_writer, publish_closing
+from warehouse.backend import open_writer, publish
 
 RAW, PUBLISHED = dg.AssetKey("raw_daily_papers"), dg.AssetKey("published_warehouse")
 TABLE_KEYS = [dg.AssetKey(name) for name in TABLE_DESCRIPTIONS]
@@ -84,12 +84,10 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
             checks = list(table_check_results(con, good))
             # So that this run's one publish shows the papers and their search together.
             search = index_before_publish(con, warehouse.paths, good, context.log)
-        except BaseException:
+        finally:
             con.close()
-            raise
-        # The publish's log and checkpoint go through the run's writer, which it then closes.
-        published = publish_closing(con, warehouse.paths, context.run.run_id)
     failures = {**_fetch_failures(fetching), **landed.failed}
+    published = publish(warehouse.paths, context.run.run_id)
     records = {day: landed.readable[day][-1].record_count for day in good}
     metadata.by_day[RAW.path[-1]] = {day: {"records": n} for day, n in records.items()}
     metadata.last_day[RAW.path[-1]] = {

@@ -169,27 +169,6 @@ def test_each_day_of_a_ranged_run_carries_its_own_counts_and_the_run_wide_figure
     assert sorted(last["papers_loaded_by_day"].value) == [day.isoformat() for day in days]
 
 
-def test_a_load_run_opens_the_working_file_once_and_publishes_through_that_writer(tmp_path, instance, monkeypatch):
-    from warehouse import backend, publish
-
-    opened = []
-    real = backend.connect_writer
-
-    def counting(path):
-        opened.append(path)
-        return real(path)
-
-    monkeypatch.setattr(backend, "connect_writer", counting)
-    monkeypatch.setattr(publish, "connect_writer", counting)
-    days = fixture_days(tmp_path / "served", 2, START)
-    home = tmp_path / "home"
-    with FakeHFServer(tmp_path / "served") as server:
-        assert run_range(server, home, days[0], days[-1], instance).success
-    assert len(opened) == 1, opened
-    assert published(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(2,)]
-    assert published(home, "SELECT count(*) FROM publish_log") == [(1,)]
-
-
 def test_the_writer_is_opened_while_the_first_day_is_still_being_fetched(tmp_path, instance, monkeypatch):
     from orchestration.ingest import daily_papers as step
 

@@ -169,11 +169,10 @@ def test_a_daily_run_indexes_its_papers_and_publishes_once(tmp_path, instance):
 def test_the_search_asset_publishes_what_a_failed_publish_left_unpublished(tmp_path, instance, monkeypatch):
     days_dir, home, served = _indexed_history(tmp_path, instance, 15)
 
-    def failing_publish(working_path, published_path, published_at):
+    def failing_publish(paths, run_id):
         raise OSError("disk full")
 
-    # The load run's publish fails after its checkpoint, when the file is swapped in.
-    monkeypatch.setattr("warehouse.backend.publish_file", failing_publish)
+    monkeypatch.setattr("orchestration.ingest.daily_papers.publish", failing_publish)
     with FakeHFServer(days_dir) as server:
         assert not run_range(server, home, served[-1], served[-1], instance).success
     assert published(home, "SELECT count(*) FROM papers WHERE listing_date = ?", [served[-1]])[0][0] == 0

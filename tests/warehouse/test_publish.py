@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import duckdb
-import pytest
 
 from warehouse.db import connect_writer
 from warehouse.publish import checkpoint_and_log, publish_file
@@ -93,44 +92,3 @@ def test_a_publish_removes_staging_copies_of_dead_publishes_but_not_of_live_ones
     publish_file(working, published, at)
     assert not live.exists(), "once its process is gone, the next publish removes it"
     assert not list(tmp_path.glob(".*.tmp"))
-
-
-def test_publish_closing_publishes_through_the_writer_it_is_given_and_closes_it(tmp_path, monkeypatch):
-    from warehouse import backend
-    from warehouse.paths import WarehousePaths
-
-    paths = WarehousePaths(tmp_path / "home")
-    con = backend.open_writer(paths)
-    con.execute(
-        "INSERT INTO papers (paper_id, title, listing_date, upvotes, author_count) VALUES ('a', 'T', DATE '2024-05-27', 1, 1)"
-    )
-    opened = []
-    monkeypatch.setattr(backend, "connect_writer", lambda path: opened.append(path))
-    monkeypatch.setattr("warehouse.publish.connect_writer", lambda path: opened.append(path))
-    result = backend.publish_closing(con, paths, "run-1")
-    assert opened == [], "the publish must not open the working file a second time"
-    with pytest.raises(duckdb.ConnectionException):
-        con.execute("SELECT 1")
-    assert result.papers == 1
-    assert not paths.working_path.with_name(paths.working_path.name + ".wal").exists()
-    with duckdb.connect(str(paths.published_path), read_only=True) as reader:
-        assert reader.execute("SELECT paper_id FROM papers").fetchall() == [("a",)]
-        assert reader.execute("SELECT run_id, papers FROM publish_log").fetchall() == [("run-1", 1)]
-
-
-def test_publish_closing_closes_the_writer_when_the_checkpoint_fails(tmp_path, monkeypatch):
-    from warehouse import backend
-    from warehouse.paths import WarehousePaths
-
-    paths = WarehousePaths(tmp_path / "home")
-    con = backend.open_writer(paths)
-
-    def failing(con, run_id):
-        raise duckdb.IOException("disk full")
-
-    monkeypatch.setattr(backend, "checkpoint_and_log", failing)
-    with pytest.raises(duckdb.IOException):
-        backend.publish_closing(con, paths, "run-1")
-    with pytest.raises(duckdb.ConnectionException):
-        con.execute("SELECT 1")
-    assert not paths.published_path.exists()
