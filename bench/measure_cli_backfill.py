@@ -10,6 +10,7 @@ speak of). The figure is the ratio: on a shared machine both sides slow down tog
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
@@ -34,7 +35,9 @@ def cli_backfill(days_dir: Path, days: list[date], home: Path, tree: Path = REPO
     """`papers backfill` over `days` (served from `days_dir`) into a fresh `home`: wall seconds
     from start to exit, exit status, peak RSS, and where the time went by Dagster's own records.
     `tree`: the checkout whose code runs (its folder is the process's first import path)."""
-    command = [sys.executable, "-m", "papers_cli.main", "backfill", "--start", days[0].isoformat(), "--end", days[-1].isoformat()]
+    # With $TRACE_PHASES_OUT set, the same command runs under bench/trace_phases.py's timers.
+    entry = "bench.trace_phases" if os.environ.get("TRACE_PHASES_OUT") else "papers_cli.main"
+    command = [sys.executable, "-m", entry, "backfill", "--start", days[0].isoformat(), "--end", days[-1].isoformat()]
     with FakeHFServer(days_dir) as server:
         env = child_env({**product_env(home, server.base_url), "HF_REQUESTS_PER_SECOND": REQUESTS_PER_SECOND})
         with tempfile.TemporaryFile("w+") as err:

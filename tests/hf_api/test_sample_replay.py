@@ -60,6 +60,22 @@ def test_paging_is_zero_based_and_ends_with_a_short_then_empty_page(replay):
     ]
 
 
+def test_a_rewritten_day_file_is_served_anew_and_a_day_is_parsed_once_for_its_pages(replay, tmp_path, monkeypatch):
+    from hf_api import sample_replay
+
+    page = {"date": "2024-05-27", "limit": 3, "p": 1}
+    assert ids(replay.get("/api/daily_papers", params=page)) == ["2405.00004", "2405.00005", "2405.00006"]
+    parsed = []
+    real_loads = sample_replay.orjson.loads
+    monkeypatch.setattr(sample_replay.orjson, "loads", lambda raw: parsed.append(1) or real_loads(raw))
+    for p in range(4):
+        replay.get("/api/daily_papers", params={**page, "p": p})
+    assert parsed == [], "the day's pages were parsed when it was first asked for"
+    day_file(tmp_path, DAY).write_bytes(json.dumps(ITEMS[3:]).encode())
+    assert ids(replay.get("/api/daily_papers", params=page)) == ["2405.00007"]
+    assert parsed == [1]
+
+
 def test_a_date_without_a_file_is_an_empty_list(replay):
     response = replay.get("/api/daily_papers", params={"date": "2024-05-28"})
     assert response.status_code == 200

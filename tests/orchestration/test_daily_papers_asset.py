@@ -167,3 +167,39 @@ def test_each_day_of_a_ranged_run_carries_its_own_counts_and_the_run_wide_figure
     last = events[("papers", days[-1].isoformat())]
     assert last["table_rows"].value == published(home, "SELECT count(*) FROM papers")[0][0]
     assert sorted(last["papers_loaded_by_day"].value) == [day.isoformat() for day in days]
+
+
+def test_the_writer_is_opened_while_the_first_day_is_still_being_fetched(tmp_path, instance, monkeypatch):
+    from orchestration.ingest import daily_papers as step
+
+    days = fixture_days(tmp_path / "served", 2, START)
+    home = tmp_path / "home"
+    landed_at_open = []
+    real = step.open_writer
+
+    def recording(paths):
+        landed_at_open.append(len(list_fetches(home / "raw" / "daily_papers", days[0])))
+        return real(paths)
+
+    monkeypatch.setattr(step, "open_writer", recording)
+    # The first day's answer pauses 2 s halfway: the open must not wait for it.
+    with FakeHFServer(tmp_path / "served", faults={str(days[0]): ["slow:2", "ok"]}) as server:
+        assert run_range(server, home, days[0], days[-1], instance).success
+    assert landed_at_open == [0]
+    assert published(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(2,)]
+
+
+def test_when_no_day_can_be_fetched_the_writer_is_closed_and_the_warehouse_kept(tmp_path, instance):
+    days = fixture_days(tmp_path / "served", 2, START)
+    home = tmp_path / "home"
+    with FakeHFServer(tmp_path / "served") as server:
+        assert run_range(server, home, days[0], days[0], instance).success
+        before = published(home, "SELECT * FROM papers ORDER BY ALL")
+        server.reset_faults({str(day): "always:503" for day in days})
+        result = run_range(server, home, days[0], days[-1], instance)
+    assert not result.success
+    [step_failure] = [e for e in result.all_events if e.is_step_failure]
+    assert all(str(day) in step_failure.step_failure_data.error.message for day in days)
+    assert published(home, "SELECT * FROM papers ORDER BY ALL") == before
+    # The run closed its writer: the working file opens for writing again in this process.
+    duckdb.connect(str(home / "work" / "warehouse.duckdb")).close()
