@@ -22,6 +22,7 @@ import json
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -29,6 +30,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from hf_api.sample_replay import BUNDLED_SAMPLE_DIR, json_response, make_replay_app
 from hf_api.testing.fault_app import FaultInjector, Instruments, RequestRecord
 from hf_api.testing.faults import FaultPlan, FaultSpec
+
+# How long stop() waits for the requests in flight to finish once it has woken the hanging ones.
+DRAIN_S = 5.0
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -63,8 +67,15 @@ class FakeHFServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving; wakes any request that is hanging or slow on purpose."""
+        """Stop serving; wakes any request that is hanging or slow on purpose, and lets the
+        requests in flight finish (up to DRAIN_S) so that `requests` holds every one of them."""
         self._stop.set()
+        # A client can have a whole answer before the server's thread records it (the record is
+        # made when the response closes, after its last byte is written): a test that reads
+        # `requests` right after its last call must not miss that call.
+        deadline = time.monotonic() + DRAIN_S
+        while self.instruments.in_flight and time.monotonic() < deadline:
+            time.sleep(0.005)
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -87,7 +98,7 @@ class FakeHFServer:
 
     @property
     def requests(self) -> list[RequestRecord]:
-        """Every request served so far, in the order they finished."""
+        """Every request served so far (finished), in the order they arrived."""
         return list(self.instruments.requests)
 
     @property

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 
 import httpx
@@ -125,6 +126,23 @@ def test_instruments_count_hits_authorization_and_concurrency():
     assert server.instruments.in_flight == 0
     assert server.hits == {"2024-05-27": 2, "2024-12-25": 1, "2025-01-22": 1}
     assert [r.authorized for r in server.requests] == [False, False, False, True]
+
+
+def test_a_request_the_client_has_whole_is_recorded_once_stop_returns(monkeypatch):
+    # The server records a request when its response closes, after the last byte is written; under
+    # load that thread can lag the client, which already has the whole body (Content-Length). Here
+    # it lags by 0.5 s on purpose: stop() must wait for it, or `requests` misses the last call.
+    answer = FaultInjector._answer
+
+    def lagging_answer(self, *args):
+        yield from answer(self, *args)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(FaultInjector, "_answer", lagging_answer)
+    with FakeHFServer() as server:
+        assert get(server, "2024-05-27").status_code == 200
+    assert [(r.date, r.status) for r in server.requests] == [("2024-05-27", 200)]
+    assert server.instruments.in_flight == 0
 
 
 def test_sequential_requests_never_overlap_and_reset_clears():
