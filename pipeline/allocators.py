@@ -29,8 +29,12 @@ import sys
 # glibc's mallopt parameter number for the arena limit (malloc.h: M_ARENA_MAX).
 _M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
+# How long both jemallocs keep a freed page before returning it. 0 cut a 10x quarter's peak the most
+# and cost its load the most: 777 MB / 91 s with the libraries' defaults, 680 MB / 97 s at 100 ms,
+# 611 MB / 132 s at 0, started together (docs/benchmark.md "The allocators' part of the 10x peak").
+DECAY_MS = 0
 POLARS_JEMALLOC_ENV = "_RJEM_MALLOC_CONF"
-POLARS_JEMALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"
+POLARS_JEMALLOC_CONF = f"dirty_decay_ms:{DECAY_MS},muzzy_decay_ms:0"
 
 
 def configure_allocators() -> None:
@@ -53,7 +57,7 @@ def configure_allocators() -> None:
                 os.environ[POLARS_JEMALLOC_ENV] = given
     if "MALLOC_ARENA_MAX" not in os.environ:
         limit_malloc_arenas(MALLOC_ARENAS)
-    set_duckdb_decay(0)
+    set_duckdb_decay(DECAY_MS)
 
 
 def set_duckdb_decay(ms: int) -> bool:
