@@ -26,12 +26,16 @@ from papers_settings import REPO_ROOT
 _OWN = str(REPO_ROOT)
 
 
-def _rss_mb() -> float:
+def _status_mb(*fields: str) -> dict[str, float]:
+    """Fields of /proc/self/status in MB: VmRSS is RssAnon (heaps) + RssFile (mapped files, the
+    shared libraries' pages among them) + RssShmem."""
+    found = dict.fromkeys(fields, 0.0)
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+            name = line.split(":", 1)[0]
+            if name in found:
+                found[name] = int(line.split()[1]) / 1024
+    return found
 
 
 class _MallInfo2(ctypes.Structure):
@@ -120,9 +124,12 @@ def sample(trace: Path, every_s: float, stop: threading.Event, cursors: _Cursors
                 arrow_mb = pyarrow.total_allocated_bytes() / 2**20
             except ImportError:
                 arrow_mb = 0.0
+            status = _status_mb("VmRSS", "RssAnon", "RssFile")
             line = {
                 "t": round(time.perf_counter() - started, 2),
-                "rss_mb": round(_rss_mb(), 1),
+                "rss_mb": round(status["VmRSS"], 1),
+                "rss_anon_mb": round(status["RssAnon"], 1),
+                "rss_file_mb": round(status["RssFile"], 1),
                 "duckdb_mb": round(cursors.memory_mb(), 1),
                 "arrow_mb": round(arrow_mb, 1),
                 "glibc_used_mb": round(glibc_used, 1),
@@ -146,7 +153,8 @@ def summarise(trace: Path, top: int = 15) -> str:
         if line["rss_mb"] > seen["peak_rss_mb"]:
             seen.update(peak_rss_mb=line["rss_mb"], duckdb_mb=line["duckdb_mb"], arrow_mb=line["arrow_mb"], t=line["t"])
     rows = sorted(by_place.items(), key=lambda item: -item[1]["peak_rss_mb"])[:top]
-    out = [f"{len(lines)} samples; peak RSS {max(line['rss_mb'] for line in lines):.0f} MB"]
+    peak = max(lines, key=lambda line: line["rss_mb"])
+    out = [f"{len(lines)} samples; peak RSS {peak['rss_mb']:.0f} MB", "at the peak: " + json.dumps(peak)]
     out += [
         f"{v['peak_rss_mb']:7.0f} MB rss  {v.get('duckdb_mb', 0):6.0f} duckdb  {v.get('arrow_mb', 0):5.0f} arrow  "
         f"t={v.get('t', 0):6.1f}  n={v['samples']:4d}  {place}"

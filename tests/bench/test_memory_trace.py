@@ -20,8 +20,9 @@ def test_summary_names_the_place_of_the_peak(tmp_path):
     trace.write_text("".join(json.dumps(line) + "\n" for line in lines))
     summary = summarise(trace).splitlines()
     assert summary[0] == "4 samples; peak RSS 900 MB"
-    assert "warehouse/load.py:_upsert_dimensions" in summary[1] and "900 MB" in summary[1]
-    assert "warehouse/derived.py:_build_all" in summary[2]
+    assert summary[1] == "at the peak: " + json.dumps(lines[1])
+    assert "warehouse/load.py:_upsert_dimensions" in summary[2] and "900 MB" in summary[2]
+    assert "warehouse/derived.py:_build_all" in summary[3]
     assert "(outside the repository)" in summary[-1]
 
 
@@ -35,4 +36,7 @@ def test_the_sampler_writes_the_process_rss_and_the_main_threads_place(tmp_path)
     thread.join()
     first = json.loads(trace.read_text().splitlines()[0])
     assert first["rss_mb"] > 10
+    # VmRSS is the anonymous pages, the mapped files' and shared memory's (none here)
+    assert first["rss_anon_mb"] > 0 and first["rss_file_mb"] > 0
+    assert abs(first["rss_anon_mb"] + first["rss_file_mb"] - first["rss_mb"]) < 1
     assert first["main"] and first["main"][0].startswith("tests/bench/test_memory_trace.py:")
