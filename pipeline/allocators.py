@@ -12,7 +12,7 @@ was freed for reuse, and in a 10x backfill's load that kept memory was a large p
 - DuckDB's jemalloc (1.5.5) keeps freed pages for 1 s without a background thread to purge them, so
   in practice until it next allocates; its `mallctl` is exported, so it is set while running.
 
-Both jemallocs here return freed pages to the OS at once (decay 0) instead of after a decay time.
+Both jemallocs here return freed pages to the OS after 100 ms instead of after 0.5-1 s.
 
 `configure_allocators()` must run before Polars is imported and before the first thread starts:
 `orchestration` and `papers_cli` call it first thing. Elsewhere than glibc (macOS, musl) the glibc
@@ -29,10 +29,11 @@ import sys
 # glibc's mallopt parameter number for the arena limit (malloc.h: M_ARENA_MAX).
 _M_ARENA_MAX = -8
 MALLOC_ARENAS = 2
-# How long both jemallocs keep a freed page before returning it. 0 cut a 10x quarter's peak the most
-# and cost its load the most: 777 MB / 91 s with the libraries' defaults, 680 MB / 97 s at 100 ms,
-# 611 MB / 132 s at 0, started together (docs/benchmark.md "The allocators' part of the 10x peak").
-DECAY_MS = 0
+# How long both jemallocs keep a freed page before returning it. Under load a 10x quarter peaked at
+# 777 MB / 91 s with the libraries' defaults, 680 MB / 97 s at 100 ms, 611 MB / 132 s at 0, and idle a
+# 1x year's `papers backfill` took 16.3-17.5 s at 0 against 12.6-13.6 s at 100 ms (docs/benchmark.md
+# "The allocators' part of the 10x peak"): 0 costs the loads too much.
+DECAY_MS = 100
 POLARS_JEMALLOC_ENV = "_RJEM_MALLOC_CONF"
 POLARS_JEMALLOC_CONF = f"dirty_decay_ms:{DECAY_MS},muzzy_decay_ms:0"
 
