@@ -5,6 +5,7 @@ test-artifacts/screenshots/ for a person to look at."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -91,8 +92,9 @@ def test_a_filter_change_matches_sql(page, dashboard):
             "SELECT count(*) FROM papers WHERE github_repo IS NOT NULL AND listing_date BETWEEN '2024-12-01' AND '2025-01-31'"
         ).fetchall()[0][0]
     assert expected == 2  # 2501.00001 and 2501.00003 link a repository
-    # The title column comes first: a link to the paper, whose accessible text is its URL.
-    titles = [row[0].split("#", 1)[1] for row in grid_rows(page, expected)]
+    # The title column comes first: a link to the paper, whose accessible text is its URL (the title
+    # quoted after '#').
+    titles = [unquote(row[0].split("#", 1)[1]) for row in grid_rows(page, expected)]
     assert titles == ["Reasoning with Reinforcement", "Chain of Thought at Scale"]
     assert page.get_by_text(f"{expected} papers match").count() == 1
     assert "gh=1" in page.url

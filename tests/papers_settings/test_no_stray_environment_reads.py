@@ -29,6 +29,8 @@ ALLOWED = {
         "sets DAGSTER_HOME and DAGSTER_EVENT_BATCH_SIZE for the runs it measures in its own process",
     ),
     "bench/fetch_worker.py": (2, "dlt's own configuration variables for the comparison run"),
+    "bench/measure_cli_backfill.py": (1, "TRACE_PHASES_OUT, a benchmark-only switch: trace the measured backfill's phases"),
+    "bench/trace_phases.py": (1, "the file TRACE_PHASES_OUT names, in the traced `papers backfill` process"),
 }
 
 
