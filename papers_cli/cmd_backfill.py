@@ -51,7 +51,7 @@ def run(args, settings: Settings) -> int:
     ranges = contiguous_ranges(days, MAX_PARTITIONS_PER_RUN)
     from papers_cli.progress import BackfillProgress
 
-    console.print(f"Backfilling {len(days)} day(s) in at most {len(ranges)} run(s)...")
+    console.print(f"Backfilling {len(days)} day(s): {len(ranges)} run(s) planned, fewer when the days are small...")
     try:
         with (
             ensure_dagster_instance(settings) as instance,

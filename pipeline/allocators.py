@@ -22,9 +22,11 @@ part does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import os
 import sys
+
+from pipeline.free_heap import glibc
 
 # glibc's mallopt parameter number for the arena limit (malloc.h: M_ARENA_MAX).
 _M_ARENA_MAX = -8
@@ -38,6 +40,7 @@ POLARS_JEMALLOC_ENV = "_RJEM_MALLOC_CONF"
 POLARS_JEMALLOC_CONF = f"dirty_decay_ms:{DECAY_MS},muzzy_decay_ms:0"
 
 
+@functools.cache  # once per process: both orchestration and papers_cli call it on import
 def configure_allocators() -> None:
     """Limit glibc's malloc arenas and set Polars' jemalloc to return freed pages at once.
 
@@ -91,15 +94,6 @@ def set_duckdb_decay(ms: int) -> bool:
 
 
 def limit_malloc_arenas(arenas: int) -> bool:
-    """glibc's mallopt(M_ARENA_MAX, arenas); False where there is no such call (not glibc)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        libc = ctypes.CDLL(name)
-    except OSError:
-        return False
-    # musl has a mallopt that does nothing, and no malloc_trim: glibc has both.
-    if getattr(libc, "mallopt", None) is None or getattr(libc, "malloc_trim", None) is None:
-        return False
-    return bool(libc.mallopt(_M_ARENA_MAX, arenas))
+    """glibc's mallopt(M_ARENA_MAX, arenas); False where there is no glibc."""
+    libc = glibc()
+    return libc is not None and bool(libc.mallopt(_M_ARENA_MAX, arenas))

@@ -16,20 +16,23 @@ import functools
 
 
 @functools.cache
-def _malloc_trim():
+def glibc() -> ctypes.CDLL | None:
+    """The C library when it is glibc (it has both mallopt and malloc_trim), else None. musl has a
+    mallopt that does nothing and no malloc_trim; macOS has neither."""
     name = ctypes.util.find_library("c")
     if name is None:
         return None
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None)
+        libc = ctypes.CDLL(name)
     except OSError:
         return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 def release_free_heap() -> bool:
-    """Return the free pages of glibc's malloc arenas to the OS; False where malloc_trim is missing."""
-    trim = _malloc_trim()
-    if trim is None:
+    """Return the free pages of glibc's malloc arenas to the OS; False where there is no glibc."""
+    libc = glibc()
+    if libc is None:
         return False
-    trim(0)
+    libc.malloc_trim(0)
     return True
