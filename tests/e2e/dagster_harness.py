@@ -173,15 +173,25 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
 def stop_process_group(process: subprocess.Popen, stragglers: list[psutil.Process]) -> None:
     """SIGKILL `process`'s group and `stragglers` (descendants that left it), and reap `process`."""
     # Straight to SIGKILL: a test's teardown has nothing to keep (its DAGSTER_HOME is a temporary
-    # folder), and on SIGTERM `dagster dev` took the whole 15 s grace the teardown gave it before
-    # (timestamps of the 2026-12-06 runs: 14-16 s from the last assertion to the file's end).
+    # folder). SIGTERM with a 15 s grace, then a wait for the stragglers, took 14-16 s from a file's
+    # last assertion to its end (tests/measure_files.py, 2026-12-06).
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     for proc in stragglers:
         with contextlib.suppress(psutil.NoSuchProcess):
             proc.kill()
     process.wait(timeout=30)
-    psutil.wait_procs(stragglers, timeout=10)
+    # Not psutil.wait_procs: a straggler is no child of this process, so it stays a zombie until
+    # its own parent (or the init/subreaper process) reaps it, and wait_procs took its whole timeout.
+    wait_until(lambda: not any(map(_alive, stragglers)), 10, "the killed processes to exit", interval=0.1)
+
+
+def _alive(proc: psutil.Process) -> bool:
+    """Whether `proc` still runs (a zombie has exited: only its parent's reaping is left)."""
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 class WebserverClient:
