@@ -12,8 +12,8 @@ tests/e2e/dagster_team.py, which runs the code server, webserver and daemon as t
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DAGSTER = Path(sys.executable).parent / "dagster"
@@ -50,6 +51,12 @@ QUICK_TICKS = {
     "E2E_DAGSTER_BACKFILL_TICK_S": os.environ.get("E2E_DAGSTER_BACKFILL_TICK_S", "2"),
     "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent / "quick_ticks"), os.environ.get("PYTHONPATH")])),
 }
+
+# How often the daemon looks at the run queue, in seconds: Dagster's default is 5, and every run a test
+# launches (a backfill's, the automation sensors', a check's) waited half of that on average before it
+# started. `run_queue: dequeue_interval_seconds` is Dagster's own setting for it; the test instances get 1
+# (E2E_DAGSTER_DEQUEUE_S="" keeps the profile's own). Nothing else of the profile changes.
+QUICK_QUEUE_S = os.environ.get("E2E_DAGSTER_DEQUEUE_S", "1")
 
 LAUNCH_BACKFILL = """
 mutation Launch($params: LaunchBackfillParams!) {
@@ -143,9 +150,12 @@ def free_port() -> int:
 
 
 def prepare_dagster_home(dagster_home: Path, profile: Path = SHIPPED_DAGSTER_YAML) -> Path:
-    """A DAGSTER_HOME holding `profile` as its dagster.yaml."""
+    """A DAGSTER_HOME holding `profile` as its dagster.yaml, with QUICK_QUEUE's run queue interval."""
     dagster_home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(profile, dagster_home / "dagster.yaml")
+    settings = yaml.safe_load(profile.read_text())
+    if QUICK_QUEUE_S:
+        settings.setdefault("run_queue", {})["dequeue_interval_seconds"] = int(QUICK_QUEUE_S)
+    (dagster_home / "dagster.yaml").write_text(yaml.safe_dump(settings))
     return dagster_home
 
 
@@ -161,22 +171,27 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):
 
 
 def stop_process_group(process: subprocess.Popen, stragglers: list[psutil.Process]) -> None:
-    """SIGTERM `process`'s group, then SIGKILL it; then kill `stragglers` (descendants that left it)."""
-    # 15 s: an idle `dagster dev` stops in ~10 s; one with a run in flight took 30 s and more, and a
-    # test's teardown has nothing to keep (its DAGSTER_HOME is a temporary folder).
-    for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=grace)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    _, alive = psutil.wait_procs(stragglers, timeout=10)
-    for proc in alive:
-        proc.kill()
+    """SIGKILL `process`'s group and `stragglers` (descendants that left it), and reap `process`."""
+    # Straight to SIGKILL: a test's teardown has nothing to keep (its DAGSTER_HOME is a temporary
+    # folder). SIGTERM with a 15 s grace, then a wait for the stragglers, took 14-16 s from a file's
+    # last assertion to its end (tests/measure_files.py, 2026-12-06).
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    for proc in stragglers:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    process.wait(timeout=30)
+    # Not psutil.wait_procs: a straggler is no child of this process, so it stays a zombie until
+    # its own parent (or the init/subreaper process) reaps it, and wait_procs took its whole timeout.
+    wait_until(lambda: not any(map(_alive, stragglers)), 10, "the killed processes to exit", interval=0.1)
+
+
+def _alive(proc: psutil.Process) -> bool:
+    """Whether `proc` still runs (a zombie has exited: only its parent's reaping is left)."""
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 class WebserverClient:
@@ -380,7 +395,7 @@ class DagsterDev(WebserverClient):
             return []
 
     def stop(self) -> None:
-        """SIGTERM the process group, then SIGKILL whatever is left (including escapees)."""
+        """SIGKILL the process group and whatever left it (escapees)."""
         if self.process is None:
             return
         stop_process_group(self.process, self.descendants())

@@ -121,7 +121,7 @@ class DagsterTeam(WebserverClient):
             )
 
     def stop_process(self, name: str) -> None:
-        """SIGTERM one of the three (then SIGKILL), with whatever it started."""
+        """SIGKILL one of the three, with whatever it started (tests/e2e/dagster_harness.stop_process_group)."""
         process = self.processes.pop(name, None)
         if process is not None:
             stop_process_group(process, _descendants(process.pid))

@@ -62,7 +62,8 @@ def hf(served):
 def quick_monitoring_profile(folder) -> Path:
     """The shipped dagster.yaml with run monitoring polling every 5 s and freeing a crashed run's pool
     slots 5 s after it ended (15 s and 15 s shipped): the SIGKILL test's retry waits for that slot,
-    up to 30 s of this file's minutes. Every other setting is the shipped one."""
+    up to 30 s of this file's minutes. Every other setting is the shipped one (but the run queue's
+    interval, 1 s on every test instance: tests/e2e/dagster_harness.py's QUICK_QUEUE_S)."""
     profile = yaml.safe_load(SHIPPED_DAGSTER_YAML.read_text())
     profile["run_monitoring"].update(poll_interval_seconds=5, free_slots_after_run_end_seconds=5)
     path = folder / "dagster.yaml"
