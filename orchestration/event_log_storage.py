@@ -147,8 +147,9 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         return engine
 
     # What the stock _initdb does for a file without a stamped revision (each new run's file):
-    # switch to WAL, create the tables, stamp alembic's head (the stock storage switches after the tables); with the migration scripts read once
-    # per process (`_migration_scripts`) instead of twice per file: ~0.1 s of CPU a file. The index
+    # switch to WAL, create the tables (the stock storage switches after them), stamp alembic's
+    # head; with the migration scripts read once per process (`_migration_scripts`) instead of
+    # twice per file: ~0.1 s of CPU a file. The index
     # keeps the stock path (its special case for files made before alembic stamps); an error (a
     # race with another process creating the same file) falls back to the stock one, which retries.
     def _initdb(self, engine: Engine, for_index_shard: bool = False) -> None:
