@@ -1,10 +1,8 @@
 """Backfilling a date range from a terminal through the same Dagster assets the UI runs.
 
-The range is cut into the same batches the backfill policy uses (one run per batch). When that
-makes more than one run, the range's first days are fetched before the first run (`PROBE_DAYS`,
-landed for that run, which reuses them), and the batches are cut again by how large those days
-are, and again after each run by the days it loaded: longer when the days are small
-(`RUN_JSON_BYTES`), never shorter than the policy's. When a
+The range is cut into the same batches the backfill policy uses (one run per batch); once a run
+has shown how large the range's days are, the batches still to run are made longer when the days
+are small (`RUN_JSON_BYTES`), never shorter than the policy's. When a
 batch fails because some days could not be fetched, the rest of that batch is rerun without the
 failed days: the days already fetched in this backfill are reused, not fetched again. Once every
 batch ran, the search tables are rebuilt once, as the UI's automation does after a backfill.
@@ -17,44 +15,32 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import dagster as dg
 import sqlalchemy as db
 from dagster._core.storage.event_log import SqlEventLogStorage, SqlEventLogStorageTable
 from dagster._serdes import deserialize_value
 
-from hf_api.config import client_from_settings
-from landing.raw_store import RawFetch, last_failure, list_fetches
+from landing.raw_store import last_failure, list_fetches
 from orchestration.definitions import defs
 from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 from orchestration.resources import WarehouseResource
 from orchestration.runs.writer_runs import execute_writer_job
-from papers_settings import Settings
 from pipeline.date_ranges import contiguous_ranges, days_between
-from pipeline.fetch_days import fetch_and_land
 
-# The JSON a run may hold when its days are small: each run costs a Dagster run, a writer's open,
-# checkpoint and publish, and the metadata and checks (~0.5-1 s at 1x), so a 1x year (~0.27 MB a
-# day, 0.23-0.36 MB) runs in one run. A run never gets fewer days than MAX_PARTITIONS_PER_RUN, and
-# days of ~1.4 MB or more keep that length: a 10x year (~2.8 MB a day, 254 MB a quarter) runs in
-# quarters as before, so no run holds more JSON than a 10x quarter's run, whose transaction sets
-# the backfill's peak memory.
-RUN_JSON_BYTES = 128_000_000
-# Days fetched before the first run to size it: a week, so weekdays and a weekend both count. Landed
-# for the first run, which reuses them; the fetch a run makes anyway, only earlier.
-PROBE_DAYS = 7
+# The JSON a run after the first may hold when its days are small: each run costs a Dagster run,
+# a writer's open, checkpoint and publish, and the metadata and checks (~0.5-1 s at 1x), so a 1x
+# year (~0.28 MB a day) runs its last three quarters in one run (2 load runs instead of 4). A run
+# never gets fewer days than MAX_PARTITIONS_PER_RUN, and days of ~1.1 MB or more keep that length:
+# a 10x year (~2.8 MB a day, 254 MB a quarter) runs in quarters as before, so no run holds more
+# JSON than a 10x quarter's run, whose transaction sets the backfill's peak memory.
+RUN_JSON_BYTES = 100_000_000
 
 # The terminal shows one line per range; the full event log is in the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # A backfill's terminal shows each failed day, each range and the run's warnings itself
 # (`run_warnings`), so Dagster's own console lines (errors with stack traces) would only repeat them.
 SILENT_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-# The probe's fetch log, kept quiet: a day it could not fetch is fetched again by the run, which
-# reports the outcome (its own fetch log is in the Dagster UI).
-_PROBE_LOG = logging.getLogger(f"{__name__}.probe")
-_PROBE_LOG.addHandler(logging.NullHandler())
-_PROBE_LOG.propagate = False
 
 
 @dataclass
@@ -160,13 +146,9 @@ def backfill(
     report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
     raw_dir = _warehouse().raw_dir
     pending = list(ranges)
-    next_run_id = str(uuid.uuid4())
-    if len(pending) > 1:  # the days' size may let fewer runs hold them: fetch a few for the first run
-        probed = probe_days(raw_dir, days_between(*pending[0])[:PROBE_DAYS], next_run_id, report.backfill_id)
-        pending = _widened(pending, _mean_bytes([fetch.size_bytes for fetch in probed.values()]))
     while pending:
         first, last = pending.pop(0)
-        run_id, next_run_id = next_run_id, str(uuid.uuid4())
+        run_id = str(uuid.uuid4())
         on_range_start(first, last, run_id)
         success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id)
         report.runs.append(run_id)
@@ -207,27 +189,9 @@ def _reason(raw_dir, day: date, run_id: str) -> str:
     return failure.get("message", f"run {run_id} failed")
 
 
-def probe_days(raw_dir: Path, days: list[date], run_id: str, backfill_id: str) -> dict[date, RawFetch]:
-    """Fetch and land `days` for the run `run_id` of the backfill `backfill_id` before it is
-    created (it reuses them, as it reuses any fetch of its backfill); the days that landed.
-
-    A day that cannot be fetched has its failure recorded for that run as the run would, and is
-    fetched again by the run: the probe never decides a day's outcome. A landing that fails (a
-    full disk) lands nothing here; the run meets it again and reports it.
-    """
-    try:
-        with client_from_settings(Settings.from_env()) as client:
-            return fetch_and_land(client, raw_dir, days, run_id, backfill_id, _PROBE_LOG).landed
-    except OSError:
-        return {}
-
-
 def _json_bytes_per_day(raw_dir, days: list[date]) -> float | None:
     """The mean size of the newest landed fetch of `days` (those with one), or None."""
-    return _mean_bytes([found[-1].size_bytes for found in (list_fetches(raw_dir, day) for day in days) if found])
-
-
-def _mean_bytes(sizes: list[int]) -> float | None:
+    sizes = [found[-1].size_bytes for found in (list_fetches(raw_dir, day) for day in days) if found]
     return sum(sizes) / len(sizes) if sizes else None
 
 
