@@ -60,12 +60,10 @@ def run(args, settings: Settings) -> int:
                 console, days, settings.warehouse.raw_dir, settings.warehouse.ducklake or settings.warehouse.published_path
             ) as progress,
         ):
-            # What the start-up made (Dagster's definitions, the instance: ~225k objects) lives
+            # What the start-up made (Dagster's definitions, the instance: ~270k objects) lives
             # until exit: frozen out of the garbage collector, so its full collections (the
-            # fetch's own after each run's fetch, and Python's when allocations pile up) do not
-            # walk it every time (a full collection right after start-up: 0.26 s, 0.07 s frozen).
-            # A 1x year's backfill, 2 pairs at load 7-13: 1.15-1.61 s in 7 full collections,
-            # 0.88-1.50 s in 9 frozen (more of them, each cheaper: the runs' own objects remain).
+            # fetch's own, after each run's fetch, and Python's when allocations pile up) do not
+            # walk it every time: 7 took 1.3-2.1 s of a 1x year's backfill, 0.7 s frozen (9-10).
             gc.freeze()
             report = backfill(
                 ranges,
