@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from papers_settings import Settings
 
-import gc
 from datetime import UTC, date, datetime
 
 from rich.console import Console
@@ -60,11 +59,6 @@ def run(args, settings: Settings) -> int:
                 console, days, settings.warehouse.raw_dir, settings.warehouse.ducklake or settings.warehouse.published_path
             ) as progress,
         ):
-            # What the start-up made (Dagster's definitions, the instance: ~270k objects) lives
-            # until exit: frozen out of the garbage collector, so its full collections (the
-            # fetch's own, after each run's fetch, and Python's when allocations pile up) do not
-            # walk it every time: 7 took 1.3-2.1 s of a 1x year's backfill, 0.7 s frozen (9-10).
-            gc.freeze()
             report = backfill(
                 ranges,
                 instance,
