@@ -147,8 +147,9 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         return engine
 
     # What the stock _initdb does for a file without a stamped revision (each new run's file):
-    # create the tables, switch to WAL, stamp alembic's head; with the migration scripts read once
-    # per process (`_migration_scripts`) instead of twice per file: ~0.1 s of CPU a file. The index
+    # switch to WAL, create the tables (the stock storage switches after them), stamp alembic's
+    # head; with the migration scripts read once per process (`_migration_scripts`) instead of
+    # twice per file: ~0.1 s of CPU a file. The index
     # keeps the stock path (its special case for files made before alembic stamps); an error (a
     # race with another process creating the same file) falls back to the stock one, which retries.
     def _initdb(self, engine: Engine, for_index_shard: bool = False) -> None:
@@ -159,8 +160,11 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn:
                 migrations = MigrationContext.configure(conn)
                 if migrations.get_current_revision() is None:
-                    SqlEventLogStorageMetadata.create_all(engine)
+                    # WAL before the tables: each CREATE is a commit of its own, which in WAL
+                    # with synchronous=NORMAL appends to the log instead of syncing the file
+                    # (strace: ~90 fdatasync calls a file before, ~31 after).
                     conn.execute(text("PRAGMA journal_mode=WAL;"))
+                    SqlEventLogStorageMetadata.create_all(engine)
                     migrations.stamp(_migration_scripts(), "head")
                     safe_commit(conn)
         except (db_exc.DatabaseError, sqlite3.DatabaseError, sqlite3.OperationalError):

@@ -111,10 +111,27 @@ def prepare_schema(con: duckdb.DuckDBPyConnection, *, lake: bool = False) -> Non
     fingerprint = schema_fingerprint()
     con.execute("CREATE TABLE IF NOT EXISTS schema_applied (fingerprint VARCHAR, applied_at TIMESTAMP)")
     if scalar(con, "SELECT max_by(fingerprint, applied_at) FROM schema_applied") != fingerprint:
-        apply_schema(con, lake=lake)
+        if lake:  # the caller's transaction holds it (connect_lake_writer)
+            apply_schema(con, lake=True)
+        else:
+            _apply_schema_in_one_transaction(con)
         fill_keyword_weeks_if_missing(con)  # a warehouse made before the keyword tables existed
         fill_author_tables_if_missing(con)  # ... or before author_papers and authors.author_key
         con.execute("INSERT INTO schema_applied VALUES (?, current_timestamp)", [fingerprint])
+
+
+def _apply_schema_in_one_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    """apply_schema in one transaction: one commit instead of one per statement (~80 of them on a
+    new file, each a write-ahead log sync: 0.13 -> 0.04 s at load 3-4, and 0.24-0.50 s one by one
+    when the disk was busier), and a failed file leaves the schema as it was."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        apply_schema(con)
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # a failed commit has rolled back already
+            con.execute("ROLLBACK")
+        raise
 
 
 def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:

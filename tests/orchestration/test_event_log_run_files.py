@@ -76,3 +76,23 @@ def test_a_file_that_fails_to_initialise_falls_back_to_the_stock_way(storages, t
     monkeypatch.undo()
     _create_run_file(stock, "run-1")
     assert _describe(tmp_path / "pooled" / "run-1.db") == _describe(tmp_path / "stock" / "run-1.db")
+
+
+def test_a_run_files_tables_are_created_in_wal_mode(storages, tmp_path, monkeypatch):
+    # Each CREATE is a commit of its own: in WAL with synchronous=NORMAL it appends to the log
+    # instead of syncing the file (strace: 362 -> 126 fdatasync calls for 4 run files).
+    pooled, _ = storages
+    modes: list[str] = []
+    original = event_log_storage.SqlEventLogStorageMetadata.create_all
+
+    def recording(bind, *args, **kwargs):
+        con = sqlite3.connect(tmp_path / "pooled" / "run-1.db")
+        try:
+            modes.append(con.execute("PRAGMA journal_mode").fetchone()[0])
+        finally:
+            con.close()
+        return original(bind, *args, **kwargs)
+
+    monkeypatch.setattr(event_log_storage.SqlEventLogStorageMetadata, "create_all", recording)
+    _create_run_file(pooled, "run-1")
+    assert modes == ["wal"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
+from warehouse import db
 from warehouse.db import WRITER_MEMORY_LIMIT, connect_writer, schema_fingerprint
 
 
@@ -48,5 +50,26 @@ def test_a_writer_runs_under_the_writer_memory_limit(tmp_path):
             assert limit != default.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
             default.execute("SET memory_limit = $limit", {"limit": WRITER_MEMORY_LIMIT})
             assert limit == default.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_the_schema_files_are_applied_whole_or_not_at_all(tmp_path, monkeypatch):
+    # One transaction for every file (one commit instead of one per statement): a file that
+    # fails leaves none of the statements before it.
+    broken = tmp_path / "999_broken.sql"
+    broken.write_text("CREATE TABLE not_applied (x INTEGER); SELECT * FROM no_such_table;")
+    real_files = db.sql_files
+    monkeypatch.setattr(db, "sql_files", lambda folder: [*real_files(folder), *([broken] if folder == db.VIEWS_DIR else [])])
+    path = tmp_path / "warehouse.duckdb"
+    with pytest.raises(RuntimeError, match="999_broken.sql"):
+        connect_writer(path)
+    with duckdb.connect(str(path)) as con:
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {"schema_applied"}  # created before the files, empty
+    monkeypatch.setattr(db, "sql_files", real_files)
+    con = connect_writer(path)
+    try:
+        assert has_view(con, "daily_metrics")
     finally:
         con.close()
