@@ -31,6 +31,9 @@ SIMILAR_FULL_SHARE = 0.10  # changed papers, as a share of the last whole comput
 # tfidf_vectors, then nearest_neighbours' pruning: terms in one paper dropped, a paper's
 # heaviest terms kept (per chunk of papers), then a term's heaviest papers; ties keep the
 # smaller term / paper_id. {counts}: rows (paper_id, term, tf) of the papers to weigh.
+# A paper's $terms heaviest terms by min_by over (-weight, term), a top-n per group, rather than
+# row_number() over every term of every paper: the same rows, a quarter less CPU (measured on a
+# year's 2.5M term counts, one thread: 0.84 -> 0.63 s).
 TOP_TERMS_TEMPLATE = """
 INSERT INTO derived_top_terms
 WITH raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln($n_docs / d.df) AS raw_weight
@@ -38,9 +41,10 @@ WITH raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln($n_docs / d.
      norms AS (SELECT paper_id, sqrt(sum(raw_weight * raw_weight)) AS norm FROM raw GROUP BY paper_id),
      vectors AS (SELECT r.paper_id, r.term, r.raw_weight / o.norm AS weight
                  FROM raw r JOIN norms o USING (paper_id)
-                 WHERE r.df >= 2 AND o.norm > 0 AND r.raw_weight > 0)
-SELECT * FROM vectors
-QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY weight DESC, term) <= $terms
+                 WHERE r.df >= 2 AND o.norm > 0 AND r.raw_weight > 0),
+     top AS (SELECT paper_id, min_by({{'term': term, 'weight': weight}}, {{'w': -weight, 't': term}}, $terms) AS kept
+             FROM vectors GROUP BY paper_id)
+SELECT paper_id, unnest(kept, recursive := true) FROM top
 """
 TOP_TERMS_OF_CHUNK_SQL = TOP_TERMS_TEMPLATE.format(
     counts="(SELECT d.paper_id, c.term, c.tf FROM derived_counts AS c JOIN search_documents AS d USING (paper_key) "
@@ -153,22 +157,38 @@ WORK_TABLES = (
 
 def compute_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[int, int]] | None = None) -> None:
     """Fill the (empty) similar_papers and similar_postings from every paper's vector. `chunks`:
-    (first, last) paper_key ranges of the work table derived_counts (a full build has it); None
-    reads the term counts from search_postings instead."""
+    (first, last) paper_key ranges of the work table derived_counts (a full build has it, and
+    keeps it); None reads the term counts from search_postings instead."""
+    write_neighbours(con, score(prune_all(con, chunks)))
+
+
+def prune_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[int, int]] | None = None) -> pl.DataFrame:
+    """The first part of compute_all: fill similar_postings with every paper's pruned vector
+    (from derived_counts by `chunks`, or from search_postings when None) and return them coded
+    (paper_code, term_code, weight) for `score`; the codes stay in work tables."""
     n_docs = float(scalar(con, "SELECT papers FROM search_stats"))
     con.execute(TOP_TERMS_DDL)
     if chunks is not None:
         for first, last in chunks:
             con.execute(TOP_TERMS_OF_CHUNK_SQL, {"terms": TERMS_PER_PAPER, "n_docs": n_docs, "first": first, "last": last})
-        con.execute("DROP TABLE derived_counts")  # done with: free DuckDB's memory before Polars scores the pairs
     else:
         for first, last in con.execute(KEY_RANGES_SQL, {"size": KEY_CHUNK_PAPERS}).fetchall():
             con.execute(TOP_TERMS_OF_KEYS_SQL, {"terms": TERMS_PER_PAPER, "n_docs": n_docs, "first": first, "last": last})
     con.execute(POSTINGS_SQL, {"papers": PAPERS_PER_TERM})
+    con.execute("DROP TABLE derived_top_terms")
     con.execute(CODES_SQL)
-    postings = con.sql(CODED_POSTINGS_SQL).pl().cast({"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
-    neighbours = text_index.neighbours_of_postings(postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
-    del postings
+    return con.sql(CODED_POSTINGS_SQL).pl().cast({"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
+
+
+def score(postings: pl.DataFrame) -> pl.DataFrame:
+    """The second part of compute_all, Polars alone (no connection: it may run in another thread
+    while DuckDB works): the coded neighbours of the coded pruned vectors."""
+    return text_index.neighbours_of_postings(postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
+
+
+def write_neighbours(con: duckdb.DuckDBPyConnection, neighbours: pl.DataFrame) -> None:
+    """The last part of compute_all: similar_papers from the coded neighbours `score` found, the
+    bookkeeping in search_stats, the work tables dropped."""
     # In slices of papers: one statement joining every neighbour to the paper codes twice ran out
     # of the first rebuild limit (96 MB) at 10x, the build's last statement (measured).
     for start in range(0, len(neighbours), SIMILAR_INSERT_ROWS):
