@@ -32,8 +32,8 @@ SIMILAR_FULL_SHARE = 0.10  # changed papers, as a share of the last whole comput
 # heaviest terms kept (per chunk of papers), then a term's heaviest papers; ties keep the
 # smaller term / paper_id. {counts}: rows (paper_id, term, tf) of the papers to weigh.
 # row_number() rather than min_by(.., $terms) per paper: min_by gave the same rows with a quarter
-# less CPU on a 1x year, but its states ran out of the first rebuild limit (96 MB) in one build
-# of four there (measured), and a build that runs out is run again whole under the next limit.
+# less CPU on a 1x year, but it ran out of the first rebuild limit (96 MB) in 2 of 7 builds there
+# (measured), and a build that runs out is run again whole under the next limit.
 TOP_TERMS_TEMPLATE = """
 INSERT INTO derived_top_terms
 WITH raw AS (SELECT c.paper_id, c.term, d.df, (1.0 + ln(c.tf)) * ln($n_docs / d.df) AS raw_weight
