@@ -98,3 +98,42 @@ def test_a_rebuild_out_of_memory_at_every_limit_keeps_the_old_tables(warehouse, 
     with pytest.raises(duckdb.OutOfMemoryException):
         rebuild_derived_tables(warehouse.con)
     assert warehouse.rows("SELECT * FROM search_index ORDER BY ALL") == before
+
+
+def test_the_neighbours_are_scored_while_the_postings_are_written(warehouse, monkeypatch):
+    import threading
+
+    from warehouse import search_postings
+
+    writing = threading.Event()
+    scored_in: list[threading.Thread] = []
+    write_postings, score = search_postings.write_postings, similar.score
+
+    def write_postings_seen(con):
+        writing.set()
+        write_postings(con)
+
+    def score_once_writing(postings):
+        # run one after the other in one thread, this would wait in vain
+        assert writing.wait(timeout=30), "the postings were not being written while the neighbours were scored"
+        scored_in.append(threading.current_thread())
+        return score(postings)
+
+    monkeypatch.setattr(search_postings, "write_postings", write_postings_seen)
+    monkeypatch.setattr(similar, "score", score_once_writing)
+    assert rebuild_derived_tables(warehouse.con) == {"search_index": 15, "similar_papers": 6}
+    assert scored_in and scored_in[0] is not threading.main_thread()
+
+
+def test_a_scoring_failure_keeps_the_old_tables_and_leaves_no_work_table(warehouse, monkeypatch):
+    rebuild_derived_tables(warehouse.con)
+    before = {t: warehouse.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in ("search_index", "similar_papers")}
+
+    def fail(postings):
+        raise RuntimeError("scoring failed")
+
+    monkeypatch.setattr(similar, "score", fail)
+    with pytest.raises(RuntimeError, match="scoring failed"):
+        rebuild_derived_tables(warehouse.con)
+    assert {t: warehouse.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in before} == before
+    assert warehouse.rows("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'derived_%'") == []
