@@ -8,7 +8,6 @@ FORMAT_VERSION, or when most papers changed.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -158,17 +157,8 @@ def _build_all(con: duckdb.DuckDBPyConnection) -> DerivedUpdate:
     # can leave memory for the database file, which the build needs at ~500k papers (the term
     # counts alone are ~2 GB there).
     chunks = search_postings.paper_chunks(con)
-    search_postings.count_all(con, chunks, FORMAT_VERSION)
-    coded = similar.prune_all(con, [(chunk.first_key, chunk.last_key) for chunk in chunks])
-    # Polars scores the neighbours in a thread while DuckDB writes the postings sorted by term:
-    # neither keeps both cores busy alone (measured on a year: ~1 core each).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="similar-score") as pool:
-        scoring = pool.submit(similar.score, coded)
-        del coded
-        search_postings.write_postings(con)
-        con.execute("DROP TABLE derived_counts")
-        neighbours = scoring.result()
-    similar.write_neighbours(con, neighbours)
+    search_postings.build_all(con, chunks, FORMAT_VERSION)
+    similar.compute_all(con, [(chunk.first_key, chunk.last_key) for chunk in chunks])
     search_postings.record_loads_indexed(con)
     counts = _counts(con)
     return DerivedUpdate("full", "full", scalar(con, "SELECT count(*) FROM search_documents"), counts)

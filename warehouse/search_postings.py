@@ -232,30 +232,17 @@ def paper_chunks(con: duckdb.DuckDBPyConnection) -> list[PaperChunk]:
 def build_all(con: duckdb.DuckDBPyConnection, chunks: list[PaperChunk], version: int) -> None:
     """Fill the (empty) search tables from every paper, leaving the term counts in the work table
     derived_counts (paper_key, term, tf) for similar papers."""
-    count_all(con, chunks, version)
-    write_postings(con)
-
-
-def count_all(con: duckdb.DuckDBPyConnection, chunks: list[PaperChunk], version: int) -> None:
-    """The first part of build_all: every paper tokenised once into the work table derived_counts
-    (paper_key, term, tf), and search_documents, search_terms and search_stats filled from it;
-    search_postings is left empty (write_postings)."""
     con.execute(FULL_WORK_COUNTS_DDL)
     for chunk in chunks:
         text = _chunk_text(con, chunk)
         execute_with_rows(con, FULL_COUNTS_SQL, text, {"title_weight": TITLE_WEIGHT})
         execute_with_rows(con, CHUNK_DOCUMENTS_SQL, text, {"first_key": chunk.first_key, "last_key": chunk.last_key})
     con.execute(FULL_TERMS_SQL)
-    con.execute(STATS_SQL, {"version": version})
-
-
-def write_postings(con: duckdb.DuckDBPyConnection) -> None:
-    """The second part of build_all: search_postings from derived_counts, in term order (which
-    it leaves in place)."""
     con.execute(TERM_RANKS_SQL)
     for first, last in con.execute(TERM_RANGES_SQL, {"rows": INDEX_CHUNK_POSTINGS}).fetchall():
         con.execute(FULL_POSTINGS_SQL, {"first": first, "last": last})
     con.execute("DROP TABLE derived_term_ranks")
+    con.execute(STATS_SQL, {"version": version})
 
 
 def _chunk_text(con: duckdb.DuckDBPyConnection, chunk: PaperChunk) -> pa.Table:

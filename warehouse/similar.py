@@ -156,38 +156,22 @@ WORK_TABLES = (
 
 def compute_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[int, int]] | None = None) -> None:
     """Fill the (empty) similar_papers and similar_postings from every paper's vector. `chunks`:
-    (first, last) paper_key ranges of the work table derived_counts (a full build has it, and
-    keeps it); None reads the term counts from search_postings instead."""
-    write_neighbours(con, score(prune_all(con, chunks)))
-
-
-def prune_all(con: duckdb.DuckDBPyConnection, chunks: list[tuple[int, int]] | None = None) -> pl.DataFrame:
-    """The first part of compute_all: fill similar_postings with every paper's pruned vector
-    (from derived_counts by `chunks`, or from search_postings when None) and return them coded
-    (paper_code, term_code, weight) for `score`; the codes stay in work tables."""
+    (first, last) paper_key ranges of the work table derived_counts (a full build has it); None
+    reads the term counts from search_postings instead."""
     n_docs = float(scalar(con, "SELECT papers FROM search_stats"))
     con.execute(TOP_TERMS_DDL)
     if chunks is not None:
         for first, last in chunks:
             con.execute(TOP_TERMS_OF_CHUNK_SQL, {"terms": TERMS_PER_PAPER, "n_docs": n_docs, "first": first, "last": last})
+        con.execute("DROP TABLE derived_counts")  # done with: free DuckDB's memory before Polars scores the pairs
     else:
         for first, last in con.execute(KEY_RANGES_SQL, {"size": KEY_CHUNK_PAPERS}).fetchall():
             con.execute(TOP_TERMS_OF_KEYS_SQL, {"terms": TERMS_PER_PAPER, "n_docs": n_docs, "first": first, "last": last})
     con.execute(POSTINGS_SQL, {"papers": PAPERS_PER_TERM})
-    con.execute("DROP TABLE derived_top_terms")
     con.execute(CODES_SQL)
-    return con.sql(CODED_POSTINGS_SQL).pl().cast({"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
-
-
-def score(postings: pl.DataFrame) -> pl.DataFrame:
-    """The second part of compute_all, Polars alone (no connection: it may run in another thread
-    while DuckDB works): the coded neighbours of the coded pruned vectors."""
-    return text_index.neighbours_of_postings(postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
-
-
-def write_neighbours(con: duckdb.DuckDBPyConnection, neighbours: pl.DataFrame) -> None:
-    """The last part of compute_all: similar_papers from the coded neighbours `score` found, the
-    bookkeeping in search_stats, the work tables dropped."""
+    postings = con.sql(CODED_POSTINGS_SQL).pl().cast({"paper_code": pl.UInt32, "term_code": pl.UInt32, "weight": pl.Float64})
+    neighbours = text_index.neighbours_of_postings(postings, k=SIMILAR_PER_PAPER, chunk_papers=NEIGHBOUR_CHUNK_PAPERS)
+    del postings
     # In slices of papers: one statement joining every neighbour to the paper codes twice ran out
     # of the first rebuild limit (96 MB) at 10x, the build's last statement (measured).
     for start in range(0, len(neighbours), SIMILAR_INSERT_ROWS):
