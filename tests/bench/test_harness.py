@@ -93,6 +93,9 @@ def test_a_tiny_quick_run_writes_every_headline_key(tiny_quick_run):
     ):
         assert results[key] is not None, key
     assert results["details"]["backfill"]["batched"]["loaded"] == 2
+    # --quick loads into one fresh lake, not three (each initialises a PostgreSQL cluster)
+    lake = results["details"]["load_ducklake"]
+    assert "skipped" in lake or len(lake["seconds_each_round"]) == 1, lake
     assert results["machine"]["logical_cores"] >= 1
 
 
