@@ -103,8 +103,8 @@ def run_benchmark(
         rounds = 1 if plan.quick else 2
         step("backfill_process", lambda: measure_cli_backfill(days_1x, days, work / "backfill_process", rounds))
         step("load", lambda: measure_load(days_1x, work / "load"))
-        # a durable PostgreSQL is initialised per round: --quick takes one round (29 s of a tiny
-        # quick run's 102 s with three, tests/bench/test_harness.py)
+        # a durable PostgreSQL is initialised per round: --quick takes one round (with three, 29 s of
+        # the harness test's tiny quick run of 102 s, measured under load)
         step("load_ducklake", lambda: measure_ducklake_load(days_1x, work / "load_ducklake", 1 if plan.quick else 3))
         step("fetch_vs_dlt", lambda: measure_fetch(days_1x, days, work))
         step("backfill", lambda: measure_backfill(days_1x, days, plan.per_partition_days, work))
