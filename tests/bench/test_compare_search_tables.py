@@ -8,26 +8,19 @@ import duckdb
 import pytest
 
 from bench import compare_search_tables
-from tests.warehouse.conftest import paper
-from warehouse.db import apply_schema
+from tests.warehouse.conftest import papers_file
 
 DAY = date(2025, 12, 25)
 
 
 @pytest.fixture
 def built_twice(tmp_path):
-    source = tmp_path / "source.duckdb"
-    con = duckdb.connect(str(source))
-    apply_schema(con)
     rows = [
         ("a1", "Mamba state space", "Selective state space models."),
         ("a2", "Mamba vision", "State space vision."),
         ("a3", "Graph language model", "A language model of graphs."),
     ]
-    for paper_id, title, summary in rows:
-        row = paper(paper_id, DAY, title=title, summary=summary)
-        con.execute(f"INSERT INTO papers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-    con.close()
+    source = papers_file(tmp_path / "source.duckdb", DAY, rows)
     a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     for out in (a, b):
         assert compare_search_tables.build(source, out)["similar_papers"] > 0

@@ -5,32 +5,23 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import duckdb
 import pytest
 
 from bench import measure_search_build
-from tests.warehouse.conftest import paper
+from tests.warehouse.conftest import papers_file
 from warehouse import derived
-from warehouse.db import apply_schema
 
 DAY = date(2025, 12, 25)
 
 
 @pytest.fixture
 def warehouse_file(tmp_path):
-    path = tmp_path / "source.duckdb"
-    con = duckdb.connect(str(path))
-    apply_schema(con)
     rows = [
         ("a1", "Mamba state space", "Selective state space models."),
         ("a2", "Mamba vision", "State space vision."),
         ("a3", "Quantum annealing", "Ising machines."),
     ]
-    for paper_id, title, summary in rows:
-        row = paper(paper_id, DAY, title=title, summary=summary)
-        con.execute(f"INSERT INTO papers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-    con.close()
-    return path
+    return papers_file(tmp_path / "source.duckdb", DAY, rows)
 
 
 def test_each_round_builds_on_its_own_copy_and_reports_what_it_built(warehouse_file, tmp_path, capsys, monkeypatch):

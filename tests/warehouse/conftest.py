@@ -27,6 +27,18 @@ def paper(paper_id: str, listing_date: date, upvotes: int = 0, **columns) -> dic
     }
 
 
+def papers_file(path, listing_date: date, papers: list[tuple[str, str, str]]):
+    """A warehouse file at `path` with the real schema and `papers` (paper_id, title, summary) listed
+    on `listing_date`, nothing else: what the search build's measurements build on."""
+    con = duckdb.connect(str(path))
+    apply_schema(con)
+    for paper_id, title, summary in papers:
+        row = paper(paper_id, listing_date, title=title, summary=summary)
+        con.execute(f"INSERT INTO papers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    con.close()
+    return path
+
+
 class HandMadeWarehouse:
     """An in-memory warehouse with the real schema; rows go in as lists of dicts."""
 
