@@ -37,13 +37,27 @@ def start(kind: str, tmp_path) -> tuple[subprocess.Popen, psutil.Process]:
     return service, psutil.Process(int(out.read_text()))
 
 
+def signal_state(pid: int) -> str:
+    """The process's blocked, ignored and caught signals (masks from /proc), for a failure message."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError as error:
+        return str(error)
+    return ", ".join(line for line in lines if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
+
+
 def test_a_service_and_what_it_started_stop_on_sigint(tmp_path):
     service, helper = start("polite", tmp_path)
+    state = signal_state(service.pid)
     said: list[str] = []
     # A long wait: under a heavily loaded machine the service took over 20 s to exit on SIGINT
     # (then killed: -9); the check is that SIGINT stops it, not how fast.
     stop_services([service], said.append, wait_s=90)
-    assert service.returncode == -signal.SIGINT
+    # Once in a suite run (2026-12-07) it outlived the 90 s: the masks say whether it had SIGINT
+    # blocked or ignored from its parent (the pytest worker), which SIGINT cannot then stop.
+    assert service.returncode == -signal.SIGINT, (
+        f"{said}; the service's signals at start: {state}; this process's: {signal_state(os.getpid())}"
+    )
     helper.wait(timeout=10)  # psutil.TimeoutExpired if the group's helper outlived the service
     assert said == []
 
