@@ -19,6 +19,9 @@ SERVICE = """
 import signal, subprocess, sys, time
 if sys.argv[1] == "stubborn":
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+else:  # polite whatever the pytest worker it inherits its signal state from has blocked or ignored
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
 print(helper.pid, flush=True)
 time.sleep(600)
