@@ -16,14 +16,19 @@ BROWSE_NEEDS = {
 
 
 class BrowseQueries:
-    """Methods over paper_cards_between, adjacent_listing_days, trending_papers, load_calendar."""
+    """Methods over paper_cards_top (paper_cards_between), adjacent_listing_days, trending_papers, load_calendar."""
 
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:  # pragma: no cover
         raise NotImplementedError
 
+    def missing_objects(self, names: list[str]) -> list[str]:  # pragma: no cover
+        raise NotImplementedError
+
     def paper_cards(self, start: date, end: date, limit: int = 60) -> pl.DataFrame:
         """The `limit` most upvoted papers listed in [start, end], with what a card shows."""
-        return self.frame("SELECT * FROM paper_cards_between(?, ?) LIMIT ?", [start, end, limit])
+        if self.missing_objects(["paper_cards_top"]):  # a snapshot published before it: the same rows
+            return self.frame("SELECT * FROM paper_cards_between(?, ?) LIMIT ?", [start, end, limit])
+        return self.frame("SELECT * FROM paper_cards_top(?, ?, ?)", [start, end, limit])
 
     def period_summary(self, start: date, end: date) -> dict:
         """Papers, upvotes and listing days with papers in [start, end]."""

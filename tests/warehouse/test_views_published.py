@@ -34,6 +34,7 @@ QUERIES = {
     "search_papers": "SELECT * FROM search_papers('mamba')",
     "similar_papers": "SELECT * FROM similar_papers",
     "paper_cards_between": "SELECT * FROM paper_cards_between('2025-12-01', '2025-12-31')",
+    "paper_cards_top": "SELECT * FROM paper_cards_top('2025-12-01', '2025-12-31', 5)",
     "adjacent_listing_days": "SELECT * FROM adjacent_listing_days('2025-12-01')",
     "trending_papers": "SELECT * FROM trending_papers(7, 1)",
     "author_papers_of": "SELECT * FROM author_papers_of('a')",
