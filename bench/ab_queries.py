@@ -2,10 +2,12 @@
 bench/query_timing_child.py once per tree, in a fresh process, the order of the trees flipping
 every round; then compares every query's answer between the trees (the first is the reference).
 
-    python -m bench.ab_queries OUT.json ROUNDS WAREHOUSE REPEATS NAME=TREE NAME=TREE [--only Q ...]
+    python -m bench.ab_queries OUT.json ROUNDS WAREHOUSE REPEATS NAME=TREE[@FILE] NAME=TREE[@FILE] [--only Q ...]
 
 A tree is a checkout of the code (e.g. `git archive main | tar -x -C DIR` + compileall). The
-warehouse is only read. At the lead's load compare the trees' figures within a round (CPU moves
+warehouse is only read; a tree whose view files differ reads its own copy, FILE (a copy of
+WAREHOUSE that the tree's warehouse.db.connect_writer brought up to its views, as its next run
+would before publishing). At the lead's load compare the trees' figures within a round (CPU moves
 less with the load than wall); the load average is recorded before each run.
 """
 
@@ -66,22 +68,37 @@ def _difference(a: object, b: object) -> str | None:
     return None if a == b else f"{a!r:.200} != {b!r:.200}"
 
 
-def main(out: Path, rounds: int, warehouse: Path, repeats: int, trees: list[tuple[str, Path]], only: list[str]) -> dict:
+def tree_argument(text: str) -> tuple[str, Path, Path | None]:
+    """NAME=TREE or NAME=TREE@FILE as (name, tree, its own warehouse file or None)."""
+    name, rest = text.split("=", 1)
+    tree, _, own = rest.partition("@")
+    return name, Path(tree), Path(own) if own else None
+
+
+def main(
+    out: Path, rounds: int, warehouse: Path, repeats: int, trees: list[tuple[str, Path, Path | None]], only: list[str]
+) -> dict:
     """Run the rounds; write and return {"rounds": [{NAME: {...}}], "differences": {NAME: {...}}}."""
-    results: dict = {"warehouse": str(warehouse), "repeats": repeats, "rounds": [], "differences": {}}
+    results: dict = {
+        "warehouse": str(warehouse),
+        "trees": {name: {"tree": str(tree), "warehouse": str(own or warehouse)} for name, tree, own in trees},
+        "repeats": repeats,
+        "rounds": [],
+        "differences": {},
+    }
     with tempfile.TemporaryDirectory(prefix="ab_queries_") as scratch:
-        answers = {name: Path(scratch) / f"{name}.pickle" for name, _ in trees}
+        answers = {name: Path(scratch) / f"{name}.pickle" for name, _, _ in trees}
         for round_ in range(rounds):
             record: dict = {}
-            for name, tree in trees if round_ % 2 == 0 else trees[::-1]:
+            for name, tree, own in trees if round_ % 2 == 0 else trees[::-1]:
                 load = os.getloadavg()
-                record[name] = {"load_before": load, **run_tree(tree, warehouse, repeats, answers[name], only)}
+                record[name] = {"load_before": load, **run_tree(tree, own or warehouse, repeats, answers[name], only)}
                 print(round_, name, f"CPU {record[name]['process_cpu_s']:.1f} s, load {load[0]:.2f}", flush=True)
             results["rounds"].append(record)
             out.write_text(json.dumps(results, indent=1))
         reference_name = trees[0][0]
         reference = pickle.loads(answers[reference_name].read_bytes())
-        for name, _ in trees[1:]:
+        for name, _, _ in trees[1:]:
             results["differences"][name] = differences(reference, pickle.loads(answers[name].read_bytes()))
     out.write_text(json.dumps(results, indent=1))
     return results
@@ -92,5 +109,5 @@ if __name__ == "__main__":
     only_args = args[args.index("--only") + 1 :] if "--only" in args else []
     args = args[: args.index("--only")] if "--only" in args else args
     out_arg, rounds_arg, warehouse_arg, repeats_arg, *tree_args = args
-    named = [(name, Path(path)) for name, path in (arg.split("=", 1) for arg in tree_args)]
+    named = [tree_argument(arg) for arg in tree_args]
     main(Path(out_arg), int(rounds_arg), Path(warehouse_arg), int(repeats_arg), named, only_args)

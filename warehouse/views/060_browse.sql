@@ -34,8 +34,9 @@ ORDER BY p.upvotes DESC, p.listing_date DESC, p.paper_id;
 -- same columns and order), reading the authors of those papers only. The dashboard shows 60
 -- cards: over a month of the 10x history (15k papers, 44k first-author rows) the whole macro spent
 -- ~80 ms, mostly in the ordered list() of every paper's first authors, then kept 60 rows. Kept
--- apart from paper_cards_between, which reads every paper anyway (a limit of NULL here cost the
--- digest's whole weeks more, measured); tests/warehouse/test_views_browse.py compares both.
+-- apart from paper_cards_between, which reads every paper anyway: this one with top_n NULL took
+-- longer on the whole 10x month (best of 3: 285 against 242 ms, under load).
+-- tests/warehouse/test_views_paper_cards_top.py compares both.
 CREATE OR REPLACE MACRO paper_cards_top(start_day, end_day, top_n) AS TABLE
 WITH shown AS MATERIALIZED (
     SELECT paper_id FROM papers
