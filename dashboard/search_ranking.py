@@ -33,11 +33,11 @@ FROM search_terms AS t CROSS JOIN search_stats AS s
 WHERE t.term = ANY($terms)
 """
 
-# One term's postings, less those of papers removed or edited since the last full build.
-POSTINGS_SQL = """
-SELECT paper_key, tf, length FROM search_postings
-WHERE term = $term AND paper_key NOT IN (SELECT paper_key FROM search_dead_keys)
-"""
+# One term's postings (those of papers removed or edited since the last full build included).
+POSTINGS_SQL = "SELECT paper_key, tf, length FROM search_postings WHERE term = $term"
+# Keys of papers removed or edited since the last full build (usually none): their postings are
+# left out here, in NumPy (a NOT IN on each term's query cost ~1.7 ms a term at 10x).
+DEAD_KEYS_SQL = "SELECT paper_key FROM search_dead_keys"
 
 RESULT_SQL = """
 WITH kept AS (
@@ -80,8 +80,8 @@ def search_top(con, query_text: str, limit: int | None) -> pl.DataFrame | None:
 
 
 def posting_scores(con, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(paper keys, BM25 scores) of every live posting of `terms`: per posting, the value of
-    bm25(tf, length, df, papers, total_length), bit for bit."""
+    """(paper keys, BM25 scores) of every live posting of `terms` (none of search_dead_keys):
+    per posting, the value of bm25(tf, length, df, papers, total_length), bit for bit."""
     keys: list[np.ndarray] = [np.empty(0, dtype=np.int32)]
     scores: list[np.ndarray] = [np.empty(0, dtype=np.float64)]
     # sorted: the per-paper sums add the terms in one order, whatever order the index returns them in
@@ -93,7 +93,12 @@ def posting_scores(con, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         # bm25(): idf * tf * (1.2 + 1.0) / (tf + 1.2 * (1.0 - 0.75 + 0.75 * length / (total_length / papers))),
         # evaluated as DuckDB does (left to right, the decimal constants as the nearest doubles)
         scores.append(idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / mean_length)))
-    return np.concatenate(keys), np.concatenate(scores)
+    all_keys, all_scores = np.concatenate(keys), np.concatenate(scores)
+    dead = con.execute(DEAD_KEYS_SQL).to_arrow_table()["paper_key"].to_numpy()
+    if dead.size:
+        live = ~np.isin(all_keys, dead)
+        return all_keys[live], all_scores[live]
+    return all_keys, all_scores
 
 
 def _nth_largest(values: np.ndarray, n: int) -> float:
