@@ -46,7 +46,9 @@ class BrowseQueries:
     def trending(self, n_days: int = 7, gain_days: int = 1, limit: int = 500) -> pl.DataFrame:
         """The hottest `limit` papers listed in the newest `n_days` listing days, with upvotes
         gained over the last `gain_days` of vote history."""
-        return self.frame("SELECT * FROM trending_papers(?, ?) LIMIT ?", [n_days, gain_days, limit])
+        if self.missing_objects(["trending_papers_top"]):  # a snapshot published before it: the same rows
+            return self.frame("SELECT * FROM trending_papers(?, ?) LIMIT ?", [n_days, gain_days, limit])
+        return self.frame("SELECT * FROM trending_papers_top(?, ?, ?)", [n_days, gain_days, limit])
 
     def votes_as_of(self):
         """The newest vote observation: the time hotness and gains are measured at."""

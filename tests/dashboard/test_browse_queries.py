@@ -52,6 +52,14 @@ def test_trending_is_hottest_first_with_gains_from_the_vote_history(repo):
     assert trending["hotness"][0] == pytest.approx(5 / 10**1.5)
 
 
+@pytest.mark.parametrize("limit", [1, 3, 500])
+def test_trending_from_a_snapshot_without_trending_papers_top_is_the_same(repo, monkeypatch, limit):
+    trending = repo.trending(n_days=14, gain_days=8, limit=limit)
+    assert trending.height == min(limit, 4)
+    monkeypatch.setattr(type(repo), "missing_objects", lambda self, names: ["trending_papers_top"])
+    assert repo.trending(n_days=14, gain_days=8, limit=limit).equals(trending)
+
+
 def test_trending_over_one_day_counts_only_papers_listed_in_it(repo):
     assert repo.trending(n_days=1, gain_days=1)["paper_id"].to_list() == ["2501.00004"]
 

@@ -37,6 +37,7 @@ QUERIES = {
     "paper_cards_top": "SELECT * FROM paper_cards_top('2025-12-01', '2025-12-31', 5)",
     "adjacent_listing_days": "SELECT * FROM adjacent_listing_days('2025-12-01')",
     "trending_papers": "SELECT * FROM trending_papers(7, 1)",
+    "trending_papers_top": "SELECT * FROM trending_papers_top(7, 1, 5)",
     "author_papers_of": "SELECT * FROM author_papers_of('a')",
     "people_of": "SELECT * FROM people_of('organizations', 'nvidia', NULL)",
     "find_authors": "SELECT * FROM find_authors('ANN', 10)",

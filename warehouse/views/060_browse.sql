@@ -82,7 +82,12 @@ SELECT
 --                    the last count observed at or before as_of - gain_days; a paper listed after
 --                    that time had 0 then. NULL when unknown (no observation that old).
 --   observations     vote observations of the paper in those gain_days
-CREATE OR REPLACE MACRO trending_papers(n_days, gain_days) AS TABLE
+--
+-- trending_papers_top(n_days, gain_days, top_n): the first top_n rows of trending_papers (NULL:
+-- all; trending_papers is defined through it, below), reading the first authors of those papers
+-- only: the dashboard shows 500 of the 10x history's 3,500 papers of a week, and the ordered list()
+-- of every paper's first authors took much of the macro's time (41-76 -> 27-33 ms, under load).
+CREATE OR REPLACE MACRO trending_papers_top(n_days, gain_days, top_n) AS TABLE
 WITH bounds AS (
     SELECT (SELECT max(listing_date) FROM papers) - (CAST(n_days AS INTEGER) - 1) AS first_day,
            a.as_of,
@@ -91,6 +96,8 @@ WITH bounds AS (
 ),
 recent AS (
     SELECT p.* FROM papers AS p, bounds AS b WHERE p.listing_date >= b.first_day
+    ORDER BY hotness(p.upvotes, p.listing_date, b.as_of) DESC NULLS LAST, p.upvotes DESC, p.paper_id
+    LIMIT top_n
 ),
 history AS (
     SELECT v.paper_id,
@@ -105,6 +112,7 @@ first_authors AS (
            list({'author_id': pa.author_id, 'name': a.name} ORDER BY pa.position)[1:3] AS first_authors
     FROM paper_authors AS pa, bounds AS b, authors AS a
     WHERE a.author_id = pa.author_id AND pa.listing_date >= b.first_day AND pa.position <= 3
+      AND pa.paper_id IN (SELECT paper_id FROM recent)
     GROUP BY pa.paper_id
 )
 SELECT
@@ -123,6 +131,9 @@ LEFT JOIN history AS h USING (paper_id)
 LEFT JOIN first_authors AS fa USING (paper_id)
 LEFT JOIN organizations AS o USING (organization)
 ORDER BY rank;
+
+CREATE OR REPLACE MACRO trending_papers(n_days, gain_days) AS TABLE
+SELECT * FROM trending_papers_top(n_days, gain_days, NULL);
 
 -- load_calendar: one row per calendar day from the first to the last loaded listing day, with its
 -- status for the Data health heatmap:
