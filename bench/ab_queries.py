@@ -55,6 +55,8 @@ def differences(reference: dict, other: dict) -> dict[str, str]:
 
 
 def _difference(a: object, b: object) -> str | None:
+    if type(a) is not type(b):
+        return f"{type(a).__name__} != {type(b).__name__}"
     if isinstance(a, pl.DataFrame) and isinstance(b, pl.DataFrame):
         if a.schema != b.schema:
             return f"schema {a.schema} != {b.schema}"
@@ -91,7 +93,7 @@ def main(
         for round_ in range(rounds):
             record: dict = {}
             for name, tree, own in trees if round_ % 2 == 0 else trees[::-1]:
-                load = os.getloadavg()
+                load = list(os.getloadavg())
                 record[name] = {"load_before": load, **run_tree(tree, own or warehouse, repeats, answers[name], only)}
                 print(round_, name, f"CPU {record[name]['process_cpu_s']:.1f} s, load {load[0]:.2f}", flush=True)
             results["rounds"].append(record)
