@@ -24,6 +24,8 @@ from pathlib import Path
 
 import polars as pl
 
+from bench.subprocesses import child_env
+
 CHILD = Path(__file__).with_name("query_timing_child.py")
 SCORE_COLUMNS = {"score"}  # summed in another order by another tree: equal to the last bits only
 
@@ -33,7 +35,7 @@ def run_tree(tree: Path, warehouse: Path, repeats: int, answers: Path, only: lis
     before = os.times()
     done = subprocess.run(
         [sys.executable, str(CHILD), str(warehouse), str(repeats), str(answers), *only],
-        env={**os.environ, "PYTHONPATH": str(tree)},
+        env=child_env({"PYTHONPATH": str(tree)}),
         cwd=tree,
         capture_output=True,
         text=True,
