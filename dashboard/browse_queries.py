@@ -16,14 +16,19 @@ BROWSE_NEEDS = {
 
 
 class BrowseQueries:
-    """Methods over paper_cards_between, adjacent_listing_days, trending_papers, load_calendar."""
+    """Methods over paper_cards_top (paper_cards_between), adjacent_listing_days, trending_papers, load_calendar."""
 
     def frame(self, sql: str, params: list | dict | None = None) -> pl.DataFrame:  # pragma: no cover
         raise NotImplementedError
 
+    def missing_objects(self, names: list[str]) -> list[str]:  # pragma: no cover
+        raise NotImplementedError
+
     def paper_cards(self, start: date, end: date, limit: int = 60) -> pl.DataFrame:
         """The `limit` most upvoted papers listed in [start, end], with what a card shows."""
-        return self.frame("SELECT * FROM paper_cards_between(?, ?) LIMIT ?", [start, end, limit])
+        if self.missing_objects(["paper_cards_top"]):  # a snapshot published before it: the same rows
+            return self.frame("SELECT * FROM paper_cards_between(?, ?) LIMIT ?", [start, end, limit])
+        return self.frame("SELECT * FROM paper_cards_top(?, ?, ?)", [start, end, limit])
 
     def period_summary(self, start: date, end: date) -> dict:
         """Papers, upvotes and listing days with papers in [start, end]."""
@@ -41,7 +46,9 @@ class BrowseQueries:
     def trending(self, n_days: int = 7, gain_days: int = 1, limit: int = 500) -> pl.DataFrame:
         """The hottest `limit` papers listed in the newest `n_days` listing days, with upvotes
         gained over the last `gain_days` of vote history."""
-        return self.frame("SELECT * FROM trending_papers(?, ?) LIMIT ?", [n_days, gain_days, limit])
+        if self.missing_objects(["trending_papers_top"]):  # a snapshot published before it: the same rows
+            return self.frame("SELECT * FROM trending_papers(?, ?) LIMIT ?", [n_days, gain_days, limit])
+        return self.frame("SELECT * FROM trending_papers_top(?, ?, ?)", [n_days, gain_days, limit])
 
     def votes_as_of(self):
         """The newest vote observation: the time hotness and gains are measured at."""

@@ -20,6 +20,14 @@ def test_paper_cards_rank_a_period_by_upvotes_with_organisation_name_and_first_a
     assert cards.row(2, named=True)["organization_name"] is None  # 2501.00002 has no organisation
 
 
+@pytest.mark.parametrize("limit", [1, 2, 60])
+def test_paper_cards_from_a_snapshot_without_paper_cards_top_are_the_same(repo, monkeypatch, limit):
+    cards = repo.paper_cards(date(2024, 12, 1), date(2025, 1, 31), limit)
+    assert cards.height == min(limit, 5)
+    monkeypatch.setattr(type(repo), "missing_objects", lambda self, names: ["paper_cards_top"])
+    assert repo.paper_cards(date(2024, 12, 1), date(2025, 1, 31), limit).equals(cards)
+
+
 def test_adjacent_days_skip_days_without_papers(repo):
     # Listing days with papers: 2024-12-30, 2025-01-06, 2025-01-07, 2025-01-14.
     assert repo.adjacent_days(date(2025, 1, 7)) == (date(2025, 1, 6), date(2025, 1, 14))
@@ -42,6 +50,14 @@ def test_trending_is_hottest_first_with_gains_from_the_vote_history(repo):
     assert gained == {"2501.00001": 40, "2501.00002": 0, "2501.00003": 30, "2501.00004": 5}
     # hotness = upvotes / (age in hours + 2) ^ 1.5; 2501.00004 is 8 h old.
     assert trending["hotness"][0] == pytest.approx(5 / 10**1.5)
+
+
+@pytest.mark.parametrize("limit", [1, 3, 500])
+def test_trending_from_a_snapshot_without_trending_papers_top_is_the_same(repo, monkeypatch, limit):
+    trending = repo.trending(n_days=14, gain_days=8, limit=limit)
+    assert trending.height == min(limit, 4)
+    monkeypatch.setattr(type(repo), "missing_objects", lambda self, names: ["trending_papers_top"])
+    assert repo.trending(n_days=14, gain_days=8, limit=limit).equals(trending)
 
 
 def test_trending_over_one_day_counts_only_papers_listed_in_it(repo):

@@ -24,3 +24,15 @@ def test_upvote_ranking_carries_each_papers_velocity(repo):
 def test_missing_objects_finds_views_tables_and_macros(repo):
     names = ["paper_velocity", "papers", "rising_papers", "no_such_thing"]
     assert repo.missing_objects(names) == ["no_such_thing"]
+
+
+def test_velocity_of_one_paper_is_the_views_row_for_it(repo, monkeypatch):
+    every = repo.frame("SELECT * FROM paper_velocity ORDER BY paper_id")
+    assert every.height >= 3
+    ids = every["paper_id"].to_list()
+    for row in every.iter_rows(named=True):
+        assert repo.velocity(row["paper_id"]) == row
+    assert repo.velocity("no-such-paper") is None
+    # a snapshot published before paper_velocity_of: the view, with the same answer
+    monkeypatch.setattr(type(repo), "missing_objects", lambda self, names: ["paper_velocity_of"])
+    assert [repo.velocity(paper_id) for paper_id in ids] == list(every.iter_rows(named=True))

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bench.generate import DayGenerator
-from dashboard.search_ranking import search_top
+from dashboard.search_ranking import posting_scores, search_top
 from tests.warehouse.conftest import HandMadeWarehouse, paper
 from warehouse.derived import rebuild_derived_tables
 
@@ -86,3 +86,29 @@ def test_a_snapshot_published_before_search_postings_falls_back_to_the_macro(han
     hand_warehouse.con.execute("DROP VIEW search_index")
     hand_warehouse.con.execute("DROP TABLE search_postings")
     assert search_top(hand_warehouse.con, "alpha", 10) is None
+
+
+def scores_by_key(keys, scores) -> dict[int, float]:
+    assert len(set(keys.tolist())) == len(keys)  # one posting per paper and term
+    return dict(zip(keys.tolist(), scores.tolist(), strict=True))
+
+
+def test_every_posting_scores_the_bits_of_the_bm25_macro(generated):
+    terms = [row[0] for row in generated.execute("SELECT DISTINCT term FROM search_postings ORDER BY 1").fetchall()]
+    assert len(terms) > 100
+    for term in terms:
+        expected = dict(generated.execute("SELECT paper_key, score FROM search_index WHERE term = ?", [term]).fetchall())
+        assert scores_by_key(*posting_scores(generated, [term])) == expected, term  # exact, not approx
+
+
+def test_postings_of_dead_keys_are_left_out_and_unknown_terms_give_none(generated):
+    keys, _ = posting_scores(generated, ["model"])
+    dead = keys[:3].tolist()
+    generated.execute("INSERT INTO search_dead_keys SELECT unnest(?::INTEGER[])", [dead])
+    try:
+        found = scores_by_key(*posting_scores(generated, ["model", "zzzz"]))
+        expected = dict(generated.execute("SELECT paper_key, score FROM search_index WHERE term = 'model'").fetchall())
+        assert found == expected and not set(dead) & set(found) and len(found) == len(keys) - 3
+    finally:
+        generated.execute("DELETE FROM search_dead_keys")
+    assert [len(part) for part in posting_scores(generated, [])] == [0, 0]

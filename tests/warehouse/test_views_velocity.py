@@ -134,6 +134,12 @@ def test_velocity_of_some_papers_equals_the_views_rows_for_them(warehouse):
     wanted = [every[0]["paper_id"], every[-1]["paper_id"], "no-such-paper"]
     some = warehouse.rows("SELECT * FROM paper_velocity_of(?) ORDER BY paper_id", [wanted])
     assert some == [row for row in every if row["paper_id"] in wanted]
+    # an id given twice, or a NULL among the ids, adds no row; every paper's row by itself too
+    again = warehouse.rows("SELECT * FROM paper_velocity_of(?) ORDER BY paper_id", [[*wanted, wanted[0], None]])
+    assert again == some
+    alone = [warehouse.rows("SELECT * FROM paper_velocity_of(?)", [[row["paper_id"]]]) for row in every]
+    assert alone == [[row] for row in every]
+    assert warehouse.rows("SELECT * FROM paper_velocity_of([])") == []
 
 
 def test_rising_papers_hotness_and_latest_upvotes_agree_with_paper_velocity(warehouse):

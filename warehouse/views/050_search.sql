@@ -52,8 +52,10 @@ list_transform(
 
 -- bm25(tf, length, df, papers, total_length): Okapi BM25 (k1 = 1.2, b = 0.75) of a term in a
 -- paper: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), times tf (k1 + 1) / (tf + k1 (1 - b + b length / mean length)).
--- The same arithmetic as transforms/text_index.py bm25_index (tests compare them); the view, the
--- macros below and the dashboard's search (dashboard/search_ranking.py) all call this one.
+-- The same arithmetic as transforms/text_index.py bm25_index (tests compare them); the view and the
+-- macros below call this one. The dashboard's search (dashboard/search_ranking.py) computes the idf
+-- per query term with this expression and the rest per posting in NumPy, in this order of operations:
+-- change both together (tests/dashboard/test_search_ranking.py compares every posting's score).
 CREATE OR REPLACE MACRO bm25(tf, length, df, papers, total_length) AS
 ln(1.0 + (papers - df + 0.5) / (df + 0.5)) * tf * (1.2 + 1.0)
     / (tf + 1.2 * (1.0 - 0.75 + 0.75 * length / (total_length / papers)));
