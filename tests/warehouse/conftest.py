@@ -15,6 +15,23 @@ from warehouse.db import apply_schema
 from warehouse.keywords import refresh_keyword_weeks
 
 
+def shuffled_author_slots(paper_id: str, listing_date: date, count: int, offset: int, authors: int, rng) -> list[dict]:
+    """`count` paper_authors rows of `paper_id`: position p is author au-<(offset + p) % authors>,
+    the positions in an order shuffled by `rng` (a random.Random)."""
+    positions = list(range(1, count + 1))
+    rng.shuffle(positions)
+    return [
+        {
+            "paper_id": paper_id,
+            "author_id": f"au-{(offset + p) % authors}",
+            "position": p,
+            "name_as_listed": "x",
+            "listing_date": listing_date,
+        }
+        for p in positions
+    ]
+
+
 def paper(paper_id: str, listing_date: date, upvotes: int = 0, **columns) -> dict:
     """A `papers` row; columns a test leaves out get neutral values (no repo, no org, ...)."""
     return {

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.warehouse.conftest import HandMadeWarehouse, paper
+from tests.warehouse.conftest import HandMadeWarehouse, paper, shuffled_author_slots
 
 FIRST = date(2025, 3, 1)
 
@@ -23,12 +23,7 @@ def cards_warehouse():
         day = FIRST + timedelta(days=i % 6)
         paper_id = f"2503.{i:05d}"
         papers.append(paper(paper_id, day, upvotes=shuffle.choice([0, 3, 3, 7, 12]), organization=["org-a", None][i % 2]))
-        positions = list(range(1, i % 7 + 1))
-        shuffle.shuffle(positions)
-        slots += [
-            {"paper_id": paper_id, "author_id": f"au-{(i + p) % 15}", "position": p, "name_as_listed": "x", "listing_date": day}
-            for p in positions
-        ]
+        slots += shuffled_author_slots(paper_id, day, i % 7, offset=i, authors=15, rng=shuffle)
     warehouse.insert("papers", papers)
     warehouse.insert(
         "authors", [{"author_id": f"au-{a}", "name": f"Author {a}", "identity_key": f"name:author {a}"} for a in range(15)]

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.warehouse.conftest import HandMadeWarehouse, paper
+from tests.warehouse.conftest import HandMadeWarehouse, paper, shuffled_author_slots
 
 OLD_TRENDING_PAPERS = """
 CREATE OR REPLACE TEMP MACRO old_trending_papers(n_days, gain_days) AS TABLE
@@ -77,12 +77,7 @@ def trending_warehouse():
             votes.append(
                 {"paper_id": paper_id, "observed_at": seen, "upvotes": max(upvotes - hours // 12, 0), "listing_date": day}
             )
-        positions = list(range(1, i % 6 + 1))
-        pick.shuffle(positions)
-        slots += [
-            {"paper_id": paper_id, "author_id": f"au-{(i + p) % 9}", "position": p, "name_as_listed": "x", "listing_date": day}
-            for p in positions
-        ]
+        slots += shuffled_author_slots(paper_id, day, i % 6, offset=i, authors=9, rng=pick)
     warehouse.insert("papers", papers)
     warehouse.insert("votes", votes)
     warehouse.insert("authors", [{"author_id": f"au-{a}", "name": f"Author {a}", "identity_key": f"name:a{a}"} for a in range(9)])
