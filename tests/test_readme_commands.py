@@ -2,11 +2,7 @@
 set-up, offline, against the bundled sample and the local fake HF server.
 
 How a command is run (also said in the README, under its commands):
-- `data/` becomes a temporary `$PAPERS_HOME/` (the real data/ folder is never touched), a copy of the
-  home `papers up --no-serve` leaves on the bundled sample (`sample_home`, made once per suite run and
-  shared with five other files): loading the sample on a first `up` is that real `papers up` process's
-  work, so the `up` commands here find it loaded and only start and stop the services (loading it
-  again here cost ~11 s of CPU);
+- `data/` becomes a temporary `$PAPERS_HOME/` (the real data/ folder is never touched);
 - commands that reach the live API (`papers backfill`, `--live`) get `HF_API_BASE_URL` pointed at
   the fake server, which serves generated days for every `--start/--end` range in the README;
 - `papers up` and `python3 dev.py up` get free ports, are probed until both pages answer HTTP 200
@@ -23,7 +19,6 @@ import contextlib
 import os
 import re
 import shlex
-import shutil
 import signal
 import socket
 import subprocess
@@ -161,7 +156,7 @@ def test_the_readme_commands_we_know_how_to_run_offline():
     assert not unknown, f"add how to run these offline to this test: {unknown}"
 
 
-def test_every_quick_start_and_everyday_command_works_offline(tmp_path, sample_home):
+def test_every_quick_start_and_everyday_command_works_offline(tmp_path):
     commands = readme_commands()
     days_dir = tmp_path / "served"
     days_dir.mkdir()
@@ -169,7 +164,7 @@ def test_every_quick_start_and_everyday_command_works_offline(tmp_path, sample_h
         if m := re.search(r"--start (\S+) --end (\S+)", command):
             start, end = date.fromisoformat(m[1]), date.fromisoformat(m[2])
             fixture_days(days_dir, (end - start).days + 1, start)
-    home = Path(shutil.copytree(sample_home, tmp_path / "papers_home"))
+    home = tmp_path / "papers_home"
     base_env = {
         k: v
         for k, v in os.environ.items()
