@@ -73,9 +73,7 @@ class SnapshotWatcher(threading.Thread):
     One connection at the lake's head asks which snapshot is published (a catalog query); a
     snapshot is opened and read once, when it is new. Opening the newest published snapshot on
     every look (~1 s of CPU: two extension LOADs, two ATTACHes) kept this thread busy for the whole
-    backfill, beside the two writers it watches. Each look is a catalog query, so it looks every
-    0.3 s, not 0.1 s: a published snapshot stays the newest for seconds (until the next run's
-    publish), so none is missed by looking less often."""
+    backfill, beside the two writers it watches."""
 
     def __init__(self, lake):
         super().__init__(daemon=True)
@@ -98,7 +96,7 @@ class SnapshotWatcher(threading.Thread):
                         self.seen[snapshot] = papers_per_day(con)
                     finally:
                         con.close()
-                time.sleep(0.3)
+                time.sleep(0.1)
         finally:
             if head is not None:
                 head.close()
