@@ -52,12 +52,23 @@ def test_a_retired_snapshot_is_copied_with_the_history(tmp_path):
     assert copied == {"warehouse.duckdb": "published", ".warehouse.duckdb.retired": "retired", "work/warehouse.duckdb": "working"}
 
 
-def test_the_daily_run_refetches_fifteen_days_into_a_copy_of_the_history(tmp_path):
+PER_DAY = 3
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    """A published history of 3 days (PER_DAY papers each) ending 2026-06-02, built once: each
+    daily run works on its own copy and only reads it (the first test checks that)."""
     from bench.generate import DEFAULT_SEED
     from bench.history import build_published_history
 
-    history, per_day = tmp_path / "history", 3
-    build_published_history(history, date(2026, 6, 2), 3, per_day, DEFAULT_SEED)
+    home = tmp_path_factory.mktemp("daily_run") / "history"
+    build_published_history(home, date(2026, 6, 2), 3, PER_DAY, DEFAULT_SEED)
+    return home
+
+
+def test_the_daily_run_refetches_fifteen_days_into_a_copy_of_the_history(tmp_path, history):
+    per_day = PER_DAY
     daily = measure_daily_run(history, tmp_path / "daily", per_day)
     run = daily["runs"][0]
     assert run["requests"] == TRAILING_DAYS + 1
@@ -79,12 +90,8 @@ def test_the_daily_run_refetches_fifteen_days_into_a_copy_of_the_history(tmp_pat
     assert 0 < run["schedule_run_s"] + run["search_run_s"] == run["in_runs_s"] < run["wall_s"]
 
 
-def test_a_settled_daily_run_is_timed_after_an_untimed_one_on_the_same_copy(tmp_path):
-    from bench.generate import DEFAULT_SEED
-    from bench.history import build_published_history
-
-    history, per_day = tmp_path / "history", 2
-    build_published_history(history, date(2026, 6, 2), 2, per_day, DEFAULT_SEED)
+def test_a_settled_daily_run_is_timed_after_an_untimed_one_on_the_same_copy(tmp_path, history):
+    per_day = PER_DAY
     daily = measure_daily_run(history, tmp_path / "daily", per_day, settle=True)
     run = daily["runs"][0]
     assert daily["settled"] is True and run["settle_wall_s"] > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
 from tests.e2e.cli_helpers import run_papers
-from tests.e2e.ducklake_helpers import PUBLIC_TABLES, file_tables, lake_rows, lake_tables, new_lake, run_papers_on_lake
+from tests.e2e.ducklake_helpers import PUBLIC_TABLES, all_tables, file_tables, new_lake, run_papers_on_lake, table_rows
+from warehouse import ducklake
 
 pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)
@@ -30,14 +32,17 @@ def test_fixture_days_backfilled_into_ducklake_equal_the_file_warehouse_row_for_
         assert on_lake.returncode == 0, on_lake.output
     expected = file_tables(tmp_path / "file-home" / "warehouse.duckdb")
     assert all(expected[t] for t in ("papers", "authors", "paper_authors", "votes", "search_index", "similar_papers"))
-    got = lake_tables(lake)
+    # One reader connection per look (opening the lake costs ~1 s of CPU).
+    with reading(lake) as con:
+        got = all_tables(con)
+        publishes = con.execute("SELECT count(*) FROM publish_log").fetchall()
     for table in PUBLIC_TABLES:
         assert got[table] == expected[table], table
     # The lake holds the data; no warehouse file was written in the lake's home.
     assert not (tmp_path / "lake-home" / "warehouse.duckdb").exists()
     assert not (tmp_path / "lake-home" / "work" / "warehouse.duckdb").exists()
     # a load run's publish, then the search rebuild's
-    assert lake_rows(lake, "SELECT count(*) FROM publish_log") == [(2,)]
+    assert publishes == [(2,)]
 
     # The daily run's shape on an indexed lake: its day re-fetched, indexed by the load run before
     # its one publish; the search run after it finds nothing to do and does not publish again.
@@ -46,5 +51,16 @@ def test_fixture_days_backfilled_into_ducklake_equal_the_file_warehouse_row_for_
             ["backfill", "--start", str(END), "--end", str(END)], tmp_path / "lake-home", server.base_url, lake
         )
         assert rerun.returncode == 0, rerun.output
-    assert lake_rows(lake, "SELECT count(*) FROM publish_log") == [(3,)]
-    assert lake_tables(lake)["search_index"] == expected["search_index"]
+    with reading(lake) as con:
+        assert con.execute("SELECT count(*) FROM publish_log").fetchall() == [(3,)]
+        assert table_rows(con, "search_index") == expected["search_index"]
+
+
+@contextmanager
+def reading(lake):
+    """A reader connection at the lake's newest published snapshot, closed after the block."""
+    con = ducklake.connect_reader(lake)
+    try:
+        yield con
+    finally:
+        con.close()
