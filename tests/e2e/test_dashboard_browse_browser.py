@@ -12,14 +12,6 @@ from tests.e2e.test_dashboard_browser import SHOTS, dashboard, settle, visit  # 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
-@pytest.fixture
-def page(browser):
-    tab = browser.new_page(viewport={"width": 1440, "height": 900})
-    tab.set_default_timeout(60_000)
-    yield tab
-    tab.close()
-
-
 def wait_for_cards(page, titles: list[str]) -> None:
     """Wait until the cards shown are exactly `titles`, in order. The page's heading renders
     before its cards, so a single read right after `visit` can see none (it did, under load)."""
@@ -121,10 +113,10 @@ def test_data_health_heatmap_and_whole_figures(page, dashboard):  # noqa: F811
 
 
 @pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
-def test_screenshots_of_my_pages(browser, dashboard, size):  # noqa: F811
+def test_screenshots_of_my_pages(page, dashboard, size):  # noqa: F811
     base, _ = dashboard
-    tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    tab.set_default_timeout(60_000)
+    tab = page
+    tab.set_viewport_size({"width": size[0], "height": size[1]})
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in {
         "overview": "/overview",
@@ -137,4 +129,3 @@ def test_screenshots_of_my_pages(browser, dashboard, size):  # noqa: F811
         visit(tab, base + path)
         assert tab.locator('[data-testid="stException"]').count() == 0, name
         tab.screenshot(path=str(SHOTS / f"{name}-{size[0]}.png"), full_page=True)
-    tab.close()

@@ -37,14 +37,6 @@ def dashboard(tmp_path_factory, chromium):
         yield base
 
 
-@pytest.fixture
-def page(browser):
-    tab = browser.new_page(viewport=SIZES["desktop"])
-    tab.set_default_timeout(60_000)
-    yield tab
-    tab.close()
-
-
 def heading(page) -> str:
     return page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
 
@@ -251,10 +243,9 @@ def new_params(page) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_entity_page_screenshots(browser, dashboard, size):
+def test_entity_page_screenshots(page, dashboard, size):
     """What the window shows (<page>_<size>.png), and the whole page (<page>_<size>_full.png)."""
-    tab = browser.new_page(viewport=SIZES[size])
-    tab.set_default_timeout(60_000)
+    tab = page
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in ENTITY_URLS.items():
         tab.set_viewport_size(SIZES[size])
@@ -268,4 +259,3 @@ def test_entity_page_screenshots(browser, dashboard, size):
         tab.set_viewport_size({"width": SIZES[size]["width"], "height": max(height, SIZES[size]["height"])})
         tab.wait_for_timeout(800)
         tab.screenshot(path=str(SHOTS / f"entity_{name}_{size}_full.png"))
-    tab.close()

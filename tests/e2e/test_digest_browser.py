@@ -36,11 +36,15 @@ def served(tmp_path_factory, chromium):
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_the_html_digest_reads_on_a_phone_and_a_desktop(browser, served, size):
+def test_the_html_digest_reads_on_a_phone_and_a_desktop(page, served, size):
     _, folder = served
-    page = browser.new_page(viewport=SIZES[size])
+    page.set_viewport_size(SIZES[size])
     requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
+
+    def note(request) -> None:
+        requested.append(request.url)
+
+    page.on("request", note)
     try:
         page.goto((folder / f"{WEEK.start}.html").as_uri())
         expect(page.locator("h1")).to_contain_text("week 2025-W02")
@@ -55,29 +59,25 @@ def test_the_html_digest_reads_on_a_phone_and_a_desktop(browser, served, size):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"digest-html-{size}.png"), full_page=True)
     finally:
-        page.close()
+        page.remove_listener("request", note)
 
 
-def test_the_dashboard_shows_the_newest_digest_and_the_feed(browser, served):
+def test_the_dashboard_shows_the_newest_digest_and_the_feed(page, served):
     base, _ = served
-    page = browser.new_page(viewport=SIZES["desktop"])
-    page.set_default_timeout(60_000)
-    try:
-        visit(page, f"{base}/digest")
-        main = page.locator('[data-testid="stMainBlockContainer"]')
-        expect(main).to_contain_text("Daily Papers digest, week 2025-W02")
-        expect(main.get_by_role("link", name="Reasoning with Reinforcement").first).to_have_attribute(
-            "href", "https://huggingface.co/papers/2501.00001"
-        )
-        expect(page.get_by_role("button", name="Atom feed")).to_be_visible()
-        with page.expect_download() as download:
-            page.get_by_role("button", name="Atom feed").click()
-        assert download.value.suggested_filename == "feed.xml"
-        assert b"<feed" in Path(download.value.path()).read_bytes()
-        page.screenshot(path=str(SHOTS / "digest-page-desktop.png"), full_page=True)
-        page.set_viewport_size(SIZES["phone"])
-        visit(page, f"{base}/digest?week={WEEK.previous.start}")
-        expect(main).to_contain_text("week 2025-W01")
-        page.screenshot(path=str(SHOTS / "digest-page-phone.png"), full_page=True)
-    finally:
-        page.close()
+    page.set_viewport_size(SIZES["desktop"])
+    visit(page, f"{base}/digest")
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    expect(main).to_contain_text("Daily Papers digest, week 2025-W02")
+    expect(main.get_by_role("link", name="Reasoning with Reinforcement").first).to_have_attribute(
+        "href", "https://huggingface.co/papers/2501.00001"
+    )
+    expect(page.get_by_role("button", name="Atom feed")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Atom feed").click()
+    assert download.value.suggested_filename == "feed.xml"
+    assert b"<feed" in Path(download.value.path()).read_bytes()
+    page.screenshot(path=str(SHOTS / "digest-page-desktop.png"), full_page=True)
+    page.set_viewport_size(SIZES["phone"])
+    visit(page, f"{base}/digest?week={WEEK.previous.start}")
+    expect(main).to_contain_text("week 2025-W01")
+    page.screenshot(path=str(SHOTS / "digest-page-phone.png"), full_page=True)

@@ -132,44 +132,37 @@ def lake_dashboard(migrated, tmp_path_factory, chromium):
         yield base
 
 
-def test_every_dashboard_page_renders_on_ducklake_in_chromium(browser, lake_dashboard):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    page.set_default_timeout(60_000)
+def test_every_dashboard_page_renders_on_ducklake_in_chromium(page, lake_dashboard):
+    page.set_viewport_size({"width": 1440, "height": 1000})
     query = {"paper": "?id=2501.00001", "search": "?q=reasoning", "authors": "?key=a-ann"}
     shots = REPO_ROOT / "test-artifacts" / "screenshots" / "ducklake"
     shots.mkdir(parents=True, exist_ok=True)
-    try:
-        for name, (_, _, _, url_path) in PAGES.items():
-            page.goto(f"{lake_dashboard}/{'' if name == 'overview' else url_path}{query.get(name, '')}")
-            page.wait_for_function(IDLE)
-            page.wait_for_timeout(300)
-            page.wait_for_function(IDLE)
-            assert page.locator('[data-testid="stException"]').count() == 0, name
-            assert page.get_by_text("No published warehouse yet").count() == 0, name
-            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-        # the two seeded papers that mention reasoning, found through the lake's search index
-        page.goto(f"{lake_dashboard}/search?q=reasoning")
-        for title in ("Reasoning with Reinforcement", "Chain of Thought at Scale"):
-            expect(page.get_by_text(title, exact=True)).to_have_count(1)
-    finally:
-        page.close()
+    for name, (_, _, _, url_path) in PAGES.items():
+        page.goto(f"{lake_dashboard}/{'' if name == 'overview' else url_path}{query.get(name, '')}")
+        page.wait_for_function(IDLE)
+        page.wait_for_timeout(300)
+        page.wait_for_function(IDLE)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        assert page.get_by_text("No published warehouse yet").count() == 0, name
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    # the two seeded papers that mention reasoning, found through the lake's search index
+    page.goto(f"{lake_dashboard}/search?q=reasoning")
+    for title in ("Reasoning with Reinforcement", "Chain of Thought at Scale"):
+        expect(page.get_by_text(title, exact=True)).to_have_count(1)
 
 
-def test_the_sql_console_answers_and_refuses_on_ducklake_in_chromium(browser, lake_dashboard):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+def test_the_sql_console_answers_and_refuses_on_ducklake_in_chromium(page, lake_dashboard):
+    page.set_viewport_size({"width": 1440, "height": 1000})
     page.set_default_timeout(90_000)
     editor = page.locator('[data-testid="stTextArea"] textarea')
-    try:
-        page.goto(f"{lake_dashboard}/sql")
-        for sql, shown in (
-            ("SELECT paper_id FROM papers", "Download CSV (5 rows)"),  # the five seeded papers, read from the lake
-            ("SELECT * FROM papers AT (VERSION => 1)", "AT (time travel) is not allowed"),
-            ("SELECT * FROM read_csv('/etc/passwd')", "The table function read_csv is not allowed"),
-        ):
-            editor.fill(sql)
-            page.get_by_role("button", name="Run query").click()
-            expect(page.get_by_text(shown)).to_have_count(1, timeout=60_000)  # the worker opens the lake first
-        assert page.locator('[data-testid="stException"]').count() == 0
-        page.screenshot(path=str(REPO_ROOT / "test-artifacts" / "screenshots" / "ducklake" / "sql_console.png"), full_page=True)
-    finally:
-        page.close()
+    page.goto(f"{lake_dashboard}/sql")
+    for sql, shown in (
+        ("SELECT paper_id FROM papers", "Download CSV (5 rows)"),  # the five seeded papers, read from the lake
+        ("SELECT * FROM papers AT (VERSION => 1)", "AT (time travel) is not allowed"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "The table function read_csv is not allowed"),
+    ):
+        editor.fill(sql)
+        page.get_by_role("button", name="Run query").click()
+        expect(page.get_by_text(shown)).to_have_count(1, timeout=60_000)  # the worker opens the lake first
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(REPO_ROOT / "test-artifacts" / "screenshots" / "ducklake" / "sql_console.png"), full_page=True)
