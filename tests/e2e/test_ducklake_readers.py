@@ -21,13 +21,11 @@ from tests.dashboard.seed import seed_warehouse
 from tests.e2e.cli_helpers import run_papers
 from tests.e2e.dashboard_server import REPO_ROOT, serve_dashboard
 from tests.e2e.ducklake_helpers import file_tables, lake_env, lake_tables, new_lake, run_papers_on_lake
+from tests.e2e.test_dashboard_browser import open_page
 from warehouse.export import export_warehouse
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 UNUSED_API = "http://127.0.0.1:9"  # nothing here fetches
-IDLE = """() => document.querySelector('[data-testid="stMainBlockContainer"] h1') !== null
-             && !document.querySelector('[data-testid="stStatusWidget"]')
-             && !document.querySelector('[data-testid="stSkeleton"]')"""
 
 
 @pytest.fixture(scope="module")
@@ -137,11 +135,8 @@ def test_every_dashboard_page_renders_on_ducklake_in_chromium(page, lake_dashboa
     query = {"paper": "?id=2501.00001", "search": "?q=reasoning", "authors": "?key=a-ann"}
     shots = REPO_ROOT / "test-artifacts" / "screenshots" / "ducklake"
     shots.mkdir(parents=True, exist_ok=True)
-    for name, (_, _, _, url_path) in PAGES.items():
-        page.goto(f"{lake_dashboard}/{'' if name == 'overview' else url_path}{query.get(name, '')}")
-        page.wait_for_function(IDLE)
-        page.wait_for_timeout(300)
-        page.wait_for_function(IDLE)
+    for name in PAGES:
+        open_page(page, lake_dashboard, name, query.get(name, ""))
         assert page.locator('[data-testid="stException"]').count() == 0, name
         assert page.get_by_text("No published warehouse yet").count() == 0, name
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
