@@ -81,6 +81,33 @@ def test_automation_requests_the_rebuild_once_after_papers_load_and_not_again(tm
     assert requested == set()  # handled: no second rebuild for the same load
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug, not fixed: a load that lands between the sensor's request and its next look counts as "
+    "handled by that request (AFTER_LOADS_SETTLE's SINCE resets on newly_requested in the same evaluation), "
+    "though the rebuild may have read the warehouse before the load; when its index update was deferred, its "
+    "papers stay out of the search until the next load. Resetting only on newly_requested is not enough.",
+)
+def test_a_load_that_lands_beside_the_rebuild_gets_a_rebuild_of_its_own(tmp_path, instance):
+    # The requested rebuild materializes and another load lands before the sensor's next look (in the
+    # UI, a backfill's next run while the rebuild ran): that load must get a rebuild of its own.
+    days_dir, home = tmp_path / "served", tmp_path / "home"
+    days = fixture_days(days_dir, 2, START)
+    defs = _defs(home)
+    _, cursor = _requested(defs, instance)
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, days[0], days[0], instance).success
+        requested, cursor = _requested(defs, instance, cursor)
+        assert requested == set(SEARCH_KEYS)
+        assert dg.materialize([search_tables], instance=instance, resources=_resources(home)).success
+        assert run_range(server, home, days[1], days[1], instance).success
+    requested, cursor = _requested(defs, instance, cursor)
+    assert requested == set(SEARCH_KEYS)
+    assert dg.materialize([search_tables], instance=instance, resources=_resources(home)).success
+    requested, _ = _requested(defs, instance, cursor)
+    assert requested == set()  # that rebuild came after the load: handled
+
+
 def test_automation_waits_while_a_load_run_is_in_progress(tmp_path, instance):
     days_dir, home = tmp_path / "served", tmp_path / "home"
     days = fixture_days(days_dir, 2, START)
