@@ -1,4 +1,5 @@
-"""Fixtures the browser tests share: Debian chromium, and one launched browser per test module."""
+"""Fixtures the end-to-end tests share: Debian chromium, one launched browser and one tab (`page`) per
+test module, and one PostgreSQL server per worker."""
 
 from __future__ import annotations
 
