@@ -10,6 +10,7 @@ import dagster as dg
 
 from digest.weeks import Week
 from hf_api.defaults import FIRST_LISTING_DATE
+from orchestration.automation import deps_updated_since_requested
 from orchestration.ingest.daily_papers import PUBLISHED
 from orchestration.resources import WarehouseResource
 from warehouse.backend import open_reader
@@ -22,14 +23,13 @@ FIRST_WEEK_START = (_first_day - timedelta(days=_first_day.weekday())).isoformat
 # last complete week: a week's digest is written once its Sunday is over.
 weekly_partitions = dg.WeeklyPartitionsDefinition(start_date=FIRST_WEEK_START, day_offset=1, timezone="UTC")
 
-# A week's digest after its days load: when any of its days is (re)published, once none of them is
-# still loading. Also asked for:
+# A week's digest after its days load: when any of its days is (re)published (ordered against the
+# last request, see orchestration/automation.py), once none of them is still loading. Also asked for:
 # - the newest week when it appears (Monday 00:00 UTC) if all of its days are already in;
 # - on the sensor's first evaluation, every week without a digest that has a published day:
 #   `papers up` loads before the daemon starts, so the sensor never sees those days update.
 # Days a local warehouse never loaded must not block a week, hence no any_deps_missing on the
 # first branch (the first week also starts before the first day).
-WEEK_PUBLISHED = dg.AutomationCondition.any_deps_updated()
 NEWEST_WEEK_COMPLETE = (
     dg.AutomationCondition.in_latest_time_window()
     & dg.AutomationCondition.newly_missing()
@@ -42,7 +42,7 @@ LOADED_BEFORE_FIRST_LOOK = (
 )
 AFTER_WEEK_LOADS = (
     # since_last_handled counts the first evaluation as handled, hence that branch outside it.
-    ((WEEK_PUBLISHED | NEWEST_WEEK_COMPLETE).since_last_handled() | LOADED_BEFORE_FIRST_LOOK)
+    (deps_updated_since_requested() | NEWEST_WEEK_COMPLETE.since_last_handled() | LOADED_BEFORE_FIRST_LOOK)
     & ~dg.AutomationCondition.any_deps_in_progress()
     & ~dg.AutomationCondition.in_progress()
 ).with_label("after the week's loads")

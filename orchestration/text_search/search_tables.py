@@ -17,6 +17,7 @@ from datetime import date
 import dagster as dg
 import duckdb
 
+from orchestration.automation import deps_updated_since_requested
 from orchestration.partitions import DUCKDB_WRITER_POOL
 from orchestration.resources import WarehouseResource
 from orchestration.runs.interrupts import stop_on_signals
@@ -33,10 +34,13 @@ SEARCH_DESCRIPTIONS = {
     "similar_papers": "The five nearest papers of each paper by TF-IDF cosine over title and abstract (grain: paper_id, rank).",
 }
 
-# Run once the loads are done: after any load of papers, but not while a run or backfill that
-# will still load papers is in progress or queued. Missing days upstream (most of the calendar,
-# for a local warehouse) must not block it, hence without any_deps_missing.
-AFTER_LOADS_SETTLE = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+# Run once the loads are done: after any load of papers (ordered against the last request, see
+# orchestration/automation.py), but not while a run or backfill that will still load papers is in
+# progress or queued. Missing days upstream (most of the calendar, for a local warehouse) must
+# not block it, so there is no any_deps_missing (eager() has it).
+AFTER_LOADS_SETTLE = (
+    deps_updated_since_requested() & ~dg.AutomationCondition.any_deps_in_progress() & ~dg.AutomationCondition.in_progress()
+).with_label("after_loads_settle")
 
 
 def index_before_publish(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, days: list[date], log) -> DerivedUpdate:

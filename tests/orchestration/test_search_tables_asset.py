@@ -81,13 +81,6 @@ def test_automation_requests_the_rebuild_once_after_papers_load_and_not_again(tm
     assert requested == set()  # handled: no second rebuild for the same load
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, not fixed: a load that lands between the sensor's request and its next look counts as "
-    "handled by that request (AFTER_LOADS_SETTLE's SINCE resets on newly_requested in the same evaluation), "
-    "though the rebuild may have read the warehouse before the load; when its index update was deferred, its "
-    "papers stay out of the search until the next load. Resetting only on newly_requested is not enough.",
-)
 def test_a_load_that_lands_beside_the_rebuild_gets_a_rebuild_of_its_own(tmp_path, instance):
     # The requested rebuild materializes and another load lands before the sensor's next look (in the
     # UI, a backfill's next run while the rebuild ran): that load must get a rebuild of its own.

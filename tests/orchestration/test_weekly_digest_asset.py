@@ -117,3 +117,25 @@ def test_weeks_loaded_before_the_sensor_first_looks_are_requested_once(tmp_path,
     assert requested == {START.isoformat()}
     requested, _ = _requested(defs, instance, cursor)
     assert requested == set()
+
+
+def test_a_day_that_lands_beside_the_requested_digest_gets_a_digest_of_its_own(tmp_path, instance):
+    # A day of the week loads after the sensor requested the week's digest and before its next
+    # look (in the UI, a backfill's next run while the digest ran): the digest may have read the
+    # warehouse before that day, so the week is requested again.
+    days_dir, home = tmp_path / "served", tmp_path / "home"
+    days = fixture_days(days_dir, 2, START)
+    defs = _defs(home)
+    _, cursor = _requested(defs, instance)
+    with FakeHFServer(days_dir) as server:
+        assert run_range(server, home, days[0], days[0], instance).success
+        requested, cursor = _requested(defs, instance, cursor)
+        assert requested == {START.isoformat()}
+        assert dg.materialize(
+            [weekly_digest], partition_key=START.isoformat(), instance=instance, resources=defs.resources
+        ).success
+        assert run_range(server, home, days[1], days[1], instance).success
+    requested, cursor = _requested(defs, instance, cursor)
+    assert requested == {START.isoformat()}
+    requested, _ = _requested(defs, instance, cursor)
+    assert requested == set()  # handled by that request
