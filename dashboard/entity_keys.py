@@ -2,7 +2,8 @@
 
 Finding an author's rows scans every row of author_papers (ordered by listing date, so zonemaps
 prune nothing on author_key: ~7.5M rows at 10x history). The macros of
-warehouse/views/065_entity_pages.sql each scan for them again, six times or more per page. Here the
+warehouse/views/065_entity_pages.sql each scan for them again: five scans per page (figures,
+months, papers, people, related; bench/entity_page_steps.py lists each call's scans). Here the
 page scans once (`KEYS_SQL`: paper_id, listing_date, upvotes, organization and submitted_by of
 every paper of the entity, a few to some ten thousand rows), works out its figures, months and
 related table from those rows in Polars, and reads the rest by paper id: one page of papers
