@@ -76,9 +76,9 @@ class EntityQueries:
         )
 
     def entity_keys(self, kind: str, key: str) -> pl.DataFrame:
-        """paper_id, listing_date, upvotes, organization and submitted_by of every paper of one
-        entity (one scan; remembered per published snapshot like every frame): what the other
-        entity methods take as `keys`."""
+        """paper_id, listing_date, upvotes and the column its related table counts (organization;
+        for an organisation submitted_by) of every paper of one entity (one scan; remembered per
+        published snapshot like every frame): what the other entity methods take as `keys`."""
         _check(kind)
         return self.frame(ek.KEYS_SQL[kind], {"key": key})
 
