@@ -85,8 +85,8 @@ def entity_page_extras() -> dict[str, int]:
 
 def entity_page_calls(repo, kind: str, key: str) -> Callable[[], object]:
     """Every data call the first page of one entity makes (dashboard.entity_page.render_entity):
-    profile, figures, papers per month, one page of papers, one page of people, the related
-    table, and the frames drawn from them."""
+    profile, the keys of its papers (one scan), then from them its figures, papers per month, one
+    page of papers, one page of people, the related table, and the frames drawn from them."""
     from dashboard import entity_frames as ef
     from dashboard.entity_page import PAGE_ROWS, PEOPLE_LATEST_PAPERS, RELATED_SHOWN
 
@@ -94,11 +94,12 @@ def entity_page_calls(repo, kind: str, key: str) -> Callable[[], object]:
 
     def page() -> None:
         repo.entity_profile(kind, key)
-        repo.entity_figures(kind, key)
-        ef.fill_months(repo.entity_months(kind, key))
-        ef.paper_table(repo.entity_papers_page(kind, key, PAGE_ROWS))
-        ef.people_table(repo.entity_people_page(kind, key, PAGE_ROWS, 0, PEOPLE_LATEST_PAPERS))
-        ef.related_table(repo.entity_related(kind, key, RELATED_SHOWN), entity)
+        keys = repo.entity_keys(kind, key)
+        repo.entity_figures(kind, key, keys=keys)
+        ef.fill_months(repo.entity_months(kind, key, keys=keys))
+        ef.paper_table(repo.entity_papers_page(kind, key, PAGE_ROWS, keys=keys))
+        ef.people_table(repo.entity_people_page(kind, key, PAGE_ROWS, 0, PEOPLE_LATEST_PAPERS, keys=keys))
+        ef.related_table(repo.entity_related(kind, key, RELATED_SHOWN, keys=keys), entity)
 
     return page
 

@@ -52,14 +52,17 @@ def render_entity(repo: WarehouseRepository, kind: str) -> None:
         st.page_link(page_file(board), label=f"All {board} by upvotes", icon=":material/leaderboard:")
         return
     header(kind, profile)
-    figures = repo.entity_figures(kind, key)
+    # the entity's papers are found once; every table and figure below starts from these keys
+    keys = repo.entity_keys(kind, key)
+    figures = repo.entity_figures(kind, key, keys=keys)
     summary(figures)
-    activity(repo.entity_months(kind, key))
-    papers_section(repo, kind, key, figures["papers"])
-    people_section(repo, kind, key, figures["papers"])
+    activity(repo.entity_months(kind, key, keys=keys))
+    papers_section(repo, kind, key, keys, figures["papers"])
+    people_section(repo, kind, key, keys, figures["papers"])
     related_kind = "submitter" if RELATED_COLUMN[kind] == "submitted_by" else "organization"
     title = "Submitters" if related_kind == "submitter" else "Organisations"
-    related(title, ef.related_table(repo.entity_related(kind, key, RELATED_SHOWN), related_kind), f"{kind}_related")
+    shown = repo.entity_related(kind, key, RELATED_SHOWN, keys=keys)
+    related(title, ef.related_table(shown, related_kind), f"{kind}_related")
 
 
 def header(kind: str, profile: dict) -> None:
@@ -119,11 +122,11 @@ def activity(counted: pl.DataFrame) -> None:
     )
 
 
-def papers_section(repo: WarehouseRepository, kind: str, key: str, total: int) -> None:
+def papers_section(repo: WarehouseRepository, kind: str, key: str, keys: pl.DataFrame, total: int) -> None:
     """One page of the papers, most upvoted first, a pager, and every paper as CSV."""
     pages = page_count(total, PAGE_ROWS)
     page = page_from_url("page", pages)
-    papers = repo.entity_papers_page(kind, key, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+    papers = repo.entity_papers_page(kind, key, PAGE_ROWS, (page - 1) * PAGE_ROWS, keys=keys)
     st.subheader(f"Papers ({total:,})")
     link_table(
         ef.paper_table(papers),
@@ -149,11 +152,11 @@ def papers_section(repo: WarehouseRepository, kind: str, key: str, total: int) -
     )
 
 
-def people_section(repo: WarehouseRepository, kind: str, key: str, papers: int) -> None:
+def people_section(repo: WarehouseRepository, kind: str, key: str, keys: pl.DataFrame, papers: int) -> None:
     """The people on the entity's latest papers (for an author: the co-authors), most shared
     papers first, a page at a time."""
     title = "Co-authors" if kind == "authors" else "Authors"
-    page, people = people_page(repo, kind, key, page_from_url("people_page", 10**9))
+    page, people = people_page(repo, kind, key, keys, page_from_url("people_page", 10**9))
     total = int(people["people"][0]) if people.height else 0
     st.subheader(f"{title} ({total:,})")
     if papers > PEOPLE_LATEST_PAPERS:
@@ -176,15 +179,15 @@ def people_section(repo: WarehouseRepository, kind: str, key: str, papers: int) 
     pager("people_page", page, page_count(total, PAGE_ROWS), rows_label(page, PAGE_ROWS, total))
 
 
-def people_page(repo: WarehouseRepository, kind: str, key: str, wanted: int) -> tuple[int, pl.DataFrame]:
+def people_page(repo: WarehouseRepository, kind: str, key: str, keys: pl.DataFrame, wanted: int) -> tuple[int, pl.DataFrame]:
     """(page, its rows) of the people table: page `wanted`, or the last one when `wanted` is past
     the end (a stale URL). How many pages there are is known only with a page's rows."""
-    people = repo.entity_people_page(kind, key, PAGE_ROWS, (wanted - 1) * PAGE_ROWS, PEOPLE_LATEST_PAPERS)
+    people = repo.entity_people_page(kind, key, PAGE_ROWS, (wanted - 1) * PAGE_ROWS, PEOPLE_LATEST_PAPERS, keys=keys)
     if people.height or wanted == 1:
         return wanted, people
-    _, first = people_page(repo, kind, key, 1)
+    _, first = people_page(repo, kind, key, keys, 1)
     last = page_count(int(first["people"][0]) if first.height else 0, PAGE_ROWS)
-    return people_page(repo, kind, key, last) if last > 1 else (1, first)
+    return people_page(repo, kind, key, keys, last) if last > 1 else (1, first)
 
 
 def related(title: str, table: pl.DataFrame, key: str) -> None:

@@ -3,12 +3,16 @@ author search, on the macros of warehouse/views/060_entities.sql.
 
 Mixed into `WarehouseRepository`, which provides `frame()`. `kind` is 'authors',
 'organizations' or 'submitters' (as on the leaderboards); `key` is an author id, an organisation
-slug or an HF username.
+slug or an HF username. The entity page asks for `entity_keys` once and passes them to the other
+methods (`keys=`), which then answer from them (dashboard/entity_keys.py) instead of scanning for
+the entity's papers again; without keys they run the macros of 065_entity_pages.sql.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+from dashboard import entity_keys as ek
 
 PAPERS_OF = {
     "authors": "author_papers_of",
@@ -71,39 +75,80 @@ class EntityQueries:
             {"key": key},
         )
 
-    def entity_figures(self, kind: str, key: str) -> dict:
-        """papers, upvotes, median_upvotes, first_listing_date and last_listing_date of one entity,
-        all time, from aggregates (no paper row is read)."""
+    def entity_keys(self, kind: str, key: str) -> pl.DataFrame:
+        """paper_id, listing_date, upvotes and the column its related table counts (organization;
+        for an organisation submitted_by) of every paper of one entity (one scan; remembered per
+        published snapshot like every frame): what the other entity methods take as `keys`."""
         _check(kind)
+        return self.frame(ek.KEYS_SQL[kind], {"key": key})
+
+    def entity_figures(self, kind: str, key: str, keys: pl.DataFrame | None = None) -> dict:
+        """papers, upvotes, median_upvotes, first_listing_date and last_listing_date of one entity,
+        all time, from aggregates (no paper row is read), or from its `keys`."""
+        _check(kind)
+        if keys is not None:
+            return ek.figures(keys)
         return self.frame("SELECT * FROM entity_figures($kind, $key)", {"kind": kind, "key": key}).row(0, named=True)
 
-    def entity_months(self, kind: str, key: str) -> pl.DataFrame:
+    def entity_months(self, kind: str, key: str, keys: pl.DataFrame | None = None) -> pl.DataFrame:
         """Papers and upvotes per calendar month with papers (month is its first day), oldest first."""
         _check(kind)
+        if keys is not None:
+            return ek.months(keys)
         return self.frame("SELECT * FROM entity_months($kind, $key)", {"kind": kind, "key": key})
 
-    def entity_papers_page(self, kind: str, key: str, limit: int, offset: int = 0) -> pl.DataFrame:
+    def entity_papers_page(
+        self, kind: str, key: str, limit: int, offset: int = 0, keys: pl.DataFrame | None = None
+    ) -> pl.DataFrame:
         """Rows offset+1 .. offset+limit of `entity_papers` (most upvoted first), read alone."""
         _check(kind)
+        if keys is not None:
+            ids = ek.ranked_ids(keys, limit, offset)
+            return ek.in_rank_order(self.frame(ek.PAPERS_BY_ID_SQL, {"ids": ids}), ids)
         return self.frame(
             "SELECT * FROM entity_papers_ranked($kind, $key, $limit, $offset)",
             {"kind": kind, "key": key, "limit": limit, "offset": offset},
         )
 
-    def entity_related(self, kind: str, key: str, limit: int = 50) -> pl.DataFrame:
+    def entity_related(self, kind: str, key: str, limit: int = 50, keys: pl.DataFrame | None = None) -> pl.DataFrame:
         """The organisations of the entity's papers (for an organisation: their submitters), most
         papers first: value, papers, upvotes, last_listing_date."""
         _check(kind)
+        if keys is not None:
+            return ek.related(keys, RELATED_COLUMN[kind], limit)
         return self.frame(
             "SELECT * FROM entity_papers_by($kind, $key, $column, $limit)",
             {"kind": kind, "key": key, "column": RELATED_COLUMN[kind], "limit": limit},
         )
 
-    def entity_people_page(self, kind: str, key: str, limit: int, offset: int = 0, latest: int | None = None) -> pl.DataFrame:
+    def entity_people_page(
+        self,
+        kind: str,
+        key: str,
+        limit: int,
+        offset: int = 0,
+        latest: int | None = None,
+        keys: pl.DataFrame | None = None,
+    ) -> pl.DataFrame:
         """One page of the people on the entity's `latest` most recent papers (None: all): the
         columns of people_of (author_id, name, hf_username, papers, upvotes, last_listing_date) plus
         people, how many there are in all."""
         _check(kind)
+        if keys is not None:
+            chosen = ek.latest(keys, latest)
+            first, last = chosen["listing_date"].min(), chosen["listing_date"].max()
+            return self.frame(
+                ek.PEOPLE_SQL,
+                {
+                    "kind": kind,
+                    "key": key,
+                    "ids": chosen["paper_id"].to_list(),
+                    "first": first,
+                    "last": last,
+                    "limit": limit,
+                    "offset": offset,
+                },
+            )
         return self.frame(
             "SELECT * FROM people_on_latest($kind, $key, $latest, $limit, $offset)",
             {"kind": kind, "key": key, "latest": latest, "limit": limit, "offset": offset},

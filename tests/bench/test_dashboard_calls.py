@@ -19,13 +19,13 @@ class RecordingRepository(WarehouseRepository):
         self.seen["co_authors"] = (start, end)
         return super().co_authors(author_id, start, end)
 
-    def entity_people_page(self, kind, key, limit, offset=0, latest=None):
-        self.seen.setdefault("entity_people_page", []).append((kind, key, limit, offset, latest))
-        return super().entity_people_page(kind, key, limit, offset, latest)
+    def entity_people_page(self, kind, key, limit, offset=0, latest=None, keys=None):
+        self.seen.setdefault("entity_people_page", []).append((kind, key, limit, offset, latest, keys is not None))
+        return super().entity_people_page(kind, key, limit, offset, latest, keys)
 
-    def entity_papers_page(self, kind, key, limit, offset=0):
-        self.seen.setdefault("entity_papers_page", []).append((kind, key, limit, offset))
-        return super().entity_papers_page(kind, key, limit, offset)
+    def entity_papers_page(self, kind, key, limit, offset=0, keys=None):
+        self.seen.setdefault("entity_papers_page", []).append((kind, key, limit, offset, keys is not None))
+        return super().entity_papers_page(kind, key, limit, offset, keys)
 
     def find_authors(self, name_text, limit=50):
         self.seen.setdefault("find_authors", []).append((name_text, limit))
@@ -61,9 +61,10 @@ def test_entity_pages_are_timed_on_the_largest_entities_and_the_search_on_typed_
     # Ann Li is on 3 papers (Ben and Cat on 2), deepseek-ai has 2 papers (google 1), akhaliq and
     # alice submitted 2 each (the tie goes to the first username)
     largest = [("authors", "a-ann"), ("organizations", "deepseek-ai"), ("submitters", "akhaliq")]
-    # the first page, as the page opens, the people counted on its latest papers
-    assert repo.seen["entity_people_page"] == [(*k, PAGE_ROWS, 0, PEOPLE_LATEST_PAPERS) for k in largest]
-    assert repo.seen["entity_papers_page"] == [(*k, PAGE_ROWS, 0) for k in largest]
+    # the first page, as the page opens, the people counted on its latest papers, both from the
+    # entity's keys (found once per page)
+    assert repo.seen["entity_people_page"] == [(*k, PAGE_ROWS, 0, PEOPLE_LATEST_PAPERS, True) for k in largest]
+    assert repo.seen["entity_papers_page"] == [(*k, PAGE_ROWS, 0, True) for k in largest]
     for label in ("short", "surname", "two_words", "exact"):
         calls[f"find_authors[{label}]"]()
     assert repo.seen["find_authors"] == [("li", SHOWN), ("Li", SHOWN), ("LI ann", SHOWN), ("Ann Li", SHOWN)]
