@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -130,14 +131,17 @@ def _serve(
     repo = REPO_ROOT
     # No -m: from the repo root dagster dev loads pyproject's [tool.dagster], which names the code
     # location hf_daily_papers (with -m it would be "orchestration.definitions").
-    processes = [start_service([str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)], repo)]
     app = repo / "dashboard" / "app.py"
-    if app.exists():
-        command = dashboard_command(bin_dir, app, dashboard_host, dashboard_port)
-        processes.append(start_service(command, repo, dashboard_env(dagster_port, sql_console_on)))
-    console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
-    if app.exists():
-        console.print(f"Dashboard:   http://{dashboard_host}:{dashboard_port}")
-    console.print('Query:       papers sql "SELECT listing_date, count(*) FROM papers GROUP BY 1"')
-    console.print("Ctrl-C stops everything.")
-    return serve_until_interrupted(processes, console.print)
+
+    def start(processes: list[subprocess.Popen]) -> None:
+        processes.append(start_service([str(bin_dir / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(dagster_port)], repo))
+        if app.exists():
+            command = dashboard_command(bin_dir, app, dashboard_host, dashboard_port)
+            processes.append(start_service(command, repo, dashboard_env(dagster_port, sql_console_on)))
+        console.print(f"Dagster UI:  http://127.0.0.1:{dagster_port}")
+        if app.exists():
+            console.print(f"Dashboard:   http://{dashboard_host}:{dashboard_port}")
+        console.print('Query:       papers sql "SELECT listing_date, count(*) FROM papers GROUP BY 1"')
+        console.print("Ctrl-C stops everything.")
+
+    return serve_until_interrupted(start, console.print)

@@ -82,3 +82,64 @@ def test_start_service_gives_each_service_its_own_process_group(tmp_path):
         assert os.getpgid(service.pid) == service.pid != os.getpgid(0)
     finally:
         stop_services([service], lambda line: None, wait_s=5)
+
+
+# A service whose helper notes a SIGINT and keeps running (as dagster dev's code server exits on
+# SIGINT, and dagster dev's manager then starts another instead of stopping).
+NOTING_SERVICE = """
+import signal, subprocess, sys
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+signal.signal(signal.SIGINT, signal.default_int_handler)
+helper = subprocess.Popen([sys.executable, "-c", sys.argv[1]])
+print(helper.pid, flush=True)
+try:
+    signal.pause()
+except KeyboardInterrupt:
+    sys.exit(0)
+"""
+NOTING_HELPER = """
+import pathlib, signal, sys, time
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+signal.signal(signal.SIGINT, lambda *_: pathlib.Path(sys.argv[1]).write_text("SIGINT"))
+time.sleep(600)
+"""
+
+
+def test_sigint_goes_to_the_service_alone_and_its_group_is_killed_after_it_exits(tmp_path):
+    # dagster dev stops its own webserver, daemon and code server; signalled with them, its code
+    # server exited first and was started again, and dagster dev waited on it until killed.
+    script, noted, out = tmp_path / "service.py", tmp_path / "helper_noted", tmp_path / "service.pid"
+    script.write_text(NOTING_SERVICE)
+    helper_code = f"import sys; sys.argv = ['helper', {str(noted)!r}]; exec({NOTING_HELPER!r})"
+    with out.open("w") as pid_file:
+        service = subprocess.Popen([sys.executable, str(script), helper_code], stdout=pid_file, process_group=0)
+    deadline = time.monotonic() + 30
+    while not out.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    helper = psutil.Process(int(out.read_text()))
+    time.sleep(0.5)  # the helper's handler is set
+    said: list[str] = []
+    stop_services([service], said.append, wait_s=60)
+    assert service.returncode == 0 and said == []
+    helper.wait(timeout=10)  # killed with the group once the service had exited
+    assert not noted.exists(), "the helper was sent the SIGINT meant for the service"
+
+
+def test_services_start_with_sigint_and_sigterm_at_their_defaults_when_the_command_ignored_sigint(tmp_path):
+    # `papers up &` in a script starts with SIGINT ignored; a service inheriting that ignored both
+    # (dagster dev maps SIGTERM onto its SIGINT disposition) and stopped only when killed.
+    status = tmp_path / "status"
+    command = f"""
+import signal, sys
+from papers_cli.services import serve_until_interrupted, start_service
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # after the imports, which may set handlers of their own
+report = "import pathlib; pathlib.Path({str(status)!r}).write_text(open('/proc/self/status').read())"
+serve_until_interrupted(lambda started: started.append(start_service([sys.executable, "-c", report], {str(tmp_path)!r})), print)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", command], cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "exited with code 0: stopping the rest" in done.stdout
+    [ignored] = [int(line.split()[1], 16) for line in status.read_text().splitlines() if line.startswith("SigIgn")]
+    assert not ignored & (1 << (signal.SIGINT - 1)) and not ignored & (1 << (signal.SIGTERM - 1))

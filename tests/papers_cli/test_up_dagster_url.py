@@ -21,7 +21,7 @@ class FinishedProcess:
 def test_the_dashboard_gets_the_url_of_the_dagster_ui_started_next_to_it(monkeypatch):
     monkeypatch.setenv("DAGSTER_UI_URL", "http://127.0.0.1:3000")  # a stale value is replaced
     monkeypatch.setattr(subprocess, "Popen", FinishedProcess)
-    monkeypatch.setattr(cmd_up, "serve_until_interrupted", lambda processes, say: 0)
+    monkeypatch.setattr(cmd_up, "serve_until_interrupted", lambda start, say: start([]) or 0)
     FinishedProcess.started = []
     cmd_up._serve(Console(quiet=True), dagster_port=4321, dashboard_port=8599)
     [dagster, dashboard] = FinishedProcess.started
