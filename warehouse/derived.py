@@ -8,6 +8,7 @@ FORMAT_VERSION, or when most papers changed.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,7 +107,10 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work):
         result = work()
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # After a fatal error (a full disk) DuckDB has already ended the transaction: its
+        # "no transaction is active" would hide the error that says why.
+        with contextlib.suppress(duckdb.TransactionException):
+            con.execute("ROLLBACK")
         raise
     return result
 

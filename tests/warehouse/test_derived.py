@@ -98,3 +98,15 @@ def test_a_rebuild_out_of_memory_at_every_limit_keeps_the_old_tables(warehouse, 
     with pytest.raises(duckdb.OutOfMemoryException):
         rebuild_derived_tables(warehouse.con)
     assert warehouse.rows("SELECT * FROM search_index ORDER BY ALL") == before
+
+
+def test_a_build_whose_transaction_the_database_ended_raises_its_own_error(warehouse, monkeypatch):
+    # A fatal error (a full disk) ends DuckDB's transaction itself: the ROLLBACK's "no transaction
+    # is active" must not replace the error that says why.
+    def fatal_build(con):
+        con.execute("ROLLBACK")  # as DuckDB does on a fatal error
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("warehouse.derived._build_all", fatal_build)
+    with pytest.raises(OSError, match="No space left on device"):
+        rebuild_derived_tables(warehouse.con)
