@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench.dashboard_calls import KIND_KEYS, sample_arguments
-from bench.query_timing_child import percentile
+from bench.query_timing_child import timed
 
 
 def steps(repo, kind: str, key: str) -> dict[str, Callable[[], object]]:
@@ -37,23 +36,6 @@ def steps(repo, kind: str, key: str) -> dict[str, Callable[[], object]]:
         "related": lambda: repo.entity_related(kind, key, RELATED_SHOWN, **extra),
     }
     return found
-
-
-def timed(call: Callable[[], object], repeats: int) -> dict[str, float]:
-    """Median and p95 wall and CPU ms of `repeats` calls after one warm-up."""
-    call()
-    walls, cpus = [], []
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        call()
-        cpus.append((time.process_time() - cpu) * 1000)
-        walls.append((time.perf_counter() - wall) * 1000)
-    return {
-        "p50_ms": percentile(walls, 50),
-        "p95_ms": percentile(walls, 95),
-        "cpu_p50_ms": percentile(cpus, 50),
-        "cpu_p95_ms": percentile(cpus, 95),
-    }
 
 
 def scanned_rows(repo, call: Callable[[], object]) -> list[dict]:
@@ -99,6 +81,7 @@ def main(warehouse: Path, repeats: int) -> dict:
         key = args[arg]
         out[kind] = {"key": key, "steps": {}}
         for name, call in steps(repo, kind, key).items():
+            call()  # the warm-up
             out[kind]["steps"][name] = {**timed(call, repeats), "scans": scanned_rows(repo, call)}
     return out
 

@@ -16,7 +16,24 @@ import json
 import pickle
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+
+def timed(call: Callable[[], object], repeats: int) -> dict[str, float]:
+    """Median and p95 wall and CPU ms of `repeats` calls of `call` (warm it up first)."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        call()
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+    return {
+        "p50_ms": percentile(walls, 50),
+        "p95_ms": percentile(walls, 95),
+        "cpu_p50_ms": percentile(cpus, 50),
+        "cpu_p95_ms": percentile(cpus, 95),
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -39,19 +56,8 @@ def main(published: Path, repeats: int, answers_path: Path, only: list[str]) -> 
     for name, call in sorted(calls.items()):
         if only and name not in only:
             continue
-        answers[name] = call()
-        walls, cpus = [], []
-        for _ in range(repeats):
-            wall, cpu = time.perf_counter(), time.process_time()
-            call()
-            cpus.append((time.process_time() - cpu) * 1000)
-            walls.append((time.perf_counter() - wall) * 1000)
-        figures[name] = {
-            "p50_ms": percentile(walls, 50),
-            "p95_ms": percentile(walls, 95),
-            "cpu_p50_ms": percentile(cpus, 50),
-            "cpu_p95_ms": percentile(cpus, 95),
-        }
+        answers[name] = call()  # also the warm-up
+        figures[name] = timed(call, repeats)
     answers_path.write_bytes(pickle.dumps(answers))
     return figures
 
