@@ -101,6 +101,7 @@ NOTING_HELPER = """
 import pathlib, signal, sys, time
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 signal.signal(signal.SIGINT, lambda *_: pathlib.Path(sys.argv[1]).write_text("SIGINT"))
+pathlib.Path(sys.argv[1] + ".ready").write_text("handler set")
 time.sleep(600)
 """
 
@@ -117,7 +118,10 @@ def test_sigint_goes_to_the_service_alone_and_its_group_is_killed_after_it_exits
     while not out.read_text().strip() and time.monotonic() < deadline:
         time.sleep(0.05)
     helper = psutil.Process(int(out.read_text()))
-    time.sleep(0.5)  # the helper's handler is set
+    ready = tmp_path / "helper_noted.ready"
+    while not ready.exists() and time.monotonic() < deadline:  # else a SIGINT would end it unnoted
+        time.sleep(0.05)
+    assert ready.exists(), "the helper did not set its SIGINT handler within 30 s"
     said: list[str] = []
     stop_services([service], said.append, wait_s=60)
     assert service.returncode == 0 and said == []
