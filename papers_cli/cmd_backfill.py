@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from papers_settings import Settings
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from rich.console import Console
@@ -28,6 +29,13 @@ def register(subparsers, settings: Settings) -> None:
 
 
 def run(args, settings: Settings) -> int:
+    from papers_cli.collector import batch_collection
+
+    with batch_collection() as freeze_long_lived:
+        return _run(args, settings, freeze_long_lived)
+
+
+def _run(args, settings: Settings, freeze_long_lived: Callable[[], None]) -> int:
     # soft_wrap: a long reason stays on its line, so piped output can be parsed line by line.
     console = Console(stderr=True, soft_wrap=True)
     if args.end < args.start:
@@ -59,6 +67,7 @@ def run(args, settings: Settings) -> int:
                 console, days, settings.warehouse.raw_dir, settings.warehouse.ducklake or settings.warehouse.published_path
             ) as progress,
         ):
+            freeze_long_lived()  # the imports', the definitions' and the instance's objects
             report = backfill(
                 ranges,
                 instance,
