@@ -102,7 +102,7 @@ def fetch_and_land(
     try:
         with ThreadPoolExecutor(LANDING_THREADS, thread_name_prefix="landing") as pool:
             next_days = iter([day for day in days if reused[day] is None])
-            fetching.extend((day, _start_fetch(client, day)) for day in islice(next_days, FETCH_THREADS))
+            fetching.extend((day, start_fetch(client, day)) for day in islice(next_days, FETCH_THREADS))
             for day in days:
                 if stopped():
                     break
@@ -125,7 +125,7 @@ def fetch_and_land(
                 del fetch  # its result holds the day's bodies
                 if not stopped():
                     for later in islice(next_days, 1):
-                        fetching.append((later, _start_fetch(client, later)))
+                        fetching.append((later, start_fetch(client, later)))
                 if fetched is None:
                     continue
                 landing = pool.submit(
@@ -151,7 +151,7 @@ def fetch_and_land(
     return outcome
 
 
-def _start_fetch(client: HFClient, day: date) -> Future:
+def start_fetch(client: HFClient, day: date) -> Future:
     """`client.fetch_day(day)` on a daemon thread of its own (at most FETCH_THREADS run at once).
 
     Not a ThreadPoolExecutor: Python joins an executor's threads at exit, so a step stopped by

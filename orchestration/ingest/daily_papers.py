@@ -21,6 +21,7 @@ from pipeline.fetch_ahead import FetchAhead
 from pipeline.fetch_days import FetchOutcome, backfill_id, fetch_and_land
 from pipeline.landed_stream import LandedStream
 from pipeline.load_days import load_chunks
+from pipeline.next_days import land_next_days, next_days
 from warehouse.backend import open_writer, publish
 
 RAW, PUBLISHED = dg.AssetKey("raw_daily_papers"), dg.AssetKey("published_warehouse")
@@ -69,7 +70,16 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
     backfill = backfill_id(dict(context.run.tags))
     # The fetch runs on a thread of its own; each chunk of landed days is loaded meanwhile
     # (pipeline/fetch_ahead.py), in the run's one transaction.
-    with hf_api.client() as client, FetchAhead(_fetching(client, raw_dir, days, run_id, backfill), context.log) as fetching:
+    # A run of a CLI backfill then lands the next run's days until this step ends (pipeline/next_days.py).
+    ahead = next_days(dict(context.run.tags)) if backfill else []
+    with (
+        hf_api.client() as client,
+        FetchAhead(
+            _fetching(client, raw_dir, days, run_id, backfill),
+            context.log,
+            then=(lambda stop: land_next_days(client, raw_dir, ahead, run_id, backfill, stop)) if backfill and ahead else None,
+        ) as fetching,
+    ):
         landed = LandedStream(raw_dir, fetching.landed(), run_id, context.log)
         # Opened while the first day is fetched: its first bound parameter makes DuckDB import
         # pandas (~0.3 s of CPU, most of an open at 10x), which the wait for that day hides.

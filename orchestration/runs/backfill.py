@@ -27,6 +27,7 @@ from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 from orchestration.resources import WarehouseResource
 from orchestration.runs.writer_runs import execute_writer_job
 from pipeline.date_ranges import contiguous_ranges, days_between
+from pipeline.next_days import NEXT_DAYS_TAG, next_days_tag
 
 # The JSON a run after the first may hold when its days are small: each run costs a Dagster run,
 # a writer's open, checkpoint and publish, and the metadata and checks (~0.5-1 s at 1x), so a 1x
@@ -60,9 +61,15 @@ class BackfillReport:
 
 
 def run_range(
-    start: date, end: date, instance: dg.DagsterInstance, backfill_id: str, run_id: str | None = None
+    start: date,
+    end: date,
+    instance: dg.DagsterInstance,
+    backfill_id: str,
+    run_id: str | None = None,
+    next_ranges: list[tuple[date, date]] | None = None,
 ) -> tuple[bool, str, str]:
-    """Materialize raw -> tables -> published for one contiguous range, in one run."""
+    """Materialize raw -> tables -> published for one contiguous range, in one run; once its own
+    days have landed, the run lands the days of `next_ranges` until its step ends."""
     job = defs.resolve_job_def("daily_papers_job")
     result = execute_writer_job(
         job,
@@ -73,6 +80,7 @@ def run_range(
             "dagster/asset_partition_range_start": start.isoformat(),
             "dagster/asset_partition_range_end": end.isoformat(),
             "papers/backfill": backfill_id,
+            **({NEXT_DAYS_TAG: next_days_tag(next_ranges)} if next_ranges else {}),
         },
     )
     return result.success, result.run_id, _failure_summary(result)
@@ -150,7 +158,7 @@ def backfill(
         first, last = pending.pop(0)
         run_id = str(uuid.uuid4())
         on_range_start(first, last, run_id)
-        success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id)
+        success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id, next_ranges=pending)
         report.runs.append(run_id)
         for warning in run_warnings(instance, run_id):
             on_warning(warning)

@@ -174,3 +174,21 @@ def test_a_day_that_always_fails_is_reported_in_plain_lines_and_loses_nothing(tm
         per_day[day] = per_day.get(day, 0) + 1
     loaded = dict(published_rows(home, "SELECT listing_date, count(*) FROM papers GROUP BY 1"))
     assert_plain_lines_with_real_figures(result.output, days, bad, per_day, loaded)
+
+
+def test_a_backfill_of_two_runs_fetches_each_day_once_the_second_runs_days_landed_by_the_first(tmp_path):
+    from landing.raw_store import list_fetches
+    from orchestration.partitions import MAX_PARTITIONS_PER_RUN
+
+    days = fixture_days(tmp_path / "served", MAX_PARTITIONS_PER_RUN + 2, START)
+    home = tmp_path / "home"
+    with FakeHFServer(tmp_path / "served") as server:
+        done = run_papers(["backfill", "--start", str(days[0]), "--end", str(days[-1])], home, server.base_url)
+        assert done.returncode == 0, done.output
+        hits = server.hits
+    assert hits == {day.isoformat(): 1 for day in days}  # no day fetched twice
+    raw_dir = home / "raw" / "daily_papers"
+    first_run = list_fetches(raw_dir, days[0])[0].tags["run_id"]
+    # The second run's days were landed by the first, once its own had landed, and reused.
+    assert {list_fetches(raw_dir, day)[0].tags["run_id"] for day in days[MAX_PARTITIONS_PER_RUN:]} == {first_run}
+    assert published_rows(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(len(days),)]

@@ -46,10 +46,11 @@ def recorded_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(backfill_module, "RUN_JSON_BYTES", backfill_module.RUN_JSON_BYTES // 1_000)
     raw_dir = tmp_path / "raw"
     ran: list[tuple[date, date]] = []
-    state = {"day_bytes": 0}
+    state: dict = {"day_bytes": 0, "next": []}
 
-    def run_range(first, last, instance, backfill_id, run_id=None):
+    def run_range(first, last, instance, backfill_id, run_id=None, next_ranges=None):
         ran.append((first, last))
+        state["next"].append(list(next_ranges or []))
         for day in days_between(first, last):
             page = b"[" + b" " * state["day_bytes"] + b"]"
             land_fetch(raw_dir, day, datetime(2025, 12, 1, tzinfo=UTC), "test://day", [page], 1)
@@ -73,6 +74,9 @@ def test_a_year_of_small_days_loads_in_two_runs(recorded_runs):
     report = backfill_module.backfill(contiguous_ranges(YEAR, MAX_PARTITIONS_PER_RUN), instance=None)
     assert ran == [(YEAR[0], YEAR[91]), (YEAR[92], YEAR[-1])]
     assert report.loaded == YEAR and report.ok
+    # Each run is told the days of the runs still to come, so it can land them once its own have
+    # (pipeline/next_days.py): the first, the three quarters not yet widened; the last, none.
+    assert state["next"] == [contiguous_ranges(YEAR[92:], MAX_PARTITIONS_PER_RUN), []]
 
 
 def test_a_year_of_large_days_loads_in_quarters(recorded_runs):
