@@ -111,6 +111,7 @@ def fetch_and_land(
                     # Reported after the days before it, which may still be landing.
                     while pending:
                         finish_oldest()
+                    log.info(f"{day}: {earlier.record_count} records landed earlier (run {earlier.tags.get('run_id')})")
                     report(day, earlier)
                     continue
                 _, fetch = fetching.popleft()  # started in the order of `days`: this day's
@@ -142,13 +143,18 @@ def fetch_and_land(
         # left to end on their own (what they fetch is never landed).
         for _, fetch in fetching:
             fetch.cancel()
+    free_fetched_bodies()
+    return outcome
+
+
+def free_fetched_bodies() -> None:
+    """Free what the fetches of a step held, once they are done."""
     # An httpx Response and its stream refer to each other, so a landed day's body is freed only
     # by the cyclic collector, which seldom runs a full pass: bodies of earlier days were still
     # held at the search rebuild of a 10x backfill (~30 MB more at its peak, measured).
     gc.collect()
     # What they took stays in the fetch threads' malloc arenas, free but held, during the load.
     release_free_heap()
-    return outcome
 
 
 def start_fetch(client: HFClient, day: date) -> Future:

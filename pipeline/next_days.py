@@ -16,7 +16,6 @@ whose day it is fetches it again and reports it as it always did.
 from __future__ import annotations
 
 import concurrent.futures
-import gc
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -27,8 +26,7 @@ from pathlib import Path
 from hf_api.client import HFClient
 from landing.raw_store import clear_failure, land_fetch
 from pipeline.date_ranges import days_between
-from pipeline.fetch_days import FETCH_THREADS, landed_by, start_fetch
-from pipeline.free_heap import release_free_heap
+from pipeline.fetch_days import FETCH_THREADS, free_fetched_bodies, landed_by, start_fetch
 
 # The tag of a run of a CLI backfill that holds the days of the runs after it, as
 # "FIRST..LAST" ranges joined by commas.
@@ -100,7 +98,5 @@ def land_next_days(
     finally:
         for _, fetch in fetching:
             fetch.cancel()
-    # As after fetch_and_land: the bodies are freed by the cyclic collector only.
-    gc.collect()
-    release_free_heap()
+    free_fetched_bodies()
     return landed

@@ -45,8 +45,13 @@ def test_the_next_days_land_for_the_backfill_and_the_next_run_fetches_none_of_th
         landed = land_next_days(client, raw_dir, days, "run-1", "bf-1", threading.Event())
         assert landed == days[3:]  # the run's own days are not fetched again
         requests_before_next_run = len(server.requests)
-        second = fetch_and_land(client, raw_dir, days[3:], "run-2", "bf-1", logging.getLogger("test"))
+        lines: list[str] = []
+        log = type("Log", (), {"info": staticmethod(lines.append), "error": staticmethod(lines.append)})
+        second = fetch_and_land(client, raw_dir, days[3:], "run-2", "bf-1", log)
         assert len(server.requests) == requests_before_next_run  # every day reused
+    # The next run's log still names each of its days, and the run that landed it.
+    assert [line.split(":")[0] for line in lines] == [day.isoformat() for day in days[3:]]
+    assert all("landed earlier (run run-1)" in line for line in lines)
     assert list(own.landed) == days[:3] and list(second.landed) == days[3:]
     assert sorted(_requested_days(server)) == sorted(day.isoformat() for day in days)  # each day once
     for day in days[3:]:
