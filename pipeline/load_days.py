@@ -116,7 +116,7 @@ def transformed_ahead(items: Iterable[T], transform: Callable[[T], R], pool: Thr
     one before: a chunk's Polars transform runs beside the DuckDB statements loading the previous
     chunk (both release the GIL), instead of after them. An item's error is raised when the caller
     reaches it. At most one transform runs ahead, so one extra chunk's frames are held (the 10x
-    year's peak did not move: 690 and 694 MB, docs/benchmark.md). When the caller stops early (an
+    year's peak did not move beyond its spread: docs/benchmark.md, transform-ahead). When the caller stops early (an
     error, Ctrl-C) the transform in flight runs to its end as the pool closes: one chunk's work."""
     pending: Future[R] | None = None
     for item in items:

@@ -70,14 +70,13 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
     backfill = backfill_id(dict(context.run.tags))
     # The fetch runs on a thread of its own; each chunk of landed days is loaded meanwhile
     # (pipeline/fetch_ahead.py), in the run's one transaction.
-    # A run of a CLI backfill then lands the next run's days until this step ends (pipeline/next_days.py).
-    ahead = next_days(dict(context.run.tags)) if backfill else []
+    tags = dict(context.run.tags)
     with (
         hf_api.client() as client,
         FetchAhead(
             _fetching(client, raw_dir, days, run_id, backfill),
             context.log,
-            then=(lambda stop: land_next_days(client, raw_dir, ahead, run_id, backfill, stop)) if backfill and ahead else None,
+            then=_landing_next_days(client, raw_dir, next_days(tags), run_id, backfill),
         ) as fetching,
     ):
         landed = LandedStream(raw_dir, fetching.landed(), run_id, context.log)
@@ -137,6 +136,15 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
 def _fetching(client, raw_dir, days: list[date], run_id: str, backfill: str | None):
     """fetch_and_land of the run's days, for FetchAhead to run on its thread."""
     return lambda on_landed, log, stop: fetch_and_land(client, raw_dir, days, run_id, backfill, log, on_landed, stop)
+
+
+def _landing_next_days(client, raw_dir, ahead: list[date], run_id: str, backfill: str | None):
+    """FetchAhead's `then` for a run of a CLI backfill: once this run's days have landed, land the
+    next runs' days (`ahead`, from the run's tag) until the step ends (pipeline/next_days.py).
+    None for any other run."""
+    if backfill is None or not ahead:
+        return None
+    return lambda stop: land_next_days(client, raw_dir, ahead, run_id, backfill, stop)
 
 
 def _fetch_failures(fetching: FetchAhead) -> dict[date, str]:

@@ -37,7 +37,7 @@ def test_the_tag_names_the_next_runs_days_and_reads_back_in_order():
     assert next_days({}) == []
 
 
-def test_the_next_days_land_for_the_backfill_and_the_next_run_fetches_none_of_them(tmp_path):
+def test_the_next_days_land_for_the_backfill_and_the_next_run_fetches_none_of_them(tmp_path, caplog):
     days = fixture_days(tmp_path / "served", 8, START)
     raw_dir = tmp_path / "raw"
     with FakeHFServer(tmp_path / "served") as server, HFClient(server.base_url, requests_per_second=0) as client:
@@ -45,11 +45,11 @@ def test_the_next_days_land_for_the_backfill_and_the_next_run_fetches_none_of_th
         landed = land_next_days(client, raw_dir, days, "run-1", "bf-1", threading.Event())
         assert landed == days[3:]  # the run's own days are not fetched again
         requests_before_next_run = len(server.requests)
-        lines: list[str] = []
-        log = type("Log", (), {"info": staticmethod(lines.append), "error": staticmethod(lines.append)})
-        second = fetch_and_land(client, raw_dir, days[3:], "run-2", "bf-1", log)
+        with caplog.at_level(logging.INFO, logger="next-run"):
+            second = fetch_and_land(client, raw_dir, days[3:], "run-2", "bf-1", logging.getLogger("next-run"))
         assert len(server.requests) == requests_before_next_run  # every day reused
     # The next run's log still names each of its days, and the run that landed it.
+    lines = [record.getMessage() for record in caplog.records if record.name == "next-run"]
     assert [line.split(":")[0] for line in lines] == [day.isoformat() for day in days[3:]]
     assert all("landed earlier (run run-1)" in line for line in lines)
     assert list(own.landed) == days[:3] and list(second.landed) == days[3:]
