@@ -2,8 +2,9 @@
 
 A run fetches its days one after the other inside one Dagster step, and reports them only when
 the step ends. The raw store shows each day as it happens: a fetch landed by the run (tagged with
-its run id, with its record count) or a failure it recorded. The papers a day holds once loaded
-come from the published warehouse.
+its run id, with its record count), or by an earlier run of the same backfill for this one
+(pipeline/next_days.py: tagged with the backfill's id), or a failure the run recorded. The papers
+a day holds once loaded come from the published warehouse.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from landing.raw_store import last_failure, list_fetches
+from landing.raw_store import last_failure
+from pipeline.fetch_days import landed_by
 from warehouse import ducklake
 from warehouse.paths import DuckLakeLocation
 
@@ -25,8 +27,9 @@ POLL_SECONDS = 0.3
 class RangeWatch:
     """Watches the raw store, in a thread, for the days one run fetches.
 
-    Calls `on_fetched(day, records)` when the run lands a day and `on_failed(day, reason)` when it
-    records a day's failure, once per day, from the watching thread.
+    Calls `on_fetched(day, records)` when the run, or any run of the backfill `backfill`, lands a
+    day and `on_failed(day, reason)` when the run records a day's failure, once per day, from the
+    watching thread.
     """
 
     def __init__(
@@ -36,9 +39,11 @@ class RangeWatch:
         run_id: str,
         on_fetched: Callable[[date, int], None],
         on_failed: Callable[[date, str], None],
+        backfill: str | None = None,
     ):
         self._raw_dir = raw_dir
         self._run_id = run_id
+        self._backfill = backfill
         self._on_fetched = on_fetched
         self._on_failed = on_failed
         self._pending: dict[date, int | None] = {day: None for day in days}  # day -> its folder's last seen mtime
@@ -85,7 +90,7 @@ class RangeWatch:
                     self._pending[day] = mtime
 
     def _settle(self, day: date) -> bool:
-        fetch = next((f for f in reversed(list_fetches(self._raw_dir, day)) if f.tags.get("run_id") == self._run_id), None)
+        fetch = landed_by(self._raw_dir, day, self._run_id, self._backfill)
         if fetch is not None:
             self._on_fetched(day, fetch.record_count)
             return True

@@ -31,6 +31,7 @@ class DayTally:
     """
 
     def __init__(self, days: list[date], clock: Callable[[], float] = time.monotonic):
+        self.days = sorted(days)
         self.total = len(days)
         self.clock = clock
         self.started = clock()
@@ -125,10 +126,12 @@ class BackfillProgress:
     def _finish(self) -> None:
         pass
 
-    def range_started(self, first: date, last: date, run_id: str) -> None:
-        """Start watching the days of the run `run_id` that are not done yet."""
-        days = [d for d in days_between(first, last) if d not in self.tally.fetched and d not in self.tally.failed]
-        self._watch = RangeWatch(self._raw_dir, days, run_id, self.day_fetched, self.day_failed).start()
+    def range_started(self, first: date, last: date, run_id: str, backfill: str | None = None) -> None:
+        """Start watching the days of the run `run_id` that are not done yet, and the backfill's
+        later days, which the run lands ahead for the runs after it (pipeline/next_days.py)."""
+        later = [d for d in self.tally.days if d > last]
+        days = [d for d in [*days_between(first, last), *later] if d not in self.tally.fetched and d not in self.tally.failed]
+        self._watch = RangeWatch(self._raw_dir, days, run_id, self.day_fetched, self.day_failed, backfill).start()
 
     def range_done(self, first: date, last: date, failed: dict[date, str]) -> None:
         """Settle the range: the days the backfill counts as failed in it (none when the run

@@ -142,12 +142,13 @@ def backfill(
     ranges: list[tuple[date, date]],
     instance: dg.DagsterInstance,
     on_range_done: Callable[[date, date, dict[date, str]], None] = lambda *_: None,
-    on_range_start: Callable[[date, date, str], None] = lambda *_: None,
+    on_range_start: Callable[[date, date, str, str], None] = lambda *_: None,
     on_warning: Callable[[str], None] = lambda _: None,
 ) -> BackfillReport:
     """Run every range; split around days that failed so the other days still load.
 
-    `on_range_start(first, last, run_id)` is called before each run, with the id it will have;
+    `on_range_start(first, last, run_id, backfill_id)` is called before each run, with the id it
+    will have and the backfill's;
     `on_range_done(first, last, failed)` after it, with the days of the range it failed and why,
     after `on_warning(message)` for each warning the run logged.
     """
@@ -157,7 +158,7 @@ def backfill(
     while pending:
         first, last = pending.pop(0)
         run_id = str(uuid.uuid4())
-        on_range_start(first, last, run_id)
+        on_range_start(first, last, run_id, report.backfill_id)
         success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id, next_ranges=pending)
         report.runs.append(run_id)
         for warning in run_warnings(instance, run_id):

@@ -15,7 +15,7 @@ from hf_api.sample_replay import day_file
 from hf_api.testing.fake_server import FakeHFServer
 from hf_api.testing.fixture_days import fixture_days
 from tests.e2e.cli_helpers import REPO_ROOT, published_rows, run_papers
-from tests.e2e.progress_lines import assert_plain_lines_with_real_figures
+from tests.e2e.progress_lines import assert_plain_lines_with_real_figures, parse
 
 pytestmark = pytest.mark.e2e
 START = date(2025, 3, 3)
@@ -192,3 +192,7 @@ def test_a_backfill_of_two_runs_fetches_each_day_once_the_second_runs_days_lande
     # The second run's days were landed by the first, once its own had landed, and reused.
     assert {list_fetches(raw_dir, day)[0].tags["run_id"] for day in days[MAX_PARTITIONS_PER_RUN:]} == {first_run}
     assert published_rows(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(len(days),)]
+    # The progress counts every day fetched once, those landed ahead included.
+    lines = [parse(line) for line in done.output.splitlines() if line.startswith("day=")]
+    assert sorted(day for day, event, _, _ in lines if event == "fetched") == [str(day) for day in days]
+    assert lines[-1][3]["fetched"] == lines[-1][3]["loaded"] == str(len(days))

@@ -26,9 +26,10 @@ class FakeClock:
         return self.now
 
 
-def land(raw_dir, day, records, run_id=RUN, second=0):
+def land(raw_dir, day, records, run_id=RUN, second=0, backfill=None):
     moment = datetime(2025, 3, 6, 12, 0, second, tzinfo=UTC)
-    land_fetch(raw_dir, day, moment, "http://x", [b"[]"], records, {"run_id": run_id})
+    tags = {"run_id": run_id, **({"backfill": backfill} if backfill else {})}
+    land_fetch(raw_dir, day, moment, "http://x", [b"[]"], records, tags)
 
 
 def published_with(path, papers_by_day: dict[date, int]) -> None:
@@ -192,3 +193,31 @@ def test_a_run_warning_is_one_line_in_both_displays(tmp_path):
         progress.warning(warning)
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
     assert "  warning: 2025-03-04: skipped an older fetch, unreadable raw file /raw/page-0000.json\n" in text
+
+
+def test_the_watch_reports_a_day_an_earlier_run_of_its_backfill_landed_for_it(tmp_path):
+    # pipeline/next_days.py: a CLI backfill's run lands the next run's days, tagged with the
+    # backfill's id; the next run reuses them, so the watch must count them as fetched.
+    raw_dir = tmp_path / "raw"
+    land(raw_dir, D1, 5, run_id="the-run-before", backfill="cli-this-one")
+    land(raw_dir, D2, 6, run_id="another-backfills-run", backfill="cli-another-one")
+    events = []
+    watch = RangeWatch(raw_dir, [D1, D2], RUN, lambda d, n: events.append((d, n)), lambda d, r: None, "cli-this-one")
+    watch.poll()
+    assert events == [(D1, 5)]
+
+
+def test_a_run_shows_the_later_days_it_lands_ahead_as_fetched_and_each_day_once(tmp_path):
+    raw_dir, out = tmp_path / "raw", io.StringIO()
+    with PlainProgress(Console(file=out), [D1, D2, D3], raw_dir, tmp_path / "w.duckdb") as progress:
+        progress.range_started(D1, D1, "run-1", "cli-b")
+        land(raw_dir, D1, 4, run_id="run-1", backfill="cli-b")
+        land(raw_dir, D2, 5, run_id="run-1", backfill="cli-b")  # landed ahead for the next run
+        progress.range_done(D1, D1, {})
+        assert progress.tally.fetched == {D1: 4, D2: 5}
+        progress.range_started(D2, D3, "run-2", "cli-b")
+        land(raw_dir, D3, 6, run_id="run-2", backfill="cli-b")
+        progress.range_done(D2, D3, {})
+    fetched = [line for line in out.getvalue().splitlines() if "event=fetched" in line]
+    assert [line.split()[0] for line in fetched] == [f"day={D1}", f"day={D2}", f"day={D3}"]
+    assert "fetched=3 " in fetched[-1]
