@@ -20,6 +20,7 @@ from orchestration.text_search.search_tables import index_before_publish
 from pipeline.fetch_ahead import FetchAhead
 from pipeline.fetch_days import FetchOutcome, backfill_id, fetch_and_land
 from pipeline.landed_stream import LandedStream
+from pipeline.lander import lander_for, take_landed
 from pipeline.load_days import load_chunks
 from pipeline.next_days import land_next_days, next_days
 from warehouse.backend import open_writer, publish
@@ -134,7 +135,11 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
 
 
 def _fetching(client, raw_dir, days: list[date], run_id: str, backfill: str | None):
-    """fetch_and_land of the run's days, for FetchAhead to run on its thread."""
+    """fetch_and_land of the run's days, for FetchAhead to run on its thread; in a `papers
+    backfill` whose lander fetches the days (pipeline/lander.py), the days it lands."""
+    lander = lander_for(backfill)
+    if lander is not None:
+        return lambda on_landed, log, stop: take_landed(lander, client, raw_dir, days, run_id, log, on_landed, stop)
     return lambda on_landed, log, stop: fetch_and_land(client, raw_dir, days, run_id, backfill, log, on_landed, stop)
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import sqlalchemy as db
@@ -27,6 +29,7 @@ from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 from orchestration.resources import WarehouseResource
 from orchestration.runs.writer_runs import execute_writer_job
 from pipeline.date_ranges import contiguous_ranges, days_between
+from pipeline.lander import Lander
 from pipeline.next_days import NEXT_DAYS_TAG, next_days_tag
 
 # The JSON a run after the first may hold when its days are small: each run costs a Dagster run,
@@ -154,12 +157,48 @@ def backfill(
     """
     report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
     raw_dir = _warehouse().raw_dir
-    pending = list(ranges)
+    days = [day for first, last in ranges for day in days_between(first, last)]
+    with _lander(raw_dir, days, report.backfill_id, on_warning) as lander:
+        _run_ranges(list(ranges), instance, report, raw_dir, lander, on_range_done, on_range_start, on_warning)
+    report.loaded.sort()
+    if report.loaded:
+        success, report.search_run, failure = rebuild_search_tables(instance)
+        report.search_failure = None if success else failure
+    return report
+
+
+@contextmanager
+def _lander(raw_dir: Path, days: list[date], backfill_id: str, on_warning: Callable[[str], None]) -> Iterator[Lander | None]:
+    """The backfill's lander (pipeline/lander.py), its messages shown as warnings, stopped at the
+    end; None when it cannot be started, and then each run lands the next run's days itself
+    (pipeline/next_days.py)."""
+    try:
+        lander = Lander.start(raw_dir, days, backfill_id, on_warning)
+    except OSError:
+        yield None
+        return
+    with lander:
+        yield lander
+
+
+def _run_ranges(
+    pending: list[tuple[date, date]],
+    instance: dg.DagsterInstance,
+    report: BackfillReport,
+    raw_dir: Path,
+    lander: Lander | None,
+    on_range_done: Callable[[date, date, dict[date, str]], None],
+    on_range_start: Callable[[date, date, str, str], None],
+    on_warning: Callable[[str], None],
+) -> None:
+    """backfill's loop: one run per range, into `report`."""
     while pending:
         first, last = pending.pop(0)
         run_id = str(uuid.uuid4())
         on_range_start(first, last, run_id, report.backfill_id)
-        success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id, next_ranges=pending)
+        success, run_id, failure = run_range(
+            first, last, instance, report.backfill_id, run_id, next_ranges=None if lander is not None else pending
+        )
         report.runs.append(run_id)
         for warning in run_warnings(instance, run_id):
             on_warning(warning)
@@ -176,11 +215,6 @@ def backfill(
         report.failed.update(failed)
         if newly_failed:
             pending[:0] = _split_around(days, set(newly_failed))
-    report.loaded.sort()
-    if report.loaded:
-        success, report.search_run, failure = rebuild_search_tables(instance)
-        report.search_failure = None if success else failure
-    return report
 
 
 def _warehouse() -> WarehouseResource:

@@ -176,7 +176,7 @@ def test_a_day_that_always_fails_is_reported_in_plain_lines_and_loses_nothing(tm
     assert_plain_lines_with_real_figures(result.output, days, bad, per_day, loaded)
 
 
-def test_a_backfill_of_two_runs_fetches_each_day_once_the_second_runs_days_landed_by_the_first(tmp_path):
+def test_a_backfill_of_two_runs_fetches_each_day_once_all_landed_by_its_lander(tmp_path):
     from landing.raw_store import list_fetches
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
@@ -188,11 +188,12 @@ def test_a_backfill_of_two_runs_fetches_each_day_once_the_second_runs_days_lande
         hits = server.hits
     assert hits == {day.isoformat(): 1 for day in days}  # no day fetched twice
     raw_dir = home / "raw" / "daily_papers"
-    first_run = list_fetches(raw_dir, days[0])[0].tags["run_id"]
-    # The second run's days were landed by the first, once its own had landed, and reused.
-    assert {list_fetches(raw_dir, day)[0].tags["run_id"] for day in days[MAX_PARTITIONS_PER_RUN:]} == {first_run}
+    # Every day was landed by the backfill's lander process (pipeline/lander.py), none by a run.
+    [backfill] = {list_fetches(raw_dir, day)[0].tags["backfill"] for day in days}
+    assert {list_fetches(raw_dir, day)[0].tags["run_id"] for day in days} == {f"{backfill}/lander"}
+    assert f"backfill id {backfill}" in done.output
     assert published_rows(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(len(days),)]
-    # The progress counts every day fetched once, those landed ahead included.
+    # The progress counts every day fetched once.
     lines = [parse(line) for line in done.output.splitlines() if line.startswith("day=")]
     assert sorted(day for day, event, _, _ in lines if event == "fetched") == [str(day) for day in days]
     assert lines[-1][3]["fetched"] == lines[-1][3]["loaded"] == str(len(days))

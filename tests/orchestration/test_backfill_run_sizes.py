@@ -3,6 +3,7 @@ than the backfill policy's and never for large days (orchestration/runs/backfill
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -65,7 +66,13 @@ def recorded_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(backfill_module, "run_range", run_range)
     monkeypatch.setattr(backfill_module, "run_warnings", lambda instance, run_id: [])
     monkeypatch.setattr(backfill_module, "rebuild_search_tables", lambda instance: (True, "search", ""))
+    monkeypatch.setattr(backfill_module, "_lander", _no_lander)  # no child process fetching
     return ran, state
+
+
+@contextmanager
+def _no_lander(raw_dir, days, backfill_id, on_warning):
+    yield None
 
 
 def test_a_year_of_small_days_loads_in_two_runs(recorded_runs):
@@ -74,8 +81,8 @@ def test_a_year_of_small_days_loads_in_two_runs(recorded_runs):
     report = backfill_module.backfill(contiguous_ranges(YEAR, MAX_PARTITIONS_PER_RUN), instance=None)
     assert ran == [(YEAR[0], YEAR[91]), (YEAR[92], YEAR[-1])]
     assert report.loaded == YEAR and report.ok
-    # Each run is told the days of the runs still to come, so it can land them once its own have
-    # (pipeline/next_days.py): the first, the three quarters not yet widened; the last, none.
+    # Without a lander, each run is told the days of the runs still to come, so it can land them
+    # once its own have (pipeline/next_days.py): the first, the three quarters not yet widened.
     assert state["next"] == [contiguous_ranges(YEAR[92:], MAX_PARTITIONS_PER_RUN), []]
 
 
@@ -84,3 +91,30 @@ def test_a_year_of_large_days_loads_in_quarters(recorded_runs):
     state["day_bytes"] = 2_800
     backfill_module.backfill(contiguous_ranges(YEAR[:200], MAX_PARTITIONS_PER_RUN), instance=None)
     assert _lengths(ran) == [92, 92, 16]
+
+
+def test_with_a_lander_the_runs_land_no_next_days_and_it_stops_after_the_last_run(recorded_runs, monkeypatch):
+    ran, state = recorded_runs
+    seen: dict = {}
+
+    @contextmanager
+    def lander(raw_dir, days, backfill_id, on_warning):
+        seen.update(days=days, backfill_id=backfill_id)
+        yield "the lander"
+        seen["runs_before_its_stop"] = len(ran)
+
+    monkeypatch.setattr(backfill_module, "_lander", lander)
+    state["day_bytes"] = 280
+    report = backfill_module.backfill(contiguous_ranges(YEAR, MAX_PARTITIONS_PER_RUN), instance=None)
+    assert seen == {"days": YEAR, "backfill_id": report.backfill_id, "runs_before_its_stop": 2}
+    assert state["next"] == [[], []]  # the lander fetches every day: no run lands ahead
+    assert report.loaded == YEAR and report.ok
+
+
+def test_a_lander_that_cannot_start_leaves_the_runs_to_land_ahead(monkeypatch, tmp_path):
+    def cannot_start(raw_dir, days, backfill, on_message):
+        raise OSError("no such file: python")
+
+    monkeypatch.setattr(backfill_module.Lander, "start", cannot_start)
+    with backfill_module._lander(tmp_path, YEAR, "cli-b", print) as lander:
+        assert lander is None
