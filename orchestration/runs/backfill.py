@@ -4,8 +4,9 @@ The range is cut into the same batches the backfill policy uses (one run per bat
 has shown how large the range's days are, the batches still to run are made longer when the days
 are small (`RUN_JSON_BYTES`), never shorter than the policy's. When a
 batch fails because some days could not be fetched, the rest of that batch is rerun without the
-failed days: the days already fetched in this backfill are reused, not fetched again. Once every
-batch ran, the search tables are rebuilt once, as the UI's automation does after a backfill.
+failed days: the days already fetched in this backfill are reused, not fetched again. The days
+are fetched by a child process, the lander (pipeline/lander.py), while the runs load them. Once
+every batch ran, the search tables are rebuilt once, as the UI's automation does after a backfill.
 """
 
 from __future__ import annotations
