@@ -2,8 +2,8 @@
 
 A run fetches its days one after the other inside one Dagster step, and reports them only when
 the step ends. The raw store shows each day as it happens: a fetch landed by the run (tagged with
-its run id, with its record count), or by an earlier run of the same backfill for this one
-(pipeline/next_days.py: tagged with the backfill's id), or a failure the run recorded. The papers
+its run id, with its record count), or by the backfill's lander ahead of the run
+(pipeline/lander.py: tagged with the backfill's id), or a failure the run recorded. The papers
 a day holds once loaded come from the published warehouse.
 """
 

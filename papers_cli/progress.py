@@ -128,7 +128,7 @@ class BackfillProgress:
 
     def range_started(self, first: date, last: date, run_id: str, backfill: str | None = None) -> None:
         """Start watching the days of the run `run_id` that are not done yet, and the backfill's
-        later days, which the run lands ahead for the runs after it (pipeline/next_days.py)."""
+        later days, which the backfill's lander may land meanwhile (pipeline/lander.py)."""
         later = [d for d in self.tally.days if d > last]
         days = [d for d in [*days_between(first, last), *later] if d not in self.tally.fetched and d not in self.tally.failed]
         self._watch = RangeWatch(self._raw_dir, days, run_id, self.day_fetched, self.day_failed, backfill).start()

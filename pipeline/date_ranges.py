@@ -21,3 +21,18 @@ def contiguous_ranges(days: list[date], max_len: int) -> list[tuple[date, date]]
                 continue
         ranges.append((day, day))
     return ranges
+
+
+def days_as_text(days: list[date]) -> str:
+    """`days` as spans of consecutive days, "FIRST..LAST" joined by commas: a year fits a
+    command line as one span (pipeline/lander.py hands its days to the child so)."""
+    return ",".join(f"{first.isoformat()}..{last.isoformat()}" for first, last in contiguous_ranges(days, len(days) or 1))
+
+
+def days_from_text(text: str) -> list[date]:
+    """The days `days_as_text` wrote, in order."""
+    days: list[date] = []
+    for span in filter(None, text.split(",")):
+        first, _, last = span.partition("..")
+        days += days_between(date.fromisoformat(first), date.fromisoformat(last or first))
+    return days

@@ -54,9 +54,8 @@ class FetchAhead:
     `outcome` is the fetch's own result (every day landed or failed) once `landed()` is exhausted.
     """
 
-    def __init__(self, fetch: Fetch, log, then: Callable[[threading.Event], object] | None = None) -> None:
+    def __init__(self, fetch: Fetch, log) -> None:
         self._fetch = fetch
-        self._then = then  # run on the fetch thread once `landed()` has ended, until the stop (`with`'s end)
         self._log = log
         self._events: queue.Queue = queue.Queue()
         self._stop = threading.Event()
@@ -69,8 +68,7 @@ class FetchAhead:
 
     def __exit__(self, error_type, error, traceback) -> None:
         self._stop.set()
-        # Normally the fetch has ended (and `then` stops within its poll); after an error the
-        # thread stops at its next day.
+        # Normally the fetch has ended; after an error the thread stops at its next day.
         self._thread.join(None if error_type is None else STOP_WAIT_S)
 
     def _run(self) -> None:
@@ -80,8 +78,6 @@ class FetchAhead:
             self._events.put(("error", error))
         else:
             self._events.put(("done", outcome))
-            if self._then is not None:
-                self._then(self._stop)
 
     def _on_landed(self, day: date, fetch: RawFetch) -> None:
         self._events.put(("landed", (day, fetch)))

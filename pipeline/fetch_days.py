@@ -102,7 +102,7 @@ def fetch_and_land(
     try:
         with ThreadPoolExecutor(LANDING_THREADS, thread_name_prefix="landing") as pool:
             next_days = iter([day for day in days if reused[day] is None])
-            fetching.extend((day, start_fetch(client, day)) for day in islice(next_days, FETCH_THREADS))
+            fetching.extend((day, _start_fetch(client, day)) for day in islice(next_days, FETCH_THREADS))
             for day in days:
                 if stopped():
                     break
@@ -126,7 +126,7 @@ def fetch_and_land(
                 del fetch  # its result holds the day's bodies
                 if not stopped():
                     for later in islice(next_days, 1):
-                        fetching.append((later, start_fetch(client, later)))
+                        fetching.append((later, _start_fetch(client, later)))
                 if fetched is None:
                     continue
                 landing = pool.submit(
@@ -143,21 +143,16 @@ def fetch_and_land(
         # left to end on their own (what they fetch is never landed).
         for _, fetch in fetching:
             fetch.cancel()
-    free_fetched_bodies()
-    return outcome
-
-
-def free_fetched_bodies() -> None:
-    """Free what the fetches of a step held, once they are done."""
     # An httpx Response and its stream refer to each other, so a landed day's body is freed only
     # by the cyclic collector, which seldom runs a full pass: bodies of earlier days were still
     # held at the search rebuild of a 10x backfill (~30 MB more at its peak, measured).
     gc.collect()
     # What they took stays in the fetch threads' malloc arenas, free but held, during the load.
     release_free_heap()
+    return outcome
 
 
-def start_fetch(client: HFClient, day: date) -> Future:
+def _start_fetch(client: HFClient, day: date) -> Future:
     """`client.fetch_day(day)` on a daemon thread of its own (at most FETCH_THREADS run at once).
 
     Not a ThreadPoolExecutor: Python joins an executor's threads at exit, so a step stopped by

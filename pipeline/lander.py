@@ -10,7 +10,8 @@ their days from the raw store as it lands them instead of fetching.
 - One client fetches at a time: while the lander lives, the runs fetch nothing. A day it cannot
   fetch (after the client's retries) it records as failed under its own id (`lander_id`), and the
   run that owns the day reports that failure as its own; it is not fetched again.
-- When the lander has ended (or died), a run fetches whatever of its days is not landed itself.
+- When the lander has ended (or died), a run fetches whatever of its days is not landed itself;
+  where it cannot be started at all, every run fetches its own days.
 - The lander stops when its standard input closes: `Lander.stop()`, or the command's death, even
   by SIGKILL; it exits within EXIT_GRACE_S, its fetches in flight abandoned. Its landings are
   atomic (staging folder, then rename), so a stop loses nothing.
@@ -30,8 +31,8 @@ from pathlib import Path
 
 from hf_api.client import HFClient
 from landing.raw_store import RawFetch, last_failure, record_failure
+from pipeline.date_ranges import days_as_text, days_from_text
 from pipeline.fetch_days import FetchOutcome, fetch_and_land, landed_by
-from pipeline.next_days import NEXT_DAYS_TAG, next_days, next_days_tag
 
 # How often a run looks at the raw store for its next day while the lander fetches it.
 POLL_S = 0.02
@@ -66,9 +67,8 @@ class Lander:
         (`lander_for`) until stopped. The child reads the HF settings from the environment, as the
         command did. Each line it writes to stderr (the client's retry warnings, a crash's
         traceback) is handed to `on_message` (the command shows it with its progress)."""
-        ranges = next_days_tag([(day, day) for day in days])  # "FIRST..LAST,...", adjacent days joined
         process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.lander", str(raw_dir), backfill, ranges],
+            [sys.executable, "-m", "pipeline.lander", str(raw_dir), backfill, days_as_text(days)],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             # Not the terminal: a line written there would land inside the progress bar's frame.
@@ -191,8 +191,7 @@ def main(argv: list[str]) -> int:
     quiet.propagate = False
     quiet.addHandler(logging.NullHandler())
     with client_from_settings(Settings.from_env()) as client:
-        days = next_days({NEXT_DAYS_TAG: ranges})
-        fetch_and_land(client, raw_dir, days, lander_id(backfill), backfill, quiet, stop=stop)
+        fetch_and_land(client, raw_dir, days_from_text(ranges), lander_id(backfill), backfill, quiet, stop=stop)
     return 0
 
 

@@ -22,7 +22,6 @@ from pipeline.fetch_days import FetchOutcome, backfill_id, fetch_and_land
 from pipeline.landed_stream import LandedStream
 from pipeline.lander import lander_for, take_landed
 from pipeline.load_days import load_chunks
-from pipeline.next_days import land_next_days, next_days
 from warehouse.backend import open_writer, publish
 
 RAW, PUBLISHED = dg.AssetKey("raw_daily_papers"), dg.AssetKey("published_warehouse")
@@ -71,15 +70,7 @@ def _ingest(context, hf_api: HFApiResource, warehouse: WarehouseResource, days: 
     backfill = backfill_id(dict(context.run.tags))
     # The fetch runs on a thread of its own; each chunk of landed days is loaded meanwhile
     # (pipeline/fetch_ahead.py), in the run's one transaction.
-    tags = dict(context.run.tags)
-    with (
-        hf_api.client() as client,
-        FetchAhead(
-            _fetching(client, raw_dir, days, run_id, backfill),
-            context.log,
-            then=_landing_next_days(client, raw_dir, next_days(tags), run_id, backfill),
-        ) as fetching,
-    ):
+    with hf_api.client() as client, FetchAhead(_fetching(client, raw_dir, days, run_id, backfill), context.log) as fetching:
         landed = LandedStream(raw_dir, fetching.landed(), run_id, context.log)
         # Opened while the first day is fetched: its first bound parameter makes DuckDB import
         # pandas (~0.3 s of CPU, most of an open at 10x), which the wait for that day hides.
@@ -141,15 +132,6 @@ def _fetching(client, raw_dir, days: list[date], run_id: str, backfill: str | No
     if lander is not None:
         return lambda on_landed, log, stop: take_landed(lander, client, raw_dir, days, run_id, log, on_landed, stop)
     return lambda on_landed, log, stop: fetch_and_land(client, raw_dir, days, run_id, backfill, log, on_landed, stop)
-
-
-def _landing_next_days(client, raw_dir, ahead: list[date], run_id: str, backfill: str | None):
-    """FetchAhead's `then` for a run of a CLI backfill: once this run's days have landed, land the
-    next runs' days (`ahead`, from the run's tag) until the step ends (pipeline/next_days.py).
-    None for any other run."""
-    if backfill is None or not ahead:
-        return None
-    return lambda stop: land_next_days(client, raw_dir, ahead, run_id, backfill, stop)
 
 
 def _fetch_failures(fetching: FetchAhead) -> dict[date, str]:

@@ -31,7 +31,6 @@ from orchestration.resources import WarehouseResource
 from orchestration.runs.writer_runs import execute_writer_job
 from pipeline.date_ranges import contiguous_ranges, days_between
 from pipeline.lander import Lander
-from pipeline.next_days import NEXT_DAYS_TAG, next_days_tag
 
 # The JSON a run after the first may hold when its days are small: each run costs a Dagster run,
 # a writer's open, checkpoint and publish, and the metadata and checks (~0.5-1 s at 1x), so a 1x
@@ -65,15 +64,9 @@ class BackfillReport:
 
 
 def run_range(
-    start: date,
-    end: date,
-    instance: dg.DagsterInstance,
-    backfill_id: str,
-    run_id: str | None = None,
-    next_ranges: list[tuple[date, date]] | None = None,
+    start: date, end: date, instance: dg.DagsterInstance, backfill_id: str, run_id: str | None = None
 ) -> tuple[bool, str, str]:
-    """Materialize raw -> tables -> published for one contiguous range, in one run; once its own
-    days have landed, the run lands the days of `next_ranges` until its step ends."""
+    """Materialize raw -> tables -> published for one contiguous range, in one run."""
     job = defs.resolve_job_def("daily_papers_job")
     result = execute_writer_job(
         job,
@@ -84,7 +77,6 @@ def run_range(
             "dagster/asset_partition_range_start": start.isoformat(),
             "dagster/asset_partition_range_end": end.isoformat(),
             "papers/backfill": backfill_id,
-            **({NEXT_DAYS_TAG: next_days_tag(next_ranges)} if next_ranges else {}),
         },
     )
     return result.success, result.run_id, _failure_summary(result)
@@ -158,9 +150,29 @@ def backfill(
     """
     report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
     raw_dir = _warehouse().raw_dir
-    days = [day for first, last in ranges for day in days_between(first, last)]
-    with _lander(raw_dir, days, report.backfill_id, on_warning) as lander:
-        _run_ranges(list(ranges), instance, report, raw_dir, lander, on_range_done, on_range_start, on_warning)
+    pending = list(ranges)
+    with _lander(raw_dir, [day for first, last in ranges for day in days_between(first, last)], report.backfill_id, on_warning):
+        while pending:
+            first, last = pending.pop(0)
+            run_id = str(uuid.uuid4())
+            on_range_start(first, last, run_id, report.backfill_id)
+            success, run_id, failure = run_range(first, last, instance, report.backfill_id, run_id)
+            report.runs.append(run_id)
+            for warning in run_warnings(instance, run_id):
+                on_warning(warning)
+            days = days_between(first, last)
+            if success:
+                on_range_done(first, last, {})
+                report.loaded.extend(days)
+                pending = _widened(pending, _json_bytes_per_day(raw_dir, report.loaded))
+                continue
+            newly_failed = {d: _reason(raw_dir, d, run_id) for d in days if _failed_in(raw_dir, d, run_id)}
+            # A failed run that recorded no failed day (a load or publish error) fails every day it had.
+            failed = newly_failed or {d: failure for d in days}
+            on_range_done(first, last, failed)
+            report.failed.update(failed)
+            if newly_failed:
+                pending[:0] = _split_around(days, set(newly_failed))
     report.loaded.sort()
     if report.loaded:
         success, report.search_run, failure = rebuild_search_tables(instance)
@@ -170,9 +182,8 @@ def backfill(
 
 @contextmanager
 def _lander(raw_dir: Path, days: list[date], backfill_id: str, on_warning: Callable[[str], None]) -> Iterator[Lander | None]:
-    """The backfill's lander (pipeline/lander.py), its messages shown as warnings, stopped at the
-    end; None when it cannot be started, and then each run lands the next run's days itself
-    (pipeline/next_days.py)."""
+    """The backfill's lander (pipeline/lander.py), its messages shown as warnings, stopped after
+    the last run; None when it cannot be started, and then each run fetches its own days."""
     try:
         lander = Lander.start(raw_dir, days, backfill_id, on_warning)
     except OSError:
@@ -180,42 +191,6 @@ def _lander(raw_dir: Path, days: list[date], backfill_id: str, on_warning: Calla
         return
     with lander:
         yield lander
-
-
-def _run_ranges(
-    pending: list[tuple[date, date]],
-    instance: dg.DagsterInstance,
-    report: BackfillReport,
-    raw_dir: Path,
-    lander: Lander | None,
-    on_range_done: Callable[[date, date, dict[date, str]], None],
-    on_range_start: Callable[[date, date, str, str], None],
-    on_warning: Callable[[str], None],
-) -> None:
-    """backfill's loop: one run per range, into `report`."""
-    while pending:
-        first, last = pending.pop(0)
-        run_id = str(uuid.uuid4())
-        on_range_start(first, last, run_id, report.backfill_id)
-        success, run_id, failure = run_range(
-            first, last, instance, report.backfill_id, run_id, next_ranges=None if lander is not None else pending
-        )
-        report.runs.append(run_id)
-        for warning in run_warnings(instance, run_id):
-            on_warning(warning)
-        days = days_between(first, last)
-        if success:
-            on_range_done(first, last, {})
-            report.loaded.extend(days)
-            pending = _widened(pending, _json_bytes_per_day(raw_dir, report.loaded))
-            continue
-        newly_failed = {d: _reason(raw_dir, d, run_id) for d in days if _failed_in(raw_dir, d, run_id)}
-        # A failed run that recorded no failed day (a load or publish error) fails every day it had.
-        failed = newly_failed or {d: failure for d in days}
-        on_range_done(first, last, failed)
-        report.failed.update(failed)
-        if newly_failed:
-            pending[:0] = _split_around(days, set(newly_failed))
 
 
 def _warehouse() -> WarehouseResource:

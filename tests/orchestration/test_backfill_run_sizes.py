@@ -47,11 +47,10 @@ def recorded_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(backfill_module, "RUN_JSON_BYTES", backfill_module.RUN_JSON_BYTES // 1_000)
     raw_dir = tmp_path / "raw"
     ran: list[tuple[date, date]] = []
-    state: dict = {"day_bytes": 0, "next": []}
+    state: dict = {"day_bytes": 0}
 
-    def run_range(first, last, instance, backfill_id, run_id=None, next_ranges=None):
+    def run_range(first, last, instance, backfill_id, run_id=None):
         ran.append((first, last))
-        state["next"].append(list(next_ranges or []))
         for day in days_between(first, last):
             page = b"[" + b" " * state["day_bytes"] + b"]"
             land_fetch(raw_dir, day, datetime(2025, 12, 1, tzinfo=UTC), "test://day", [page], 1)
@@ -81,9 +80,6 @@ def test_a_year_of_small_days_loads_in_two_runs(recorded_runs):
     report = backfill_module.backfill(contiguous_ranges(YEAR, MAX_PARTITIONS_PER_RUN), instance=None)
     assert ran == [(YEAR[0], YEAR[91]), (YEAR[92], YEAR[-1])]
     assert report.loaded == YEAR and report.ok
-    # Without a lander, each run is told the days of the runs still to come, so it can land them
-    # once its own have (pipeline/next_days.py): the first, the three quarters not yet widened.
-    assert state["next"] == [contiguous_ranges(YEAR[92:], MAX_PARTITIONS_PER_RUN), []]
 
 
 def test_a_year_of_large_days_loads_in_quarters(recorded_runs):
@@ -93,7 +89,7 @@ def test_a_year_of_large_days_loads_in_quarters(recorded_runs):
     assert _lengths(ran) == [92, 92, 16]
 
 
-def test_with_a_lander_the_runs_land_no_next_days_and_it_stops_after_the_last_run(recorded_runs, monkeypatch):
+def test_the_lander_fetches_every_day_and_stops_after_the_last_run_before_the_search(recorded_runs, monkeypatch):
     ran, state = recorded_runs
     seen: dict = {}
 
@@ -103,15 +99,24 @@ def test_with_a_lander_the_runs_land_no_next_days_and_it_stops_after_the_last_ru
         yield "the lander"
         seen["runs_before_its_stop"] = len(ran)
 
+    def rebuild_search_tables(instance):
+        seen["lander_stopped_before_the_search"] = "runs_before_its_stop" in seen
+        return True, "search", ""
+
     monkeypatch.setattr(backfill_module, "_lander", lander)
+    monkeypatch.setattr(backfill_module, "rebuild_search_tables", rebuild_search_tables)
     state["day_bytes"] = 280
     report = backfill_module.backfill(contiguous_ranges(YEAR, MAX_PARTITIONS_PER_RUN), instance=None)
-    assert seen == {"days": YEAR, "backfill_id": report.backfill_id, "runs_before_its_stop": 2}
-    assert state["next"] == [[], []]  # the lander fetches every day: no run lands ahead
+    assert seen == {
+        "days": YEAR,
+        "backfill_id": report.backfill_id,
+        "runs_before_its_stop": 2,
+        "lander_stopped_before_the_search": True,
+    }
     assert report.loaded == YEAR and report.ok
 
 
-def test_a_lander_that_cannot_start_leaves_the_runs_to_land_ahead(monkeypatch, tmp_path):
+def test_a_lander_that_cannot_start_leaves_each_run_to_fetch_its_own_days(monkeypatch, tmp_path):
     def cannot_start(raw_dir, days, backfill, on_message):
         raise OSError("no such file: python")
 

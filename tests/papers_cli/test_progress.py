@@ -196,8 +196,8 @@ def test_a_run_warning_is_one_line_in_both_displays(tmp_path):
 
 
 def test_the_watch_reports_a_day_an_earlier_run_of_its_backfill_landed_for_it(tmp_path):
-    # pipeline/next_days.py: a CLI backfill's run lands the next run's days, tagged with the
-    # backfill's id; the next run reuses them, so the watch must count them as fetched.
+    # pipeline/lander.py: a CLI backfill's days are landed ahead of its runs, tagged with the
+    # backfill's id; the run takes them, so the watch must count them as fetched.
     raw_dir = tmp_path / "raw"
     land(raw_dir, D1, 5, run_id="the-run-before", backfill="cli-this-one")
     land(raw_dir, D2, 6, run_id="another-backfills-run", backfill="cli-another-one")
