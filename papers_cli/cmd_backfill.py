@@ -15,6 +15,17 @@ from rich.console import Console
 from papers_cli.dates import iso_date
 
 
+class LanderMessages:
+    """Where the lander's messages (its client's retry warnings) go: the console until the
+    progress shows them."""
+
+    def __init__(self, console: Console):
+        self.show: Callable[[str], None] = lambda message: console.print(f"[yellow]{message}[/yellow]")
+
+    def __call__(self, message: str) -> None:
+        self.show(message)
+
+
 def register(subparsers, settings: Settings) -> None:
     parser = subparsers.add_parser(
         "backfill",
@@ -41,7 +52,7 @@ def _run(args, settings: Settings, freeze_long_lived: Callable[[], None]) -> int
     if args.end < args.start:
         console.print(f"[red]--end {args.end} is before --start {args.start}[/red]")
         return 2
-    from orchestration.partitions import FIRST_LISTING_DATE
+    from hf_api.defaults import FIRST_LISTING_DATE
 
     first, today = date.fromisoformat(FIRST_LISTING_DATE), datetime.now(UTC).date()
     if args.start < first or args.end > today:
@@ -53,28 +64,39 @@ def _run(args, settings: Settings, freeze_long_lived: Callable[[], None]) -> int
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
     from orchestration.runs.backfill import backfill
     from orchestration.runs.instance import ensure_dagster_instance
+    from papers_cli.progress import BackfillProgress
     from pipeline.date_ranges import contiguous_ranges, days_between
+    from pipeline.lander import landing, new_backfill_id
 
     days = days_between(args.start, args.end)
     ranges = contiguous_ranges(days, MAX_PARTITIONS_PER_RUN)
-    from papers_cli.progress import BackfillProgress
-
     console.print(f"Backfilling {len(days)} day(s): {len(ranges)} run(s) planned, fewer when the days are small...")
+    messages = LanderMessages(console)
     try:
         with (
+            # Started before the Dagster instance is made (~0.3 s on a new home): by the first run,
+            # the lander has landed the range's first week, whose size plans the runs
+            # (orchestration/runs/backfill.py).
+            landing(settings.warehouse.raw_dir, days, new_backfill_id(), messages) as lander,
             ensure_dagster_instance(settings) as instance,
             BackfillProgress.for_console(
                 console, days, settings.warehouse.raw_dir, settings.warehouse.ducklake or settings.warehouse.published_path
             ) as progress,
         ):
+            messages.show = progress.warning
             freeze_long_lived()  # the imports', the definitions' and the instance's objects
-            report = backfill(
-                ranges,
-                instance,
-                on_range_done=progress.range_done,
-                on_range_start=progress.range_started,
-                on_warning=progress.warning,
-            )
+            try:
+                report = backfill(
+                    ranges,
+                    instance,
+                    on_range_done=progress.range_done,
+                    on_range_start=progress.range_started,
+                    on_warning=progress.warning,
+                    lander=lander,
+                )
+            finally:
+                if lander is not None:  # backfill() has stopped it, unless it failed first: not after the progress
+                    lander.stop()
     except KeyboardInterrupt as stop:
         from orchestration.runs.writer_runs import stopped_message
 

@@ -4,8 +4,10 @@ The runs of a backfill run one after another in the command's process, and each 
 threads shared the interpreter lock with its load: in a traced year, the first run's chunks took
 twice as long to transform and load as the second run's, whose days were already on disk
 (docs/benchmark.md, "A backfill's days landed by a child process"). The lander is `fetch_and_land` of every day of the
-backfill, in order, in a process of its own, started right before the first run: the runs take
-their days from the raw store as it lands them instead of fetching.
+backfill, in order, in a process of its own, started before the first run (by `papers backfill`
+before its Dagster instance is made: the first week it lands sizes the runs,
+orchestration/runs/backfill.py): the runs take their days from the raw store as it lands them
+instead of fetching.
 
 - One client fetches at a time: while the lander lives, the runs fetch nothing. A day it cannot
   fetch (after the client's retries) it records as failed under its own id (`lander_id`), and the
@@ -25,12 +27,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from hf_api.client import HFClient
 from landing.raw_store import RawFetch, last_failure, record_failure
+from papers_settings import Settings
 from pipeline.date_ranges import days_as_text, days_from_text
 from pipeline.fetch_days import FetchOutcome, fetch_and_land, landed_by
 
@@ -44,6 +49,12 @@ STOP_WAIT_S = 5.0
 _running: dict[str, Lander] = {}  # backfill id -> its lander, in the process that started it
 
 
+def new_backfill_id() -> str:
+    """The id of a backfill started from a terminal (`papers backfill`, `papers up`): its runs'
+    `papers/backfill` tag and its lander's landings carry it."""
+    return f"cli-{uuid.uuid4().hex[:12]}"
+
+
 def lander_id(backfill: str) -> str:
     """The id the lander's landings and failures carry as their run id."""
     return f"{backfill}/lander"
@@ -52,10 +63,17 @@ def lander_id(backfill: str) -> str:
 class Lander:
     """The parent's handle on a lander process (module docstring)."""
 
-    def __init__(self, process: subprocess.Popen, backfill: str, on_message: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        process: subprocess.Popen,
+        backfill: str,
+        on_message: Callable[[str], None] | None = None,
+        requests_per_second: float | None = None,
+    ):
         self._process = process
         self.backfill = backfill
         self.id = lander_id(backfill)
+        self.requests_per_second = requests_per_second  # its client's limit (None or 0: none)
         self._relay: threading.Thread | None = None
         if process.stderr is not None:
             self._relay = threading.Thread(target=_relay, args=(process.stderr, on_message), name="lander-messages", daemon=True)
@@ -76,7 +94,7 @@ class Lander:
             text=True,
             errors="replace",
         )
-        lander = cls(process, backfill, on_message)
+        lander = cls(process, backfill, on_message, Settings.from_env().hf_requests_per_second)
         _running[backfill] = lander
         return lander
 
@@ -105,6 +123,21 @@ class Lander:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@contextmanager
+def landing(
+    raw_dir: Path, days: list[date], backfill: str, on_message: Callable[[str], None] | None = None
+) -> Iterator[Lander | None]:
+    """A lander for the backfill `backfill` (Lander.start), stopped on leaving; None when it
+    cannot be started, and then each run fetches its own days."""
+    try:
+        lander = Lander.start(raw_dir, days, backfill, on_message)
+    except OSError:
+        yield None
+        return
+    with lander:
+        yield lander
 
 
 def lander_for(backfill: str | None) -> Lander | None:
@@ -171,7 +204,6 @@ def _relay(stream, on_message: Callable[[str], None] | None) -> None:
 def main(argv: list[str]) -> int:
     """`python -m pipeline.lander RAW_DIR BACKFILL FIRST..LAST[,FIRST..LAST...]`"""
     from hf_api.config import client_from_settings
-    from papers_settings import Settings
 
     raw_dir, backfill, ranges = Path(argv[0]), argv[1], argv[2]
     stop = threading.Event()

@@ -1,8 +1,9 @@
 """Backfilling a date range from a terminal through the same Dagster assets the UI runs.
 
-The range is cut into the same batches the backfill policy uses (one run per batch); once a run
-has shown how large the range's days are, the batches still to run are made longer when the days
-are small (`RUN_JSON_BYTES`), never shorter than the policy's. When a
+The range is cut into the same batches the backfill policy uses (one run per batch), made longer
+when the days are small (`RUN_JSON_BYTES`), never shorter than the policy's: first from the size
+of the range's first week as the lander lands it, before the first run starts (a 1x year then
+loads in one run), then from every day loaded, after each run. When a
 batch fails because some days could not be fetched, the rest of that batch is rerun without the
 failed days: the days already fetched in this backfill are reused, not fetched again. The days
 are fetched by a child process, the lander (pipeline/lander.py), while the runs load them. Once
@@ -12,9 +13,9 @@ every batch ran, the search tables are rebuilt once, as the UI's automation does
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,15 +31,24 @@ from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 from orchestration.resources import WarehouseResource
 from orchestration.runs.writer_runs import execute_writer_job
 from pipeline.date_ranges import contiguous_ranges, days_between
-from pipeline.lander import Lander
+from pipeline.lander import POLL_S, Lander, landing, new_backfill_id
 
-# The JSON a run after the first may hold when its days are small: each run costs a Dagster run,
-# a writer's open, checkpoint and publish, and the metadata and checks (~0.5-1 s at 1x), so a 1x
-# year (~0.28 MB a day) runs its last three quarters in one run (2 load runs instead of 4). A run
-# never gets fewer days than MAX_PARTITIONS_PER_RUN, and days of ~1.1 MB or more keep that length:
-# a 10x year (~2.8 MB a day, 254 MB a quarter) runs in quarters as before, so no run holds more
-# JSON than a 10x quarter's run, whose transaction sets the backfill's peak memory.
-RUN_JSON_BYTES = 100_000_000
+# The JSON a run may hold when its days are small: each run costs a Dagster run, a writer's open,
+# checkpoint and publish, and the metadata and checks (~0.5-1 s at 1x), so a 1x year (~0.24-0.28 MB
+# a day, ~86-102 MB) loads in one run. A run never gets fewer days than MAX_PARTITIONS_PER_RUN, and
+# days of ~1.3 MB or more keep that length: a 10x year (~2.8 MB a day, 254 MB a quarter) runs in
+# quarters as before, so no run holds more JSON than a 10x quarter's run, whose transaction sets
+# the backfill's peak memory.
+RUN_JSON_BYTES = 120_000_000
+# The first days the lander lands, whose sizes plan a backfill's runs before the first one starts
+# (a week: weekdays and a weekend). The first run waits for them only when the lander's rate limit
+# lets it land them within SIZE_SAMPLE_MAX_WAIT_S: at the API's default 2 requests a second a week
+# takes 3.5 s, and the runs are planned as without a lander (then again after the first run); with
+# no limit (the local stand-in, the tests) the lander lands a week ~0.3 s after its start here,
+# and the first run waits for it while the lander runs, at most SIZE_SAMPLE_TIMEOUT_S.
+SIZE_SAMPLE_DAYS = 7
+SIZE_SAMPLE_MAX_WAIT_S = 1.0
+SIZE_SAMPLE_TIMEOUT_S = 10.0
 
 # The terminal shows one line per range; the full event log is in the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -140,18 +150,25 @@ def backfill(
     on_range_done: Callable[[date, date, dict[date, str]], None] = lambda *_: None,
     on_range_start: Callable[[date, date, str, str], None] = lambda *_: None,
     on_warning: Callable[[str], None] = lambda _: None,
+    lander: Lander | None = None,
 ) -> BackfillReport:
     """Run every range; split around days that failed so the other days still load.
+
+    The days are landed by `lander` when the caller started one for them (pipeline/lander.py:
+    the backfill then has its id), else by one started here; it is stopped after the last run.
 
     `on_range_start(first, last, run_id, backfill_id)` is called before each run, with the id it
     will have and the backfill's;
     `on_range_done(first, last, failed)` after it, with the days of the range it failed and why,
     after `on_warning(message)` for each warning the run logged.
     """
-    report = BackfillReport(backfill_id=f"cli-{uuid.uuid4().hex[:12]}")
+    report = BackfillReport(backfill_id=lander.backfill if lander else new_backfill_id())
     raw_dir = _warehouse().raw_dir
     pending = list(ranges)
-    with _lander(raw_dir, [day for first, last in ranges for day in days_between(first, last)], report.backfill_id, on_warning):
+    days = [day for first, last in ranges for day in days_between(first, last)]
+    with lander or landing(raw_dir, days, report.backfill_id, on_warning) as landing_now:
+        if landing_now is not None and len(pending) > 1:
+            pending = _widened(pending, _first_week_bytes_per_day(raw_dir, days[:SIZE_SAMPLE_DAYS], landing_now))
         while pending:
             first, last = pending.pop(0)
             run_id = str(uuid.uuid4())
@@ -180,19 +197,6 @@ def backfill(
     return report
 
 
-@contextmanager
-def _lander(raw_dir: Path, days: list[date], backfill_id: str, on_warning: Callable[[str], None]) -> Iterator[Lander | None]:
-    """The backfill's lander (pipeline/lander.py), its messages shown as warnings, stopped after
-    the last run; None when it cannot be started, and then each run fetches its own days."""
-    try:
-        lander = Lander.start(raw_dir, days, backfill_id, on_warning)
-    except OSError:
-        yield None
-        return
-    with lander:
-        yield lander
-
-
 def _warehouse() -> WarehouseResource:
     assert defs.resources is not None  # definitions.py gives the Definitions their resources
     return defs.resources["warehouse"]
@@ -206,6 +210,21 @@ def _failed_in(raw_dir, day: date, run_id: str) -> bool:
 def _reason(raw_dir, day: date, run_id: str) -> str:
     failure = last_failure(raw_dir, day) or {}
     return failure.get("message", f"run {run_id} failed")
+
+
+def _first_week_bytes_per_day(raw_dir: Path, sample: list[date], lander: Lander) -> float | None:
+    """The mean size of the days of `sample` once the lander has landed them all; None when its
+    rate limit would not land them within SIZE_SAMPLE_MAX_WAIT_S, or it has not within
+    SIZE_SAMPLE_TIMEOUT_S (or has ended first)."""
+    rate = lander.requests_per_second
+    if rate and len(sample) / rate > SIZE_SAMPLE_MAX_WAIT_S:
+        return None
+    deadline = time.monotonic() + SIZE_SAMPLE_TIMEOUT_S
+    while not all(list_fetches(raw_dir, day) for day in sample):
+        if not lander.running() or time.monotonic() > deadline:
+            return None
+        time.sleep(POLL_S)
+    return _json_bytes_per_day(raw_dir, sample)
 
 
 def _json_bytes_per_day(raw_dir, days: list[date]) -> float | None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -176,7 +178,7 @@ def test_a_day_that_always_fails_is_reported_in_plain_lines_and_loses_nothing(tm
     assert_plain_lines_with_real_figures(result.output, days, bad, per_day, loaded)
 
 
-def test_a_backfill_of_two_runs_fetches_each_day_once_all_landed_by_its_lander(tmp_path):
+def test_more_than_a_quarter_of_small_days_loads_in_one_run_each_day_fetched_once_by_the_lander(tmp_path):
     from landing.raw_store import list_fetches
     from orchestration.partitions import MAX_PARTITIONS_PER_RUN
 
@@ -193,6 +195,14 @@ def test_a_backfill_of_two_runs_fetches_each_day_once_all_landed_by_its_lander(t
     assert {list_fetches(raw_dir, day)[0].tags["run_id"] for day in days} == {f"{backfill}/lander"}
     assert f"backfill id {backfill}" in done.output
     assert published_rows(home, "SELECT count(DISTINCT listing_date) FROM papers") == [(len(days),)]
+    # Planned as 2 runs of the policy's 92 days; the lander's first week showed the days small
+    # (orchestration/runs/backfill.py), so they loaded in one run, then the search run.
+    assert "94 day(s): 2 run(s) planned" in done.output
+    with closing(sqlite3.connect(home / "dagster" / "history" / "runs.db")) as runs:
+        assert dict(runs.execute("SELECT pipeline_name, count(*) FROM runs GROUP BY 1")) == {
+            "daily_papers_job": 1,
+            "search_tables_job": 1,
+        }
     # The progress counts every day fetched once.
     lines = [parse(line) for line in done.output.splitlines() if line.startswith("day=")]
     assert sorted(day for day, event, _, _ in lines if event == "fetched") == [str(day) for day in days]

@@ -10,6 +10,17 @@ import pytest
 import orchestration.runs.backfill as backfill_module
 from papers_cli.collector import BATCH_THRESHOLDS, batch_collection
 from papers_cli.main import main
+from pipeline.lander import Lander
+
+
+@pytest.fixture(autouse=True)
+def no_lander(monkeypatch):
+    """The command starts no lander process (these tests fake the backfill it would land for)."""
+
+    def cannot_start(*args, **kwargs):
+        raise OSError("no lander in these tests")
+
+    monkeypatch.setattr(Lander, "start", cannot_start)
 
 
 def test_the_runs_see_the_batch_collector_and_the_command_restores_it(papers_home, monkeypatch):

@@ -56,6 +56,7 @@ def test_the_lander_lands_each_day_once_and_the_runs_take_them_without_a_request
     raw_dir = tmp_path / "raw"
     with Lander.start(raw_dir, days, "cli-b") as lander:
         assert lander_for("cli-b") is lander and lander_for("cli-other") is None and lander_for(None) is None
+        assert lander.requests_per_second == 0  # the limit its client has (HF_REQUESTS_PER_SECOND)
         with HFClient(server.base_url, requests_per_second=0) as client, caplog.at_level(logging.INFO, logger="run"):
             first = take_landed(lander, client, raw_dir, days[:2], "run-1", logging.getLogger("run"))
             second = take_landed(lander, client, raw_dir, days[2:], "run-2", logging.getLogger("run"))
