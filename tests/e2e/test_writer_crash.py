@@ -82,6 +82,17 @@ def runs(home) -> dict[str, dg.DagsterRun]:
         return {run.run_id: run for run in instance.get_runs()}
 
 
+def run_started(home) -> bool:
+    """Whether a run has claimed the writer and Dagster shows it started."""
+    return bool(claim_files(home)) and any(run.status == dg.DagsterRunStatus.STARTED for run in runs(home).values())
+
+
+def step_started(home, run_id: str) -> bool:
+    """Whether the run's step has started (its event log holds a STEP_START)."""
+    with instance_of(home) as instance:
+        return bool(instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_START).records)
+
+
 def step_failures(home, run_id: str) -> list[str]:
     """The messages of the run's failed steps, as its event log (the Dagster UI) holds them."""
     with instance_of(home) as instance:
@@ -109,7 +120,8 @@ def test_a_sigkilled_backfill_and_a_leftover_staging_folder_do_not_block_the_nex
     with FakeHFServer(days_dir, faults=SLOW) as server:
         killed = start_papers(args, home, server.base_url, tmp_path / "killed.log")
         try:
-            wait_until(lambda: days_landed(home) >= 2, what="two days landed")
+            # The lander starts before the run (pipeline/lander.py): wait for the run to be writing too.
+            wait_until(lambda: days_landed(home) >= 2 and run_started(home), what="two days landed, the run started")
         finally:
             killed.send_signal(signal.SIGKILL)
             killed.wait(timeout=30)
@@ -147,7 +159,11 @@ def test_ctrl_c_stops_a_running_backfill_and_sigterm_stops_one_waiting_for_the_w
         )
         waiting = None
         try:
-            wait_until(lambda: len(claim_files(home)) == 1 and days_landed(home) >= 2, what="the first backfill fetching")
+            # The lander lands days before the run starts (pipeline/lander.py): wait for its step too.
+            wait_until(
+                lambda: len(claim_files(home)) == 1 and days_landed(home) >= 2 and step_started(home, claim_files(home)[0]),
+                what="the first backfill's step running",
+            )
             [running_run] = claim_files(home)
             waiting = start_papers(
                 ["backfill", "--start", str(START), "--end", str(START)], home, server.base_url, tmp_path / "waiting.log"
