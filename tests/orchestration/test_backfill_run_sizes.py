@@ -138,15 +138,19 @@ def test_a_first_week_not_landed_in_time_plans_the_runs_as_without_a_lander(reco
     assert lander.asked > 1  # it waited
 
 
+# A wait where none is due would sit out SIZE_SAMPLE_TIMEOUT_S: failed by the test's timeout.
+@pytest.mark.timeout(30)
 def test_a_lander_that_has_ended_is_not_waited_for(recorded_runs, monkeypatch):
     ran, state = recorded_runs
     state["day_bytes"] = 280
-    monkeypatch.setattr(backfill_module, "SIZE_SAMPLE_TIMEOUT_S", 3600)  # a wait would hang the test
+    monkeypatch.setattr(backfill_module, "SIZE_SAMPLE_TIMEOUT_S", 3600)
     monkeypatch.setattr(backfill_module, "landing", FakeLander(landed=3, size=280, running=False).as_backfills)
     backfill_module.backfill(contiguous_ranges(YEAR, MAX_PARTITIONS_PER_RUN), instance=None)
     assert ran == [(YEAR[0], YEAR[91]), (YEAR[92], YEAR[-1])]
 
 
+# A wait where none is due would sit out SIZE_SAMPLE_TIMEOUT_S: failed by the test's timeout.
+@pytest.mark.timeout(30)
 @pytest.mark.parametrize(
     ("requests_per_second", "landed", "one_run"),
     # The API's default limit: a week takes 3.5 s, not waited for. One that lands it within the wait.
@@ -157,13 +161,15 @@ def test_the_week_is_waited_for_only_when_the_landers_rate_limit_can_land_it_in_
 ):
     ran, state = recorded_runs
     state["day_bytes"] = 280
-    monkeypatch.setattr(backfill_module, "SIZE_SAMPLE_TIMEOUT_S", 3600)  # a wait for the slow one would hang the test
+    monkeypatch.setattr(backfill_module, "SIZE_SAMPLE_TIMEOUT_S", 3600)
     lander = FakeLander(landed=landed, size=280, requests_per_second=requests_per_second)
     monkeypatch.setattr(backfill_module, "landing", lander.as_backfills)
     backfill_module.backfill(contiguous_ranges(YEAR, MAX_PARTITIONS_PER_RUN), instance=None)
     assert ran == ([(YEAR[0], YEAR[-1])] if one_run else [(YEAR[0], YEAR[91]), (YEAR[92], YEAR[-1])])
 
 
+# A wait where none is due would sit out SIZE_SAMPLE_TIMEOUT_S: failed by the test's timeout.
+@pytest.mark.timeout(30)
 def test_a_backfill_of_one_run_does_not_wait_for_the_first_week(recorded_runs, monkeypatch):
     ran, state = recorded_runs
     monkeypatch.setattr(backfill_module, "SIZE_SAMPLE_TIMEOUT_S", 3600)
